@@ -1,0 +1,60 @@
+"""Exceptions and warnings raised by apigw-emulator.
+
+Every exception derives from :class:`ApigwEmulatorError` and every warning from
+:class:`ApigwEmulatorWarning`, so a test suite can catch or filter all of them at once.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ApigwEmulatorError",
+    "ApigwEmulatorWarning",
+    "BinaryBodyCorruptedWarning",
+    "ConfigurationError",
+    "EventFormatError",
+    "InvalidRequestError",
+    "RouteNotFoundError",
+]
+
+
+class ApigwEmulatorError(Exception):
+    """Base class of every exception raised by apigw-emulator."""
+
+
+class ConfigurationError(ApigwEmulatorError, ValueError):
+    """The gateway configuration is invalid (unknown API kind, bad stage name, bad media type...)."""
+
+
+class InvalidRequestError(ApigwEmulatorError, ValueError):
+    """No client could send this request (bad method, a header holding CR/LF, a path without ``/``...)."""
+
+
+class RouteNotFoundError(ApigwEmulatorError, LookupError):
+    """No route of the API matches the request.
+
+    On AWS the client would get REST's ``403 {"message":"Missing Authentication Token"}`` or the HTTP API's
+    ``404 {"message":"Not Found"}``; the event builders raise this instead because there is no event.
+    """
+
+    def __init__(self, message: str, *, method: str, path: str) -> None:
+        super().__init__(message)
+        #: The request method that did not match.
+        self.method = method
+        #: The raw request path that did not match.
+        self.path = path
+
+
+class EventFormatError(ApigwEmulatorError, ValueError):
+    """A dict given as an event is not an event of any front door this library knows."""
+
+
+class ApigwEmulatorWarning(UserWarning):
+    """Base class of every warning emitted by apigw-emulator."""
+
+
+class BinaryBodyCorruptedWarning(ApigwEmulatorWarning):
+    """AWS would alter the body bytes of this request before the Lambda sees them.
+
+    Emitted when a body that is not valid UTF-8 is delivered as text, which is what a REST API does with a
+    Content-Type that is not in its ``binaryMediaTypes``: every invalid byte becomes U+FFFD.
+    """

@@ -1,0 +1,109 @@
+"""Pieces shared by the event builders (private)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any, Final
+
+from ..codec import b64encode, decode_text_body
+from ..config import GatewayConfig
+from ..errors import RouteNotFoundError
+from ..media_types import essence, is_text_media_type
+from ..request import HttpRequest
+from ..routing import RouteMatch, match_route
+
+__all__ = ["ABSENT", "apply_overrides", "find_route", "split_prefix", "text_or_base64_body"]
+
+
+class _Absent:
+    """Marker for "leave this key out of the event" in overrides."""
+
+    _instance: _Absent | None = None
+
+    def __new__(cls) -> _Absent:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+    def __reduce__(self) -> str:
+        return "ABSENT"
+
+
+#: Use as an override value to remove a key from the event (``event_overrides={"body": ABSENT}``).
+ABSENT: Final = _Absent()
+
+
+def split_prefix(request: HttpRequest, config: GatewayConfig) -> tuple[str, str]:
+    """Return (path as the gateway saw it, path of the application under the stage or base path).
+
+    Leading slashes collapse to one before the stage; the stage (or custom-domain base path) is removed;
+    what follows keeps its inner ``//`` (spec 1.3, L1: ``//stage/x`` -> ``/stage/x``; ``/stage//x`` keeps
+    ``/stage//x`` as the gateway path and routes as ``/x``).
+    """
+    raw = request.path
+    seen = raw if not raw.startswith("//") else "/" + raw.lstrip("/")
+    prefix = config.url_prefix
+    if not prefix:
+        return seen, seen
+    if seen == prefix or seen.startswith(prefix + "/"):
+        rest = seen[len(prefix) :]
+        return seen, rest if rest else "/"
+    raise RouteNotFoundError(
+        f"{request.method} {raw}: the path is not under {prefix!r}, where this API is deployed "
+        f"(call {config.url}/...; Gateway.event() paths are relative to it)",
+        method=request.method,
+        path=raw,
+    )
+
+
+def find_route(request: HttpRequest, config: GatewayConfig, app_path: str) -> RouteMatch:
+    """The matching route, or :class:`RouteNotFoundError` naming the routes that exist."""
+    found = match_route(config.routes, request.method, app_path)
+    if found is None:
+        known = ", ".join(r.key for r in config.routes)
+        raise RouteNotFoundError(
+            f"no route matches {request.method} {app_path} (routes: {known}); AWS would answer "
+            + ("403 Missing Authentication Token" if config.api == "rest" else "404 Not Found"),
+            method=request.method,
+            path=request.path,
+        )
+    return found
+
+
+def text_or_base64_body(request: HttpRequest, config: GatewayConfig, front_door: str) -> tuple[str, bool]:
+    """The body of an HTTP API, function URL or ALB event: text for text types, base64 for the rest."""
+    content_type = request.content_type
+    if is_text_media_type(content_type, config.text_media_types):
+        fix = (
+            "Send binary data with a binary Content-Type such as application/octet-stream, "
+            f"which {front_door} base64-encodes."
+        )
+        return decode_text_body(
+            request.body, content_type=essence(content_type), front_door=front_door, fix=fix
+        ), False
+    return b64encode(request.body), True
+
+
+def _merge(target: dict[str, Any], overrides: Mapping[str, Any]) -> None:
+    for key, value in overrides.items():
+        if value is ABSENT:
+            target.pop(key, None)
+        elif isinstance(value, Mapping) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        elif isinstance(value, Mapping):
+            target[key] = copy.deepcopy(dict(value))
+        else:
+            target[key] = copy.deepcopy(value) if isinstance(value, list) else value
+
+
+def apply_overrides(event: dict[str, Any], config: GatewayConfig) -> dict[str, Any]:
+    """Deep-merge ``request_context`` into ``requestContext`` and ``event_overrides`` into the event."""
+    if config.request_context:
+        _merge(event["requestContext"], config.request_context)
+    if config.event_overrides:
+        _merge(event, config.event_overrides)
+    return event

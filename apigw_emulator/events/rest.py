@@ -1,0 +1,231 @@
+"""REST API (payload 1.0, "Lambda proxy") events: spec section 1 and 2.1."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+from typing import Any
+
+import pybase64
+
+from .._types import Event
+from ..codec import b64encode, decode_text_body
+from ..config import GatewayConfig
+from ..ids import RequestStamp, stable_id
+from ..media_types import essence
+from ..query import parse_query_decoded
+from ..request import HttpRequest
+from ._common import apply_overrides, find_route, split_prefix
+
+__all__ = ["build_rest_event"]
+
+#: Request headers a REST API never hands to a Lambda proxy (spec 2.1: D5 table, L4). Host and the
+#: X-Forwarded-* headers are replaced by the gateway's own.
+DROPPED_REQUEST_HEADERS = frozenset(
+    {
+        "content-length",
+        "connection",
+        "content-md5",
+        "expect",
+        "max-forwards",
+        "proxy-authenticate",
+        "server",
+        "te",
+        "transfer-encoding",
+        "trailer",
+        "upgrade",
+        "www-authenticate",
+        "keep-alive",
+        "host",
+        "x-forwarded-port",
+        "x-forwarded-proto",
+        "x-amzn-trace-id",
+    }
+)
+#: Headers CloudFront replaces on EDGE endpoints.
+_EDGE_REPLACED = frozenset({"via", "x-amz-cf-id"}) | {
+    "cloudfront-forwarded-proto",
+    "cloudfront-is-desktop-viewer",
+    "cloudfront-is-mobile-viewer",
+    "cloudfront-is-smarttv-viewer",
+    "cloudfront-is-tablet-viewer",
+    "cloudfront-viewer-asn",
+    "cloudfront-viewer-country",
+}
+_EDGE_DROPPED = DROPPED_REQUEST_HEADERS | _EDGE_REPLACED
+#: The address CloudFront appends to X-Forwarded-For on EDGE endpoints (an address of its range).
+EDGE_FORWARDER_IP = "130.176.0.1"
+
+BINARY_FIX = (
+    "Add the type to the API's binary media types, e.g. in SAM `BinaryMediaTypes: - {sam}` "
+    "(`x-amazon-apigateway-binary-media-types: [{plain}]` in OpenAPI), and redeploy the API."
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _resource_id(api_id: str, resource: str) -> str:
+    return stable_id(f"{api_id}:{resource}")
+
+
+@functools.lru_cache(maxsize=256)
+def _deployment_id(api_id: str, stage: str) -> str:
+    return stable_id(f"{api_id}:{stage}:deployment")
+
+
+def _edge_headers(request: HttpRequest) -> list[tuple[str, str]]:
+    version = "2.0" if request.protocol.upper().startswith("HTTP/2") else "1.1"
+    return [
+        ("CloudFront-Forwarded-Proto", "https"),
+        ("CloudFront-Is-Desktop-Viewer", "true"),
+        ("CloudFront-Is-Mobile-Viewer", "false"),
+        ("CloudFront-Is-SmartTV-Viewer", "false"),
+        ("CloudFront-Is-Tablet-Viewer", "false"),
+        ("CloudFront-Viewer-ASN", "16509"),
+        ("CloudFront-Viewer-Country", "US"),
+        ("Via", f"{version} {os.urandom(16).hex()}.cloudfront.net (CloudFront)"),
+        ("X-Amz-Cf-Id", pybase64.urlsafe_b64encode(os.urandom(40)).decode("ascii")),
+    ]
+
+
+def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: RequestStamp | None = None) -> Event:
+    """Build the event a REST API Lambda proxy integration sends for ``request``.
+
+    - ``path`` has the stage removed and is **not** percent-decoded; ``requestContext.path`` keeps the
+      stage (spec 1.3, 1.4). On a custom domain both keep the base path.
+    - header names keep the client's casing except Host, User-Agent and Authorization (spec 2.1);
+      ``headers`` holds the last value, ``multiValueHeaders`` all values; Content-Length and hop-by-hop
+      headers are dropped; Host, X-Amzn-Trace-Id and X-Forwarded-* are added, and on EDGE endpoints the
+      CloudFront headers.
+    - query parameters are form-decoded; empty collections and an empty body are ``null`` (spec 1.1).
+    - the body is base64 when the Content-Type matches ``binaryMediaTypes``, otherwise UTF-8 text with
+      U+FFFD for invalid bytes, as AWS does, with a :class:`BinaryBodyCorruptedWarning` (spec 5.1).
+
+    :raises RouteNotFoundError: when no resource matches (AWS: 403 Missing Authentication Token).
+    """
+    if stamp is None:
+        stamp = RequestStamp.new()
+    seen_path, app_path = split_prefix(request, config)
+    match = find_route(request, config, app_path)
+    if config.keep_prefix_in_path:
+        path = seen_path
+    else:
+        path = "/" + app_path.lstrip("/") if app_path.startswith("//") else app_path
+
+    # Headers ---------------------------------------------------------------------------------------
+    edge = config.endpoint_type == "EDGE"
+    dropped = _EDGE_DROPPED if edge else DROPPED_REQUEST_HEADERS
+    recase = config.recased_headers
+    headers: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    forwarded_for: list[str] = []
+    user_agent: str | None = None
+    content_type: str | None = None
+    for name, value in request.headers:
+        lname = name.lower()
+        if lname in dropped:
+            continue
+        if lname == "x-forwarded-for":
+            forwarded_for.append(value)
+            continue
+        if lname == "user-agent":
+            user_agent = value
+        elif lname == "content-type":
+            content_type = value
+        key = recase.get(lname, name)
+        headers[key] = value
+        values = multi.get(key)
+        if values is None:
+            multi[key] = [value]
+        else:
+            values.append(value)
+    forwarded_for.append(request.source_ip)
+    if edge:
+        forwarded_for.append(EDGE_FORWARDER_IP)
+    added = [
+        ("Host", config.domain_name),
+        ("X-Amzn-Trace-Id", stamp.trace_id),
+        ("X-Forwarded-For", ", ".join(forwarded_for)),
+        ("X-Forwarded-Port", "443"),
+        ("X-Forwarded-Proto", "https"),
+    ]
+    if edge:
+        added += _edge_headers(request)
+    for name, value in added:
+        headers[name] = value
+        multi[name] = [value]
+
+    # Query -----------------------------------------------------------------------------------------
+    mvq: dict[str, list[str]] | None = parse_query_decoded(request.query) or None
+    qs = {k: v[-1] for k, v in mvq.items()} if mvq else None
+
+    # Body ------------------------------------------------------------------------------------------
+    raw = request.body
+    body: str | None
+    if not raw:
+        body, is_b64 = None, False
+    elif config.binary_media_types.matches(content_type):
+        body, is_b64 = b64encode(raw), True
+    else:
+        plain = essence(content_type) or "application/octet-stream"
+        body, is_b64 = (
+            decode_text_body(
+                raw,
+                content_type=essence(content_type),
+                front_door="a REST API without a matching binaryMediaTypes entry",
+                fix=BINARY_FIX.format(sam=plain.replace("/", "~1"), plain=plain),
+            ),
+            False,
+        )
+
+    resource = match.route.path
+    context: dict[str, Any] = {
+        "accountId": config.account_id,
+        "apiId": config.api_id,
+        "deploymentId": _deployment_id(config.api_id, config.stage),
+        "domainName": config.domain_name,
+        "domainPrefix": config.domain_name.split(".", 1)[0],
+        "extendedRequestId": stamp.extended_request_id,
+        "httpMethod": request.method,
+        "identity": {
+            "accessKey": None,
+            "accountId": None,
+            "caller": None,
+            "cognitoAuthenticationProvider": None,
+            "cognitoAuthenticationType": None,
+            "cognitoIdentityId": None,
+            "cognitoIdentityPoolId": None,
+            "principalOrgId": None,
+            "sourceIp": request.source_ip,
+            "user": None,
+            "userAgent": user_agent,
+            "userArn": None,
+        },
+        "path": seen_path,
+        "protocol": "HTTP/1.1",
+        "requestId": stamp.request_id,
+        "requestTime": stamp.clf,
+        "requestTimeEpoch": stamp.epoch_ms,
+        "resourceId": _resource_id(config.api_id, resource),
+        "resourcePath": resource,
+        "stage": config.stage,
+    }
+    if config.authorizer is not None:
+        context["authorizer"] = copy.deepcopy(config.authorizer)
+    event: Event = {
+        "resource": resource,
+        "path": path,
+        "httpMethod": request.method,
+        "headers": headers,
+        "multiValueHeaders": multi,
+        "queryStringParameters": qs,
+        "multiValueQueryStringParameters": mvq,
+        "pathParameters": match.path_parameters or None,
+        "stageVariables": dict(config.stage_variables) if config.stage_variables else None,
+        "requestContext": context,
+        "body": body,
+        "isBase64Encoded": is_b64,
+    }
+    if config.request_context or config.event_overrides:
+        apply_overrides(event, config)
+    return event

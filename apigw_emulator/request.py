@@ -1,0 +1,257 @@
+"""The neutral request model: one HTTP request as a client put it on the wire.
+
+Every driver (in-process calls, the ``requests`` transport, the local HTTP server) turns what it receives
+into an :class:`HttpRequest`, and every event builder reads only this model. Nothing here knows about API
+Gateway: the path is the raw, percent-encoded path the client sent, headers keep the client's casing, order
+and duplicates, and the body is the exact bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ._types import BodyInput, HeaderInput
+from .errors import InvalidRequestError
+
+if TYPE_CHECKING:
+    from requests import PreparedRequest
+
+__all__ = ["HttpRequest"]
+
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_BAD_VALUE = re.compile(r"[\r\n\x00]")
+# Anything outside what a client may send unencoded in a path or query (RFC 3986 plus "%" and the
+# characters browsers send raw).
+_NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%\[\]|{}^`\"<>\\]")
+
+
+def _quote_unsafe(text: str) -> str:
+    """Percent-encode what cannot travel raw in a request target (spaces, controls, non-ASCII).
+
+    Existing ``%XX`` escapes are kept as they are, as ``requests`` does, so ``/a%20b`` stays ``/a%20b``
+    and ``/a b`` becomes ``/a%20b``.
+    """
+    if not _NEEDS_QUOTING.search(text):
+        return text
+    out = []
+    for ch in text:
+        if _NEEDS_QUOTING.match(ch):
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _normalise_headers(headers: HeaderInput) -> tuple[tuple[str, str], ...]:
+    if headers is None:
+        return ()
+    pairs: list[tuple[str, str]] = []
+    items: Iterable[Any] = headers.items() if isinstance(headers, Mapping) else headers
+    for item in items:
+        try:
+            name, value = item
+        except (TypeError, ValueError):
+            raise InvalidRequestError(
+                f"headers must be a mapping or (name, value) pairs, got the item {item!r}"
+            ) from None
+        if isinstance(value, (list, tuple)):
+            for one in value:
+                pairs.append(_check_header(name, one))
+        else:
+            pairs.append(_check_header(name, value))
+    return tuple(pairs)
+
+
+def _check_header(name: object, value: object) -> tuple[str, str]:
+    if isinstance(name, bytes):
+        name = name.decode("latin-1")
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if not isinstance(name, str) or not _TOKEN.match(name):
+        raise InvalidRequestError(f"invalid header name {name!r}: HTTP allows only token characters")
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidRequestError(f"header {name!r} has a {type(value).__name__} value; give a str")
+    value = str(value)
+    if _BAD_VALUE.search(value):
+        raise InvalidRequestError(
+            f"header {name!r} contains CR, LF or NUL ({value!r}); no HTTP client can send that"
+        )
+    return name, value.strip(" \t")
+
+
+def _read_body(body: BodyInput) -> tuple[bytes, str | None]:
+    """Return the body bytes and the content type a streaming encoder declares (if any)."""
+    if body is None:
+        return b"", None
+    if isinstance(body, bytes):
+        return body, None
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body), None
+    if isinstance(body, str):
+        return body.encode("utf-8"), None
+    read = getattr(body, "read", None)
+    if callable(read):
+        # A MultipartEncoder (or MultipartEncoderMonitor) is a stream: read it exactly once, and keep its
+        # content type, which carries the boundary.
+        content_type = getattr(body, "content_type", None)
+        data = read()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if not isinstance(data, (bytes, bytearray)):
+            raise InvalidRequestError(f"reading the body returned {type(data).__name__}, not bytes")
+        return bytes(data), content_type if isinstance(content_type, str) else None
+    if isinstance(body, Iterable) and not isinstance(body, Mapping):
+        chunks = []
+        for chunk in body:
+            piece = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+            if not isinstance(piece, (bytes, bytearray, memoryview)):
+                raise InvalidRequestError(f"a body chunk is {type(piece).__name__}, not bytes")
+            chunks.append(bytes(piece))
+        return b"".join(chunks), None
+    raise InvalidRequestError(
+        f"unsupported body type {type(body).__name__}: give bytes, str, a file object, a "
+        "MultipartEncoder or None (for form fields or JSON, build a requests.Request and use from_prepared)"
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HttpRequest:
+    """An HTTP request exactly as the client sent it.
+
+    :param method: the request method, upper case (``"POST"``).
+    :param path: the raw request path, percent-encoded as on the wire, starting with ``/``
+        (``"/live/capture/space%20value"``). It includes any stage or base-path prefix the client sent.
+    :param query: the raw query string without ``?`` (``"a=1&a=2&b=x+y"``), ``""`` when there is none.
+    :param headers: (name, value) pairs in the order sent, with the client's casing and duplicates.
+    :param body: the body bytes, ``b""`` when there is none.
+    :param source_ip: the client address API Gateway would see.
+    :param protocol: the HTTP version of the client connection.
+    """
+
+    method: str
+    path: str = "/"
+    query: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    source_ip: str = "127.0.0.1"
+    protocol: str = "HTTP/1.1"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.method, str) or not _TOKEN.match(self.method):
+            raise InvalidRequestError(f"invalid HTTP method {self.method!r}")
+        if self.method != self.method.upper():
+            object.__setattr__(self, "method", self.method.upper())
+        if not isinstance(self.path, str) or not self.path.startswith("/"):
+            raise InvalidRequestError(f"the request path must start with '/', got {self.path!r}")
+        if _BAD_VALUE.search(self.path) or " " in self.path or "#" in self.path:
+            raise InvalidRequestError(
+                f"the raw path {self.path!r} holds characters a client cannot send unencoded; "
+                "use HttpRequest.build() to have them percent-encoded"
+            )
+        if not isinstance(self.body, bytes):
+            raise InvalidRequestError(f"body must be bytes, got {type(self.body).__name__}")
+
+    # -- constructors ------------------------------------------------------------------------------
+    @classmethod
+    def build(
+        cls,
+        method: str,
+        target: str,
+        *,
+        headers: HeaderInput = None,
+        body: BodyInput = None,
+        source_ip: str = "127.0.0.1",
+        protocol: str = "HTTP/1.1",
+    ) -> HttpRequest:
+        """Build a request from a path (or URL), headers and a body in any supported form.
+
+        :param target: ``/path?query`` or a full URL; characters that cannot travel raw (spaces,
+            non-ASCII) are percent-encoded the way ``requests`` does, existing escapes are kept.
+        :param headers: a mapping (a list value means repeated headers) or (name, value) pairs.
+        :param body: bytes, str (sent as UTF-8), a binary file object, a requests-toolbelt
+            ``MultipartEncoder`` (read exactly once; its content type, with the boundary, becomes the
+            ``Content-Type`` header unless one is given), an iterable of byte chunks, or None.
+        """
+        path, query = _split_target(target)
+        pairs = _normalise_headers(headers)
+        data, declared_type = _read_body(body)
+        if declared_type and not any(n.lower() == "content-type" for n, _ in pairs):
+            pairs = (*pairs, ("Content-Type", declared_type))
+        return cls(method, path, query, pairs, data, source_ip, protocol)
+
+    @classmethod
+    def from_prepared(cls, prepared: PreparedRequest, *, source_ip: str = "127.0.0.1") -> HttpRequest:
+        """Build a request from a ``requests.PreparedRequest`` (``files=``, ``data=``, ``json=`` all work).
+
+        The headers are taken in the order requests prepared them; a streaming body (such as a
+        ``MultipartEncoder`` passed as ``data=``) is read exactly once.
+        """
+        if prepared.method is None or prepared.url is None:
+            raise InvalidRequestError("the prepared request has no method or URL")
+        body: Any = prepared.body
+        return cls.build(
+            prepared.method,
+            prepared.url,
+            headers=list(prepared.headers.items()),
+            body=body,
+            source_ip=source_ip,
+        )
+
+    @classmethod
+    def from_event(cls, event: Mapping[str, Any]) -> HttpRequest:
+        """The request a client sent to produce ``event``, for any front door (see
+        :func:`apigw_emulator.request_from_event`)."""
+        from .inverse import request_from_event  # noqa: PLC0415 (inverse imports this module)
+
+        return request_from_event(event)
+
+    # -- views ---------------------------------------------------------------------------------------
+    @property
+    def target(self) -> str:
+        """The request target as on the request line: path plus ``?query`` when there is one."""
+        return f"{self.path}?{self.query}" if self.query else self.path
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        """The last value of a header, matched case-insensitively (``default`` when absent)."""
+        lname = name.lower()
+        for key, value in reversed(self.headers):
+            if key.lower() == lname:
+                return value
+        return default
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of a header in order, matched case-insensitively."""
+        lname = name.lower()
+        return [value for key, value in self.headers if key.lower() == lname]
+
+    @property
+    def content_type(self) -> str | None:
+        """The ``Content-Type`` header, if the client sent one."""
+        return self.header("content-type")
+
+    def replace(self, **changes: Any) -> HttpRequest:
+        """A copy with some fields changed (``headers`` and ``body`` are normalised as in :meth:`build`)."""
+        if "headers" in changes:
+            changes["headers"] = _normalise_headers(changes["headers"])
+        if "body" in changes:
+            changes["body"] = _read_body(changes["body"])[0]
+        return dataclasses.replace(self, **changes)
+
+
+def _split_target(target: str) -> tuple[str, str]:
+    if not isinstance(target, str):
+        raise InvalidRequestError(f"the request target must be a str, got {type(target).__name__}")
+    if "://" in target.split("?", 1)[0]:
+        parts = urlsplit(target)
+        path = parts.path or "/"
+        query = parts.query
+    else:
+        target = target.split("#", 1)[0]
+        path, _, query = target.partition("?")
+    if not path.startswith("/"):
+        raise InvalidRequestError(f"the request path must start with '/', got {target!r}")
+    return _quote_unsafe(path), _quote_unsafe(query)
