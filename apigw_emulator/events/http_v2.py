@@ -61,6 +61,7 @@ def build_http_v2_event(
     seen_path, app_path = split_prefix(request, config)
     match = find_route(request, config, app_path)
     headers, cookies, user_agent = _common_headers(request, config, stamp, _REPLACED)
+    headers.pop("cookie", None)  # moved into `cookies` (spec 2.3)
     if "content-length" not in headers:
         headers["content-length"] = str(len(request.body))
     raw_path = seen_path if config.url_prefix and not config.custom_domain else app_path
