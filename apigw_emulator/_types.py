@@ -22,4 +22,6 @@ class StreamingBody(Protocol):
 
 
 #: What a request body may be given as.
-BodyInput: TypeAlias = "bytes | bytearray | memoryview | str | IO[bytes] | StreamingBody | None"
+BodyInput: TypeAlias = (
+    "bytes | bytearray | memoryview | str | IO[bytes] | StreamingBody | Iterable[bytes] | None"
+)

@@ -42,7 +42,9 @@ def recovered(event: dict[str, Any]) -> bytes:
 
 def summary(event: dict[str, Any]) -> dict[str, Any]:
     """The parts of an event that decide whether binary data survives."""
-    shown = {k: event[k] for k in ("version", "resource", "routeKey", "path", "rawPath") if k in event}
+    shown: dict[str, Any] = {
+        k: event[k] for k in ("version", "resource", "routeKey", "path", "rawPath") if k in event
+    }
     headers = event.get("headers") or event.get("multiValueHeaders") or {}
     shown["content-type header"] = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
     shown["isBase64Encoded"] = event["isBase64Encoded"]
@@ -60,24 +62,23 @@ def main() -> None:
     for title, options in FRONT_DOORS:
         gw = Gateway(None, **options)
         print(f"=== {title}: POST {gw.url}/shape")
-        uploads = {
-            "raw body (curl --data-binary, Content-Type: image/jpg)": lambda: gw.event(
-                "POST",
-                "/shape",
-                headers={"Content-Type": "image/jpg", "User-Agent": "curl/8.7.1"},
-                body=image,
+        uploads: list[tuple[str, dict[str, Any]]] = [
+            (
+                "raw body (curl --data-binary, Content-Type: image/jpg)",
+                {"headers": {"Content-Type": "image/jpg", "User-Agent": "curl/8.7.1"}, "body": image},
             ),
-            "multipart/form-data (curl -F image=@photo.jpg)": lambda: gw.event(
-                "POST",
-                "/shape",
-                headers={"User-Agent": "curl/8.7.1"},
-                body=MultipartEncoder(fields={"image": (IMAGE.name, image, "image/jpeg")}),
+            (
+                "multipart/form-data (curl -F image=@photo.jpg)",
+                {
+                    "headers": {"User-Agent": "curl/8.7.1"},
+                    "body": MultipartEncoder(fields={"image": (IMAGE.name, image, "image/jpeg")}),
+                },
             ),
-        }
-        for label, send in uploads.items():
+        ]
+        for label, request in uploads:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", BinaryBodyCorruptedWarning)
-                event = send()
+                event = gw.event("POST", "/shape", **request)
             got = recovered(event)
             intact = image in got
             print(f"--- {label}")

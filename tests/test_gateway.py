@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import apigw_emulator
@@ -47,7 +49,7 @@ def test_gateway_url_is_what_a_client_calls(kwargs: dict[str, str], url: str) ->
         ({"api": "function-url", "stage": "beta"}, "has no stages"),
     ],
 )
-def test_bad_configuration_is_a_precise_error(kwargs: dict[str, object], message: str) -> None:
+def test_bad_configuration_is_a_precise_error(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         Gateway(None, **kwargs)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 
@@ -12,6 +13,7 @@ from apigw_emulator import (
     ABSENT,
     BinaryBodyCorruptedWarning,
     Gateway,
+    HttpRequest,
     RequestStamp,
     RouteNotFoundError,
 )
@@ -140,8 +142,6 @@ def test_rule_1_3_query_is_form_decoded_last_value_and_multi_value(gw: Gateway) 
 def test_rule_1_3_greedy_proxy_slash_handling(
     gw: Gateway, raw_path: str, path: str, proxy: str, context_path: str
 ) -> None:
-    from apigw_emulator import HttpRequest
-
     event = gw.build_event(HttpRequest("GET", raw_path))
     assert event["path"] == path
     assert event["pathParameters"] == {"proxy": proxy}
@@ -150,8 +150,6 @@ def test_rule_1_3_greedy_proxy_slash_handling(
 
 def test_rule_1_3_static_resource_has_null_path_parameters() -> None:
     gw = Gateway(None, api="rest", stage="stage", routes=["GET /hardcoded", "ANY /{proxy+}"])
-    from apigw_emulator import HttpRequest
-
     event = gw.build_event(HttpRequest("GET", "/stage//hardcoded"))
     assert (event["resource"], event["path"], event["pathParameters"]) == ("/hardcoded", "/hardcoded", None)
     assert event["requestContext"]["path"] == "/stage//hardcoded"
@@ -200,8 +198,6 @@ def test_rule_1_4_custom_domain_without_base_path() -> None:
 
 
 def test_rule_1_4_request_outside_the_stage_is_not_routed(gw: Gateway) -> None:
-    from apigw_emulator import HttpRequest
-
     with pytest.raises(RouteNotFoundError, match="not under '/live'"):
         gw.build_event(HttpRequest("GET", "/other/x"))
 
@@ -284,8 +280,6 @@ def test_rule_5_1_matching_binary_type_gives_base64() -> None:
     data = JPEG_START + bytes(range(256))
     event = gw.event("POST", "/shape", headers={"Content-Type": "image/jpg"}, body=data)
     assert event["isBase64Encoded"] is True
-    import base64
-
     assert base64.b64decode(event["body"]) == data
 
 
@@ -320,8 +314,6 @@ def test_rule_5_1_multipart_with_binary_type_is_exact() -> None:
     encoder = MultipartEncoder(fields={"image": ("cat.jpg", JPEG_START, "image/jpeg")})
     content_type = encoder.content_type
     event = gw.event("POST", "/shape", body=encoder)
-    import base64
-
     assert event["isBase64Encoded"] is True
     assert JPEG_START in base64.b64decode(event["body"])
     assert event["multiValueHeaders"]["Content-Type"] == [content_type]
