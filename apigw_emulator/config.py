@@ -10,7 +10,7 @@ from typing import Any, Literal, cast, get_args
 from .errors import ConfigurationError
 from .ids import stable_id
 from .media_types import DEFAULT_TEXT_MEDIA_TYPES, BinaryMediaTypes, essence
-from .routing import Route, parse_route
+from .routing import Route, RouteMatch, parse_route
 
 __all__ = ["ApiKind", "EndpointType", "GatewayConfig"]
 
@@ -55,6 +55,10 @@ class GatewayConfig:
     function_url_auth_type: str
     url_prefix: str = field(default="")
     keep_prefix_in_path: bool = field(default=False)
+    route_cache: dict[tuple[str, str], RouteMatch | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Memo of route matches by (method, path): routing is pure, and tests repeat their paths."""
 
     @property
     def url(self) -> str:

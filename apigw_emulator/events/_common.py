@@ -37,6 +37,9 @@ class _Absent:
 ABSENT: Final = _Absent()
 
 
+_ROUTE_CACHE_SIZE = 4096
+
+
 def split_prefix(request: HttpRequest, config: GatewayConfig) -> tuple[str, str]:
     """Return (path as the gateway saw it, path of the application under the stage or base path).
 
@@ -61,8 +64,18 @@ def split_prefix(request: HttpRequest, config: GatewayConfig) -> tuple[str, str]
 
 
 def find_route(request: HttpRequest, config: GatewayConfig, app_path: str) -> RouteMatch:
-    """The matching route, or :class:`RouteNotFoundError` naming the routes that exist."""
-    found = match_route(config.routes, request.method, app_path)
+    """The matching route, or :class:`RouteNotFoundError` naming the routes that exist.
+
+    The match is memoised per configuration; callers copy ``path_parameters`` before handing it out.
+    """
+    key = (request.method, app_path)
+    cache = config.route_cache
+    if key in cache:
+        found = cache[key]
+    else:
+        if len(cache) >= _ROUTE_CACHE_SIZE:
+            cache.clear()
+        found = cache[key] = match_route(config.routes, request.method, app_path)
     if found is None:
         known = ", ".join(r.key for r in config.routes)
         raise RouteNotFoundError(

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import copy
 import functools
-import os
 from typing import Any
-
-import pybase64
 
 from .._types import Event
 from ..codec import b64encode, decode_text_body
 from ..config import GatewayConfig
-from ..ids import RequestStamp, stable_id
+from ..ids import RequestStamp, b64url_text, random_bits, stable_id
 from ..media_types import essence
 from ..query import parse_query_decoded
 from ..request import HttpRequest
@@ -73,19 +70,29 @@ def _deployment_id(api_id: str, stage: str) -> str:
     return stable_id(f"{api_id}:{stage}:deployment")
 
 
-def _edge_headers(request: HttpRequest) -> list[tuple[str, str]]:
-    version = "2.0" if request.protocol.upper().startswith("HTTP/2") else "1.1"
-    return [
-        ("CloudFront-Forwarded-Proto", "https"),
-        ("CloudFront-Is-Desktop-Viewer", "true"),
-        ("CloudFront-Is-Mobile-Viewer", "false"),
-        ("CloudFront-Is-SmartTV-Viewer", "false"),
-        ("CloudFront-Is-Tablet-Viewer", "false"),
-        ("CloudFront-Viewer-ASN", "16509"),
-        ("CloudFront-Viewer-Country", "US"),
-        ("Via", f"{version} {os.urandom(16).hex()}.cloudfront.net (CloudFront)"),
-        ("X-Amz-Cf-Id", pybase64.urlsafe_b64encode(os.urandom(40)).decode("ascii")),
-    ]
+_EDGE_STATIC = (
+    ("CloudFront-Forwarded-Proto", "https"),
+    ("CloudFront-Is-Desktop-Viewer", "true"),
+    ("CloudFront-Is-Mobile-Viewer", "false"),
+    ("CloudFront-Is-SmartTV-Viewer", "false"),
+    ("CloudFront-Is-Tablet-Viewer", "false"),
+    ("CloudFront-Viewer-ASN", "16509"),
+    ("CloudFront-Viewer-Country", "US"),
+)
+
+
+def _edge_headers(request: HttpRequest) -> tuple[tuple[str, str], ...]:
+    """CloudFront's headers on an EDGE endpoint: fixed viewer facts, a fresh Via and X-Amz-Cf-Id."""
+    version = "2.0" if request.protocol.startswith(("HTTP/2", "http/2")) else "1.1"
+    bits = random_bits(448)
+    return (
+        *_EDGE_STATIC,
+        ("Via", f"{version} {bits & _MASK_128:032x}.cloudfront.net (CloudFront)"),
+        ("X-Amz-Cf-Id", b64url_text((bits >> 128).to_bytes(40, "big"))),
+    )
+
+
+_MASK_128 = (1 << 128) - 1
 
 
 def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: RequestStamp | None = None) -> Event:
@@ -142,13 +149,13 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
     forwarded_for.append(request.source_ip)
     if edge:
         forwarded_for.append(EDGE_FORWARDER_IP)
-    added = [
+    added: tuple[tuple[str, str], ...] = (
         ("Host", config.domain_name),
         ("X-Amzn-Trace-Id", stamp.trace_id),
         ("X-Forwarded-For", ", ".join(forwarded_for)),
         ("X-Forwarded-Port", "443"),
         ("X-Forwarded-Proto", "https"),
-    ]
+    )
     if edge:
         added += _edge_headers(request)
     for name, value in added:
@@ -220,7 +227,7 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
         "multiValueHeaders": multi,
         "queryStringParameters": qs,
         "multiValueQueryStringParameters": mvq,
-        "pathParameters": match.path_parameters or None,
+        "pathParameters": dict(match.path_parameters) if match.path_parameters else None,
         "stageVariables": dict(config.stage_variables) if config.stage_variables else None,
         "requestContext": context,
         "body": body,
