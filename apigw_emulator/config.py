@@ -53,6 +53,8 @@ class GatewayConfig:
     recased_headers: dict[str, str]
     scheme: str
     function_url_auth_type: str
+    tls_version: str
+    tls_cipher_suite: str
     url_prefix: str = field(default="")
     keep_prefix_in_path: bool = field(default=False)
     route_cache: dict[tuple[str, str], RouteMatch | None] = field(
@@ -95,6 +97,8 @@ class GatewayConfig:
         recased_headers: Iterable[str] = DEFAULT_RECASED_HEADERS,
         scheme: str = "https",
         function_url_auth_type: str = "NONE",
+        tls_version: str = "TLSv1.3",
+        tls_cipher_suite: str = "TLS_AES_128_GCM_SHA256",
     ) -> GatewayConfig:
         """Validate and normalise the options; see :class:`apigw_emulator.Gateway` for their meaning."""
         if api not in get_args(ApiKind):
@@ -196,6 +200,8 @@ class GatewayConfig:
             recased_headers={name.lower(): name for name in recased_headers},
             scheme=scheme,
             function_url_auth_type=function_url_auth_type,
+            tls_version=tls_version,
+            tls_cipher_suite=tls_cipher_suite,
             url_prefix=url_prefix,
             keep_prefix_in_path=keep_prefix,
         )

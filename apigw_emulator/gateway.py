@@ -47,6 +47,8 @@ class Gateway:
         Authorization).
     :param scheme: ALB only: ``"https"`` (default) or ``"http"`` listener.
     :param function_url_auth_type: function URLs: ``"NONE"`` or ``"AWS_IAM"``.
+    :param tls_version: function URLs: the client's TLS version (``x-amzn-tls-version``).
+    :param tls_cipher_suite: function URLs: the negotiated cipher suite (``x-amzn-tls-cipher-suite``).
     :raises ConfigurationError: for any invalid option.
     """
 

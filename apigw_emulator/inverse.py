@@ -232,6 +232,8 @@ def gateway_options_from_event(event: Mapping[str, Any]) -> dict[str, Any]:
             options["region"], options["account_id"] = arn[3], arn[4]
         return options
     domain = str(context.get("domainName") or "")
+    if not domain:  # older REST events have no domainName; it equals the Host header (D8)
+        domain = next((v for n, v in _pairs(event) if n.lower() == "host"), "")
     if domain:
         options["domain_name"] = domain
         region = _region(domain)
@@ -271,8 +273,14 @@ def gateway_options_from_event(event: Mapping[str, Any]) -> dict[str, Any]:
             extra["identity"] = extra_identity
         if _meaningful(context.get("operationName")):
             extra["operationName"] = context["operationName"]
-    if api == "function-url" and context.get("accountId") not in (None, "anonymous"):
-        options["function_url_auth_type"] = "AWS_IAM"
+    if api == "function-url":
+        if context.get("accountId") not in (None, "anonymous"):
+            options["function_url_auth_type"] = "AWS_IAM"
+        for name, value in _pairs(event):
+            if name.lower() == "x-amzn-tls-version":
+                options["tls_version"] = value
+            elif name.lower() == "x-amzn-tls-cipher-suite":
+                options["tls_cipher_suite"] = value
     if extra:
         options["request_context"] = extra
     return options

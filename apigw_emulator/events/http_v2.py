@@ -17,9 +17,6 @@ __all__ = ["build_function_url_event", "build_http_v2_event"]
 
 _REPLACED = HOP_BY_HOP | {"host", "x-forwarded-port", "x-forwarded-proto", "x-amzn-trace-id"}
 _URL_REPLACED = _REPLACED | {"x-amzn-tls-cipher-suite", "x-amzn-tls-version"}
-#: TLS facts a function URL reports for a current client (spec 2.4, V1).
-TLS_CIPHER_SUITE = "TLS_AES_128_GCM_SHA256"
-TLS_VERSION = "TLSv1.3"
 
 
 def _query(request: HttpRequest) -> dict[str, str] | None:
@@ -129,8 +126,8 @@ def build_function_url_event(
     headers, cookies, user_agent = _common_headers(request, config, stamp, _URL_REPLACED)
     if request.body and "content-length" not in headers:
         headers["content-length"] = str(len(request.body))
-    headers["x-amzn-tls-cipher-suite"] = TLS_CIPHER_SUITE
-    headers["x-amzn-tls-version"] = TLS_VERSION
+    headers["x-amzn-tls-cipher-suite"] = config.tls_cipher_suite
+    headers["x-amzn-tls-version"] = config.tls_version
     event: Event = {
         "version": "2.0",
         "routeKey": "$default",
