@@ -10,8 +10,10 @@ __all__ = [
     "ApigwEmulatorError",
     "ApigwEmulatorWarning",
     "BinaryBodyCorruptedWarning",
+    "BinaryResponseWarning",
     "ConfigurationError",
     "EventFormatError",
+    "GatewayErrorWarning",
     "InvalidRequestError",
     "RouteNotFoundError",
 ]
@@ -57,4 +59,19 @@ class BinaryBodyCorruptedWarning(ApigwEmulatorWarning):
 
     Emitted when a body that is not valid UTF-8 is delivered as text, which is what a REST API does with a
     Content-Type that is not in its ``binaryMediaTypes``: every invalid byte becomes U+FFFD.
+    """
+
+
+class BinaryResponseWarning(ApigwEmulatorWarning):
+    """A REST API sends the base64 text of a binary response to the client instead of the bytes.
+
+    A REST API decodes ``isBase64Encoded`` responses only when the *first* media type of the request's
+    ``Accept`` header matches a ``binaryMediaTypes`` entry (spec 5.2).
+    """
+
+
+class GatewayErrorWarning(ApigwEmulatorWarning):
+    """The front door answered with an error of its own (502, 413, 504...) and the reason AWS hides.
+
+    AWS's error bodies say little (``{"message": "Internal server error"}``); the warning says why.
     """

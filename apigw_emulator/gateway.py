@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import warnings
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._types import BodyInput, Event, HeaderInput
 from .config import GatewayConfig
+from .errors import ConfigurationError, GatewayErrorWarning
 from .events import BUILDERS
 from .ids import RequestStamp
+from .invoke import FunctionConfig, Invocation, invoke
 from .request import HttpRequest
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["Gateway"]
 
@@ -49,12 +57,39 @@ class Gateway:
     :param function_url_auth_type: function URLs: ``"NONE"`` or ``"AWS_IAM"``.
     :param tls_version: function URLs: the client's TLS version (``x-amzn-tls-version``).
     :param tls_cipher_suite: function URLs: the negotiated cipher suite (``x-amzn-tls-cipher-suite``).
+    :param raise_handler_exceptions: re-raise an exception of the handler in the test (default), with the
+        front door's response attached as ``exc.apigw_invocation``; False gives the 5xx a client would get.
+    :param function_name: the Lambda function's name (context, ARN, log group).
+    :param timeout: the function timeout in seconds (AWS's default: 3).
+    :param memory_size: the function memory in MB (``context.memory_limit_in_mb``).
+    :param integration_timeout: the front door's own limit: REST 29 s (504), HTTP API 30 s (503) by
+        default. A handler that overruns is abandoned at once; the test does not wait for it.
     :raises ConfigurationError: for any invalid option.
     """
 
-    def __init__(self, handler: Callable[..., Any] | None = None, api: str = "rest", **options: Any) -> None:
+    def __init__(
+        self,
+        handler: Callable[..., Any] | None = None,
+        api: str = "rest",
+        *,
+        raise_handler_exceptions: bool = True,
+        function_name: str = "function",
+        timeout: float = 3.0,
+        memory_size: int = 128,
+        integration_timeout: float | None = None,
+        **options: Any,
+    ) -> None:
+        if handler is not None and not callable(handler):
+            raise ConfigurationError(
+                f"handler must be callable (event, context), got {type(handler).__name__}"
+            )
+        if timeout <= 0 or (integration_timeout is not None and integration_timeout <= 0):
+            raise ConfigurationError("timeouts must be positive numbers of seconds")
         self.handler = handler
         self.config = GatewayConfig.create(api, **options)
+        self.function = FunctionConfig(name=function_name, timeout=timeout, memory_size=memory_size)
+        self.integration_timeout = integration_timeout
+        self.raise_handler_exceptions = raise_handler_exceptions
         self._builder = BUILDERS[self.config.api]
 
     def __repr__(self) -> str:
@@ -70,7 +105,7 @@ class Gateway:
         """The base URL a client calls; paths given to :meth:`event` are relative to it."""
         return self.config.url
 
-    def request(
+    def build_request(
         self,
         method: str,
         path: str = "/",
@@ -113,7 +148,7 @@ class Gateway:
         :raises RouteNotFoundError: when no route matches.
         :raises InvalidRequestError: when no client could send this request.
         """
-        request = self.request(
+        request = self.build_request(
             method, path, headers=headers, body=body, source_ip=source_ip, protocol=protocol
         )
         return self._builder(request, self.config, stamp)
@@ -121,3 +156,73 @@ class Gateway:
     def build_event(self, request: HttpRequest, stamp: RequestStamp | None = None) -> Event:
         """The event for a request as it arrived (its path includes the stage or base path, if any)."""
         return self._builder(request, self.config, stamp)
+
+    # -- invoking the handler ---------------------------------------------------------------------------
+    def invoke(self, request: HttpRequest, *, stamp: RequestStamp | None = None) -> Invocation:
+        """Send ``request`` through the front door to the handler, as AWS would.
+
+        Returns the :class:`Invocation`: the event and context the handler saw, its result, and the
+        response the client gets (front-door errors included: 403/404 for unknown routes, 413 for
+        oversized payloads, 502/500 for handler errors and malformed results, 504/503 for timeouts).
+
+        :raises Exception: the handler's own exception when ``raise_handler_exceptions`` is true.
+        """
+        if self.handler is None:
+            raise ConfigurationError("this Gateway has no handler: pass one to Gateway(handler, ...)")
+        invocation = invoke(
+            self.handler,
+            request,
+            self.config,
+            self.function,
+            integration_timeout=self.integration_timeout,
+            stamp=stamp,
+        )
+        error = invocation.error
+        if error is not None and self.raise_handler_exceptions:
+            response = invocation.response
+            with contextlib.suppress(AttributeError):  # exceptions with __slots__ cannot take it
+                error.apigw_invocation = invocation  # type: ignore[attr-defined]
+            if sys.version_info >= (3, 11):
+                error.add_note(
+                    f"apigw-emulator: a client of this {self.api} front door gets {response.status} "
+                    f"{response.body.decode('utf-8', 'replace')!r}; "
+                    "Gateway(..., raise_handler_exceptions=False) returns that response instead of raising"
+                )
+            raise error
+        if invocation.response.reason:
+            warnings.warn(
+                GatewayErrorWarning(
+                    f"the {self.api} front door answers {invocation.response.status}: "
+                    f"{invocation.response.reason}"
+                ),
+                stacklevel=2,
+            )
+        return invocation
+
+    def session(self, *, source_ip: str = "127.0.0.1") -> requests.Session:
+        """A real ``requests.Session`` whose requests to this gateway's host are handled in-process.
+
+        Cookies, redirects, ``.json()``, ``raise_for_status()`` behave as usual; each response has
+        ``response.apigw``, the :class:`Invocation` behind it. Other hosts go to the network as usual.
+        """
+        import requests  # noqa: PLC0415 - only the drivers need requests
+
+        from .transport import GatewayAdapter  # noqa: PLC0415
+
+        session = requests.Session()
+        session.mount(
+            f"{self.config.scheme}://{self.config.domain_name}/", GatewayAdapter(self, source_ip=source_ip)
+        )
+        return session
+
+    def request(self, method: str, path: str = "/", **kwargs: Any) -> requests.Response:
+        """Send one request in-process, with ``requests``' keyword arguments (``params``, ``headers``,
+        ``data``, ``files``, ``json``, ``cookies``...); ``path`` is relative to :attr:`url`.
+        """
+        url = (
+            path
+            if "://" in path.split("?", 1)[0]
+            else self.url + ("" if path.startswith("/") else "/") + path
+        )
+        with self.session() as session:
+            return session.request(method, url, **kwargs)

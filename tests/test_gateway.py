@@ -61,8 +61,8 @@ def test_unknown_option_is_a_type_error() -> None:
 
 def test_event_paths_are_relative_to_the_url() -> None:
     gw = Gateway(None, api="rest", stage="live")
-    assert gw.request("GET", "shape").path == "/live/shape"
-    assert gw.request("GET", f"{gw.url}/shape?x=1").target == "/live/shape?x=1"
+    assert gw.build_request("GET", "shape").path == "/live/shape"
+    assert gw.build_request("GET", f"{gw.url}/shape?x=1").target == "/live/shape?x=1"
 
 
 def test_from_event_rejects_dicts_that_are_not_events() -> None:

@@ -1,0 +1,136 @@
+"""Responses the front doors generate themselves (spec 1.3, 3.2, 6.1, 6.2, 7), byte for byte."""
+
+from __future__ import annotations
+
+from .config import GatewayConfig
+from .ids import RequestStamp
+from .response import GatewayResponse
+
+__all__ = [
+    "bad_gateway",
+    "gateway_timeout",
+    "payload_too_large",
+    "request_too_long",
+    "route_not_found",
+]
+
+_ALB_502 = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
+)
+_ALB_504 = (
+    b"<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n"
+    b"<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n"
+)
+_ALB_413 = (
+    b"<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n"
+    b"<center><h1>413 Request Entity Too Large</h1></center>\r\n</body>\r\n</html>\r\n"
+)
+
+
+def _rest(status: int, message: str, error_type: str, stamp: RequestStamp) -> GatewayResponse:
+    body = f'{{"message": "{message}"}}'.encode()
+    return GatewayResponse(
+        status,
+        (
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            ("x-amzn-RequestId", stamp.request_id),
+            ("x-amzn-ErrorType", error_type),
+            ("x-amz-apigw-id", stamp.extended_request_id),
+        ),
+        body,
+    )
+
+
+def _http(status: int, message: str, stamp: RequestStamp) -> GatewayResponse:
+    body = f'{{"message":"{message}"}}'.encode()
+    return GatewayResponse(
+        status,
+        (
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            ("apigw-requestid", stamp.request_id),
+        ),
+        body,
+    )
+
+
+def _text(status: int, body: bytes, content_type: str) -> GatewayResponse:
+    return GatewayResponse(status, (("Content-Type", content_type), ("Content-Length", str(len(body)))), body)
+
+
+def _warn(response: GatewayResponse, reason: str) -> GatewayResponse:
+    """Attach the reason; the driver turns it into a :class:`GatewayErrorWarning` for the test output."""
+    return GatewayResponse(response.status, response.headers, response.body, reason=reason)
+
+
+def route_not_found(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
+    """REST ``403 Missing Authentication Token``; HTTP API ``404 Not Found`` (spec 1.3, 3.2)."""
+    if config.api == "rest":
+        response = _rest(403, "Missing Authentication Token", "MissingAuthenticationTokenException", stamp)
+    else:
+        response = _http(404, "Not Found", stamp)
+    return _warn(response, reason)
+
+
+def bad_gateway(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
+    """The answer to a failed or malformed Lambda result (spec 6.1, 6.2).
+
+    REST: 502 ``{"message": "Internal server error"}``. HTTP API: 500
+    ``{"message":"Internal Server Error"}``. Function URL: 502, plain text ``Internal Server Error``.
+    ALB: 502 with the load balancer's HTML page.
+    """
+    if config.api == "rest":
+        response = _rest(502, "Internal server error", "InternalServerErrorException", stamp)
+    elif config.api in ("http", "http-v1"):
+        response = _http(500, "Internal Server Error", stamp)
+    elif config.api == "function-url":
+        response = _text(502, b"Internal Server Error", "text/plain; charset=utf-8")
+    else:
+        response = _text(502, _ALB_502, "text/html")
+    return _warn(response, reason)
+
+
+def binary_decode_failed(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
+    """REST: a binary response whose body is not base64 is ``API_CONFIGURATION_ERROR``, 500 (spec 5.2)."""
+    if config.api == "rest":
+        return _warn(_rest(500, "Internal server error", "InternalServerErrorException", stamp), reason)
+    return bad_gateway(config, stamp, reason)
+
+
+def gateway_timeout(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
+    """The integration timed out: REST 504, HTTP API 503 (spec 7); function URL 502 and ALB 504
+    (UNCONFIRMED)."""
+    if config.api == "rest":
+        response = _rest(504, "Endpoint request timed out", "InternalServerErrorException", stamp)
+    elif config.api in ("http", "http-v1"):
+        response = _http(503, "Service Unavailable", stamp)
+    elif config.api == "function-url":
+        response = _text(502, b"Internal Server Error", "text/plain; charset=utf-8")
+    else:
+        response = _text(504, _ALB_504, "text/html")
+    return _warn(response, reason)
+
+
+def payload_too_large(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
+    """The request body is over the front door's limit: REST ``HTTP content length exceeded`` (spec 7)."""
+    if config.api == "rest":
+        body = b"HTTP content length exceeded 10485760 bytes."
+        response = _text(413, body, "text; charset=utf-8")
+    elif config.api in ("http", "http-v1") or config.api == "function-url":
+        response = _http(413, "Request Entity Too Large", stamp)
+    else:
+        response = _text(413, _ALB_413, "text/html")
+    return _warn(response, reason)
+
+
+def request_too_long(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
+    """The event JSON is over Lambda's 6 MB invocation limit: REST 413 ``Request Too Long`` (spec 7)."""
+    if config.api == "rest":
+        response = _rest(413, "Request Too Long", "BadRequestException", stamp)
+    elif config.api in ("http", "http-v1", "function-url"):
+        response = _http(413, "Request Entity Too Large", stamp)
+    else:
+        response = _text(413, _ALB_413, "text/html")
+    return _warn(response, reason)

@@ -1,0 +1,321 @@
+"""The one invoke step: request -> event -> Lambda handler (as the Python runtime calls it) -> response.
+
+Every driver (``Gateway.invoke``, the ``requests`` transport, the local server) goes through :func:`invoke`,
+so limits, error responses and the Lambda runtime's JSON rules are applied in one place.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from ._types import Event
+from .config import GatewayConfig
+from .errors import RouteNotFoundError
+from .events import BUILDERS
+from .gateway_errors import (
+    bad_gateway,
+    binary_decode_failed,
+    gateway_timeout,
+    payload_too_large,
+    request_too_long,
+    route_not_found,
+)
+from .ids import RequestStamp
+from .lambda_context import LambdaContext
+from .request import HttpRequest
+from .response import GatewayResponse, MalformedResultError, _BinaryDecodeError, map_result
+
+__all__ = ["FunctionConfig", "Invocation", "invoke"]
+
+#: Largest request body API Gateway accepts (REST and HTTP APIs, spec 7).
+API_PAYLOAD_LIMIT = 10 * 1024 * 1024
+#: Largest request body an ALB passes to a Lambda target (D19).
+ALB_PAYLOAD_LIMIT = 1024 * 1024
+#: Largest synchronous invocation payload, the event JSON (D18).
+LAMBDA_REQUEST_LIMIT = 6 * 1024 * 1024
+#: Largest synchronous response; Lambda's own error names 6291556 bytes (R3).
+LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024 + 100
+#: Default integration timeouts (spec 7): REST 29 s, HTTP API 30 s.
+DEFAULT_INTEGRATION_TIMEOUT = {"rest": 29.0, "http": 30.0, "http-v1": 30.0}
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionConfig:
+    """The Lambda function behind the front door.
+
+    :param name: the function name (context, ARNs, log group).
+    :param timeout: the function timeout in seconds (AWS's default is 3).
+    :param memory_size: memory in MB, reported by the context.
+    :param version: ``$LATEST`` or a version number.
+    """
+
+    name: str = "function"
+    timeout: float = 3.0
+    memory_size: int = 128
+    version: str = "$LATEST"
+
+
+@dataclass(slots=True)
+class Invocation:
+    """What happened for one request: what the handler saw and returned, and what the client got.
+
+    :ivar request: the request as the client sent it.
+    :ivar event: the event the handler received (None when the gateway answered without calling it).
+    :ivar context: the context object the handler received.
+    :ivar result: the handler's return value as the gateway read it (after the runtime's JSON encoding).
+    :ivar error: the exception the handler raised, if any.
+    :ivar response: the response the client receives.
+    :ivar duration: seconds the handler ran.
+    """
+
+    request: HttpRequest
+    response: GatewayResponse
+    event: Event | None = None
+    context: LambdaContext | None = None
+    result: Any = None
+    error: BaseException | None = None
+    duration: float = 0.0
+    stamp: RequestStamp | None = field(default=None, repr=False)
+
+
+# -- the runtime's JSON ------------------------------------------------------------------------------
+
+
+def _runtime_default(obj: Any) -> Any:
+    # The Python runtime's encoder writes Decimal as a JSON number (awslambdaric's marshaller).
+    if isinstance(obj, Decimal):
+        return float(obj) if obj.is_nan() else json.loads(str(obj))
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+
+_ORJSON_STRICT = (
+    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def _reject(obj: Any) -> Any:
+    raise TypeError
+
+
+def runtime_dumps(value: Any) -> bytes:
+    """Serialise like the Lambda Python runtime (stdlib-json semantics), with orjson where they agree.
+
+    orjson is tried with every native extra turned off (datetimes, dataclasses, subclasses, non-str keys
+    all fail there); anything it refuses goes through the stdlib encoder with the runtime's Decimal rule, so
+    what serialises and how is what the runtime does. :raises TypeError: when the runtime would fail too.
+    """
+    try:
+        return orjson.dumps(value, default=_reject, option=_ORJSON_STRICT)
+    except TypeError:
+        return json.dumps(value, default=_runtime_default, ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        )
+
+
+def json_copy(value: Any) -> Any:
+    """What ``json.loads(json.dumps(value))`` gives for a value that serialised, without re-parsing.
+
+    Containers are rebuilt (tuples become lists, dict keys become str as the encoder writes them) and
+    str/int/float subclasses become their base type; immutable strings are shared, so a 1 MB body is not
+    copied. A handler that mutates its event cannot reach the caller's objects.
+    """
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or kind is float or value is None:
+        return value
+    if isinstance(value, dict):
+        return {_json_key(k): json_copy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_copy(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return json.loads(runtime_dumps(value))
+
+
+def _json_key(key: Any) -> str:
+    """A dict key as the JSON encoder writes it (``True`` -> ``"true"``, ``1`` -> ``"1"``)."""
+    if isinstance(key, str):
+        return str(key)
+    if key is None or isinstance(key, (bool, int, float)):
+        encoded: str = json.dumps(key)
+        return encoded
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+# -- running the handler with a deadline ----------------------------------------------------------------
+
+
+class _Worker(threading.Thread):
+    """A daemon thread that runs handlers; abandoned (and exits after) when one overruns its deadline."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True, name="apigw-emulator-handler")
+        self.inbox: queue.SimpleQueue[Callable[[], Any] | None] = queue.SimpleQueue()
+        self.outbox: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+        self.abandoned = False
+        self.start()
+
+    def run(self) -> None:
+        while True:
+            job = self.inbox.get()
+            if job is None:
+                return
+            try:
+                outcome: tuple[bool, Any] = (True, job())
+            except BaseException as exc:  # handed to the caller, who decides
+                outcome = (False, exc)
+            if self.abandoned:
+                return
+            self.outbox.put(outcome)
+
+
+_idle_workers: list[_Worker] = []
+_workers_lock = threading.Lock()
+
+
+def run_with_deadline(job: Callable[[], Any], timeout: float) -> tuple[bool, bool, Any]:
+    """Run ``job`` in a worker thread; returns (finished, succeeded, value or exception).
+
+    A job that overruns is left running in its daemon thread (Python cannot stop a thread) and the caller
+    goes on at once, as a client of API Gateway would: no test hangs on a stuck handler.
+    """
+    with _workers_lock:
+        worker = _idle_workers.pop() if _idle_workers else None
+    if worker is None:
+        worker = _Worker()
+    worker.inbox.put(job)
+    try:
+        succeeded, value = worker.outbox.get(timeout=timeout)
+    except queue.Empty:
+        worker.abandoned = True
+        return False, False, None
+    with _workers_lock:
+        _idle_workers.append(worker)
+    return True, succeeded, value
+
+
+# -- the invoke step ----------------------------------------------------------------------------------
+
+
+def _describe(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def invoke(
+    handler: Callable[[Any, Any], Any],
+    request: HttpRequest,
+    config: GatewayConfig,
+    function: FunctionConfig,
+    *,
+    integration_timeout: float | None = None,
+    stamp: RequestStamp | None = None,
+) -> Invocation:
+    """Send ``request`` through the front door to ``handler`` and return what happened.
+
+    Steps, each as AWS does them: the payload limit (413); the route (REST 403 / HTTP API 404); the event
+    and Lambda's 6 MB request limit (413); the handler called with the JSON-decoded event and a
+    :class:`LambdaContext` under the function timeout and the integration timeout; the result encoded as
+    the runtime encodes it (6 MB response limit, 502); the result mapped to the client's response.
+
+    Handler exceptions are recorded in :attr:`Invocation.error` (the response is the front door's 5xx);
+    re-raising them is the caller's choice.
+    """
+    if stamp is None:
+        stamp = RequestStamp.new(uuid_request_id=config.api in ("rest", "function-url"))
+    limit = ALB_PAYLOAD_LIMIT if config.api == "alb" else API_PAYLOAD_LIMIT
+    if len(request.body) > limit:
+        reason = f"the request body has {len(request.body)} bytes, over the {limit}-byte limit"
+        return Invocation(request, payload_too_large(config, stamp, reason), stamp=stamp)
+    try:
+        event = BUILDERS[config.api](request, config, stamp)
+    except RouteNotFoundError as exc:
+        return Invocation(request, route_not_found(config, stamp, str(exc)), stamp=stamp)
+    payload = runtime_dumps(event)
+    if len(payload) > LAMBDA_REQUEST_LIMIT:
+        reason = (
+            f"the event JSON has {len(payload)} bytes, over Lambda's {LAMBDA_REQUEST_LIMIT}-byte invocation "
+            "limit (base64 makes a body 4/3 larger: uploads over about 4.4 MB cannot reach a Lambda)"
+        )
+        return Invocation(request, request_too_long(config, stamp, reason), stamp=stamp)
+    handler_event = json_copy(event)
+    request_id = stamp.request_id if config.api == "function-url" else RequestStamp.new().request_id
+    context = LambdaContext(
+        aws_request_id=request_id,
+        function_name=function.name,
+        function_version=function.version,
+        region=config.region,
+        account_id=config.account_id,
+        memory_limit_in_mb=function.memory_size,
+        timeout=function.timeout,
+    )
+    deadline = function.timeout
+    gateway_limit = (
+        integration_timeout
+        if integration_timeout is not None
+        else DEFAULT_INTEGRATION_TIMEOUT.get(config.api)
+    )
+    if gateway_limit is not None:
+        deadline = min(deadline, gateway_limit)
+    started = time.perf_counter()
+    finished, succeeded, value = run_with_deadline(lambda: handler(handler_event, context), deadline)
+    duration = time.perf_counter() - started
+    record = Invocation(
+        request, GatewayResponse(0, (), b""), handler_event, context, stamp=stamp, duration=duration
+    )
+    if not finished:
+        if gateway_limit is not None and gateway_limit < function.timeout:
+            record.response = gateway_timeout(
+                config, stamp, f"the handler ran past the {gateway_limit:g} s integration timeout"
+            )
+        else:
+            record.response = bad_gateway(
+                config, stamp, f"Task timed out after {function.timeout:.2f} seconds (the function timeout)"
+            )
+        return record
+    if not succeeded:
+        record.error = value
+        record.response = bad_gateway(config, stamp, f"the handler raised {_describe(value)}")
+        return record
+    try:
+        if isinstance(value, (bytes, bytearray)):
+            # The runtime sends bytes as they are; the front door then needs them to be JSON.
+            result_payload = bytes(value)
+            result = json.loads(result_payload)
+        else:
+            result_payload = runtime_dumps(value)
+            result = json_copy(value)
+    except (TypeError, ValueError) as exc:
+        record.response = bad_gateway(
+            config,
+            stamp,
+            f"the runtime cannot encode the result as JSON (Runtime.MarshalError): {_describe(exc)}",
+        )
+        return record
+    record.result = result
+    if len(result_payload) > LAMBDA_RESPONSE_LIMIT:
+        reason = (
+            f"the result has {len(result_payload)} bytes: Exceeded maximum allowed payload size "
+            f"({LAMBDA_RESPONSE_LIMIT} bytes)"
+        )
+        record.response = bad_gateway(config, stamp, reason)
+        return record
+    try:
+        record.response = map_result(result, config, request, stamp)
+    except _BinaryDecodeError as exc:
+        record.response = binary_decode_failed(config, stamp, str(exc))
+    except MalformedResultError as exc:
+        record.response = bad_gateway(config, stamp, f"Malformed Lambda proxy response: {exc}")
+    return record

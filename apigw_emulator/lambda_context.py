@@ -1,0 +1,66 @@
+"""The context object the AWS Lambda Python runtime passes to a handler."""
+
+from __future__ import annotations
+
+import time
+
+from .ids import random_bits
+
+__all__ = ["CognitoIdentity", "LambdaContext"]
+
+
+class CognitoIdentity:
+    """``context.identity``: set only for invocations through the Mobile SDK; both ids are None here."""
+
+    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+
+    def __init__(self) -> None:
+        self.cognito_identity_id: str | None = None
+        self.cognito_identity_pool_id: str | None = None
+
+    def __repr__(self) -> str:
+        return f"CognitoIdentity(cognito_identity_id={self.cognito_identity_id!r})"
+
+
+class LambdaContext:
+    """What the Python runtime's context object holds, with the same attribute types.
+
+    As in the runtime, ``memory_limit_in_mb`` is a str (it comes from an environment variable),
+    ``identity`` is an object whose ids are None, ``client_context`` is None for API Gateway invocations,
+    and ``get_remaining_time_in_millis()`` counts down to the deadline set when the invocation started.
+    """
+
+    def __init__(
+        self,
+        *,
+        aws_request_id: str,
+        function_name: str = "function",
+        function_version: str = "$LATEST",
+        region: str = "us-east-1",
+        account_id: str = "123456789012",
+        memory_limit_in_mb: int = 128,
+        timeout: float = 3.0,
+    ) -> None:
+        now_ms = int(time.time() * 1000)
+        self.aws_request_id = aws_request_id
+        self.function_name = function_name
+        self.function_version = function_version
+        self.invoked_function_arn = f"arn:aws:lambda:{region}:{account_id}:function:{function_name}"
+        self.memory_limit_in_mb = str(memory_limit_in_mb)
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        day = time.strftime("%Y/%m/%d", time.gmtime(now_ms / 1000))
+        self.log_stream_name = f"{day}/[{function_version}]{random_bits(128):032x}"
+        self.identity = CognitoIdentity()
+        self.client_context: object | None = None
+        self.tenant_id: str | None = None
+        self._deadline_ms = now_ms + int(timeout * 1000)
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left before the function times out (0 once it has)."""
+        return max(0, self._deadline_ms - int(time.time() * 1000))
+
+    def __repr__(self) -> str:
+        return (
+            f"LambdaContext(aws_request_id={self.aws_request_id!r}, function_name={self.function_name!r}, "
+            f"remaining_ms={self.get_remaining_time_in_millis()})"
+        )

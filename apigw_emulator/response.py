@@ -1,0 +1,341 @@
+"""From a Lambda result to the HTTP response a client of each front door receives (spec 5.2, 5.4, 6)."""
+
+from __future__ import annotations
+
+import binascii
+import json
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.utils import formatdate
+from typing import Any
+
+from .codec import b64decode
+from .config import GatewayConfig
+from .errors import BinaryResponseWarning
+from .ids import RequestStamp
+from .request import HttpRequest
+
+__all__ = ["GatewayResponse", "MalformedResultError", "map_result"]
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayResponse:
+    """An HTTP response as the client receives it.
+
+    :param status: the status code.
+    :param headers: (name, value) pairs in order; a name may repeat (``Set-Cookie``).
+    :param body: the body bytes.
+    :param reason: for responses the gateway generated itself, why (AWS's own body rarely says).
+    """
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    reason: str | None = None
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        """The values of a header joined with ``", "`` as an HTTP client shows them, or ``default``."""
+        values = self.header_values(name)
+        return ", ".join(values) if values else default
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of a header, matched case-insensitively."""
+        lname = name.lower()
+        return [value for key, value in self.headers if key.lower() == lname]
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8 (invalid bytes replaced)."""
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return json.loads(self.body)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.headers)
+
+
+class MalformedResultError(ValueError):
+    """The Lambda result is not a valid response for the front door; the gateway answers with an error."""
+
+
+class _BinaryDecodeError(MalformedResultError):
+    """``isBase64Encoded`` is true but the body is not base64."""
+
+
+_REST_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
+#: REST response headers API Gateway renames to ``x-amzn-Remapped-<name>`` (spec 2.2, D5, R7).
+_REST_REMAPPED = frozenset(
+    {
+        "connection",
+        "content-length",
+        "date",
+        "server",
+        "authorization",
+        "content-md5",
+        "max-forwards",
+        "user-agent",
+        "www-authenticate",
+    }
+)
+#: REST response headers API Gateway drops (spec 2.2, D5).
+_REST_DROPPED = frozenset(
+    {"expect", "host", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "via"}
+)
+_HOP_BY_HOP = frozenset(
+    {"connection", "transfer-encoding", "keep-alive", "te", "trailer", "upgrade", "content-length"}
+)
+
+
+def _status(value: Any, *, default: int | None) -> int:
+    if value is None and default is not None:
+        return default
+    if isinstance(value, bool):
+        raise MalformedResultError(f"statusCode is a boolean ({value!r})")
+    if isinstance(value, int):
+        status = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        status = int(value)
+    else:
+        raise MalformedResultError(f"statusCode {value!r} is not a number")
+    if not 100 <= status <= 599:
+        raise MalformedResultError(f"statusCode {status} is not an HTTP status")
+    return status
+
+
+def _header_value(name: str, value: Any, *, lenient: bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if lenient and isinstance(value, (int, float)):
+        return json.dumps(value)
+    raise MalformedResultError(f"header {name!r} has a {type(value).__name__} value ({value!r})")
+
+
+def _single_headers(result: dict[str, Any], key: str, *, lenient: bool) -> list[tuple[str, str]]:
+    headers = result.get(key)
+    if headers is None:
+        return []
+    if not isinstance(headers, dict):
+        raise MalformedResultError(f"{key} must be an object, got {type(headers).__name__}")
+    return [(str(name), _header_value(name, value, lenient=lenient)) for name, value in headers.items()]
+
+
+def _multi_headers(result: dict[str, Any], key: str, *, lenient: bool) -> list[tuple[str, str]]:
+    headers = result.get(key)
+    if headers is None:
+        return []
+    if not isinstance(headers, dict):
+        raise MalformedResultError(f"{key} must be an object, got {type(headers).__name__}")
+    pairs: list[tuple[str, str]] = []
+    for name, values in headers.items():
+        if not isinstance(values, list):
+            raise MalformedResultError(f"{key}[{name!r}] must be a list, got {type(values).__name__}")
+        pairs.extend((str(name), _header_value(name, v, lenient=lenient)) for v in values)
+    return pairs
+
+
+def _body_bytes(result: dict[str, Any], *, objects_allowed: bool) -> tuple[bytes | str, bool]:
+    """The body as the function gave it and whether it claims to be base64."""
+    body = result.get("body")
+    is_b64 = result.get("isBase64Encoded", False)
+    if is_b64 is not None and not isinstance(is_b64, bool):
+        raise MalformedResultError(f"isBase64Encoded must be a boolean, got {is_b64!r}")
+    if body is None:
+        return b"", False
+    if isinstance(body, str):
+        return body, bool(is_b64)
+    if objects_allowed:
+        # The runtime serialised the result with json.dumps; the front door forwards the body's JSON text.
+        return json.dumps(body, ensure_ascii=False), bool(is_b64)
+    raise MalformedResultError(f"body must be a string, got {type(body).__name__}")
+
+
+def _decode(body: bytes | str) -> bytes:
+    try:
+        return b64decode(body)
+    except (binascii.Error, ValueError) as exc:
+        raise _BinaryDecodeError(
+            f"isBase64Encoded is true but the body is not valid base64 ({exc})"
+        ) from None
+
+
+def _encode(body: bytes | str) -> bytes:
+    return body.encode("utf-8") if isinstance(body, str) else body
+
+
+def _first_accept(request: HttpRequest) -> str | None:
+    accept = request.header("accept")
+    if not accept:
+        return None
+    return accept.split(",", 1)[0].split(";", 1)[0].strip()
+
+
+def _has(headers: list[tuple[str, str]], lname: str) -> bool:
+    return any(name.lower() == lname for name, _ in headers)
+
+
+def _map_rest(
+    result: Any, config: GatewayConfig, request: HttpRequest, stamp: RequestStamp
+) -> GatewayResponse:
+    if not isinstance(result, dict):
+        raise MalformedResultError(f"the result is a {type(result).__name__}, not an object")
+    unknown = sorted(set(result) - _REST_KEYS)
+    if unknown:
+        raise MalformedResultError(
+            f"unknown key(s) {', '.join(map(repr, unknown))}: a REST proxy result may only hold "
+            "statusCode, headers, multiValueHeaders, body and isBase64Encoded"
+        )
+    status = _status(result.get("statusCode"), default=200)
+    # Merge case-insensitively: multiValueHeaders first and its name casing wins; an identical
+    # name/value pair in headers is not repeated (spec 6.1, D1, L1).
+    merged: dict[str, tuple[str, list[str]]] = {}
+    for name, value in _multi_headers(result, "multiValueHeaders", lenient=False):
+        merged.setdefault(name.lower(), (name, []))[1].append(value)
+    for name, value in _single_headers(result, "headers", lenient=False):
+        entry = merged.get(name.lower())
+        if entry is None:
+            merged[name.lower()] = (name, [value])
+        elif value not in entry[1]:
+            entry[1].append(value)
+    raw, is_b64 = _body_bytes(result, objects_allowed=False)
+    if is_b64:
+        accept = _first_accept(request)
+        if config.binary_media_types.matches(accept):
+            body = _decode(raw)
+        else:
+            body = _encode(raw)
+            patterns = list(config.binary_media_types.patterns)
+            if not patterns:
+                why = "the API has no binaryMediaTypes"
+            elif accept:
+                why = f"the first Accept media type {accept!r} matches none of {patterns}"
+            else:
+                why = "the request has no Accept header"
+            warnings.warn(
+                BinaryResponseWarning(
+                    "the REST API sends the base64 text of this isBase64Encoded response, not the bytes: "
+                    f"{why}. AWS decodes only when the first Accept type matches binaryMediaTypes "
+                    "(use */* to decode every response)."
+                ),
+                stacklevel=4,
+            )
+    else:
+        body = _encode(raw)
+    headers: list[tuple[str, str]] = []
+    for lname, (name, values) in merged.items():
+        if lname in _REST_DROPPED:
+            continue
+        out_name = f"x-amzn-Remapped-{name}" if lname in _REST_REMAPPED else name
+        headers.extend((out_name, v) for v in values)
+    if not _has(headers, "content-type"):
+        headers.insert(0, ("Content-Type", "application/json"))
+    headers += [
+        ("Content-Length", str(len(body))),
+        ("Date", formatdate(stamp.epoch_ms / 1000, usegmt=True)),
+        ("x-amzn-RequestId", stamp.request_id),
+        ("x-amz-apigw-id", stamp.extended_request_id),
+        ("X-Amzn-Trace-Id", stamp.trace_id),
+    ]
+    return GatewayResponse(status, tuple(headers), body)
+
+
+def _map_http_v2(
+    result: Any, config: GatewayConfig, request: HttpRequest, stamp: RequestStamp
+) -> GatewayResponse:
+    headers: list[tuple[str, str]] = []
+    if isinstance(result, dict) and "statusCode" in result:
+        status = _status(result.get("statusCode"), default=None)
+        cookies = result.get("cookies")
+        if cookies is not None:
+            if not isinstance(cookies, list) or not all(isinstance(c, str) for c in cookies):
+                raise MalformedResultError("cookies must be a list of strings")
+            headers += [("set-cookie", cookie) for cookie in cookies]
+        headers += _single_headers(result, "headers", lenient=True)
+        raw, is_b64 = _body_bytes(result, objects_allowed=True)
+        body = _decode(raw) if is_b64 else _encode(raw)
+    else:
+        # Inference (D2, L2): any JSON value without statusCode is a 200 JSON body; a string is sent as is.
+        status = 200
+        if isinstance(result, str):
+            body = result.encode("utf-8")
+        else:
+            body = json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    headers = [(n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP]
+    if not _has(headers, "content-type"):
+        headers.insert(0, ("Content-Type", "application/json"))
+    headers += [("Content-Length", str(len(body))), ("Date", formatdate(stamp.epoch_ms / 1000, usegmt=True))]
+    if config.api == "function-url":
+        headers += [("x-amzn-RequestId", stamp.request_id), ("X-Amzn-Trace-Id", stamp.trace_id)]
+    else:
+        headers.append(("apigw-requestid", stamp.request_id))
+    return GatewayResponse(status, tuple(headers), body)
+
+
+def _map_http_v1(
+    result: Any, config: GatewayConfig, request: HttpRequest, stamp: RequestStamp
+) -> GatewayResponse:
+    if not isinstance(result, dict):
+        raise MalformedResultError(f"the result is a {type(result).__name__}, not an object")
+    if "statusCode" not in result:
+        raise MalformedResultError("a payload 1.0 result needs a statusCode")
+    status = _status(result["statusCode"], default=None)
+    # Both maps are sent, duplicates included (R8); unknown keys are ignored (E2).
+    headers = _single_headers(result, "headers", lenient=True) + _multi_headers(
+        result, "multiValueHeaders", lenient=True
+    )
+    raw, is_b64 = _body_bytes(result, objects_allowed=False)
+    body = _decode(raw) if is_b64 else _encode(raw)
+    headers = [(n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP]
+    if not _has(headers, "content-type"):
+        headers.insert(0, ("Content-Type", "application/json"))
+    headers += [
+        ("Content-Length", str(len(body))),
+        ("Date", formatdate(stamp.epoch_ms / 1000, usegmt=True)),
+        ("apigw-requestid", stamp.request_id),
+    ]
+    return GatewayResponse(status, tuple(headers), body)
+
+
+def _map_alb(
+    result: Any, config: GatewayConfig, request: HttpRequest, stamp: RequestStamp
+) -> GatewayResponse:
+    if not isinstance(result, dict):
+        raise MalformedResultError(f"the result is a {type(result).__name__}, not an object")
+    if "statusCode" not in result:
+        raise MalformedResultError("an ALB target result needs a statusCode")
+    status = _status(result["statusCode"], default=None)
+    if config.multi_value_headers:
+        headers = _multi_headers(result, "multiValueHeaders", lenient=True)
+    else:
+        headers = _single_headers(result, "headers", lenient=True)
+    raw, is_b64 = _body_bytes(result, objects_allowed=False)
+    body = _decode(raw) if is_b64 else _encode(raw)
+    headers = [(n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP]
+    headers += [("Content-Length", str(len(body))), ("Date", formatdate(stamp.epoch_ms / 1000, usegmt=True))]
+    return GatewayResponse(status, tuple(headers), body)
+
+
+_MAPPERS = {
+    "rest": _map_rest,
+    "http": _map_http_v2,
+    "function-url": _map_http_v2,
+    "http-v1": _map_http_v1,
+    "alb": _map_alb,
+}
+
+
+def map_result(
+    result: Any, config: GatewayConfig, request: HttpRequest, stamp: RequestStamp
+) -> GatewayResponse:
+    """The response the client of ``config``'s front door receives for the Lambda ``result``.
+
+    ``result`` is the handler's return value after the JSON round trip the runtime applies.
+
+    :raises MalformedResultError: when the front door would reject the result (the caller answers with the
+        front door's error response).
+    """
+    return _MAPPERS[config.api](result, config, request, stamp)
