@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from requests import PreparedRequest, Response
 
     from .gateway import Gateway
+    from .invoke import Invocation
 
-__all__ = ["GatewayAdapter"]
+__all__ = ["GatewayAdapter", "invocation_of"]
 
 
 class _OriginalResponse:
@@ -86,3 +87,15 @@ class GatewayAdapter(BaseAdapter):
 
     def close(self) -> None:
         """Nothing to release: no connections are pooled."""
+
+
+def invocation_of(response: Response) -> Invocation:
+    """The :class:`~apigw_emulator.Invocation` behind a response of :meth:`Gateway.session` (typed access to
+    ``response.apigw``: the event and context the handler saw, its result, the gateway's response).
+
+    :raises ValueError: for a response that did not come through a gateway.
+    """
+    invocation: Invocation | None = getattr(response, "apigw", None)
+    if invocation is None:
+        raise ValueError("this response did not come through an apigw-emulator Gateway")
+    return invocation

@@ -30,7 +30,7 @@ from apigw_emulator import ConfigurationError, EventFormatError, Gateway, reques
         ({"api": "rest", "domain_name": "api.example.com"}, "https://api.example.com"),
     ],
 )
-def test_gateway_url_is_what_a_client_calls(kwargs: dict[str, str], url: str) -> None:
+def test_gateway_url_is_what_a_client_calls(kwargs: dict[str, Any], url: str) -> None:
     assert Gateway(None, **kwargs).url == url
 
 
@@ -86,10 +86,15 @@ def test_public_names_are_exported_and_sorted() -> None:
         "events",
         "gateway",
         "ids",
+        "gateway_errors",
         "inverse",
+        "invoke",
+        "lambda_context",
         "media_types",
         "query",
         "request",
+        "response",
         "routing",
+        "transport",
     }
     assert public - modules == set(names) - {"__version__"}

@@ -1,0 +1,336 @@
+"""The invoke step and the drivers: Lambda-faithful invocation, limits, timeouts, the requests transport."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import threading
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import requests
+from requests.adapters import HTTPAdapter
+from requests_toolbelt import MultipartDecoder, MultipartEncoder
+
+from apigw_emulator import BinaryBodyCorruptedWarning, Gateway, HttpRequest, invocation_of
+from apigw_emulator.errors import GatewayErrorWarning
+from apigw_emulator.lambda_context import LambdaContext
+from apigw_emulator.transport import GatewayAdapter
+
+from ._forms import UUID
+
+Event = dict[str, Any]
+
+
+def raw_body(event: Event) -> bytes:
+    """What a handler does to get its body bytes back."""
+    body = event.get("body") or ""
+    return base64.b64decode(body) if event["isBase64Encoded"] else body.encode()
+
+
+def digests_of_parts(event: Event, context: object) -> Event:
+    """A handler that answers the sha256 of every multipart part it received."""
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    parts = MultipartDecoder(raw_body(event), headers["content-type"]).parts
+    digests = [hashlib.sha256(part.content).hexdigest() for part in parts]
+    return {
+        "statusCode": 200,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(digests),
+    }
+
+
+FILES = {
+    "first": ("a.jpg", bytes.fromhex("ffd8ffe000104a464946") + bytes(range(256)) * 8, "image/jpeg"),
+    "second": ("b.bin", b"\x00\xff\xfe\x80" * 1000, "application/octet-stream"),
+    "third": ("c.png", b"\x89PNG\r\n\x1a\n" + bytes(range(255, -1, -1)) * 4, "image/png"),
+}
+EXPECTED = [hashlib.sha256(content).hexdigest() for _, content, _ in FILES.values()]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"api": "rest", "binary_media_types": ["multipart~1form-data"]},
+        {"api": "http"},
+        {"api": "http-v1"},
+        {"api": "function-url"},
+        {"api": "alb"},
+    ],
+)
+def test_files_upload_arrives_bit_identical_where_binary_is_configured(options: dict[str, Any]) -> None:
+    gw = Gateway(digests_of_parts, **options)
+    with gw.session() as session:
+        response = session.post(gw.url + "/upload", files=FILES)
+    assert response.status_code == 200
+    assert response.json() == EXPECTED
+
+
+def test_rule_5_1_files_upload_to_rest_without_multipart_binary_type_is_corrupted_and_warns() -> None:
+    gw = Gateway(digests_of_parts, api="rest", binary_media_types=["image/png"])
+    with pytest.warns(BinaryBodyCorruptedWarning, match="multipart~1form-data"), gw.session() as session:
+        response = session.post(gw.url + "/upload", files=FILES)
+    digests = response.json()
+    assert digests[0] != EXPECTED[0]
+    assert digests[1] != EXPECTED[1]
+    invocation = invocation_of(response)
+    assert invocation.event is not None
+    sent = invocation.request.body
+    assert raw_body(invocation.event) == sent.decode("utf-8", "replace").encode()
+
+
+def test_multipart_encoder_as_data_is_sent_whole() -> None:
+    gw = Gateway(digests_of_parts, api="http")
+    encoder = MultipartEncoder(fields=FILES)
+    response = gw.request("POST", "/upload", data=encoder, headers={"Content-Type": encoder.content_type})
+    assert response.json() == EXPECTED
+
+
+def test_events_reach_the_handler_json_round_tripped() -> None:
+    seen: list[Event] = []
+
+    def mutating(event: Event, context: object) -> Event:
+        seen.append(event)
+        if len(seen) == 1:
+            event["headers"]["injected"] = "yes"
+            event["requestContext"]["stage"] = "mutated"
+            event["stageVariables"]["a"] = "changed"
+        return {"statusCode": 204}
+
+    gw = Gateway(mutating, api="rest", binary_media_types=["*/*"], stage_variables={"a": "b"})
+    gw.request("POST", "/x", data=b"\x00\x01")
+    gw.request("POST", "/x", data="text")
+    assert "injected" not in seen[1]["headers"]
+    assert seen[1]["requestContext"]["stage"] == "Prod"
+    assert gw.config.stage_variables == {"a": "b"}
+    assert all(isinstance(e["body"], str) for e in seen)
+
+
+def recorder(store: list[Any], pick: Any = lambda event, context: event) -> Any:
+    """A handler that records what ``pick`` takes from each call and answers an empty 200."""
+
+    def handler(event: Event, context: LambdaContext) -> Event:
+        store.append(pick(event, context))
+        return {}
+
+    return handler
+
+
+def test_tuples_in_overrides_reach_the_handler_as_lists() -> None:
+    seen: list[Event] = []
+    gw = Gateway(recorder(seen), api="rest", request_context={"custom": (1, 2)})
+    gw.request("GET", "/x")
+    assert seen[0]["requestContext"]["custom"] == [1, 2]
+
+
+def test_context_has_the_python_runtime_attributes() -> None:
+    contexts: list[LambdaContext] = []
+    gw = Gateway(
+        recorder(contexts, lambda e, c: c), api="rest", function_name="images", memory_size=512, timeout=10
+    )
+    gw.request("GET", "/x")
+    context = contexts[0]
+    assert UUID.match(context.aws_request_id)
+    assert context.function_name == "images"
+    assert context.function_version == "$LATEST"
+    assert context.invoked_function_arn == "arn:aws:lambda:us-east-1:123456789012:function:images"
+    assert context.memory_limit_in_mb == "512"  # a str, as in the runtime
+    assert context.log_group_name == "/aws/lambda/images"
+    assert "[$LATEST]" in context.log_stream_name
+    assert context.identity.cognito_identity_id is None
+    assert context.client_context is None
+    assert 0 < context.get_remaining_time_in_millis() <= 10_000
+
+
+def test_function_url_context_request_id_is_the_event_request_id() -> None:
+    pairs: list[tuple[str, str]] = []
+
+    def ids(event: Event, context: LambdaContext) -> tuple[str, str]:
+        return event["requestContext"]["requestId"], context.aws_request_id
+
+    Gateway(recorder(pairs, ids), api="function-url").request("GET", "/")
+    Gateway(recorder(pairs, ids), api="rest").request("GET", "/")
+    assert pairs[0][0] == pairs[0][1]
+    assert pairs[1][0] != pairs[1][1]
+
+
+def test_handler_exception_is_re_raised_with_the_gateway_response_attached() -> None:
+    def broken(event: Event, context: object) -> Event:
+        raise KeyError("body")
+
+    with pytest.raises(KeyError) as info:
+        Gateway(broken, api="rest").request("GET", "/x")
+    invocation = info.value.apigw_invocation  # type: ignore[attr-defined]
+    assert invocation.response.status == 502
+    assert invocation.response.body == b'{"message": "Internal server error"}'
+
+
+def test_handler_exception_gives_the_client_502_when_asked() -> None:
+    def broken(event: Event, context: object) -> Event:
+        raise KeyError("body")
+
+    gw = Gateway(broken, api="rest", raise_handler_exceptions=False)
+    with pytest.warns(GatewayErrorWarning, match="the handler raised KeyError"):
+        response = gw.request("GET", "/x")
+    assert response.status_code == 502
+    assert response.content == b'{"message": "Internal server error"}'
+    with pytest.raises(requests.HTTPError):
+        response.raise_for_status()
+
+
+@pytest.mark.parametrize(
+    ("api", "status", "body"),
+    [
+        ("rest", 502, b'{"message": "Internal server error"}'),
+        ("http", 500, b'{"message":"Internal Server Error"}'),
+        ("function-url", 502, b"Internal Server Error"),
+    ],
+)
+def test_result_the_runtime_cannot_encode_is_a_lambda_error(api: str, status: int, body: bytes) -> None:
+    gw = Gateway(lambda e, c: {"statusCode": 200, "body": {1, 2}}, api=api)
+    with pytest.warns(GatewayErrorWarning, match="Runtime.MarshalError"):
+        response = gw.request("GET", "/x")
+    assert (response.status_code, response.content) == (status, body)
+
+
+def test_decimal_results_encode_as_the_python_runtime_does() -> None:
+    gw = Gateway(lambda e, c: {"price": Decimal("12.50")}, api="http")
+    assert gw.request("GET", "/").content == b'{"price":12.5}'
+
+
+def test_rule_7_unmatched_route_rest_403_http_404() -> None:
+    rest = Gateway(lambda e, c: {}, api="rest", routes=["GET /shape"])
+    with pytest.warns(GatewayErrorWarning, match="no route matches"):
+        response = rest.request("POST", "/other")
+    assert response.status_code == 403
+    assert response.json() == {"message": "Missing Authentication Token"}
+    http = Gateway(lambda e, c: {}, api="http", routes=["GET /shape"])
+    with pytest.warns(GatewayErrorWarning):
+        response = http.request("POST", "/other")
+    assert (response.status_code, response.content) == (404, b'{"message":"Not Found"}')
+
+
+def test_rule_7_payload_over_10_mb_is_413_with_aws_body() -> None:
+    gw = Gateway(lambda e, c: {}, api="rest", binary_media_types=["*/*"])
+    with pytest.warns(GatewayErrorWarning, match="over the 10485760-byte limit"):
+        response = gw.request("POST", "/x", data=b"\x00" * (10 * 1024 * 1024 + 1))
+    assert response.status_code == 413
+    assert response.content == b"HTTP content length exceeded 10485760 bytes."
+    assert response.headers["Content-Type"] == "text; charset=utf-8"
+
+
+def test_rule_7_event_over_6_mb_is_413_request_too_long() -> None:
+    called: list[Event] = []
+    gw = Gateway(recorder(called), api="rest", binary_media_types=["*/*"])
+    with pytest.warns(GatewayErrorWarning, match="4.4 MB"):
+        response = gw.request("POST", "/x", data=b"\x00" * (5 * 1024 * 1024))  # base64 makes it 6.7 MB
+    assert response.status_code == 413
+    assert response.json() == {"message": "Request Too Long"}
+    assert response.headers["x-amzn-ErrorType"] == "BadRequestException"
+    assert not called
+
+
+def test_rule_7_result_over_the_lambda_response_limit_is_502() -> None:
+    gw = Gateway(lambda e, c: {"statusCode": 200, "body": "x" * (6 * 1024 * 1024 + 100)}, api="rest")
+    with pytest.warns(GatewayErrorWarning, match="Exceeded maximum allowed payload size"):
+        response = gw.request("GET", "/x")
+    assert response.status_code == 502
+
+
+def _stuck_handler(release: threading.Event, entered: threading.Event) -> Any:
+    def handler(event: Event, context: object) -> Event:
+        entered.set()
+        release.wait(30)
+        return {"statusCode": 200}
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("api", "status", "body"),
+    [
+        ("rest", 504, b'{"message": "Endpoint request timed out"}'),
+        ("http", 503, b'{"message":"Service Unavailable"}'),
+    ],
+)
+def test_rule_7_integration_timeout_answers_without_waiting_for_the_handler(
+    api: str, status: int, body: bytes
+) -> None:
+    release, entered = threading.Event(), threading.Event()
+    gw = Gateway(_stuck_handler(release, entered), api=api, timeout=60, integration_timeout=0.05)
+    try:
+        with pytest.warns(GatewayErrorWarning, match="integration timeout"):
+            response = gw.request("GET", "/x")
+        assert entered.is_set()
+        assert not release.is_set()  # the answer came while the handler was still running
+        assert (response.status_code, response.content) == (status, body)
+    finally:
+        release.set()
+
+
+def test_function_timeout_is_a_lambda_error() -> None:
+    release, entered = threading.Event(), threading.Event()
+    gw = Gateway(_stuck_handler(release, entered), api="rest", timeout=0.05)
+    try:
+        with pytest.warns(GatewayErrorWarning, match=r"Task timed out after 0\.05 seconds"):
+            response = gw.request("GET", "/x")
+        assert response.status_code == 502
+    finally:
+        release.set()
+
+
+def test_session_cookies_json_and_redirects_behave_as_usual() -> None:
+    def handler(event: Event, context: object) -> Any:
+        if event["rawPath"] == "/login":
+            return {"statusCode": 302, "headers": {"Location": "/me"}, "cookies": ["sid=abc; Path=/"]}
+        return {"cookies_seen": event.get("cookies", [])}
+
+    gw = Gateway(handler, api="http")
+    with gw.session() as session:
+        response = session.get(gw.url + "/login")
+        assert response.status_code == 200
+        assert response.history[0].status_code == 302
+        assert response.json() == {"cookies_seen": ["sid=abc"]}
+        assert session.cookies.get("sid") == "abc"
+
+
+def test_session_routes_only_the_gateway_host() -> None:
+    gw = Gateway(lambda e, c: {}, api="rest")
+    with gw.session() as session:
+        assert isinstance(session.get_adapter(gw.url + "/x"), GatewayAdapter)
+        assert isinstance(session.get_adapter("https://example.com/"), HTTPAdapter)
+
+
+def test_request_to_another_stage_of_the_host_is_not_routed() -> None:
+    gw = Gateway(lambda e, c: {}, api="rest", stage="live")
+    with pytest.warns(GatewayErrorWarning), gw.session() as session:
+        response = session.get(gw.url.replace("/live", "/other") + "/x")
+    assert response.status_code == 403
+
+
+def test_head_response_has_headers_but_no_body() -> None:
+    gw = Gateway(lambda e, c: {"statusCode": 200, "body": "hello"}, api="rest")
+    response = gw.request("HEAD", "/x")
+    assert response.headers["Content-Length"] == "5"
+    assert response.content == b""
+    event = invocation_of(response).event
+    assert event is not None
+    assert event["httpMethod"] == "HEAD"
+
+
+def test_invoke_returns_the_whole_story() -> None:
+    gw = Gateway(lambda e, c: {"statusCode": 201, "body": "made"}, api="rest")
+    invocation = gw.invoke(gw.build_request("POST", "/things", body=b"x"))
+    assert invocation.event is not None
+    assert invocation.event["path"] == "/things"
+    assert invocation.result == {"statusCode": 201, "body": "made"}
+    assert invocation.response.status == 201
+    assert invocation.response.body == b"made"
+    assert invocation.error is None
+
+
+def test_gateway_without_handler_cannot_invoke() -> None:
+    with pytest.raises(Exception, match="has no handler"):
+        Gateway(None).invoke(HttpRequest("GET", "/Prod/x"))
