@@ -1,0 +1,1 @@
+"""Benchmarks of event fabrication (pytest-benchmark); untimed under ``--benchmark-disable``."""
