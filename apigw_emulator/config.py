@@ -57,10 +57,13 @@ class GatewayConfig:
     tls_cipher_suite: str
     url_prefix: str = field(default="")
     keep_prefix_in_path: bool = field(default=False)
-    route_cache: dict[tuple[str, str], RouteMatch | None] = field(
+    domain_prefix: str = field(default="")
+    deployment_id: str = field(default="")
+    route_cache: dict[tuple[str, str], tuple[str, str, RouteMatch | None]] = field(
         default_factory=dict, compare=False, repr=False
     )
-    """Memo of route matches by (method, path): routing is pure, and tests repeat their paths."""
+    """Memo of (gateway path, application path, route) by (method, raw path): routing is pure, and
+    tests repeat their paths."""
 
     @property
     def url(self) -> str:
@@ -204,4 +207,6 @@ class GatewayConfig:
             tls_cipher_suite=tls_cipher_suite,
             url_prefix=url_prefix,
             keep_prefix_in_path=keep_prefix,
+            domain_prefix=domain_name.split(".", 1)[0],
+            deployment_id=stable_id(f"{api_id}:{stage}:deployment"),
         )

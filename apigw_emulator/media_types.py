@@ -57,7 +57,7 @@ class BinaryMediaTypes:
     (spec 5.1). A left wildcard such as ``*/json`` matches nothing, as on AWS.
     """
 
-    __slots__ = ("_exact", "_patterns", "_prefixes", "_star")
+    __slots__ = ("_exact", "_memo", "_patterns", "_prefixes", "_star")
 
     def __init__(self, patterns: Iterable[str] = ()) -> None:
         if isinstance(patterns, str):
@@ -67,6 +67,7 @@ class BinaryMediaTypes:
         self._star = "*/*" in normalised
         self._exact = frozenset(p for p in normalised if not p.endswith("/*"))
         self._prefixes = frozenset(p[:-1] for p in normalised if p.endswith("/*") and p != "*/*")
+        self._memo: dict[str | None, bool] = {}
 
     @property
     def patterns(self) -> tuple[str, ...]:
@@ -91,14 +92,17 @@ class BinaryMediaTypes:
         A missing media type matches nothing, not even ``*/*`` (spec 5.1 UNCONFIRMED; the choice of
         ministack).
         """
-        if not self._patterns:
-            return False
+        known = self._memo.get(content_type)
+        if known is not None:
+            return known
         mt = essence(content_type)
-        if not mt or "/" not in mt:
-            return False
-        if self._star or mt in self._exact:
-            return True
-        return mt[: mt.index("/") + 1] in self._prefixes
+        if not self._patterns or not mt or "/" not in mt:
+            matched = False
+        else:
+            matched = self._star or mt in self._exact or mt[: mt.index("/") + 1] in self._prefixes
+        if len(self._memo) < 256:
+            self._memo[content_type] = matched
+        return matched
 
 
 def is_text_media_type(

@@ -13,7 +13,7 @@ from ..media_types import essence, is_text_media_type
 from ..request import HttpRequest
 from ..routing import RouteMatch, match_route
 
-__all__ = ["ABSENT", "apply_overrides", "find_route", "split_prefix", "text_or_base64_body"]
+__all__ = ["ABSENT", "apply_overrides", "locate", "split_prefix", "text_or_base64_body"]
 
 
 class _Absent:
@@ -63,20 +63,23 @@ def split_prefix(request: HttpRequest, config: GatewayConfig) -> tuple[str, str]
     )
 
 
-def find_route(request: HttpRequest, config: GatewayConfig, app_path: str) -> RouteMatch:
-    """The matching route, or :class:`RouteNotFoundError` naming the routes that exist.
+def locate(request: HttpRequest, config: GatewayConfig) -> tuple[str, str, RouteMatch]:
+    """(gateway path, application path, matching route) for a request; see :func:`split_prefix`.
 
-    The match is memoised per configuration; callers copy ``path_parameters`` before handing it out.
+    Memoised per configuration by method and raw path; callers copy ``path_parameters`` before handing
+    them out. :raises RouteNotFoundError: naming the routes that exist, when nothing matches.
     """
-    key = (request.method, app_path)
+    key = (request.method, request.path)
     cache = config.route_cache
-    if key in cache:
-        found = cache[key]
-    else:
+    found = cache.get(key)
+    if found is None:
+        seen_path, app_path = split_prefix(request, config)
+        found = (seen_path, app_path, match_route(config.routes, request.method, app_path))
         if len(cache) >= _ROUTE_CACHE_SIZE:
             cache.clear()
-        found = cache[key] = match_route(config.routes, request.method, app_path)
-    if found is None:
+        cache[key] = found
+    seen_path, app_path, match = found
+    if match is None:
         known = ", ".join(r.key for r in config.routes)
         raise RouteNotFoundError(
             f"no route matches {request.method} {app_path} (routes: {known}); AWS would answer "
@@ -84,7 +87,7 @@ def find_route(request: HttpRequest, config: GatewayConfig, app_path: str) -> Ro
             method=request.method,
             path=request.path,
         )
-    return found
+    return seen_path, app_path, match
 
 
 def text_or_base64_body(request: HttpRequest, config: GatewayConfig, front_door: str) -> tuple[str, bool]:

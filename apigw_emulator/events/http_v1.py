@@ -10,7 +10,7 @@ from ..config import GatewayConfig
 from ..ids import RequestStamp
 from ..query import decode_path, parse_query_decoded
 from ..request import HttpRequest
-from ._common import apply_overrides, find_route, split_prefix, text_or_base64_body
+from ._common import apply_overrides, locate, text_or_base64_body
 from ._lowercase import HOP_BY_HOP, lowercase_headers
 
 __all__ = ["build_http_v1_event"]
@@ -32,8 +32,7 @@ def build_http_v1_event(
     """
     if stamp is None:
         stamp = RequestStamp.new(uuid_request_id=False)
-    seen_path, app_path = split_prefix(request, config)
-    match = find_route(request, config, app_path)
+    seen_path, app_path, match = locate(request, config)
     grouped, _, user_agent, _, forwarded = lowercase_headers(request, _REPLACED, joined=False)
     multi = cast(dict[str, list[str]], grouped)
     if "content-length" not in multi:
@@ -58,7 +57,7 @@ def build_http_v1_event(
             else {"claims": None, "scopes": None}
         ),
         "domainName": config.domain_name,
-        "domainPrefix": config.domain_name.split(".", 1)[0],
+        "domainPrefix": config.domain_prefix,
         "extendedRequestId": stamp.extended_request_id,
         "httpMethod": request.method,
         "identity": {

@@ -10,7 +10,7 @@ from ..config import GatewayConfig
 from ..ids import RequestStamp
 from ..query import decode_path, parse_query_decoded
 from ..request import HttpRequest
-from ._common import apply_overrides, find_route, split_prefix, text_or_base64_body
+from ._common import apply_overrides, locate, text_or_base64_body
 from ._lowercase import HOP_BY_HOP, lowercase_headers, split_cookies
 
 __all__ = ["build_function_url_event", "build_http_v2_event"]
@@ -55,8 +55,7 @@ def build_http_v2_event(
     """
     if stamp is None:
         stamp = RequestStamp.new(uuid_request_id=False)
-    seen_path, app_path = split_prefix(request, config)
-    match = find_route(request, config, app_path)
+    seen_path, app_path, match = locate(request, config)
     headers, cookies, user_agent = _common_headers(request, config, stamp, _REPLACED)
     headers.pop("cookie", None)  # moved into `cookies` (spec 2.3)
     if "content-length" not in headers:
@@ -77,7 +76,7 @@ def build_http_v2_event(
         "accountId": config.account_id,
         "apiId": config.api_id,
         "domainName": config.domain_name,
-        "domainPrefix": config.domain_name.split(".", 1)[0],
+        "domainPrefix": config.domain_prefix,
         "http": {
             "method": request.method,
             "path": raw_path,
@@ -144,7 +143,7 @@ def build_function_url_event(
         "accountId": "anonymous" if config.function_url_auth_type == "NONE" else config.account_id,
         "apiId": config.api_id,
         "domainName": config.domain_name,
-        "domainPrefix": config.domain_name.split(".", 1)[0],
+        "domainPrefix": config.domain_prefix,
         "http": {
             "method": request.method,
             "path": decode_path(path),

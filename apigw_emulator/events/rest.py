@@ -13,7 +13,7 @@ from ..ids import RequestStamp, b64url_text, random_bits, stable_id
 from ..media_types import essence
 from ..query import parse_query_decoded
 from ..request import HttpRequest
-from ._common import apply_overrides, find_route, split_prefix
+from ._common import apply_overrides, locate
 
 __all__ = ["build_rest_event"]
 
@@ -65,11 +65,6 @@ def _resource_id(api_id: str, resource: str) -> str:
     return stable_id(f"{api_id}:{resource}")
 
 
-@functools.lru_cache(maxsize=256)
-def _deployment_id(api_id: str, stage: str) -> str:
-    return stable_id(f"{api_id}:{stage}:deployment")
-
-
 _EDGE_STATIC = (
     ("CloudFront-Forwarded-Proto", "https"),
     ("CloudFront-Is-Desktop-Viewer", "true"),
@@ -112,8 +107,7 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
     """
     if stamp is None:
         stamp = RequestStamp.new()
-    seen_path, app_path = split_prefix(request, config)
-    match = find_route(request, config, app_path)
+    seen_path, app_path, match = locate(request, config)
     if config.keep_prefix_in_path:
         path = seen_path
     else:
@@ -189,9 +183,9 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
     context: dict[str, Any] = {
         "accountId": config.account_id,
         "apiId": config.api_id,
-        "deploymentId": _deployment_id(config.api_id, config.stage),
+        "deploymentId": config.deployment_id,
         "domainName": config.domain_name,
-        "domainPrefix": config.domain_name.split(".", 1)[0],
+        "domainPrefix": config.domain_prefix,
         "extendedRequestId": stamp.extended_request_id,
         "httpMethod": request.method,
         "identity": {
