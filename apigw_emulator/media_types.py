@@ -65,7 +65,8 @@ class BinaryMediaTypes:
         normalised = tuple(dict.fromkeys(normalise_media_type_pattern(p) for p in patterns))
         self._patterns = normalised
         self._star = "*/*" in normalised
-        self._exact = frozenset(p for p in normalised if not p.endswith("/*"))
+        # A wildcard on the left (``*/json``) matches nothing on AWS (spec 5.1, L1), not even itself.
+        self._exact = frozenset(p for p in normalised if not p.endswith("/*") and not p.startswith("*/"))
         self._prefixes = frozenset(p[:-1] for p in normalised if p.endswith("/*") and p != "*/*")
         self._memo: dict[str | None, bool] = {}
 
