@@ -13,6 +13,9 @@ SHARED = ROOT.parent / "shared"
 EVENTS_DIR = SHARED / "conformance" / "events"
 SEED_IMAGE = SHARED / "seed" / "cat.jpg"
 
+# The sample "other Lambda project" runs in its own pytest session (tests/plugin/test_plugin.py).
+collect_ignore = ["sample_project"]
+
 
 def load_shared_event(name: str) -> Any:
     """Load one captured AWS event from the shared conformance folder, or skip the test."""

@@ -1,0 +1,98 @@
+"""The pytest plugin, tested as users meet it: in a separate pytest run with pytester."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SAMPLE_PROJECT = Path(__file__).resolve().parent.parent / "sample_project"
+
+
+def test_sample_lambda_project_uses_only_the_installed_plugin(pytester: pytest.Pytester) -> None:
+    for path in SAMPLE_PROJECT.glob("*.py"):
+        shutil.copy(path, pytester.path / path.name)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error")
+    result.assert_outcomes(passed=3)
+
+
+def test_help_lists_the_options(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(["*apigw-emulator*", "*--apigw-api=*", "*--apigw-template=PATH*"])
+
+
+def test_marker_is_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.apigw(**options)*"])
+
+
+def test_unknown_marker_option_is_rejected_by_name(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.apigw(binary_mediatypes=["image/png"])
+        def test_it(apigw):
+            apigw(None)
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*unknown option(s) binary_mediatypes*"])
+
+
+def test_command_line_and_ini_set_the_default_front_door(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\napigw_api = function-url\n")
+    pytester.makepyfile(
+        """
+        def test_ini(apigw, request):
+            expected = request.config.getoption("apigw_api") or "function-url"
+            assert apigw(None).api == expected
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+    pytester.runpytest("--apigw-api", "alb").assert_outcomes(passed=1)
+
+
+def test_precedence_call_over_marker_over_overridden_options(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture
+        def apigw_options():
+            return {"api": "http", "stage": "beta"}
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+
+        pytestmark = pytest.mark.apigw(stage="module")
+
+        @pytest.mark.apigw(stage="test")
+        def test_marker_beats_module_marker_and_options(apigw):
+            assert apigw(None).config.stage == "test"
+            assert apigw(None).api == "http"
+
+        def test_module_marker(apigw):
+            assert apigw(None).config.stage == "module"
+
+        @pytest.mark.apigw(stage="test")
+        def test_call_beats_marker(apigw):
+            assert apigw(None, stage="call").config.stage == "call"
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=3)
+
+
+def test_importing_the_plugin_does_not_import_the_library() -> None:
+    code = (
+        "import sys, apigw_emulator.pytest_plugin; print('requests' in sys.modules, 'orjson' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    # The package __init__ comes with the plugin; the drivers and their dependencies do not.
+    assert out.split() == ["False", "False"]
