@@ -9,7 +9,8 @@ from http.client import HTTPMessage, responses
 from typing import TYPE_CHECKING
 
 from requests.adapters import BaseAdapter, HTTPAdapter
-from urllib3 import HTTPHeaderDict, HTTPResponse
+from urllib3 import HTTPResponse
+from urllib3._collections import HTTPHeaderDict  # also public as urllib3.HTTPHeaderDict since 2.0
 
 from .request import HttpRequest
 
