@@ -1,0 +1,333 @@
+"""The ``apigw-emulator`` command: print the event of a request, invoke a handler, serve an API.
+
+Request options follow curl (``-X``, ``-H``, ``-d``, ``--data-binary @file``, ``-F name=@file;type=...``,
+``-o``, ``-f``), exit codes follow curl where it has one (22 for ``--fail`` on an HTTP error, 26 for a file
+that cannot be read) and argparse otherwise (2 for a usage error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+__all__ = ["main"]
+
+EXIT_HTTP_ERROR = 22
+EXIT_READ_ERROR = 26
+API_CHOICES = ("rest", "http", "http-v1", "function-url", "alb")
+
+
+class CliError(Exception):
+    """A problem to report on stderr with an exit code."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _read(value: str, *, text_mode: bool) -> bytes:
+    """``@file`` (``@-`` for stdin) or the literal value, as curl reads ``-d``/``--data-binary``."""
+    if not value.startswith("@"):
+        return value.encode()
+    name = value[1:]
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise CliError(f"can't read data from file {name!r}: {exc.strerror}", EXIT_READ_ERROR) from exc
+    # curl -d drops carriage returns and newlines from files; --data-binary keeps every byte.
+    return data.replace(b"\r", b"").replace(b"\n", b"") if text_mode else data
+
+
+def _form_field(spec: str) -> tuple[str, Any]:
+    """``-F name=value`` or ``-F name=@file;type=mime;filename=x`` as a requests ``files`` entry."""
+    name, sep, rest = spec.partition("=")
+    if not sep or not name:
+        raise CliError(f"-F {spec!r}: expected name=value or name=@file")
+    if not rest.startswith("@"):
+        return name, (None, rest.encode())
+    path, *params = rest[1:].split(";")
+    options = dict(p.split("=", 1) for p in params if "=" in p)
+    try:
+        content = Path(path).read_bytes()
+    except OSError as exc:
+        raise CliError(f"can't read file {path!r} for -F {name}: {exc.strerror}", EXIT_READ_ERROR) from exc
+    filename = options.get("filename", Path(path).name)
+    content_type = options.get("type", "application/octet-stream")
+    return name, (filename, content, content_type)
+
+
+def _headers(values: Sequence[str]) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        name, sep, rest = value.partition(":")
+        if not sep or not name.strip():
+            raise CliError(f"-H {value!r}: expected 'Name: value'")
+        pairs.append((name.strip(), rest.strip()))
+    return pairs
+
+
+def _build_request(args: argparse.Namespace, gateway: Any) -> Any:
+    """The HttpRequest the options describe, with the headers in the order and casing given."""
+    from .request import HttpRequest  # noqa: PLC0415
+
+    headers = [("User-Agent", "apigw-emulator"), ("Accept", "*/*"), *_headers(args.header)]
+    body: bytes | None = None
+    if args.data or args.data_binary:
+        chunks = [_read(v, text_mode=True) for v in args.data]
+        chunks += [_read(v, text_mode=False) for v in args.data_binary]
+        body = b"&".join(chunks)
+        if not any(n.lower() == "content-type" for n, _ in headers):
+            headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+    if args.form:
+        if body is not None:
+            raise CliError("-F cannot be combined with -d/--data-binary (curl refuses it too)")
+        content_type, body = _multipart([_form_field(spec) for spec in args.form])
+        # As curl does, the boundary goes into the Content-Type, replacing one given without it (as in the
+        # original project's `-H "Content-Type: multipart/form-data" -F image=@cat.jpg`).
+        headers = [(n, v) for n, v in headers if n.lower() != "content-type"] + [
+            ("Content-Type", content_type)
+        ]
+    if body is not None:
+        headers.append(("Content-Length", str(len(body))))
+    method = args.request or ("POST" if body is not None else "GET")
+    url = (
+        args.url if "://" in args.url else gateway.url + ("" if args.url.startswith("/") else "/") + args.url
+    )
+    return HttpRequest.build(method, url, headers=headers, body=body, source_ip=args.source_ip)
+
+
+def _multipart(fields: list[tuple[str, Any]]) -> tuple[str, bytes]:
+    """Encode ``-F`` fields as multipart/form-data, returning (content type with boundary, body)."""
+    import requests  # noqa: PLC0415 - only -F needs it
+
+    prepared = requests.Request("POST", "http://localhost/", files=fields).prepare()
+    body = prepared.body
+    assert isinstance(body, bytes)
+    return str(prepared.headers["Content-Type"]), body
+
+
+def _gateway(args: argparse.Namespace, handler: Any) -> Any:
+    from .gateway import Gateway  # noqa: PLC0415
+
+    options: dict[str, Any] = {}
+    if args.api:
+        options["api"] = args.api
+    if args.binary_media_type:
+        options["binary_media_types"] = args.binary_media_type
+    if args.stage:
+        options["stage"] = args.stage
+    if getattr(args, "template", None):
+        from_template = getattr(Gateway, "from_template", None)
+        if from_template is None:  # pragma: no cover - until the template loader ships
+            raise CliError("this version cannot read templates")
+        return from_template(args.template, handler=handler, **options)
+    return Gateway(handler, raise_handler_exceptions=False, **options)
+
+
+def _load(args: argparse.Namespace) -> Any:
+    from .handlers import HandlerRef  # noqa: PLC0415
+
+    return HandlerRef(args.handler, args.code_uri).load()
+
+
+def _print_response(response: Any, args: argparse.Namespace, out: BinaryIO) -> None:
+    from http.client import responses  # noqa: PLC0415
+
+    head = [f"HTTP/1.1 {response.status} {responses.get(response.status, '')}".rstrip()]
+    head += [f"{name}: {value}" for name, value in response.headers]
+    out.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1", "replace"))
+    if args.output and args.output != "-":
+        Path(args.output).write_bytes(response.body)
+        print(f"apigw-emulator: wrote {len(response.body)} body bytes to {args.output}", file=sys.stderr)
+        return
+    try:
+        response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        if args.output != "-":
+            print(
+                f"apigw-emulator: the body is binary ({len(response.body)} bytes): use -o FILE (or -o - to "
+                "write it to stdout anyway)",
+                file=sys.stderr,
+            )
+            return
+    out.write(response.body)
+    if response.body and not response.body.endswith(b"\n") and args.output != "-":
+        out.write(b"\n")
+
+
+def _command_event(args: argparse.Namespace) -> int:
+    gateway = _gateway(args, None)
+    request = _build_request(args, gateway)
+    event = gateway.build_event(request)
+    print(json.dumps(event, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _command_invoke(args: argparse.Namespace) -> int:
+    gateway = _gateway(args, _load(args))
+    request = _build_request(args, gateway)
+    invocation = gateway.invoke(request)
+    if invocation.error is not None:
+        import traceback  # noqa: PLC0415
+
+        traceback.print_exception(invocation.error, file=sys.stderr)
+    _print_response(invocation.response, args, sys.stdout.buffer)
+    sys.stdout.flush()
+    if args.fail and invocation.response.status >= 400:
+        return EXIT_HTTP_ERROR
+    return 0
+
+
+def _command_serve(args: argparse.Namespace) -> int:
+    from .handlers import HandlerRef  # noqa: PLC0415
+    from .server import LocalGateway  # noqa: PLC0415
+
+    ref = HandlerRef(args.handler, args.code_uri) if args.handler else None
+
+    def factory() -> Any:
+        return _gateway(args, ref.load(reload=True) if ref else None)
+
+    server = LocalGateway(
+        factory(),
+        host=args.host,
+        port=args.port,
+        stage_in_path=args.stage_in_path,
+        reload=factory if args.reload else None,
+        watch_paths=ref.source_files() if (ref and args.reload) else None,
+    )
+    print(
+        f"apigw-emulator: serving {args.api or 'rest'} API on http://{args.host}:{server.port}",
+        file=sys.stderr,
+    )
+    server.serve_forever()
+    return 0
+
+
+def _add_request_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("url", metavar="PATH", help="path (relative to the API's URL) or URL, with ?query")
+    parser.add_argument(
+        "-X", "--request", metavar="METHOD", help="request method (default GET, POST with data)"
+    )
+    parser.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="request header, repeatable",
+    )
+    parser.add_argument(
+        "-d",
+        "--data",
+        action="append",
+        default=[],
+        metavar="DATA",
+        help="body as curl -d (@file strips newlines)",
+    )
+    parser.add_argument(
+        "--data-binary", action="append", default=[], metavar="DATA", help="body bytes exactly (@file)"
+    )
+    parser.add_argument(
+        "-F",
+        "--form",
+        action="append",
+        default=[],
+        metavar="NAME=@FILE[;type=MIME]",
+        help="multipart field, repeatable",
+    )
+    parser.add_argument("--source-ip", default="127.0.0.1", help="client address the gateway sees")
+
+
+def _add_gateway_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--api", choices=API_CHOICES, help="front door (default rest)")
+    parser.add_argument(
+        "--binary-media-type",
+        action="append",
+        default=[],
+        metavar="TYPE",
+        help="REST binaryMediaTypes entry, repeatable (image/png, image~1*, */*)",
+    )
+    parser.add_argument("--stage", help="stage name")
+    parser.add_argument(
+        "--template", metavar="FILE", help="SAM/CloudFormation template to configure the API from"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``apigw-emulator`` command."""
+    parser = argparse.ArgumentParser(
+        prog="apigw-emulator",
+        description="Faithful AWS API Gateway, function URL and ALB traffic for local Lambda handlers.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    event = commands.add_parser("event", help="print the event AWS would send for a request")
+    _add_request_options(event)
+    _add_gateway_options(event)
+    event.set_defaults(run=_command_event)
+
+    invoke = commands.add_parser(
+        "invoke", help="send a request to a handler and print the response like curl -i"
+    )
+    invoke.add_argument(
+        "handler", metavar="HANDLER", help="module.function (SAM style), module:function or file.py:function"
+    )
+    _add_request_options(invoke)
+    _add_gateway_options(invoke)
+    invoke.add_argument("--code-uri", metavar="DIR", help="folder of the handler's module (SAM CodeUri)")
+    invoke.add_argument(
+        "-o", "--output", metavar="FILE", help="write the body to FILE (- for stdout, even binary)"
+    )
+    invoke.add_argument("-f", "--fail", action="store_true", help="exit 22 when the status is 400 or more")
+    invoke.set_defaults(run=_command_invoke)
+
+    serve = commands.add_parser("serve", help="serve the API over HTTP on localhost")
+    serve.add_argument("handler", metavar="HANDLER", nargs="?", help="handler, unless --template names it")
+    _add_gateway_options(serve)
+    serve.add_argument("--code-uri", metavar="DIR", help="folder of the handler's module (SAM CodeUri)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("-p", "--port", type=int, default=3000, help="port (default 3000; 0 picks a free one)")
+    serve.add_argument(
+        "--stage-in-path", action="store_true", help="serve execute-api style URLs: /STAGE/path"
+    )
+    serve.add_argument(
+        "--no-reload",
+        dest="reload",
+        action="store_false",
+        help="do not re-import the handler when its file changes",
+    )
+    serve.set_defaults(run=_command_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns the exit code."""
+    from .errors import ApigwEmulatorError, ApigwEmulatorWarning  # noqa: PLC0415
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve" and not args.handler and not args.template:
+        parser.error("serve needs a HANDLER or --template")
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", ApigwEmulatorWarning)
+        warnings.showwarning = _show_warning
+        try:
+            code: int = args.run(args)
+        except CliError as exc:
+            print(f"apigw-emulator: {exc}", file=sys.stderr)
+            return exc.code
+        except ApigwEmulatorError as exc:
+            print(f"apigw-emulator: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            return 130
+    return code
+
+
+def _show_warning(message: Any, category: type[Warning], *_: Any, **__: Any) -> None:
+    print(f"apigw-emulator: {category.__name__}: {message}", file=sys.stderr)
