@@ -35,7 +35,7 @@ bench: $(INSTALLED)
 
 # The tox matrix, with the pyenv interpreters made visible to tox.
 tox: $(INSTALLED)
-	$(BIN)/tox run-parallel $(foreach p,$(wildcard $(HOME)/.pyenv/versions/3.1[0-3].*/bin/python3.1[0-3]),--discover $(p))
+	$(BIN)/tox run-parallel --discover $(wildcard $(HOME)/.pyenv/versions/3.1[0-3].*/bin/python3.1[0-3])
 
 clean:
 	rm -rf $(VENV) .tox .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks *.egg-info
