@@ -19,25 +19,13 @@ from urllib.parse import quote
 
 from .codec import b64decode
 from .errors import EventFormatError
+from .events.rest import CLOUDFRONT_HEADERS
 from .request import HttpRequest
 
 __all__ = ["detect_api", "gateway_options_from_event", "request_from_event"]
 
 _EDGE_MARKERS = ("cloudfront-forwarded-proto", "x-amz-cf-id")
 _GATEWAY_ADDED = frozenset({"host", "x-amzn-trace-id", "x-forwarded-port", "x-forwarded-proto"})
-_CLOUDFRONT_ADDED = frozenset(
-    {
-        "via",
-        "x-amz-cf-id",
-        "cloudfront-forwarded-proto",
-        "cloudfront-is-desktop-viewer",
-        "cloudfront-is-mobile-viewer",
-        "cloudfront-is-smarttv-viewer",
-        "cloudfront-is-tablet-viewer",
-        "cloudfront-viewer-asn",
-        "cloudfront-viewer-country",
-    }
-)
 _FUNCTION_URL_ADDED = frozenset({"x-amzn-tls-cipher-suite", "x-amzn-tls-version"})
 _PATH_SAFE = "/!$&'()*+,;=:@~"
 _REGION = re.compile(r"\.(?:execute-api|lambda-url|elb)\.([a-z]{2}(?:-[a-z]+)+-\d)\.")
@@ -135,7 +123,7 @@ def request_from_event(event: Mapping[str, Any]) -> HttpRequest:
     if api == "rest":
         lower = {n.lower() for n, _ in pairs}
         edge = any(m in lower for m in _EDGE_MARKERS)
-        dropped = _GATEWAY_ADDED | (_CLOUDFRONT_ADDED if edge else frozenset())
+        dropped = _GATEWAY_ADDED | (CLOUDFRONT_HEADERS if edge else frozenset())
         identity = context.get("identity") or {}
         source_ip = str(identity.get("sourceIp") or "127.0.0.1")
         for name, value in pairs:

@@ -13,7 +13,7 @@ from ..media_types import essence, is_text_media_type
 from ..request import HttpRequest
 from ..routing import RouteMatch, match_route
 
-__all__ = ["ABSENT", "apply_overrides", "locate", "split_prefix", "text_or_base64_body"]
+__all__ = ["ABSENT", "apply_overrides", "identity", "locate", "split_prefix", "text_or_base64_body"]
 
 
 class _Absent:
@@ -88,6 +88,24 @@ def locate(request: HttpRequest, config: GatewayConfig) -> tuple[str, str, Route
             path=request.path,
         )
     return seen_path, app_path, match
+
+
+def identity(source_ip: str, user_agent: str | None) -> dict[str, Any]:
+    """``requestContext.identity`` of payload-1.0 events without IAM or Cognito auth (spec 1.2, L1)."""
+    return {
+        "accessKey": None,
+        "accountId": None,
+        "caller": None,
+        "cognitoAuthenticationProvider": None,
+        "cognitoAuthenticationType": None,
+        "cognitoIdentityId": None,
+        "cognitoIdentityPoolId": None,
+        "principalOrgId": None,
+        "sourceIp": source_ip,
+        "user": None,
+        "userAgent": user_agent,
+        "userArn": None,
+    }
 
 
 def text_or_base64_body(request: HttpRequest, config: GatewayConfig, front_door: str) -> tuple[str, bool]:

@@ -10,7 +10,7 @@ from ..config import GatewayConfig
 from ..ids import RequestStamp
 from ..query import decode_path, parse_query_decoded
 from ..request import HttpRequest
-from ._common import apply_overrides, locate, text_or_base64_body
+from ._common import apply_overrides, identity, locate, text_or_base64_body
 from ._lowercase import HOP_BY_HOP, lowercase_headers
 
 __all__ = ["build_http_v1_event"]
@@ -60,20 +60,7 @@ def build_http_v1_event(
         "domainPrefix": config.domain_prefix,
         "extendedRequestId": stamp.extended_request_id,
         "httpMethod": request.method,
-        "identity": {
-            "accessKey": None,
-            "accountId": None,
-            "caller": None,
-            "cognitoAuthenticationProvider": None,
-            "cognitoAuthenticationType": None,
-            "cognitoIdentityId": None,
-            "cognitoIdentityPoolId": None,
-            "principalOrgId": None,
-            "sourceIp": request.source_ip,
-            "user": None,
-            "userAgent": user_agent,
-            "userArn": None,
-        },
+        "identity": identity(request.source_ip, user_agent),
         "path": path,
         "protocol": "HTTP/1.1",
         "requestId": stamp.request_id,

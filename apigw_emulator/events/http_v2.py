@@ -38,6 +38,41 @@ def _common_headers(
     return headers, split_cookies(cookie_values), user_agent
 
 
+def _request_context(
+    request: HttpRequest,
+    config: GatewayConfig,
+    stamp: RequestStamp,
+    *,
+    account_id: str,
+    path: str,
+    route_key: str,
+    stage: str,
+    user_agent: str | None,
+) -> dict[str, Any]:
+    """The payload-2.0 ``requestContext`` (spec 3.1, 4.1); authorizer and mTLS parts come from overrides."""
+    context: dict[str, Any] = {
+        "accountId": account_id,
+        "apiId": config.api_id,
+        "domainName": config.domain_name,
+        "domainPrefix": config.domain_prefix,
+        "http": {
+            "method": request.method,
+            "path": path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": request.source_ip,
+            "userAgent": user_agent or "",
+        },
+        "requestId": stamp.request_id,
+        "routeKey": route_key,
+        "stage": stage,
+        "time": stamp.clf,
+        "timeEpoch": stamp.epoch_ms,
+    }
+    if config.authorizer is not None:
+        context["authorizer"] = copy.deepcopy(config.authorizer)
+    return context
+
+
 def build_http_v2_event(
     request: HttpRequest, config: GatewayConfig, stamp: RequestStamp | None = None
 ) -> Event:
@@ -72,26 +107,16 @@ def build_http_v2_event(
     query = _query(request)
     if query:
         event["queryStringParameters"] = query
-    context: dict[str, Any] = {
-        "accountId": config.account_id,
-        "apiId": config.api_id,
-        "domainName": config.domain_name,
-        "domainPrefix": config.domain_prefix,
-        "http": {
-            "method": request.method,
-            "path": raw_path,
-            "protocol": "HTTP/1.1",
-            "sourceIp": request.source_ip,
-            "userAgent": user_agent or "",
-        },
-        "requestId": stamp.request_id,
-        "routeKey": route_key,
-        "stage": config.stage,
-        "time": stamp.clf,
-        "timeEpoch": stamp.epoch_ms,
-    }
-    if config.authorizer is not None:
-        context["authorizer"] = copy.deepcopy(config.authorizer)
+    context = _request_context(
+        request,
+        config,
+        stamp,
+        account_id=config.account_id,
+        path=raw_path,
+        route_key=route_key,
+        stage=config.stage,
+        user_agent=user_agent,
+    )
     event["requestContext"] = context
     if match.path_parameters:
         params = match.path_parameters
@@ -139,26 +164,16 @@ def build_function_url_event(
     query = _query(request)
     if query:
         event["queryStringParameters"] = query
-    context: dict[str, Any] = {
-        "accountId": "anonymous" if config.function_url_auth_type == "NONE" else config.account_id,
-        "apiId": config.api_id,
-        "domainName": config.domain_name,
-        "domainPrefix": config.domain_prefix,
-        "http": {
-            "method": request.method,
-            "path": decode_path(path),
-            "protocol": "HTTP/1.1",
-            "sourceIp": request.source_ip,
-            "userAgent": user_agent or "",
-        },
-        "requestId": stamp.request_id,
-        "routeKey": "$default",
-        "stage": "$default",
-        "time": stamp.clf,
-        "timeEpoch": stamp.epoch_ms,
-    }
-    if config.authorizer is not None:
-        context["authorizer"] = copy.deepcopy(config.authorizer)
+    context = _request_context(
+        request,
+        config,
+        stamp,
+        account_id="anonymous" if config.function_url_auth_type == "NONE" else config.account_id,
+        path=decode_path(path),
+        route_key="$default",
+        stage="$default",
+        user_agent=user_agent,
+    )
     event["requestContext"] = context
     if request.body:
         event["body"], event["isBase64Encoded"] = text_or_base64_body(request, config, "a function URL")

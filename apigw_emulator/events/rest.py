@@ -13,7 +13,7 @@ from ..ids import RequestStamp, b64url_text, random_bits, stable_id
 from ..media_types import essence
 from ..query import parse_query_decoded
 from ..request import HttpRequest
-from ._common import apply_overrides, locate
+from ._common import apply_overrides, identity, locate
 
 __all__ = ["build_rest_event"]
 
@@ -40,17 +40,18 @@ DROPPED_REQUEST_HEADERS = frozenset(
         "x-amzn-trace-id",
     }
 )
-#: Headers CloudFront replaces on EDGE endpoints.
-_EDGE_REPLACED = frozenset({"via", "x-amz-cf-id"}) | {
-    "cloudfront-forwarded-proto",
-    "cloudfront-is-desktop-viewer",
-    "cloudfront-is-mobile-viewer",
-    "cloudfront-is-smarttv-viewer",
-    "cloudfront-is-tablet-viewer",
-    "cloudfront-viewer-asn",
-    "cloudfront-viewer-country",
-}
-_EDGE_DROPPED = DROPPED_REQUEST_HEADERS | _EDGE_REPLACED
+_EDGE_STATIC = (
+    ("CloudFront-Forwarded-Proto", "https"),
+    ("CloudFront-Is-Desktop-Viewer", "true"),
+    ("CloudFront-Is-Mobile-Viewer", "false"),
+    ("CloudFront-Is-SmartTV-Viewer", "false"),
+    ("CloudFront-Is-Tablet-Viewer", "false"),
+    ("CloudFront-Viewer-ASN", "16509"),
+    ("CloudFront-Viewer-Country", "US"),
+)
+#: Every header CloudFront sets on an EDGE endpoint (lower case); a client's own are replaced.
+CLOUDFRONT_HEADERS = frozenset(name.lower() for name, _ in _EDGE_STATIC) | {"via", "x-amz-cf-id"}
+_EDGE_DROPPED = DROPPED_REQUEST_HEADERS | CLOUDFRONT_HEADERS
 #: The address CloudFront appends to X-Forwarded-For on EDGE endpoints (an address of its range).
 EDGE_FORWARDER_IP = "130.176.0.1"
 
@@ -63,17 +64,6 @@ BINARY_FIX = (
 @functools.lru_cache(maxsize=1024)
 def _resource_id(api_id: str, resource: str) -> str:
     return stable_id(f"{api_id}:{resource}")
-
-
-_EDGE_STATIC = (
-    ("CloudFront-Forwarded-Proto", "https"),
-    ("CloudFront-Is-Desktop-Viewer", "true"),
-    ("CloudFront-Is-Mobile-Viewer", "false"),
-    ("CloudFront-Is-SmartTV-Viewer", "false"),
-    ("CloudFront-Is-Tablet-Viewer", "false"),
-    ("CloudFront-Viewer-ASN", "16509"),
-    ("CloudFront-Viewer-Country", "US"),
-)
 
 
 def _edge_headers(request: HttpRequest) -> tuple[tuple[str, str], ...]:
@@ -188,20 +178,7 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
         "domainPrefix": config.domain_prefix,
         "extendedRequestId": stamp.extended_request_id,
         "httpMethod": request.method,
-        "identity": {
-            "accessKey": None,
-            "accountId": None,
-            "caller": None,
-            "cognitoAuthenticationProvider": None,
-            "cognitoAuthenticationType": None,
-            "cognitoIdentityId": None,
-            "cognitoIdentityPoolId": None,
-            "principalOrgId": None,
-            "sourceIp": request.source_ip,
-            "user": None,
-            "userAgent": user_agent,
-            "userArn": None,
-        },
+        "identity": identity(request.source_ip, user_agent),
         "path": seen_path,
         "protocol": "HTTP/1.1",
         "requestId": stamp.request_id,
