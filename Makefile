@@ -31,7 +31,7 @@ pytest: $(INSTALLED)
 
 # Timed benchmarks, saved under .benchmarks/ (see README, "Benchmarks").
 bench: $(INSTALLED)
-	$(BIN)/python -m pytest tests/benchmarks --benchmark-only --benchmark-autosave
+	$(BIN)/python -m pytest tests/benchmarks tests/function/benchmarks --benchmark-only --benchmark-autosave
 
 # The tox matrix, with the pyenv interpreters made visible to tox.
 tox: $(INSTALLED)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from requests_toolbelt import MultipartEncoder
 from apigw_emulator import BinaryBodyCorruptedWarning, Gateway
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the example function lives next to the library
 IMAGE = ROOT / "fixtures" / "images" / "photo-400x600.jpg"
 
 FRONT_DOORS: list[tuple[str, dict[str, Any]]] = [
@@ -55,6 +57,34 @@ def summary(event: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+def image_function_demo(image: bytes) -> None:
+    """Post the image to the example function through a REST API (the template's binary media types)
+    and an HTTP API, raw and as a form, as the original project's two curl commands do."""
+    from function.app import lambda_handler  # noqa: PLC0415 - the demo's second part
+
+    print("=== The image function (function/app.py) through the emulator")
+    gateways = {
+        "REST API (BinaryMediaTypes multipart~1form-data, image~1*)": Gateway(
+            lambda_handler, api="rest", binary_media_types=["multipart~1form-data", "image~1*"]
+        ),
+        "HTTP API": Gateway(lambda_handler, api="http"),
+    }
+    for title, gw in gateways.items():
+        for route in ("/shape", "/nbytes"):
+            raw = gw.request("POST", route, data=image, headers={"Content-Type": "image/jpg"})
+            form = gw.request("POST", route, files={"image": (IMAGE.name, image, "image/jpeg")})
+            print(f"{title:58s} POST {route:8s} raw: {raw.status_code} {raw.text:16s}", end=" ")
+            print(f"multipart: {form.status_code} {form.text}")
+    bare = Gateway(lambda_handler, api="rest")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BinaryBodyCorruptedWarning)  # shown above; here the answer matters
+        answer = bare.request("POST", "/shape", data=image, headers={"Content-Type": "image/jpg"})
+    print(
+        f"REST API without binaryMediaTypes: POST /shape raw: {answer.status_code} {answer.json()['message']}"
+    )
+    print()
+
+
 def main() -> None:
     image = IMAGE.read_bytes()
     digest = hashlib.sha256(image).hexdigest()[:16]
@@ -87,6 +117,7 @@ def main() -> None:
             for warning in caught:
                 print(f"    warning: {warning.message}")
         print()
+    image_function_demo(image)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""The example image service that ``template.yaml`` deploys (``CodeUri: function/``): :mod:`function.app`."""

@@ -1,0 +1,155 @@
+"""The image service: shape and size of uploaded images, behind API Gateway (Lambda proxy integration).
+
+``POST /shape`` answers ``numpy.asarray(img).shape`` as a JSON list (``[600, 400, 3]``), ``POST /nbytes``
+answers ``numpy.asarray(img).nbytes / 1000`` (kB, a JSON number such as ``720.0``), both from the image
+header alone, without decoding a pixel and without numpy.
+
+- A raw body (``curl --data-binary @cat.jpg -H "Content-Type: image/jpeg"``, any ``image/*`` type, including
+  the non-standard ``image/jpg``) is one image: the answer is one result.
+- A ``multipart/form-data`` body (``curl -F image=@cat.jpg``) may hold several fields named ``image``: the
+  answer is the list of their results, in order. Other fields are ignored.
+- ``OPTIONS`` (CORS preflight) gets ``204 No Content`` with the CORS headers, which every answer carries.
+- Errors are ``{"message": "..."}`` saying what to change: 404 unknown path, 405 other methods (with
+  ``Allow``), 415 other Content-Types, 400 for a body that is not what its headers say (invalid base64,
+  multipart without boundary, truncated or without an ``image`` field, binary data corrupted by a REST API
+  missing binaryMediaTypes, an empty body), 413 for an image over Pillow's pixel limit or too many images,
+  422 for an image that cannot be read or is truncated.
+
+Deployed by SAM with ``CodeUri: function/`` and ``Handler: app.lambda_handler``, this module is the
+top-level ``app``; in the repository it is ``function.app``. The imports below work both ways.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING or __package__:
+    from .form_data import MultipartError, Part, boundary_of, parse_form_data
+    from .image_header import ImageInfo, ImageTooLargeError, InvalidImageError, describe
+    from .proxy import HttpError, ProxyRequest, binary_body, json_response, read_request
+else:  # deployed: function/ is the code root, its modules are top-level
+    from form_data import MultipartError, Part, boundary_of, parse_form_data
+    from image_header import ImageInfo, ImageTooLargeError, InvalidImageError, describe
+    from proxy import HttpError, ProxyRequest, binary_body, json_response, read_request
+
+__all__ = ["CORS_HEADERS", "MAX_IMAGES", "lambda_handler"]
+
+#: Sent with every response, errors included, so that browsers let pages read them.
+CORS_HEADERS: Mapping[str, str] = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Allow-Methods": "OPTIONS,POST",
+}
+#: The most ``image`` fields one multipart request may carry.
+MAX_IMAGES = 100
+#: The ``binaryMediaTypes`` entries (SAM spelling) a REST API needs for each kind of upload.
+RAW_IMAGE_MEDIA_TYPE = "image~1*"
+MULTIPART_MEDIA_TYPE = "multipart~1form-data"
+_ALLOW = "OPTIONS, POST"
+
+
+def shape(info: ImageInfo) -> list[int]:
+    """``numpy.asarray(img).shape`` as a list."""
+    return list(info.shape)
+
+
+def kilobytes(info: ImageInfo) -> float:
+    """``numpy.asarray(img).nbytes / 1000``."""
+    return info.nbytes / 1000
+
+
+#: The API: path -> what it answers for one image.
+ROUTES: Mapping[str, Callable[[ImageInfo], object]] = {"/shape": shape, "/nbytes": kilobytes}
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One image of a request: its bytes, and where it came from for error messages."""
+
+    data: bytes
+    #: Position among the request's ``image`` fields; None for a raw body.
+    index: int | None = None
+    #: The form part it came from; None for a raw body.
+    part: Part | None = None
+
+    def describe_source(self) -> str:
+        """``"the request body"`` or ``"image 2 (filename 'cat.jpg')"``."""
+        if self.index is None or self.part is None:
+            return "the request body"
+        return f"image {self.index} (filename {self.part.filename!r})"
+
+
+def lambda_handler(event: Mapping[str, Any], context: object) -> dict[str, Any]:
+    """Answer one API Gateway proxy event (REST, HTTP API payload 2.0 or 1.0); never raises."""
+    try:
+        return _handle(read_request(event))
+    except HttpError as error:
+        return json_response(error.status, {"message": error.message}, {**CORS_HEADERS, **error.headers})
+
+
+def _handle(request: ProxyRequest) -> dict[str, Any]:
+    """Route, check and answer a request; refusals raise :class:`HttpError`."""
+    measure = ROUTES.get(request.path)
+    if measure is None:
+        raise HttpError(404, f"no such path {request.path!r}: POST an image to /shape or /nbytes")
+    if request.method == "OPTIONS":
+        return json_response(204, None, CORS_HEADERS)
+    if request.method != "POST":
+        raise HttpError(
+            405,
+            f"{request.method or 'this method'} is not allowed on {request.path}: use POST",
+            {"Allow": _ALLOW},
+        )
+    media_type = (request.content_type or "").split(";", 1)[0].strip().lower()
+    if media_type.startswith("image/"):
+        return json_response(200, measure(_inspect(_raw_upload(request))), CORS_HEADERS)
+    if media_type == "multipart/form-data":
+        results = [measure(_inspect(upload)) for upload in _multipart_uploads(request)]
+        return json_response(200, results, CORS_HEADERS)
+    raise HttpError(
+        415,
+        f"unsupported Content-Type {request.content_type!r}: send the image bytes with an image/* "
+        "Content-Type (curl --data-binary @cat.jpg -H 'Content-Type: image/jpeg') or a multipart/form-data "
+        "form with a field named 'image' (curl -F image=@cat.jpg)",
+    )
+
+
+def _raw_upload(request: ProxyRequest) -> Upload:
+    """The image of a request whose body is the image."""
+    data = binary_body(request, RAW_IMAGE_MEDIA_TYPE)
+    if not data:
+        raise HttpError(400, "the request body is empty: send the image bytes (curl --data-binary @cat.jpg)")
+    return Upload(data)
+
+
+def _multipart_uploads(request: ProxyRequest) -> list[Upload]:
+    """The ``image`` fields of a ``multipart/form-data`` request, in order."""
+    try:
+        boundary = boundary_of(request.content_type or "")
+        parts = parse_form_data(binary_body(request, MULTIPART_MEDIA_TYPE), boundary)
+    except MultipartError as error:
+        raise HttpError(400, str(error)) from None
+    uploads = [
+        Upload(part.content, index, part)
+        for index, part in enumerate(part for part in parts if part.name == "image")
+    ]
+    if not uploads:
+        names = sorted({part.name for part in parts if part.name is not None})
+        raise HttpError(
+            400, f"the form has no field named 'image' (fields: {names}): send each image as a field 'image'"
+        )
+    if len(uploads) > MAX_IMAGES:
+        raise HttpError(413, f"{len(uploads)} images in one request: send at most {MAX_IMAGES} per request")
+    return uploads
+
+
+def _inspect(upload: Upload) -> ImageInfo:
+    """The header facts of one upload; 413 over the pixel limit, 422 when unreadable or truncated."""
+    try:
+        return describe(upload.data)
+    except ImageTooLargeError as error:
+        raise HttpError(413, f"{upload.describe_source()} has too many pixels: {error}") from None
+    except InvalidImageError as error:
+        raise HttpError(422, f"{upload.describe_source()} is not a readable image: {error}") from None

@@ -1,0 +1,1 @@
+"""Benchmarks of the image function (pytest-benchmark); untimed under ``--benchmark-disable``."""
