@@ -114,22 +114,28 @@ def _multipart(fields: list[tuple[str, Any]]) -> tuple[str, bytes]:
 def _gateway(args: argparse.Namespace, handler: Any) -> Any:
     from .gateway import Gateway  # noqa: PLC0415
 
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"raise_handler_exceptions": False}
     if args.api:
         options["api"] = args.api
     if args.binary_media_type:
         options["binary_media_types"] = args.binary_media_type
     if args.stage:
         options["stage"] = args.stage
-    if getattr(args, "template", None):
-        from_template = getattr(Gateway, "from_template", None)
-        if from_template is None:  # pragma: no cover - until the template loader ships
-            raise CliError("this version cannot read templates")
-        return from_template(args.template, handler=handler, **options)
-    return Gateway(handler, raise_handler_exceptions=False, **options)
+    if args.template:
+        if args.api:
+            raise CliError(
+                "--api picks the front door; with --template the template does (choose with --template-api)"
+            )
+        return Gateway.from_template(
+            args.template, api=args.template_api, function=args.function, handler=handler, **options
+        )
+    return Gateway(handler, **options)
 
 
 def _load(args: argparse.Namespace) -> Any:
+    """The handler named on the command line; None to use the template's."""
+    if args.handler is None:
+        return None
     from .handlers import HandlerRef  # noqa: PLC0415
 
     return HandlerRef(args.handler, args.code_uri).load()
@@ -256,6 +262,8 @@ def _add_gateway_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--template", metavar="FILE", help="SAM/CloudFormation template to configure the API from"
     )
+    parser.add_argument("--template-api", metavar="ID", help="with --template: the logical id of the API")
+    parser.add_argument("--function", metavar="ID", help="with --template: the logical id of the function")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -275,7 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
         "invoke", help="send a request to a handler and print the response like curl -i"
     )
     invoke.add_argument(
-        "handler", metavar="HANDLER", help="module.function (SAM style), module:function or file.py:function"
+        "handler",
+        metavar="HANDLER",
+        nargs="?",
+        help="module.function (SAM style), module:function or file.py:function; omit with --template",
     )
     _add_request_options(invoke)
     _add_gateway_options(invoke)
@@ -311,8 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "serve" and not args.handler and not args.template:
-        parser.error("serve needs a HANDLER or --template")
+    if args.command in ("serve", "invoke") and not args.handler and not args.template:
+        parser.error(f"{args.command} needs a HANDLER or --template")
     with warnings.catch_warnings():
         warnings.simplefilter("always", ApigwEmulatorWarning)
         warnings.showwarning = _show_warning

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -94,6 +95,36 @@ class Gateway:
 
     def __repr__(self) -> str:
         return f"Gateway(api={self.config.api!r}, url={self.url!r})"
+
+    @classmethod
+    def from_template(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        api: str | None = None,
+        function: str | None = None,
+        parameters: Mapping[str, str] | None = None,
+        custom_domain: bool = False,
+        handler: Callable[..., Any] | None = None,
+        **options: Any,
+    ) -> Gateway:
+        """A gateway configured from a SAM or CloudFormation template (see :mod:`apigw_emulator.template`).
+
+        :param api: the logical id of the API when the template has several.
+        :param function: the logical id of the function when the API routes to several (a gateway has one
+            handler; requests to the other functions' routes get the front door's 403/404).
+        :param parameters: template parameter values (defaults come from the template).
+        :param custom_domain: serve the API through the template's custom domain (SAM ``Domain``).
+        :param handler: use this handler instead of importing the template's.
+        :param options: further :class:`Gateway` options, which override the template's.
+        :raises apigw_emulator.template.TemplateError: naming an unsupported or invalid construct.
+        """
+        from .template import gateway_kwargs_from_template  # noqa: PLC0415 - needs PyYAML
+
+        template_handler, kwargs = gateway_kwargs_from_template(
+            path, api=api, function=function, parameters=parameters, custom_domain=custom_domain
+        )
+        return cls(handler if handler is not None else template_handler, **{**kwargs, **options})
 
     @property
     def api(self) -> str:

@@ -195,3 +195,31 @@ def test_python_dash_m_runs_the_command() -> None:
     assert "event" in result.stdout
     assert "invoke" in result.stdout
     assert "serve" in result.stdout
+
+
+ROOT_TEMPLATE = Path(__file__).resolve().parent.parent / "template.yaml"
+
+
+def test_invoke_with_the_project_template(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    image = Path(__file__).resolve().parent.parent / "fixtures" / "images" / "photo-400x600.jpg"
+    code, out, _ = run(
+        capsysbinary,
+        "invoke",
+        "/shape",
+        "--template",
+        str(ROOT_TEMPLATE),
+        "--template-api",
+        "ImageRestApi",
+        "-H",
+        "Content-Type: image/jpg",
+        "--data-binary",
+        f"@{image}",
+    )
+    assert code == 0
+    assert out.endswith("[600, 400, 3]\n")
+
+
+def test_template_decides_the_front_door(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    code, _, err = run(capsysbinary, "event", "/x", "--template", str(ROOT_TEMPLATE), "--api", "http")
+    assert code == 2
+    assert "--template-api" in err

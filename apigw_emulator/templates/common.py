@@ -1,0 +1,206 @@
+"""What the resource readers share: the read context, property access, routes, media types."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigurationError
+from ..routing import parse_route
+from .errors import TemplateError
+from .intrinsics import NO_VALUE, Resolver, scalar_text
+from .model import ApiRoute, Function
+
+__all__ = [
+    "ANY_METHOD_KEY",
+    "FunctionIndex",
+    "ReadContext",
+    "endpoint_type",
+    "make_route",
+    "media_types",
+    "merge_routes",
+    "optional_int",
+    "optional_mapping",
+    "optional_string",
+]
+
+#: The OpenAPI extension key for the ``ANY`` method.
+ANY_METHOD_KEY = "x-amazon-apigateway-any-method"
+_ENDPOINT_TYPES = ("EDGE", "REGIONAL", "PRIVATE")
+_LAMBDA_ARN = re.compile(r"arn:[\w-]+:lambda:[\w-]*:\d*:function:([A-Za-z0-9_-]+)")
+
+
+class FunctionIndex:
+    """Finds a template function from a name or ARN an integration uses."""
+
+    def __init__(self, functions: Mapping[str, Function]) -> None:
+        self.functions = functions
+        self._by_name = {function.name: lid for lid, function in functions.items()}
+
+    def from_uri(self, uri: str, where: str) -> str:
+        """The logical id of the function a Lambda ARN or an API Gateway integration URI invokes.
+
+        :raises TemplateError: when the URI names no Lambda function, or one outside the template.
+        """
+        match = _LAMBDA_ARN.search(uri)
+        if match is None:
+            raise TemplateError(f"the integration URI {uri!r} names no Lambda function", where=where)
+        name = match.group(1)
+        if name in self._by_name:
+            return self._by_name[name]
+        raise TemplateError(
+            f"the integration invokes function {name!r}, which is not in this template "
+            f"(its functions: {', '.join(self.functions) or 'none'})",
+            where=where,
+        )
+
+
+@dataclass
+class ReadContext:
+    """What reading APIs needs: the resolver, the template's place and resources, its functions."""
+
+    resolver: Resolver
+    template_dir: Path
+    source: str
+    resources: Mapping[str, Mapping[str, Any]]
+    functions: FunctionIndex
+
+    def resources_of_type(self, *types: str) -> Iterable[tuple[str, Mapping[str, Any]]]:
+        """``(logical id, properties)`` of the resources of these types, in template order."""
+        for logical_id, resource in self.resources.items():
+            if resource.get("Type") in types:
+                properties = resource.get("Properties") or {}
+                if not isinstance(properties, dict):
+                    raise TemplateError("Properties must be a mapping", where=f"Resources.{logical_id}")
+                yield logical_id, properties
+
+
+def optional_string(resolver: Resolver, properties: Mapping[str, Any], key: str, where: str) -> str | None:
+    """The string value of ``properties[key]``, or None when absent (or ``AWS::NoValue``)."""
+    if key not in properties:
+        return None
+    value = resolver.resolve(properties[key], f"{where}.{key}")
+    if value is None or value is NO_VALUE:
+        return None
+    return scalar_text(value, f"{where}.{key}")
+
+
+def optional_int(resolver: Resolver, properties: Mapping[str, Any], key: str, where: str) -> int | None:
+    """The integer value of ``properties[key]``, or None when absent."""
+    text = optional_string(resolver, properties, key, where)
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise TemplateError(f"expected an integer, got {text!r}", where=f"{where}.{key}") from None
+
+
+def optional_mapping(
+    resolver: Resolver, properties: Mapping[str, Any], key: str, where: str
+) -> dict[str, str]:
+    """``properties[key]`` as a mapping of strings (stage variables), empty when absent."""
+    if key not in properties:
+        return {}
+    value = resolver.resolve(properties[key], f"{where}.{key}")
+    if value is NO_VALUE or value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TemplateError(f"expected a mapping, got {value!r}", where=f"{where}.{key}")
+    return {str(k): scalar_text(v, f"{where}.{key}.{k}") for k, v in value.items()}
+
+
+def media_types(values: Iterable[Any], where: str) -> list[str]:
+    """Binary media types in the ``image/png`` spelling (SAM's ``image~1png`` too), duplicates removed."""
+    result: list[str] = []
+    for value in values:
+        if not isinstance(value, str):
+            raise TemplateError(f"a binary media type must be a string, got {value!r}", where=where)
+        normalised = value.replace("~1", "/").replace("~0", "~")
+        if normalised not in result:
+            result.append(normalised)
+    return result
+
+
+def normalise_method(method: str) -> str:
+    """``ANY`` for SAM's ``any`` and OpenAPI's ``x-amazon-apigateway-any-method``, else upper case."""
+    lowered = method.strip().lower()
+    return "ANY" if lowered in ("any", ANY_METHOD_KEY, "*") else lowered.upper()
+
+
+def make_route(
+    *,
+    method: str,
+    path: str,
+    function_id: str,
+    kind: str,
+    payload_format_version: str = "1.0",
+    timeout_in_millis: int | None = None,
+    where: str,
+) -> ApiRoute:
+    """A validated route (``$default`` only on HTTP APIs; ``/$default`` is ``$default``).
+
+    :raises TemplateError: for an invalid method or path, or an unknown payload format.
+    """
+    path = path.strip()
+    if path in ("$default", "/$default"):
+        if kind != "http":
+            raise TemplateError("a REST API has no $default route; use ANY /{proxy+}", where=where)
+        path, method = "$default", "ANY"
+    if payload_format_version not in ("1.0", "2.0"):
+        raise TemplateError(
+            f"payload format version {payload_format_version!r}: use '1.0' or '2.0'", where=where
+        )
+    method = normalise_method(method)
+    try:
+        parsed = parse_route("$default" if path == "$default" else f"{method} {path}")
+    except ConfigurationError as exc:
+        raise TemplateError(str(exc), where=where) from None
+    return ApiRoute(
+        method=parsed.method,
+        path=parsed.path,
+        function_id=function_id,
+        payload_format_version=payload_format_version if kind == "http" else "1.0",
+        timeout_in_millis=timeout_in_millis,
+        origin=where,
+    )
+
+
+def merge_routes(routes: Iterable[ApiRoute], api_id: str) -> tuple[ApiRoute, ...]:
+    """The routes without repeats; one route defined twice differently is an error.
+
+    :raises TemplateError: when two definitions of a route disagree (function, payload format, timeout).
+    """
+    merged: dict[tuple[str, str], ApiRoute] = {}
+    for route in routes:
+        key = (route.method, route.path)
+        known = merged.get(key)
+        if known is None:
+            merged[key] = route
+        elif known != route:
+            raise TemplateError(
+                f"route {route.spec} of API {api_id} is defined twice, differently: at {known.origin} "
+                f"({known.function_id}, payload {known.payload_format_version}) and at {route.origin} "
+                f"({route.function_id}, payload {route.payload_format_version})"
+            )
+    return tuple(merged.values())
+
+
+def endpoint_type(properties: Mapping[str, Any], where: str, resolver: Resolver) -> str:
+    """The REST endpoint type: SAM's string or ``{Type: ...}``, CloudFormation's ``{Types: [...]}``."""
+    value = resolver.resolve(
+        properties.get("EndpointConfiguration", "EDGE"), f"{where}.EndpointConfiguration"
+    )
+    if isinstance(value, dict):
+        types = value.get("Types", value.get("Type", "EDGE"))  # CloudFormation: Types, a list
+        value = types[0] if isinstance(types, list) and len(types) == 1 else types
+    endpoint = str(value).upper()
+    if endpoint not in _ENDPOINT_TYPES:
+        raise TemplateError(
+            f"endpoint type {value!r}: expected one of {', '.join(_ENDPOINT_TYPES)}",
+            where=f"{where}.EndpointConfiguration",
+        )
+    return endpoint

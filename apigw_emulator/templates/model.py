@@ -1,0 +1,342 @@
+"""What a template says about its APIs and functions, and the ``Gateway`` keyword arguments it implies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import TemplateError
+from .handler_import import load_python_handler
+
+__all__ = ["Api", "ApiKind", "ApiRoute", "Function", "Template"]
+
+ApiKind = Literal["rest", "http", "function-url"]
+
+_LISTED_ROUTES = 4
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """One route of an API to a Lambda function.
+
+    :param method: ``"GET"``, ``"POST"``... or ``"ANY"``.
+    :param path: the resource path (``"/items/{id}"``, ``"/{proxy+}"``) or ``"$default"``.
+    :param function_id: the logical id of the function the route invokes.
+    :param payload_format_version: ``"1.0"`` (REST APIs, HTTP API payload 1.0) or ``"2.0"``.
+    :param timeout_in_millis: the integration timeout the route sets (``TimeoutInMillis``), if any.
+    :param origin: where the route is defined, for messages (an event or an OpenAPI operation).
+    """
+
+    method: str
+    path: str
+    function_id: str
+    payload_format_version: str = "1.0"
+    timeout_in_millis: int | None = None
+    origin: str = field(default="", compare=False)
+
+    @property
+    def spec(self) -> str:
+        """The route as :class:`~apigw_emulator.Gateway` takes it: ``"POST /{proxy+}"`` or ``"$default"``."""
+        return "$default" if self.path == "$default" else f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class Function:
+    """A Lambda function of the template (``AWS::Serverless::Function`` or ``AWS::Lambda::Function``).
+
+    :param logical_id: its logical id.
+    :param name: ``FunctionName`` when set, else the logical id (AWS would add a generated suffix).
+    :param runtime: ``Runtime`` (``Globals`` applied), e.g. ``"python3.13"``; None for images.
+    :param handler: ``Handler``, e.g. ``"app.lambda_handler"``.
+    :param code_uri: ``CodeUri`` as written (a local directory relative to the template, or an
+        ``s3://`` location); None when absent (SAM then uses the template's directory) or inline.
+    :param inline_code: ``InlineCode`` / ``Code.ZipFile`` source, saved by AWS as ``index.py``.
+    :param package_type: ``"Zip"`` or ``"Image"``.
+    :param timeout: ``Timeout`` in seconds (AWS's default: 3).
+    :param memory_size: ``MemorySize`` in MB (AWS's default: 128).
+    :param template_dir: the directory ``CodeUri`` is relative to.
+    :param resource_type: the CloudFormation type of the resource.
+    """
+
+    logical_id: str
+    name: str
+    runtime: str | None
+    handler: str | None
+    code_uri: str | None = None
+    inline_code: str | None = None
+    package_type: str = "Zip"
+    timeout: int = 3
+    memory_size: int = 128
+    template_dir: Path = field(default_factory=Path)
+    resource_type: str = "AWS::Serverless::Function"
+
+    def load_handler(self) -> Callable[..., Any]:
+        """Import the function's Python handler, as the Lambda Python runtime would.
+
+        The module comes from ``CodeUri`` (relative to the template). When the file is already importable
+        from ``sys.path`` (``function/app.py`` under the project root is ``function.app``), that module is
+        used, so a test that patches ``function.app`` patches the handler the gateway calls; otherwise it
+        is imported under a private package name unique to the code directory, so two functions with an
+        ``app.py`` each never collide. ``CodeUri`` is appended to ``sys.path`` so that the handler's own
+        ``import utils`` finds its sibling modules, as in ``/var/task``.
+
+        :raises TemplateError: for a non-Python runtime, an image function, code in S3 or a zip file, a
+            missing module or a missing handler attribute.
+        """
+        return load_python_handler(self)
+
+
+@dataclass(frozen=True)
+class Api:
+    """One front door of the template: a REST API, an HTTP API or a function URL.
+
+    :param logical_id: the API's logical id (``ServerlessRestApi`` / ``ServerlessHttpApi`` for SAM's
+        implicit APIs, ``<Function>Url`` for a SAM ``FunctionUrlConfig``).
+    :param kind: ``"rest"``, ``"http"`` or ``"function-url"``.
+    :param resource_type: the CloudFormation type the API comes from.
+    :param stage: the stage name, or None when the template deploys none.
+    :param routes: the routes to Lambda functions.
+    :param binary_media_types: REST only, normalised to the ``image/png`` spelling.
+    :param stage_variables: the stage's variables.
+    :param endpoint_type: REST only: ``"EDGE"``, ``"REGIONAL"`` or ``"PRIVATE"``.
+    :param domain_name: the custom domain of SAM's ``Domain`` property, if any.
+    :param base_path: the custom domain's first base path mapping (``""`` for none).
+    :param function_url_auth_type: function URLs: ``"NONE"`` or ``"AWS_IAM"``.
+    :param notes: what the template configures that the emulator ignores (authorizers, CORS...).
+    :param region: the region the template resolves ``AWS::Region`` to.
+    :param account_id: the account the template resolves ``AWS::AccountId`` to.
+    :param functions: the template's functions, by logical id.
+    """
+
+    logical_id: str
+    kind: ApiKind
+    resource_type: str
+    stage: str | None
+    routes: tuple[ApiRoute, ...]
+    binary_media_types: tuple[str, ...] = ()
+    stage_variables: Mapping[str, str] = field(default_factory=dict)
+    endpoint_type: str | None = None
+    domain_name: str | None = None
+    base_path: str = ""
+    function_url_auth_type: str | None = None
+    notes: tuple[str, ...] = ()
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    functions: Mapping[str, Function] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def function_ids(self) -> tuple[str, ...]:
+        """The logical ids of the functions behind the routes, in route order."""
+        return tuple(dict.fromkeys(route.function_id for route in self.routes))
+
+    def routes_of(self, function_id: str) -> tuple[ApiRoute, ...]:
+        """The routes that invoke ``function_id``."""
+        return tuple(route for route in self.routes if route.function_id == function_id)
+
+    def describe(self) -> str:
+        """One line for messages: ``ImageApi (rest, stage Prod: POST /{proxy+} -> ImageFunction)``."""
+        shown = [f"{route.spec} -> {route.function_id}" for route in self.routes[:_LISTED_ROUTES]]
+        if len(self.routes) > _LISTED_ROUTES:
+            shown.append(f"... {len(self.routes) - _LISTED_ROUTES} more")
+        stage = f", stage {self.stage}" if self.stage else ""
+        return f"{self.logical_id} ({self.kind}{stage}: {', '.join(shown) or 'no Lambda routes'})"
+
+    def function_for(self, function_id: str | None = None) -> Function:
+        """The function a ``Gateway`` for this API invokes: ``function_id``, or the only one.
+
+        :raises TemplateError: when ``function_id`` has no route here, or it is None and the routes go to
+            several functions (a ``Gateway`` has one handler): the message lists them.
+        """
+        ids = self.function_ids
+        if function_id is None:
+            if len(ids) == 1:
+                return self.functions[ids[0]]
+            if not ids:
+                raise TemplateError(f"API {self.logical_id} has no route to a Lambda function")
+            raise TemplateError(
+                f"the routes of API {self.logical_id} go to several functions ({', '.join(ids)}) and a "
+                "Gateway calls one handler: choose one with function=..."
+            )
+        if function_id not in ids:
+            raise TemplateError(
+                f"function {function_id!r} has no route on API {self.logical_id}; "
+                f"its functions: {', '.join(ids) or 'none'}"
+            )
+        return self.functions[function_id]
+
+    def gateway_options(
+        self, function_id: str | None = None, *, custom_domain: bool = False
+    ) -> dict[str, Any]:
+        """The :class:`~apigw_emulator.Gateway` keyword arguments for this API in front of one function.
+
+        Only the routes of that function are given to the ``Gateway``: a request to another function's
+        route gets the front door's "no route" answer (REST 403, HTTP API 404).
+
+        :param function_id: the function, required when the API's routes go to several.
+        :param custom_domain: give ``domain_name`` and ``base_path`` of SAM's ``Domain`` property, so
+            requests come through the custom domain instead of the ``execute-api`` host.
+        :raises TemplateError: when the function is ambiguous, or its HTTP API routes mix payload formats
+            or integration timeouts (one ``Gateway`` has one of each).
+        """
+        function = self.function_for(function_id)
+        routes = self.routes_of(function.logical_id)
+        options: dict[str, Any] = {
+            "api": self._front_door(function.logical_id, routes),
+            "region": self.region,
+            "account_id": self.account_id,
+            "function_name": function.name,
+            "timeout": function.timeout,
+            "memory_size": function.memory_size,
+        }
+        if self.kind == "function-url":
+            options["function_url_auth_type"] = self.function_url_auth_type or "NONE"
+            return options
+        if self.stage is not None:
+            options["stage"] = self.stage
+        options["routes"] = [route.spec for route in routes]
+        if self.kind == "rest":
+            options["endpoint_type"] = self.endpoint_type or "EDGE"
+            if self.binary_media_types:
+                options["binary_media_types"] = list(self.binary_media_types)
+        if self.stage_variables:
+            options["stage_variables"] = dict(self.stage_variables)
+        timeout = self._integration_timeout(function.logical_id, routes)
+        if timeout is not None:
+            options["integration_timeout"] = timeout
+        if custom_domain:
+            if self.domain_name is None:
+                raise TemplateError(f"API {self.logical_id} has no custom domain (SAM's Domain property)")
+            options["domain_name"] = self.domain_name
+            options["base_path"] = self.base_path
+        return options
+
+    def _front_door(self, function_id: str, routes: tuple[ApiRoute, ...]) -> str:
+        if self.kind != "http":
+            return self.kind
+        versions = {route.payload_format_version for route in routes}
+        if versions == {"1.0"}:
+            return "http-v1"
+        if versions == {"2.0"}:
+            return "http"
+        listed = "; ".join(f"{route.spec}: {route.payload_format_version}" for route in routes)
+        raise TemplateError(
+            f"the routes of {function_id} on HTTP API {self.logical_id} mix payload formats ({listed}) and "
+            "a Gateway sends one format: build one Gateway per format by hand"
+        )
+
+    def _integration_timeout(self, function_id: str, routes: tuple[ApiRoute, ...]) -> float | None:
+        millis = {route.timeout_in_millis for route in routes if route.timeout_in_millis is not None}
+        if not millis:
+            return None
+        if len(millis) > 1:
+            raise TemplateError(
+                f"the routes of {function_id} on API {self.logical_id} set different TimeoutInMillis "
+                f"({', '.join(str(m) for m in sorted(millis))}) and a Gateway has one integration timeout"
+            )
+        return millis.pop() / 1000
+
+
+@dataclass(frozen=True)
+class Template:
+    """A SAM or CloudFormation template, read for local emulation (see :func:`load_template`).
+
+    :param path: the template file.
+    :param apis: its REST APIs, HTTP APIs and function URLs (implicit ones included), in template order.
+    :param functions: its Lambda functions by logical id (resources whose ``Condition`` is false left out).
+    :param region: what ``AWS::Region`` resolved to.
+    :param account_id: what ``AWS::AccountId`` resolved to.
+    :param stack_name: what ``AWS::StackName`` resolved to.
+    """
+
+    path: Path
+    apis: list[Api]
+    functions: dict[str, Function]
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    stack_name: str = "sam-app"
+
+    def api(self, logical_id: str) -> Api:
+        """The API with this logical id.
+
+        :raises TemplateError: when there is none; the message lists the APIs.
+        """
+        for api in self.apis:
+            if api.logical_id == logical_id:
+                return api
+        raise TemplateError(
+            f"no API {logical_id!r} in the template; its APIs: {self._list_apis(self.apis)}",
+            source=str(self.path),
+        )
+
+    def function(self, logical_id: str) -> Function:
+        """The function with this logical id.
+
+        :raises TemplateError: when there is none; the message lists the functions.
+        """
+        try:
+            return self.functions[logical_id]
+        except KeyError:
+            raise TemplateError(
+                f"no function {logical_id!r} in the template; its functions: "
+                f"{', '.join(self.functions) or 'none'}",
+                source=str(self.path),
+            ) from None
+
+    def select(self, *, api: str | None = None, function: str | None = None) -> tuple[Api, Function]:
+        """The API and the function a ``Gateway`` stands for.
+
+        :param api: an API's logical id; needed when the template has several (or the function is behind
+            several).
+        :param function: a function's logical id; needed when the API's routes go to several functions.
+        :raises TemplateError: when a name is unknown or the choice is ambiguous; the message lists the
+            candidates.
+        """
+        if api is not None:
+            chosen = self.api(api)
+        elif function is not None:
+            self.function(function)
+            chosen = self._only(
+                [a for a in self.apis if function in a.function_ids],
+                f"function {function!r} is behind",
+                "pass api=... to choose one",
+            )
+        else:
+            chosen = self._only(
+                [a for a in self.apis if a.routes],
+                "the template has",
+                "pass api=... (and function=... when its routes go to several functions)",
+            )
+        try:
+            return chosen, chosen.function_for(function)
+        except TemplateError as exc:
+            exc.source = exc.source or str(self.path)
+            raise
+
+    def gateway_kwargs(
+        self, *, api: str | None = None, function: str | None = None, custom_domain: bool = False
+    ) -> tuple[Callable[..., Any], dict[str, Any]]:
+        """The handler and the ``Gateway`` keyword arguments for one API and function (see :meth:`select`).
+
+        :raises TemplateError: as :meth:`select`, :meth:`Api.gateway_options` and
+            :meth:`Function.load_handler` do.
+        """
+        chosen, target = self.select(api=api, function=function)
+        options = chosen.gateway_options(target.logical_id, custom_domain=custom_domain)
+        return target.load_handler(), options
+
+    def _only(self, candidates: list[Api], subject: str, hint: str) -> Api:
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise TemplateError(
+                f"{subject} no API or function URL with a Lambda route", source=str(self.path)
+            )
+        raise TemplateError(
+            f"{subject} several APIs: {self._list_apis(candidates)}; {hint}", source=str(self.path)
+        )
+
+    @staticmethod
+    def _list_apis(apis: list[Api]) -> str:
+        return "; ".join(api.describe() for api in apis) or "none"

@@ -1,0 +1,102 @@
+"""Choosing the API and the function a Gateway stands for; ambiguity lists the candidates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apigw_emulator.template import TemplateError, gateway_kwargs_from_template, load_template
+from tests.template.data.echo_app import app as echo_app
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_template_with_one_api_and_one_function_needs_no_choice() -> None:
+    handler, kwargs = gateway_kwargs_from_template(DATA / "rest_swagger.yaml")
+    assert handler.__module__ == "tests.template.data.image_app.app"
+    assert (kwargs["api"], kwargs["function_name"]) == ("rest", "sam-app-image")
+
+
+def test_several_apis_are_listed_with_their_routes() -> None:
+    with pytest.raises(TemplateError) as caught:
+        gateway_kwargs_from_template(DATA / "http_api.yaml")
+    message = str(caught.value)
+    assert "the template has several APIs" in message
+    assert (
+        "ShopApi (http, stage $default: GET /orders/{id} -> OrdersV1Function, $default -> DefaultFunction"
+        in message
+    )
+    assert "ServerlessHttpApi (http, stage $default: $default -> PingFunction)" in message
+    assert "pass api=..." in message
+
+
+def test_a_function_chooses_its_api() -> None:
+    handler, kwargs = gateway_kwargs_from_template(DATA / "http_api.yaml", function="PingFunction")
+    assert handler is echo_app.lambda_handler
+    assert (kwargs["api"], kwargs["routes"]) == ("http", ["$default"])
+
+
+def test_an_api_with_several_functions_needs_the_function() -> None:
+    with pytest.raises(TemplateError, match=r"go to several functions \(OrdersV1Function, DefaultFunction\)"):
+        gateway_kwargs_from_template(DATA / "http_api.yaml", api="ShopApi")
+    handler, kwargs = gateway_kwargs_from_template(
+        DATA / "http_api.yaml", api="ShopApi", function="OrdersV1Function"
+    )
+    assert handler is echo_app.v1_handler
+    assert kwargs["api"] == "http-v1"
+
+
+def test_a_function_behind_several_apis_needs_the_api(tmp_path: Path) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        (DATA / "function_url.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "      FunctionUrlConfig:",
+            "      Events:\n        Get: {Type: HttpApi}\n      FunctionUrlConfig:",
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "echo_app").symlink_to(DATA / "echo_app")
+    with pytest.raises(
+        TemplateError,
+        match=r"function 'UrlFunction' is behind several APIs: ServerlessHttpApi .*UrlFunctionUrl",
+    ):
+        gateway_kwargs_from_template(path, function="UrlFunction")
+    assert gateway_kwargs_from_template(path, api="UrlFunctionUrl")[1]["api"] == "function-url"
+
+
+@pytest.mark.parametrize(
+    ("api", "function", "message"),
+    [
+        ("Nope", None, r"no API 'Nope' in the template; its APIs: ShopApi \(http"),
+        (
+            None,
+            "Nope",
+            "no function 'Nope' in the template; its functions: OrdersV1Function, DefaultFunction",
+        ),
+        (
+            "ServerlessHttpApi",
+            "DefaultFunction",
+            "function 'DefaultFunction' has no route on API ServerlessHttpApi",
+        ),
+    ],
+)
+def test_unknown_names_list_the_known_ones(api: str | None, function: str | None, message: str) -> None:
+    with pytest.raises(TemplateError, match=message) as caught:
+        gateway_kwargs_from_template(DATA / "http_api.yaml", api=api, function=function)
+    assert caught.value.source.endswith("http_api.yaml")
+
+
+def test_a_template_without_lambda_routes(tmp_path: Path) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_text("Resources:\n  Bucket: {Type: AWS::S3::Bucket}\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="the template has no API or function URL with a Lambda route"):
+        gateway_kwargs_from_template(path)
+
+
+def test_the_template_selects_like_the_function() -> None:
+    template = load_template(DATA / "implicit_api.yaml")
+    api, function = template.select(function="UploadFunction")
+    assert (api.logical_id, function.logical_id) == ("ServerlessRestApi", "UploadFunction")
