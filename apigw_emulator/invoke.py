@@ -122,62 +122,42 @@ def runtime_dumps(value: Any) -> bytes:
         )
 
 
-#: Below this estimate a payload's size is not computed exactly (it cannot reach a limit); see
-#: :func:`payload_size`.
+#: Below this estimate a big body's JSON size is not computed exactly (it cannot reach a limit); see
+#: :func:`round_trip`.
 _EXACT_SIZE_FROM = 3 * 1024 * 1024
-#: Strings longer than this are measured, not serialised, by :func:`payload_size`.
+#: Body strings longer than this are measured, not serialised, by :func:`round_trip`.
 _BIG_STRING = 64 * 1024
 
 
-def payload_size(value: Any) -> int:
-    """The size of the runtime's JSON for ``value``, which must be JSON-serialisable as the runtime does it.
+def _loads(payload: bytes) -> Any:
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:  # what only the stdlib writes: NaN, integers over 64 bits
+        return json.loads(payload)
 
-    Serialising a megabyte body only to learn its length costs more than the rest of an invocation
-    (fresh buffers page-fault), so a big ``"body"`` string is measured: its length counts as is when the
-    payload is far from any limit (under 3 MB, where escapes cannot matter), and exactly otherwise.
+
+def round_trip(value: Any) -> tuple[int, Any]:
+    """Serialise ``value`` as the runtime does and parse it back: (JSON size in bytes, the parsed value).
+
+    This is what a Lambda handler receives for an event, and what the front door reads of a result. A big
+    ``"body"`` string is the exception: serialising a megabyte only to parse it back costs more than the
+    rest of an invocation (fresh buffers page-fault), so the rest of the value makes the round trip and
+    the string, immutable and JSON-safe by construction, is put back as is; its size is its length where
+    escapes cannot matter (under 3 MB and ASCII) and is computed exactly otherwise.
+
     :raises TypeError: when the runtime could not serialise ``value`` (``Runtime.MarshalError``).
     """
     body = value.get("body") if type(value) is dict else None
     if type(body) is not str or len(body) <= _BIG_STRING:
-        return len(runtime_dumps(value))
-    rest = len(runtime_dumps({**value, "body": ""}))
-    estimate = rest + len(body)
-    if estimate < _EXACT_SIZE_FROM and body.isascii():
-        return estimate
-    return rest + len(orjson.dumps(body)) - 2
-
-
-def json_copy(value: Any) -> Any:
-    """What ``json.loads(json.dumps(value))`` gives for a value that serialised, without re-parsing.
-
-    Containers are rebuilt (tuples become lists, dict keys become str as the encoder writes them) and
-    str/int/float subclasses become their base type; immutable strings are shared, so a 1 MB body is not
-    copied. A handler that mutates its event cannot reach the caller's objects.
-    """
-    kind = type(value)
-    if kind is str or kind is bool or kind is int or kind is float or value is None:
-        return value
-    if isinstance(value, dict):
-        return {_json_key(k): json_copy(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_copy(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    return json.loads(runtime_dumps(value))
-
-
-def _json_key(key: Any) -> str:
-    """A dict key as the JSON encoder writes it (``True`` -> ``"true"``, ``1`` -> ``"1"``)."""
-    if isinstance(key, str):
-        return str(key)
-    if key is None or isinstance(key, (bool, int, float)):
-        encoded: str = json.dumps(key)
-        return encoded
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+        payload = runtime_dumps(value)
+        return len(payload), _loads(payload)
+    payload = runtime_dumps({**value, "body": ""})
+    parsed = _loads(payload)
+    parsed["body"] = body
+    size = len(payload) + len(body)
+    if size >= _EXACT_SIZE_FROM or not body.isascii():
+        size = len(payload) + len(orjson.dumps(body)) - 2
+    return size, parsed
 
 
 # -- running the handler with a deadline ----------------------------------------------------------------
@@ -268,14 +248,13 @@ def invoke(
         event = BUILDERS[config.api](request, config, stamp)
     except RouteNotFoundError as exc:
         return Invocation(request, route_not_found(config, stamp, str(exc)), stamp=stamp)
-    event_size = payload_size(event)
+    event_size, handler_event = round_trip(event)
     if event_size > LAMBDA_REQUEST_LIMIT:
         reason = (
             f"the event JSON has {event_size} bytes, over Lambda's {LAMBDA_REQUEST_LIMIT}-byte invocation "
             "limit (base64 makes a body 4/3 larger: uploads over about 4.4 MB cannot reach a Lambda)"
         )
         return Invocation(request, request_too_long(config, stamp, reason), stamp=stamp)
-    handler_event = json_copy(event)
     request_id = stamp.request_id if config.api == "function-url" else RequestStamp.new().request_id
     context = LambdaContext(
         aws_request_id=request_id,
@@ -320,8 +299,7 @@ def invoke(
             result_size = len(value)
             result = json.loads(bytes(value))
         else:
-            result_size = payload_size(value)
-            result = json_copy(value)
+            result_size, result = round_trip(value)
     except (TypeError, ValueError) as exc:
         record.response = bad_gateway(
             config,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import binascii
+import functools
 import json
 import warnings
 from collections.abc import Iterator
@@ -55,6 +56,12 @@ class GatewayResponse:
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self.headers)
+
+
+@functools.lru_cache(maxsize=8)
+def _http_date(epoch_seconds: int) -> str:
+    """The ``Date`` header value for a second (IMF-fixdate), computed once per second."""
+    return formatdate(epoch_seconds, usegmt=True)
 
 
 class MalformedResultError(ValueError):
@@ -235,7 +242,7 @@ def _map_rest(
         headers.insert(0, ("Content-Type", "application/json"))
     headers += [
         ("Content-Length", str(len(body))),
-        ("Date", formatdate(stamp.epoch_ms / 1000, usegmt=True)),
+        ("Date", _http_date(stamp.epoch_ms // 1000)),
         ("x-amzn-RequestId", stamp.request_id),
         ("x-amz-apigw-id", stamp.extended_request_id),
         ("X-Amzn-Trace-Id", stamp.trace_id),
@@ -267,7 +274,7 @@ def _map_http_v2(
     headers = [(n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP]
     if not _has(headers, "content-type"):
         headers.insert(0, ("Content-Type", "application/json"))
-    headers += [("Content-Length", str(len(body))), ("Date", formatdate(stamp.epoch_ms / 1000, usegmt=True))]
+    headers += [("Content-Length", str(len(body))), ("Date", _http_date(stamp.epoch_ms // 1000))]
     if config.api == "function-url":
         headers += [("x-amzn-RequestId", stamp.request_id), ("X-Amzn-Trace-Id", stamp.trace_id)]
     else:
@@ -294,7 +301,7 @@ def _map_http_v1(
         headers.insert(0, ("Content-Type", "application/json"))
     headers += [
         ("Content-Length", str(len(body))),
-        ("Date", formatdate(stamp.epoch_ms / 1000, usegmt=True)),
+        ("Date", _http_date(stamp.epoch_ms // 1000)),
         ("apigw-requestid", stamp.request_id),
     ]
     return GatewayResponse(status, tuple(headers), body)
@@ -315,7 +322,7 @@ def _map_alb(
     raw, is_b64 = _body_bytes(result, objects_allowed=False)
     body = _decode(raw) if is_b64 else _encode(raw)
     headers = [(n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP]
-    headers += [("Content-Length", str(len(body))), ("Date", formatdate(stamp.epoch_ms / 1000, usegmt=True))]
+    headers += [("Content-Length", str(len(body))), ("Date", _http_date(stamp.epoch_ms // 1000))]
     return GatewayResponse(status, tuple(headers), body)
 
 
