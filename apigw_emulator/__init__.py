@@ -76,6 +76,9 @@ if TYPE_CHECKING:
     from .response import (
         GatewayResponse as GatewayResponse,
     )
+    from .server import (
+        LocalGateway as LocalGateway,
+    )
     from .transport import (
         GatewayAdapter as GatewayAdapter,
     )
@@ -105,6 +108,7 @@ _LOCATIONS = {
     "InvalidRequestError": "errors",
     "Invocation": "invoke",
     "LambdaContext": "lambda_context",
+    "LocalGateway": "server",
     "RequestStamp": "ids",
     "RouteNotFoundError": "errors",
     "build_event": "events",
@@ -132,6 +136,7 @@ __all__ = [
     "InvalidRequestError",
     "Invocation",
     "LambdaContext",
+    "LocalGateway",
     "RequestStamp",
     "RouteNotFoundError",
     "__version__",

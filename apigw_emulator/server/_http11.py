@@ -1,0 +1,505 @@
+"""HTTP/1.1 on a socket, as the local gateway speaks it: a strict request parser and a response writer.
+
+Nothing here knows about API Gateway. The request head is read up to its blank line and split on CRLF, so
+header names keep the client's casing, order and duplicates, and the request target stays percent-encoded
+as sent. The parser is strict where leniency enables request smuggling or header injection (RFC 9112
+2.2, 5, 6.1, 6.3, 7.1): every violation is an :class:`HttpError` after which the connection closes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import http
+import re
+import socket
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from ..response import GatewayResponse
+
+_T = TypeVar("_T")
+
+#: The interim response sent to a client that waits for it before sending its body.
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+#: Bytes asked of each ``recv``: below malloc's mmap threshold, so that a read costs no page faults.
+_RECV_SIZE = 64 * 1024
+_MAX_CHUNK_LINE = 4096
+_SMALL_RESPONSE = 64 * 1024
+_TCHAR = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]"
+_TOKEN = re.compile(_TCHAR + rb"+")
+#: A header line (RFC 9112 5): a token, a colon, then optional whitespace around a value without controls
+#: (HTAB and obs-text allowed) that starts and ends with a visible byte. Written so that no two parts can
+#: match the same whitespace: matching stays linear in the line's length, whatever its content.
+_FIELD_TEXT = (
+    r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*"
+    r"(?:([^\x00-\x20\x7f](?:[^\x00-\x08\x0a-\x1f\x7f]*[^\x00-\x20\x7f])?)[ \t]*)?\r\n"
+)
+_FIELD = re.compile(_FIELD_TEXT)
+_FIELD_BLOCK = re.compile(f"(?:{_FIELD_TEXT})*")
+_FIELD_BYTES = re.compile(_FIELD_TEXT.encode("ascii"))
+_FIELD_BLOCK_BYTES = re.compile(f"(?:{_FIELD_TEXT})*".encode("ascii"))
+_VERSION = re.compile(rb"HTTP/([0-9])\.[0-9]")
+_DIGITS = re.compile(r"[0-9]+")
+_HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
+#: Controls other than HTAB, forbidden in header values (RFC 9110 5.5); CR and LF included.
+_VALUE_CONTROLS = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+#: Bytes a request target cannot hold (controls, space); non-ASCII bytes are percent-encoded.
+_TARGET_CONTROLS = re.compile(rb"[\x00-\x20\x7f]")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+#: Response header names, joined with LF: all tokens.
+_RESPONSE_NAMES = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:\n[!#$%&'*+\-.^_`|~0-9A-Za-z]+)*")
+_BAD_RESPONSE_VALUE = re.compile(r"[\r\n\x00]")
+#: Response headers the server owns: framing and connection management (hop-by-hop).
+_HOP_BY_HOP = frozenset(
+    {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
+)
+
+
+class HttpError(Exception):
+    """The request cannot be served: answer ``status`` (with ``detail``) and close the connection."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+class StalledError(Exception):
+    """The client did not send what it announced before the deadline (408)."""
+
+
+class ClosedError(Exception):
+    """The client closed the connection, or it was reset."""
+
+
+class BadResponseError(Exception):
+    """The gateway's response cannot be written as HTTP/1.1."""
+
+
+# -- the connection's socket ------------------------------------------------------------------------------
+
+
+class Stream:
+    """A connection's socket, buffered for reading, where every read has a deadline
+    (``time.monotonic()``) and every write a timeout.
+
+    Changing a socket's timeout costs two system calls, so it changes only when it is off by more than a
+    tenth of ``timeout`` from what is left before the deadline: a read may end that much past its
+    deadline, and one that times out early (the timeout was shorter) is retried.
+    """
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        self._sock = sock
+        self._buffer = bytearray()
+        self._scratch = memoryview(bytearray(_RECV_SIZE))
+        self._slack = timeout / 10
+        self._timeout = timeout
+        sock.settimeout(timeout)
+
+    def budget(self, seconds: float) -> None:
+        """Let the next socket operation block for about ``seconds``. :raises StalledError: at 0."""
+        if seconds <= 0:
+            raise StalledError
+        if abs(seconds - self._timeout) > self._slack:
+            self._sock.settimeout(seconds)
+            self._timeout = seconds
+
+    def _blocking(self, deadline: float, operation: Callable[[], _T]) -> _T:
+        while True:
+            self.budget(deadline - time.monotonic())
+            try:
+                return operation()
+            except TimeoutError:
+                if time.monotonic() >= deadline:
+                    raise StalledError from None
+                self._timeout = 0.0  # it was shorter than the time left: set it anew and retry
+            except OSError:
+                raise ClosedError from None
+
+    def _fill(self, deadline: float) -> None:
+        received = self._blocking(deadline, functools.partial(self._sock.recv_into, self._scratch))
+        if not received:
+            raise ClosedError
+        self._buffer += self._scratch[:received]
+
+    def wait_for_request(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` for the first byte of a request; False when the client closed or idled."""
+        if self._buffer:
+            return True
+        try:
+            self._fill(time.monotonic() + timeout)
+        except (StalledError, ClosedError):
+            return False
+        return True
+
+    def read_head(self, limit: int, deadline: float) -> bytes:
+        """The request head up to (not including) its blank line; empty lines before the request line
+        are skipped (RFC 9112 2.2).
+
+        :raises HttpError: 431 (414 when the request line alone is too long) past ``limit`` bytes; 400
+            for a blank line made of bare LFs.
+        """
+        scanned = 0
+        while True:
+            if scanned == 0:
+                while self._buffer.startswith(b"\r\n"):
+                    del self._buffer[:2]
+            end = self._buffer.find(b"\r\n\r\n", max(0, scanned - 3))
+            if end >= 0:
+                if end > limit:
+                    raise _head_too_large(self._buffer, limit)
+                head = bytes(self._buffer[:end])
+                del self._buffer[: end + 4]
+                return head
+            if len(self._buffer) > limit:
+                raise _head_too_large(self._buffer, limit)
+            if self._buffer.find(b"\n\n", max(0, scanned - 1)) >= 0:
+                raise HttpError(400, "a line of the request head ends with a bare LF")
+            scanned = len(self._buffer)
+            self._fill(deadline)
+
+    def read_line(self, limit: int, deadline: float) -> bytes:
+        """One CRLF-terminated line (without the CRLF). :raises HttpError: 400 over ``limit`` bytes or
+        with a bare CR or LF."""
+        scanned = 0
+        while True:
+            end = self._buffer.find(b"\r\n", max(0, scanned - 1))
+            if 0 <= end <= limit:
+                line = bytes(self._buffer[:end])
+                del self._buffer[: end + 2]
+                if b"\r" in line or b"\n" in line:
+                    raise HttpError(400, "a bare CR or LF in the chunked body framing")
+                return line
+            if end > limit or len(self._buffer) > limit + 1:
+                raise HttpError(400, f"a line of the chunked body framing is over {limit} bytes")
+            scanned = len(self._buffer)
+            self._fill(deadline)
+
+    def read_exact(self, size: int, deadline: float) -> bytes:
+        """Exactly ``size`` bytes. :raises ClosedError: when the client closes first."""
+        if len(self._buffer) >= size:
+            data = bytes(self._buffer[:size])
+            del self._buffer[:size]
+            return data
+        body = bytearray(size)
+        have = len(self._buffer)
+        body[:have] = self._buffer
+        self._buffer.clear()
+        with memoryview(body) as view:
+            while have < size:
+                received = self._blocking(deadline, functools.partial(self._sock.recv_into, view[have:]))
+                if received == 0:
+                    raise ClosedError
+                have += received
+        return bytes(body)
+
+    def discard(self, limit: int, deadline: float) -> None:
+        """Read and drop what the client still sends: up to ``limit`` bytes, until it closes or the
+        deadline passes."""
+        dropped = len(self._buffer)
+        self._buffer.clear()
+        while dropped < limit:
+            try:
+                self._fill(deadline)
+            except (StalledError, ClosedError):
+                return
+            dropped += len(self._buffer)
+            self._buffer.clear()
+
+    def send(self, parts: list[bytes], timeout: float) -> bool:
+        """Send every part within about ``timeout`` seconds; False when the client left or stopped
+        reading (the connection is then unusable)."""
+        try:
+            self.budget(timeout)
+            for part in parts:
+                self._sock.sendall(part)
+        except OSError:
+            return False
+        return True
+
+    def shutdown_write(self) -> None:
+        """Tell the client nothing more comes (FIN), keeping the reading side open."""
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_WR)
+
+
+def _head_too_large(buffer: bytearray, limit: int) -> HttpError:
+    if buffer.find(b"\r\n", 0, limit) < 0:
+        return HttpError(414, f"the request line is over the {limit}-byte limit of a request head")
+    return HttpError(431, f"the request head is over {limit} bytes")
+
+
+# -- the request head ---------------------------------------------------------------------------------------
+
+
+class RequestHead:
+    """A parsed request head: header pairs as sent, and their values by lower-case name."""
+
+    __slots__ = ("fields", "headers", "method", "target", "version")
+
+    def __init__(self, method: str, target: str, version: str, headers: list[tuple[str, str]]) -> None:
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = tuple(headers)
+        self.fields: dict[str, list[str]] = {}
+        for name, value in headers:
+            self.fields.setdefault(name.lower(), []).append(value)
+
+    def values(self, name: str) -> list[str]:
+        """Every value of a header (``name`` in lower case)."""
+        return self.fields.get(name, [])
+
+
+def parse_head(head: bytes) -> RequestHead:
+    """Parse a request head strictly. :raises HttpError: 400, or 505 for a version other than 1.x."""
+    request_line, crlf, fields = head.partition(b"\r\n")
+    method, target, version = _parse_request_line(request_line)
+    return RequestHead(method, target, version, _parse_fields(fields + crlf) if crlf else [])
+
+
+def _parse_fields(block: bytes) -> list[tuple[str, str]]:
+    """The (name, value) pairs of header lines, each ending with CRLF: one regex pass validates them
+    all, another extracts them; the line-by-line parser only runs to explain an error."""
+    if block.isascii():
+        text = block.decode("ascii")
+        if _FIELD_BLOCK.fullmatch(text):
+            pairs: list[tuple[str, str]] = _FIELD.findall(text)
+            return pairs
+    elif _FIELD_BLOCK_BYTES.fullmatch(block):
+        return [(name.decode("ascii"), _decode_value(value)) for name, value in _FIELD_BYTES.findall(block)]
+    for line in block.split(b"\r\n")[:-1]:
+        _explain_invalid_line(line)
+    raise HttpError(400, "invalid header section")
+
+
+def _parse_request_line(line: bytes) -> tuple[str, str, str]:
+    parts = line.split(b" ")
+    if len(parts) != 3:
+        raise HttpError(400, f"malformed request line {_shorten(line)}")
+    method, target, version = parts
+    if not _TOKEN.fullmatch(method):
+        raise HttpError(400, f"invalid method {_shorten(method)}")
+    match = _VERSION.fullmatch(version)
+    if match is None:
+        raise HttpError(400, f"invalid HTTP version {_shorten(version)}")
+    if match.group(1) != b"1":
+        raise HttpError(505, f"HTTP version {version.decode('ascii')} is not supported (HTTP/1.x only)")
+    if not target or _TARGET_CONTROLS.search(target):
+        raise HttpError(400, f"invalid request target {_shorten(target)}")
+    if not target.isascii():
+        target = _NON_ASCII.sub(lambda m: b"%%%02X" % m.group()[0], target)
+    return method.decode("ascii"), target.decode("ascii"), version.decode("ascii")
+
+
+def _explain_invalid_line(line: bytes) -> None:
+    """:raises HttpError: 400 saying what is wrong with a header line, if anything."""
+    if line[:1] in (b" ", b"\t"):
+        raise HttpError(400, "obsolete line folding in the request head")
+    name, colon, value = line.partition(b":")
+    if not colon or not _TOKEN.fullmatch(name):
+        raise HttpError(400, f"invalid header line {_shorten(line)}")
+    if _VALUE_CONTROLS.search(value):
+        raise HttpError(400, f"a control character (CR, LF, NUL...) in the value of {_shorten(name)}")
+
+
+def _decode_value(value: bytes) -> str:
+    """Header bytes as text: UTF-8 when valid (what curl and browsers send), else Latin-1 (what
+    ``requests`` and ``http.client`` send for a str value), so that both read as they were meant."""
+    if value.isascii():
+        return value.decode("ascii")
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
+
+
+def _shorten(data: bytes, limit: int = 60) -> str:
+    text = repr(data[:limit])[1:]
+    return text + ("..." if len(data) > limit else "")
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """Path and raw query of an origin-form (``/p?q``) or absolute-form (``http://h/p?q``) target.
+
+    :raises HttpError: 400 for the asterisk and authority forms.
+    """
+    if target.startswith("/"):
+        path, _, query = target.partition("?")
+        return path, query
+    scheme, sep, rest = target.partition("://")
+    if sep and scheme.lower() in ("http", "https"):
+        authority_end = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
+        path, _, query = rest[authority_end:].partition("?")
+        return path or "/", query
+    raise HttpError(400, f"unsupported request target {target[:60]!r} (origin or absolute form only)")
+
+
+def check_host(head: RequestHead) -> None:
+    """:raises HttpError: 400 unless an HTTP/1.1 request has exactly one Host (at most one in 1.0)."""
+    hosts = head.values("host")
+    if len(hosts) > 1 or (not hosts and head.version == "HTTP/1.1"):
+        raise HttpError(400, "an HTTP/1.1 request needs exactly one Host header")
+
+
+def wants_keep_alive(head: RequestHead) -> bool:
+    """HTTP/1.1 keeps the connection unless ``Connection: close``; 1.0 only with ``keep-alive``."""
+    tokens = {t.strip().lower() for value in head.values("connection") for t in value.split(",")}
+    if "close" in tokens:
+        return False
+    return head.version != "HTTP/1.0" or "keep-alive" in tokens
+
+
+def expects_100_continue(head: RequestHead) -> bool:
+    """Whether the client waits for ``100 Continue``. :raises HttpError: 417 for other expectations."""
+    expect = head.values("expect")
+    if not expect or head.version == "HTTP/1.0":  # RFC 9110 10.1.1: ignored in HTTP/1.0
+        return False
+    if [value.strip().lower() for value in expect] != ["100-continue"]:
+        raise HttpError(417, f"unsupported expectation {expect!r}")
+    return True
+
+
+# -- the request body ---------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Framing:
+    """How the request body is delimited: ``length`` bytes, or chunked."""
+
+    chunked: bool = False
+    length: int = 0
+
+
+def body_framing(head: RequestHead) -> Framing:
+    """The body framing of a request.
+
+    :raises HttpError: 400 for ambiguous framing (Content-Length with Transfer-Encoding, conflicting or
+        malformed lengths, chunked not last), 501 for transfer codings other than chunked.
+    """
+    encodings = head.values("transfer-encoding")
+    lengths = head.values("content-length")
+    if encodings and lengths:
+        raise HttpError(400, "both Content-Length and Transfer-Encoding (a request smuggling pattern)")
+    if encodings:
+        codings = [c.strip().lower() for value in encodings for c in value.split(",")]
+        if codings[-1] != "chunked" or codings.count("chunked") > 1:
+            raise HttpError(400, f"Transfer-Encoding {', '.join(encodings)!r} does not end in chunked")
+        if len(codings) > 1:
+            raise HttpError(501, f"Transfer-Encoding {', '.join(encodings)!r}: only chunked is supported")
+        return Framing(chunked=True)
+    if lengths:
+        values = {v.strip() for value in lengths for v in value.split(",")}
+        if len(values) != 1:
+            raise HttpError(400, f"conflicting Content-Length values {lengths!r}")
+        (value,) = values
+        if not _DIGITS.fullmatch(value):
+            raise HttpError(400, f"invalid Content-Length {value[:30]!r}")
+        return Framing(length=int(value))
+    return Framing()
+
+
+def read_chunked(stream: Stream, limit: int, max_trailer: int, deadline: float) -> bytes | None:
+    """Decode a chunked body (chunk extensions and trailers ignored); None once it grows over ``limit``.
+
+    :raises HttpError: 400 for a malformed chunk size or framing, 431 for a trailer over ``max_trailer``.
+    """
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        line = stream.read_line(_MAX_CHUNK_LINE, deadline)
+        size_text = line.split(b";", 1)[0].strip(b" \t")
+        if not _HEX.fullmatch(size_text):
+            raise HttpError(400, f"invalid chunk size {_shorten(line)}")
+        size = int(size_text, 16)
+        if size == 0:
+            break
+        total += size
+        if total > limit:
+            return None
+        chunks.append(stream.read_exact(size, deadline))
+        if stream.read_exact(2, deadline) != b"\r\n":
+            raise HttpError(400, "chunk data is not followed by CRLF")
+    trailer = 0
+    while line := stream.read_line(max_trailer, deadline):
+        trailer += len(line) + 2
+        if trailer > max_trailer:
+            raise HttpError(431, f"the chunked trailer is over {max_trailer} bytes")
+    return b"".join(chunks)
+
+
+# -- the response -------------------------------------------------------------------------------------------
+
+
+def reason_phrase(status: int) -> str:
+    """The standard reason phrase of ``status``, ``""`` for an unregistered code."""
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def serialise(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -> list[bytes]:
+    """The bytes of a response: status line, the gateway's headers in order (duplicates kept), framing.
+
+    The server owns framing: hop-by-hop headers are dropped and ``Content-Length`` is set (in place, when
+    the gateway gave one) to the body's length; a HEAD response (``send_body=False``) keeps it and sends
+    no body; 204 and 304 have neither.
+
+    :raises BadResponseError: for a status or a header HTTP/1.1 cannot carry (CR, LF or NUL in a value:
+        response splitting).
+    """
+    status = response.status
+    if not 200 <= status <= 999:
+        raise BadResponseError(f"status {status} cannot be a final HTTP/1.1 response")
+    bodiless = status in (204, 304)
+    length_line = f"Content-Length: {len(response.body)}\r\n"
+    length_sent = bodiless
+    lines = [f"HTTP/1.1 {status} {reason_phrase(status)}\r\n"]
+    names: list[str] = []
+    values: list[str] = []
+    for name, value in response.headers:
+        lower = name.lower()
+        if lower in _HOP_BY_HOP:
+            continue
+        if lower == "content-length":
+            if not length_sent:
+                lines.append(length_line)
+                length_sent = True
+            continue
+        names.append(name)
+        values.append(value)
+        lines.append(f"{name}: {value}\r\n")
+    if not length_sent:
+        lines.append(length_line)
+    lines.append("Connection: keep-alive\r\n\r\n" if keep_alive else "Connection: close\r\n\r\n")
+    _check_response_headers(names, values)
+    text = "".join(lines)
+    try:
+        head = text.encode("latin-1")
+    except UnicodeEncodeError:
+        head = text.encode("utf-8")
+    if not send_body or bodiless or not response.body:
+        return [head]
+    if len(response.body) <= _SMALL_RESPONSE:
+        return [head + response.body]
+    return [head, response.body]
+
+
+def _check_response_headers(names: list[str], values: list[str]) -> None:
+    """:raises BadResponseError: unless every name is a token and no value holds CR, LF or NUL."""
+    if names and not _RESPONSE_NAMES.fullmatch("\n".join(names)):
+        raise BadResponseError(f"a response header name is not a token: {names!r}")
+    if _BAD_RESPONSE_VALUE.search("".join(values)):
+        bad = next(n for n, v in zip(names, values, strict=True) if _BAD_RESPONSE_VALUE.search(v))
+        raise BadResponseError(f"the value of the response header {bad!r} holds CR, LF or NUL")
+
+
+def server_error(status: int, detail: str) -> GatewayResponse:
+    """A plain-text response of the server's own (not the gateway's): status, reason, and why."""
+    text = f"{status} {reason_phrase(status)}: {detail}\n"
+    return GatewayResponse(status, (("Content-Type", "text/plain; charset=utf-8"),), text.encode("utf-8"))

@@ -1,0 +1,527 @@
+"""The local gateway: a threaded HTTP/1.1 server in front of a :class:`~apigw_emulator.Gateway`."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import selectors
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import TextIO
+
+from ..errors import InvalidRequestError
+from ..gateway import Gateway
+from ..invoke import API_PAYLOAD_LIMIT, Invocation
+from ..request import HttpRequest
+from ..response import GatewayResponse
+from ._http11 import (
+    CONTINUE,
+    BadResponseError,
+    ClosedError,
+    Framing,
+    HttpError,
+    RequestHead,
+    StalledError,
+    Stream,
+    body_framing,
+    check_host,
+    expects_100_continue,
+    parse_head,
+    read_chunked,
+    serialise,
+    server_error,
+    split_target,
+    wants_keep_alive,
+)
+from ._warnings import WARNINGS
+
+__all__ = ["LocalGateway"]
+
+#: Default per-request deadline in seconds: the time a client has to send a request head, and then its
+#: body, and the longest an idle keep-alive connection is kept open.
+DEFAULT_TIMEOUT = 10.0
+#: Default limit of a request head (request line plus headers); over it the client gets 431 (or 414).
+DEFAULT_MAX_HEADER_BYTES = 64 * 1024
+#: Default limit of simultaneous connections; more are answered 503 and closed.
+DEFAULT_MAX_CONNECTIONS = 256
+#: The largest body the server reads: API Gateway's payload limit. A bigger body is not read; the gateway
+#: gets a stand-in of ``MAX_BODY + 1`` bytes and answers with AWS's own 413.
+MAX_BODY = API_PAYLOAD_LIMIT
+#: After a 413, what the server still reads (and discards) so that the client can read the response
+#: before the connection closes (closing with unread data makes the kernel reset the connection).
+_DRAIN_LIMIT = 4 * API_PAYLOAD_LIMIT
+
+
+def _log_to_stderr(line: str) -> None:
+    stream: TextIO = sys.stderr
+    stream.write(line + "\n")
+    stream.flush()
+
+
+# -- reloading ------------------------------------------------------------------------------------------
+
+
+class _Watcher:
+    """The modification times and sizes of some files, compared with the last accepted ones."""
+
+    def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        self.paths = tuple(Path(p) for p in paths)
+        self.accepted = self.snapshot()
+
+    def snapshot(self) -> tuple[tuple[int, int] | None, ...]:
+        """The current (mtime in ns, size) of each file, None for a missing one."""
+        stamps: list[tuple[int, int] | None] = []
+        for path in self.paths:
+            try:
+                stat = path.stat()
+            except OSError:
+                stamps.append(None)
+            else:
+                stamps.append((stat.st_mtime_ns, stat.st_size))
+        return tuple(stamps)
+
+
+# -- the server -----------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(slots=True)
+class _Received:
+    """A request read from the connection, before the gateway sees it."""
+
+    head: RequestHead
+    path: str
+    query: str
+    framing: Framing
+    expects_continue: bool
+    body: bytes = b""
+    oversized: bool = False
+
+    @property
+    def keep_alive(self) -> bool:
+        return wants_keep_alive(self.head)
+
+    @property
+    def unread(self) -> bool:
+        """Whether the client is sending (or sent) body bytes that were not read: an oversized body,
+        unless the client waits for ``100 Continue`` before sending it."""
+        return self.oversized and (self.framing.chunked or not self.expects_continue)
+
+    @property
+    def declared_body(self) -> str:
+        if self.framing.chunked:
+            return "chunked body"
+        return f"body (Content-Length {self.framing.length})"
+
+
+@dataclasses.dataclass(slots=True)
+class _Outcome:
+    """What one exchange gave, for the log line."""
+
+    response: GatewayResponse
+    invocation: Invocation | None = None
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+
+class LocalGateway:
+    """A local HTTP/1.1 server in front of a :class:`~apigw_emulator.Gateway`, for tests and ``serve``.
+
+    ``with LocalGateway(gateway) as server:`` serves in a daemon thread on a free port of 127.0.0.1;
+    ``server.url`` is its root (``http://127.0.0.1:54321``). By default the API is served at the root, as a
+    custom domain with an empty base path mapping serves it: ``/shape`` reaches the gateway as ``/shape``
+    under :attr:`Gateway.url <apigw_emulator.Gateway.url>` (the stage or base path is added). Each
+    request's method, path, status, duration and whether the event's body was base64 go to ``log``, with
+    the warnings the library emitted (a body AWS would corrupt, the reason behind a gateway error) and the
+    traceback of a handler that raised.
+
+    :param gateway: the gateway requests go to. Its handler exceptions never reach the server: the client
+        gets the front door's 5xx whether or not ``raise_handler_exceptions`` is set.
+    :param host: the address to bind (``"127.0.0.1"``: this machine only).
+    :param port: the port to bind; 0 picks a free one (see :attr:`port`).
+    :param stage_in_path: pass the URL path as it is, stage included, as on the execute-api host
+        (``http://127.0.0.1:3000/Prod/shape``).
+    :param log: called with each log line (several lines for a traceback); None logs nothing. Default:
+        standard error.
+    :param reload: a factory of a new gateway, called before a request when a file of ``watch_paths`` has
+        changed (the handler module re-imported with ``importlib.reload``, for example).
+    :param watch_paths: the files whose changes trigger ``reload`` (their modification time and size are
+        checked before each request).
+    :param timeout: the per-request deadline in seconds: the time a client has to send the request head,
+        and then the body; also the longest an idle keep-alive connection stays open.
+    :param max_header_bytes: the largest request head (request line and headers): 431 beyond.
+    :param max_connections: simultaneous connections; further ones get 503 and are closed.
+    :raises OSError: when the address cannot be bound (the port is taken).
+    """
+
+    def __init__(
+        self,
+        gateway: Gateway,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        stage_in_path: bool = False,
+        log: Callable[[str], None] | None = _log_to_stderr,
+        reload: Callable[[], Gateway] | None = None,
+        watch_paths: Iterable[str | os.PathLike[str]] | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    ) -> None:
+        if timeout <= 0 or max_header_bytes <= 0 or max_connections <= 0:
+            raise ValueError("timeout, max_header_bytes and max_connections must be positive")
+        #: The gateway requests go to; ``reload`` replaces it.
+        self.gateway = gateway
+        #: The address the server is bound to.
+        self.host = host
+        #: Whether the URL path goes to the gateway as it is (True) or under its stage or base path.
+        self.stage_in_path = stage_in_path
+        #: The per-request deadline in seconds.
+        self.timeout = timeout
+        #: The largest request head, in bytes.
+        self.max_header_bytes = max_header_bytes
+        #: The most simultaneous connections.
+        self.max_connections = max_connections
+        self._log_line = log
+        self._reload = reload
+        self._watcher = _Watcher(watch_paths or ())
+        self._reload_lock = threading.Lock()
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._listener = socket.create_server((host, port), family=family, backlog=128)
+        self._listener.setblocking(False)
+        self._port = int(self._listener.getsockname()[1])
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._lock = threading.Lock()
+        self._connections: dict[socket.socket, threading.Thread] = {}
+        self._stopping = threading.Event()
+        self._loop_done = threading.Event()
+        self._loop_started = False
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"LocalGateway({self.gateway!r}, url={self.url!r})"
+
+    # -- public API ------------------------------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        """The port the server listens on (the one picked when ``port=0``)."""
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """The server's root URL, ``http://127.0.0.1:<port>`` (no trailing slash)."""
+        host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    def url_for(self, path: str = "/") -> str:
+        """The server URL that reaches ``path`` as given to :meth:`Gateway.event
+        <apigw_emulator.Gateway.event>` (relative to the gateway's URL), in either URL mapping."""
+        if not path.startswith("/"):
+            path = "/" + path
+        prefix = self.gateway.config.url_prefix if self.stage_in_path else ""
+        return self.url + prefix + path
+
+    def start(self) -> LocalGateway:
+        """Serve in a daemon thread (returns at once); :meth:`stop` ends it."""
+        with self._lock:
+            self._claim_loop()
+            self._thread = threading.Thread(
+                target=self._accept_loop, name=f"apigw-emulator-server:{self.port}", daemon=True
+            )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until :meth:`stop` is called or Ctrl-C, then stop cleanly."""
+        with self._lock:
+            self._claim_loop()
+        try:
+            self._accept_loop()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop accepting, close every connection and wait (boundedly) for their threads; idempotent.
+
+        A connection whose handler is still running finishes it first (the handler's own timeout bounds
+        the wait).
+        """
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._stopping.set()
+            loop_started = self._loop_started
+        with contextlib.suppress(OSError):
+            self._wake_writer.send(b"x")
+        if loop_started and self._thread is not threading.current_thread():
+            self._loop_done.wait(timeout=5.0)
+        self._listener.close()
+        self._wake_reader.close()
+        self._wake_writer.close()
+        with self._lock:
+            connections = dict(self._connections)
+            for conn in connections:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+        end = time.monotonic() + max(5.0, self.timeout)
+        for thread in connections.values():
+            if thread is not threading.current_thread():
+                thread.join(timeout=max(0.0, end - time.monotonic()))
+
+    def __enter__(self) -> LocalGateway:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- accepting ---------------------------------------------------------------------------------------
+    def _claim_loop(self) -> None:
+        if self._closed:
+            raise RuntimeError("this LocalGateway is stopped; create a new one")
+        if self._loop_started:
+            raise RuntimeError("this LocalGateway is already serving")
+        self._loop_started = True
+
+    def _accept_loop(self) -> None:
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(self._listener, selectors.EVENT_READ)
+                selector.register(self._wake_reader, selectors.EVENT_READ)
+                while not self._stopping.is_set():
+                    for key, _ in selector.select():
+                        if key.fileobj is self._wake_reader or self._stopping.is_set():
+                            return
+                        self._accept()
+        finally:
+            self._loop_done.set()
+
+    def _accept(self) -> None:
+        try:
+            conn, address = self._listener.accept()
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as exc:  # out of file descriptors...: let the backlog wait a little
+            self._log(f"apigw-emulator: accept failed: {exc}")
+            self._stopping.wait(0.1)
+            return
+        with self._lock:
+            if self._stopping.is_set():
+                self._refuse(conn, "the server is stopping")
+                return
+            if len(self._connections) >= self.max_connections:
+                self._refuse(conn, f"over {self.max_connections} simultaneous connections")
+                return
+            thread = threading.Thread(
+                target=self._serve_connection,
+                args=(conn, address),
+                name=f"apigw-emulator-connection:{address[1]}",
+                daemon=True,
+            )
+            try:
+                thread.start()
+            except RuntimeError:
+                self._refuse(conn, "the system cannot start another thread")
+                return
+            self._connections[conn] = thread
+
+    def _refuse(self, conn: socket.socket, detail: str) -> None:
+        self._log(f"- - 503 0.0 ms refused: {detail}")
+        conn.setblocking(False)  # never block the accept loop: the response fits the send buffer
+        with contextlib.suppress(OSError):
+            conn.send(b"".join(serialise(server_error(503, detail), send_body=True, keep_alive=False)))
+        conn.close()
+
+    # -- one connection ------------------------------------------------------------------------------------
+    def _serve_connection(self, conn: socket.socket, address: tuple[str, int]) -> None:  # IPv6: 4 items
+        try:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            stream = Stream(conn, self.timeout)
+            while not self._stopping.is_set() and self._exchange(stream, address[0]):
+                pass
+        except Exception:  # a bug here must not kill the server or leak into a test's thread hook
+            self._log("apigw-emulator: the connection failed:\n" + traceback.format_exc().rstrip())
+        finally:
+            with self._lock:
+                self._connections.pop(conn, None)
+                conn.close()
+
+    def _exchange(self, stream: Stream, client_ip: str) -> bool:
+        """Serve one request; True when the connection stays open for another."""
+        if not stream.wait_for_request(self.timeout):
+            return False
+        started = time.perf_counter()
+        received = self._receive(stream, started)
+        if received is None:
+            return False
+        outcome = self._answer(received, client_ip)
+        keep_alive = received.keep_alive and not received.oversized and not self._stopping.is_set()
+        if received.oversized:
+            outcome.notes.append(f"the {received.declared_body} is over {MAX_BODY} bytes: not read")
+        if not self._respond(stream, received.head, outcome, keep_alive, started):
+            return False
+        if received.unread:
+            self._linger(stream)
+        return keep_alive
+
+    def _receive(self, stream: Stream, started: float) -> _Received | None:
+        """Read and check one request; None when it was rejected (answered and logged) or the client
+        left."""
+        head: RequestHead | None = None
+        try:
+            head = parse_head(stream.read_head(self.max_header_bytes, time.monotonic() + self.timeout))
+            check_host(head)
+            path, query = split_target(head.target)
+            framing = body_framing(head)
+            received = _Received(head, path, query, framing, expects_100_continue(head))
+            received.oversized = framing.length > MAX_BODY
+            wants_body = framing.chunked or framing.length > 0
+            if received.expects_continue and wants_body and not received.oversized:
+                stream.send([CONTINUE], self.timeout)
+            self._read_body(stream, received, time.monotonic() + self.timeout)
+        except HttpError as error:
+            self._reject(stream, head, error, started)
+            return None
+        except StalledError:
+            self._reject(stream, head, HttpError(408, "the client stalled mid-request"), started)
+            return None
+        except ClosedError:
+            return None
+        return received
+
+    def _read_body(self, stream: Stream, received: _Received, deadline: float) -> None:
+        """Read the body into ``received``. Over :data:`MAX_BODY`, the rest is not read and the body is a
+        stand-in of ``MAX_BODY + 1`` zero bytes, so that the gateway answers its own 413 without the
+        server buffering the real body."""
+        framing = received.framing
+        if framing.chunked and not received.oversized:
+            body = read_chunked(stream, MAX_BODY, self.max_header_bytes, deadline)
+            received.oversized = body is None
+            received.body = body or b""
+        elif framing.length and not received.oversized:
+            received.body = stream.read_exact(framing.length, deadline)
+        if received.oversized:
+            received.body = bytes(MAX_BODY + 1)
+
+    def _linger(self, stream: Stream) -> None:
+        """Close after a response that left body bytes unread: read and drop them (boundedly) first, so
+        that the client reads the response rather than a connection reset."""
+        stream.shutdown_write()
+        stream.discard(_DRAIN_LIMIT, time.monotonic() + self.timeout)
+
+    # -- the gateway -------------------------------------------------------------------------------------
+    def _answer(self, received: _Received, client_ip: str) -> _Outcome:
+        """The gateway's answer to a request (or the server's own 400 or 502)."""
+        try:
+            gateway = self._current_gateway()
+        except Exception:
+            detail = traceback.format_exc().rstrip()
+            return _Outcome(server_error(502, "reloading the gateway failed"), notes=[detail])
+        head = received.head
+        path = received.path if self.stage_in_path else gateway.config.url_prefix + received.path
+        try:
+            request = HttpRequest(
+                head.method, path, received.query, head.headers, received.body, client_ip, head.version
+            )
+        except InvalidRequestError as exc:
+            return _Outcome(server_error(400, str(exc)), notes=[f"rejected: {exc}"])
+        return _invoke(gateway, request)
+
+    def _current_gateway(self) -> Gateway:
+        """The gateway, rebuilt by ``reload`` first when a watched file changed."""
+        if self._reload is None or not self._watcher.paths:
+            return self.gateway
+        if self._watcher.snapshot() == self._watcher.accepted:
+            return self.gateway
+        with self._reload_lock:
+            stamps = self._watcher.snapshot()
+            if stamps != self._watcher.accepted:
+                self.gateway = self._reload()
+                self._watcher.accepted = stamps
+                self._log(f"apigw-emulator: reloaded ({', '.join(str(p) for p in self._watcher.paths)})")
+            return self.gateway
+
+    # -- responding and logging ---------------------------------------------------------------------------
+    def _respond(
+        self, stream: Stream, head: RequestHead, outcome: _Outcome, keep_alive: bool, started: float
+    ) -> bool:
+        """Send the response (logged first); False when the client could not take it."""
+        send_body = head.method != "HEAD"
+        try:
+            data = serialise(outcome.response, send_body=send_body, keep_alive=keep_alive)
+        except BadResponseError as exc:
+            outcome.notes.append(f"the gateway's response cannot be sent: {exc}")
+            outcome.response = server_error(502, "the gateway's response is not valid HTTP")
+            data = serialise(outcome.response, send_body=send_body, keep_alive=keep_alive)
+        self._log_exchange(head, outcome, started)  # before sending: a client that has read sees the log
+        return stream.send(data, self.timeout)
+
+    def _reject(self, stream: Stream, head: RequestHead | None, error: HttpError, started: float) -> None:
+        request = f"{head.method} {head.target}" if head is not None else "- -"
+        self._log(f"{request} {error.status} {_ms(started)} ms rejected: {error.detail}")
+        response = server_error(error.status, error.detail)
+        if stream.send(serialise(response, send_body=True, keep_alive=False), self.timeout):
+            self._linger(stream)  # the client may still be sending what could not be parsed
+
+    def _log_exchange(self, head: RequestHead, outcome: _Outcome, started: float) -> None:
+        if self._log_line is None:
+            return
+        invocation = outcome.invocation
+        event = invocation.event if invocation is not None else None
+        flag = "-" if event is None else str(bool(event.get("isBase64Encoded"))).lower()
+        self._log(
+            f"{head.method} {head.target} {outcome.response.status} {_ms(started)} ms isBase64Encoded={flag}"
+        )
+        for note in outcome.notes:
+            self._log("  " + note.replace("\n", "\n  "))
+
+    def _log(self, line: str) -> None:
+        if self._log_line is None:
+            return
+        with contextlib.suppress(Exception):  # a failing log callable must not break a connection
+            self._log_line(line)
+
+
+def _invoke(gateway: Gateway, request: HttpRequest) -> _Outcome:
+    """Run the request through the gateway; warnings and handler tracebacks become notes."""
+    with WARNINGS.capture() as caught:
+        try:
+            invocation = gateway.invoke(request)
+        except InvalidRequestError as exc:
+            outcome = _Outcome(server_error(400, str(exc)), notes=[f"rejected by the gateway: {exc}"])
+        except BaseException as exc:  # any handler error, SystemExit included, is the front door's 5xx
+            attached = getattr(exc, "apigw_invocation", None)
+            if isinstance(attached, Invocation):
+                outcome = _Outcome(attached.response, attached)
+            else:
+                outcome = _Outcome(server_error(502, f"the gateway failed: {type(exc).__name__}"))
+            outcome.notes.append(_format_exception(exc))
+        else:
+            outcome = _Outcome(invocation.response, invocation)
+            if invocation.error is not None:
+                outcome.notes.append(_format_exception(invocation.error))
+    outcome.notes[:0] = caught
+    return outcome
+
+
+def _format_exception(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip()
+
+
+def _ms(started: float) -> str:
+    return f"{(time.perf_counter() - started) * 1000:.1f}"

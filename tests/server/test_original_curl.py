@@ -1,0 +1,69 @@
+"""The original project's two curl commands, verbatim, against ``apigw-emulator serve``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_IMAGE
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CURL = shutil.which("curl")
+
+pytestmark = [
+    pytest.mark.skipif(CURL is None, reason="the curl binary is not installed"),
+    pytest.mark.skipif(not SEED_IMAGE.is_file(), reason=f"the reference image {SEED_IMAGE} is not available"),
+]
+
+
+@pytest.fixture
+def served_url() -> Iterator[str]:
+    """``apigw-emulator serve`` of the project's template on a free port; its base URL."""
+    command = [
+        sys.executable,
+        "-m",
+        "apigw_emulator",
+        "serve",
+        "--template",
+        str(ROOT / "template.yaml"),
+        "--template-api",
+        "ImageRestApi",
+        "--port",
+        "0",
+        "--no-reload",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        assert found, f"serve did not announce its address: {line!r}"
+        yield f"http://127.0.0.1:{found.group(1)}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def curl(*args: str) -> str:
+    assert CURL is not None
+    return subprocess.run(
+        [CURL, "-s", "--max-time", "10", *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_raw_upload_like_the_original_readme(served_url: str) -> None:
+    out = curl(f"{served_url}/shape", "-H", "Content-Type: image/jpg", "--data-binary", f"@{SEED_IMAGE}")
+    assert out.replace(" ", "") == "[600,400,3]"
+
+
+def test_multipart_upload_like_the_original_readme(served_url: str) -> None:
+    out = curl(f"{served_url}/shape", "-H", "Content-Type: multipart/form-data", "-F", f"image=@{SEED_IMAGE}")
+    assert out.replace(" ", "") == "[[600,400,3]]"
