@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint typing pytest bench tox clean
+.PHONY: demo test lint typing pytest bench bench-compare bench-chart peers tox clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,23 @@ pytest: $(INSTALLED)
 # Timed benchmarks, saved under .benchmarks/ (see README, "Benchmarks").
 bench: $(INSTALLED)
 	$(BIN)/python -m pytest tests/benchmarks tests/function/benchmarks --benchmark-only --benchmark-autosave
+
+# Timed benchmarks against a saved run, nothing saved: BASELINE=NNNN picks run NNNN of .benchmarks/
+# (default: the latest); fails when a median is more than 15% slower (BENCH_FAIL).
+BASELINE ?=
+BENCH_FAIL ?= median:15%
+bench-compare: $(INSTALLED)
+	$(BIN)/python -m pytest tests/benchmarks tests/function/benchmarks --benchmark-only \
+		--benchmark-compare$(if $(BASELINE),=$(BASELINE)) --benchmark-compare-fail=$(BENCH_FAIL)
+
+# Chart of the last LAST saved runs in docs/benchmarks.svg; prints each benchmark's newest/previous ratio.
+LAST ?= 3
+bench-chart: $(INSTALLED)
+	$(BIN)/python scripts/bench_compare.py --last $(LAST)
+
+# Our event fabrication against AWS SAM CLI's (issue #6), in tox's own env with aws-sam-cli installed.
+peers: $(INSTALLED)
+	$(BIN)/tox run -e peers
 
 # The tox matrix, with the pyenv interpreters made visible to tox.
 tox: $(INSTALLED)

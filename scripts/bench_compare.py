@@ -39,9 +39,11 @@ DEFAULT_LAST = 3
 DEFAULT_THRESHOLD_PCT = 15.0
 
 # Layout of the chart, in px.
-WIDTH = 1100
-LABEL_WIDTH = 330
+BAR_AREA_WIDTH = 600
+MIN_LABEL_WIDTH = 240
 DELTA_WIDTH = 150
+#: Width of one character of an 11 px label, a little over DejaVu Sans' average (labels are sized by it).
+LABEL_CHAR_WIDTH = 6.6
 MARGIN = 16
 BAR_HEIGHT = 9
 BAR_GAP = 1
@@ -206,8 +208,10 @@ def render_svg(runs: Sequence[Run], threshold_pct: float = DEFAULT_THRESHOLD_PCT
     """The chart of ``runs`` (oldest first) as SVG text."""
     groups = ordered_benchmarks(runs)
     medians = [bench.median_s for run in runs for bench in run.benches.values()]
-    bar_x0 = MARGIN + LABEL_WIDTH
-    bar_x1 = WIDTH - MARGIN - DELTA_WIDTH
+    longest = max(len(run.benches[name].name) for run in runs for name in run.benches)
+    bar_x0 = MARGIN + max(MIN_LABEL_WIDTH, math.ceil(longest * LABEL_CHAR_WIDTH) + 10)
+    bar_x1 = bar_x0 + BAR_AREA_WIDTH
+    width = bar_x1 + DELTA_WIDTH + MARGIN
     scale = LogScale.spanning(medians, bar_x0, bar_x1)
     colours = run_colours(len(runs))
     row_height = len(runs) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP
@@ -218,9 +222,9 @@ def render_svg(runs: Sequence[Run], threshold_pct: float = DEFAULT_THRESHOLD_PCT
     height = chart_top + chart_height + AXIS_HEIGHT + MARGIN
 
     out = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{WIDTH}' height='{height}' "
-        f"viewBox='0 0 {WIDTH} {height}' {FONT}>",
-        f"<rect width='{WIDTH}' height='{height}' fill='white'/>",
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+        f"viewBox='0 0 {width} {height}' {FONT}>",
+        f"<rect width='{width}' height='{height}' fill='white'/>",
         text(MARGIN, 26, "apigw-emulator benchmarks: median per call", size=17, font_weight="bold"),
         text(
             MARGIN,
@@ -257,7 +261,7 @@ def render_svg(runs: Sequence[Run], threshold_pct: float = DEFAULT_THRESHOLD_PCT
     previous = runs[-2] if len(runs) > 1 else None
     for group, names in groups:
         out.append(
-            f"<rect x='{MARGIN}' y='{y + 4:.1f}' width='{WIDTH - 2 * MARGIN}' height='18' fill='#f2f4f7'/>"
+            f"<rect x='{MARGIN}' y='{y + 4:.1f}' width='{width - 2 * MARGIN}' height='18' fill='#f2f4f7'/>"
         )
         out.append(text(MARGIN + 6, y + 17, group, size=12, font_weight="bold"))
         y += GROUP_HEADER
@@ -269,15 +273,15 @@ def render_svg(runs: Sequence[Run], threshold_pct: float = DEFAULT_THRESHOLD_PCT
                 if bench is None:
                     continue
                 bar_y = y + index * (BAR_HEIGHT + BAR_GAP)
-                width = max(scale.x(bench.median_s) - bar_x0, 1.0)
+                bar_width = max(scale.x(bench.median_s) - bar_x0, 1.0)
                 median = format_time(bench.median_s)
                 tooltip = escape(f"{label} · {run.label}: {median}")
                 out.append(
-                    f"<rect x='{bar_x0}' y='{bar_y:.1f}' width='{width:.1f}' height='{BAR_HEIGHT}' "
+                    f"<rect x='{bar_x0}' y='{bar_y:.1f}' width='{bar_width:.1f}' height='{BAR_HEIGHT}' "
                     f"fill='{colour}'><title>{tooltip}</title></rect>"
                 )
                 if run is newest:
-                    out.append(text(bar_x0 + width + 4, bar_y + BAR_HEIGHT - 1, median, size=9))
+                    out.append(text(bar_x0 + bar_width + 4, bar_y + BAR_HEIGHT - 1, median, size=9))
             current = newest.benches.get(fullname)
             before = previous.benches.get(fullname) if previous else None
             if current and before:
@@ -286,7 +290,7 @@ def render_svg(runs: Sequence[Run], threshold_pct: float = DEFAULT_THRESHOLD_PCT
                 colour = SLOWER if change > threshold_pct else FASTER if change < -threshold_pct else NEUTRAL
                 note = f"{format_delta(ratio)} vs previous"
                 out.append(
-                    text(WIDTH - MARGIN, y + row_height / 2 + 4, note, size=10, anchor="end", fill=colour)
+                    text(width - MARGIN, y + row_height / 2 + 4, note, size=10, anchor="end", fill=colour)
                 )
             y += row_height + ROW_GAP
     axis(y, below=True)
@@ -299,7 +303,8 @@ def ratio_table(runs: Sequence[Run]) -> str:
     newest = runs[-1]
     previous = runs[-2] if len(runs) > 1 else None
     lines = [f"newest: {newest.path.name}", f"previous: {previous.path.name if previous else '(none)'}"]
-    header = f"{'benchmark':<62} {'previous':>10} {'newest':>10} {'new/prev':>9}"
+    column = max(len(run.benches[name].name) for run in runs for name in run.benches)
+    header = f"{'benchmark':<{column + 2}} {'previous':>10} {'newest':>10} {'new/prev':>9}"
     lines += [header, "-" * len(header)]
     for group, names in ordered_benchmarks(runs):
         lines.append(f"[{group}]")
@@ -311,7 +316,7 @@ def ratio_table(runs: Sequence[Run]) -> str:
             prev_text = format_time(before.median_s) if before else "-"
             new_text = format_time(current.median_s) if current else "-"
             ratio = f"{current.median_s / before.median_s:.3f}" if current and before else "-"
-            lines.append(f"  {name:<60} {prev_text:>10} {new_text:>10} {ratio:>9}")
+            lines.append(f"  {name:<{column}} {prev_text:>10} {new_text:>10} {ratio:>9}")
     return "\n".join(lines)
 
 
