@@ -16,7 +16,7 @@ def test_sample_lambda_project_uses_only_the_installed_plugin(pytester: pytest.P
     for path in SAMPLE_PROJECT.glob("*.py"):
         shutil.copy(path, pytester.path / path.name)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
 
 
 def test_help_lists_the_options(pytester: pytest.Pytester) -> None:
