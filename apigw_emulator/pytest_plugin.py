@@ -9,18 +9,22 @@ nothing of the library is imported until a fixture is used.
   call's own keywords.
 - ``apigw_event``: ``apigw_event(method, path, **request) -> event`` with the same options.
 - ``apigw_options``: the overridable defaults (an empty dict).
+- ``apigw_server``: a :class:`~apigw_emulator.LocalGateway` on a free port of 127.0.0.1, started once per
+  session (per worker under pytest-xdist) and cleared after each test: ``apigw_server.serve(gateway)``
+  puts a gateway behind it for the current test, ``apigw_server.url`` is its address.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from .gateway import Gateway
+    from .server import LocalGateway
 
 API_CHOICES = ("rest", "http", "http-v1", "function-url", "alb")
 MARKER = "apigw"
@@ -156,3 +160,61 @@ def apigw_event(apigw: Callable[..., Gateway]) -> Callable[..., dict[str, Any]]:
         return apigw().event(method, path, **request)
 
     return make
+
+
+def _no_gateway(event: dict[str, Any], context: object) -> dict[str, Any]:
+    """The handler behind the session server between tests: says what to do instead of answering."""
+    return {
+        "statusCode": 503,
+        "headers": {"Content-Type": "application/json"},
+        "body": '{"message": "no gateway for this test: call apigw_server.serve(gateway) first"}',
+    }
+
+
+class ServerHandle:
+    """The session's :class:`~apigw_emulator.LocalGateway` as one test sees it."""
+
+    def __init__(self, server: LocalGateway, idle: Gateway) -> None:
+        self.server = server
+        self._idle = idle
+
+    @property
+    def url(self) -> str:
+        """The server's base URL, ``http://127.0.0.1:<port>``."""
+        return self.server.url
+
+    @property
+    def port(self) -> int:
+        """The server's port."""
+        return self.server.port
+
+    def url_for(self, path: str = "/") -> str:
+        """The URL of ``path`` on the server."""
+        return self.server.url_for(path)
+
+    def serve(self, gateway: Gateway) -> ServerHandle:
+        """Put ``gateway`` behind the server until the end of the test; returns the handle."""
+        self.server.gateway = gateway
+        return self
+
+    def clear(self) -> None:
+        """Take the test's gateway away (done after every test)."""
+        self.server.gateway = self._idle
+
+
+@pytest.fixture(scope="session")
+def apigw_server_session() -> Iterator[ServerHandle]:
+    """The server shared by the session (each pytest-xdist worker starts its own, on its own port)."""
+    from .gateway import Gateway  # noqa: PLC0415 - keep the plugin light
+    from .server import LocalGateway  # noqa: PLC0415
+
+    idle = Gateway(_no_gateway, api="http")
+    with LocalGateway(idle, log=None) as server:
+        yield ServerHandle(server, idle)
+
+
+@pytest.fixture
+def apigw_server(apigw_server_session: ServerHandle) -> Iterator[ServerHandle]:
+    """The session's server, cleared after the test: ``apigw_server.serve(apigw(handler)).url``."""
+    yield apigw_server_session
+    apigw_server_session.clear()

@@ -96,3 +96,34 @@ def test_importing_the_plugin_does_not_import_the_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     # The package __init__ comes with the plugin; the drivers and their dependencies do not.
     assert out.split() == ["False", "False"]
+
+
+SERVER_TESTS = """
+import requests
+
+
+def handler(event, context):
+    return {"statusCode": 200, "body": event["rawPath"]}
+
+
+def test_serves_the_tests_gateway(apigw, apigw_server):
+    url = apigw_server.serve(apigw(handler, api="http")).url
+    assert requests.get(url + "/first", timeout=5).text == "/first"
+
+
+def test_is_cleared_after_each_test(apigw_server):
+    answer = requests.get(apigw_server.url + "/x", timeout=5)
+    assert answer.status_code == 503
+    assert "apigw_server.serve" in answer.json()["message"]
+"""
+
+
+def test_server_fixture_is_shared_and_cleared_per_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_server=SERVER_TESTS)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_server_fixture_works_under_xdist(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_server_a=SERVER_TESTS, test_server_b=SERVER_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--dist", "loadfile")
+    result.assert_outcomes(passed=4)
