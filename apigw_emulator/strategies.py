@@ -126,7 +126,7 @@ IMAGE_MODES: Final[Mapping[str, tuple[str, ...]]] = types.MappingProxyType(
         "JPEG": ("RGB", "L", "CMYK"),
         "GIF": ("P",),
         "WEBP": ("RGB", "RGBA"),
-        "TIFF": ("RGB", "RGBA", "L", "LA", "1", "P", "PA", "CMYK", "YCbCr", "I;16", "I", "F"),
+        "TIFF": ("RGB", "RGBA", "L", "LA", "1", "P", "PA", "CMYK", "I;16", "I", "F"),
         "BMP": ("RGB", "L", "1", "P"),
     }
 )
