@@ -86,15 +86,24 @@ def test_serve_forever_ends_cleanly_on_ctrl_c(rest_event_gateway: Gateway) -> No
     main = threading.main_thread().ident
     assert main == threading.get_ident()
     statuses: list[int] = []
+    returned = threading.Event()
 
     def press_ctrl_c() -> None:
         statuses.append(exchange(server.port, request_bytes("GET", "/")).status)  # the loop is serving
         signal.pthread_kill(main, signal.SIGINT)
+        if not returned.wait(5):  # never leave the suite hanging if the signal went astray
+            server.stop()
 
+    # A shell running the suite in the background starts it with SIGINT ignored: install Python's own.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     helper = threading.Thread(target=press_ctrl_c, daemon=True)
-    helper.start()
-    server.serve_forever()
-    helper.join(timeout=5)
+    try:
+        helper.start()
+        server.serve_forever()
+        returned.set()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        helper.join(timeout=10)
     assert statuses == [200]
     assert_closed(server.port)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -41,7 +42,8 @@ def served_url() -> Iterator[str]:
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stderr is not None
-        line = process.stderr.readline()
+        ready, _, _ = select.select([process.stderr], [], [], 30)  # never wait forever for the banner
+        line = process.stderr.readline() if ready else ""
         found = re.search(r"http://127\.0\.0\.1:(\d+)", line)
         assert found, f"serve did not announce its address: {line!r}"
         yield f"http://127.0.0.1:{found.group(1)}"
