@@ -271,59 +271,63 @@ def _map_http_v2(
             body = result.encode("utf-8")
         else:
             body = json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    headers = [(n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP]
-    if not _has(headers, "content-type"):
-        headers.insert(0, ("Content-Type", "application/json"))
-    headers += [("Content-Length", str(len(body))), ("Date", _http_date(stamp.epoch_ms // 1000))]
     if config.api == "function-url":
-        headers += [("x-amzn-RequestId", stamp.request_id), ("X-Amzn-Trace-Id", stamp.trace_id)]
+        ids = [("x-amzn-RequestId", stamp.request_id), ("X-Amzn-Trace-Id", stamp.trace_id)]
     else:
-        headers.append(("apigw-requestid", stamp.request_id))
+        ids = [("apigw-requestid", stamp.request_id)]
+    return _finish(status, headers, body, stamp, ids, default_json=True)
+
+
+def _status_of_object(result: Any, what: str) -> int:
+    """The status of a result that must be an object with a ``statusCode`` (payload 1.0 on HTTP, ALB)."""
+    if not isinstance(result, dict):
+        raise MalformedResultError(f"the result is a {type(result).__name__}, not an object")
+    if "statusCode" not in result:
+        raise MalformedResultError(f"{what} needs a statusCode")
+    return _status(result["statusCode"], default=None)
+
+
+def _finish(
+    status: int,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    stamp: RequestStamp,
+    ids: list[tuple[str, str]],
+    *,
+    default_json: bool,
+) -> GatewayResponse:
+    """Drop hop-by-hop headers, default the Content-Type, add length, date and the front door's ids."""
+    headers = [(n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP]
+    if default_json and not _has(headers, "content-type"):
+        headers.insert(0, ("Content-Type", "application/json"))
+    headers += [("Content-Length", str(len(body))), ("Date", _http_date(stamp.epoch_ms // 1000)), *ids]
     return GatewayResponse(status, tuple(headers), body)
 
 
 def _map_http_v1(
     result: Any, config: GatewayConfig, request: HttpRequest, stamp: RequestStamp
 ) -> GatewayResponse:
-    if not isinstance(result, dict):
-        raise MalformedResultError(f"the result is a {type(result).__name__}, not an object")
-    if "statusCode" not in result:
-        raise MalformedResultError("a payload 1.0 result needs a statusCode")
-    status = _status(result["statusCode"], default=None)
+    status = _status_of_object(result, "a payload 1.0 result")
     # Both maps are sent, duplicates included (R8); unknown keys are ignored (E2).
     headers = _single_headers(result, "headers", lenient=True) + _multi_headers(
         result, "multiValueHeaders", lenient=True
     )
     raw, is_b64 = _body_bytes(result, objects_allowed=False)
     body = _decode(raw) if is_b64 else _encode(raw)
-    headers = [(n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP]
-    if not _has(headers, "content-type"):
-        headers.insert(0, ("Content-Type", "application/json"))
-    headers += [
-        ("Content-Length", str(len(body))),
-        ("Date", _http_date(stamp.epoch_ms // 1000)),
-        ("apigw-requestid", stamp.request_id),
-    ]
-    return GatewayResponse(status, tuple(headers), body)
+    return _finish(status, headers, body, stamp, [("apigw-requestid", stamp.request_id)], default_json=True)
 
 
 def _map_alb(
     result: Any, config: GatewayConfig, request: HttpRequest, stamp: RequestStamp
 ) -> GatewayResponse:
-    if not isinstance(result, dict):
-        raise MalformedResultError(f"the result is a {type(result).__name__}, not an object")
-    if "statusCode" not in result:
-        raise MalformedResultError("an ALB target result needs a statusCode")
-    status = _status(result["statusCode"], default=None)
+    status = _status_of_object(result, "an ALB target result")
     if config.multi_value_headers:
         headers = _multi_headers(result, "multiValueHeaders", lenient=True)
     else:
         headers = _single_headers(result, "headers", lenient=True)
     raw, is_b64 = _body_bytes(result, objects_allowed=False)
     body = _decode(raw) if is_b64 else _encode(raw)
-    headers = [(n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP]
-    headers += [("Content-Length", str(len(body))), ("Date", _http_date(stamp.epoch_ms // 1000))]
-    return GatewayResponse(status, tuple(headers), body)
+    return _finish(status, headers, body, stamp, [], default_json=False)
 
 
 _MAPPERS = {

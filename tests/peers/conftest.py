@@ -3,26 +3,12 @@ end-of-session table of our event fabrication against AWS SAM CLI's."""
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
-from ..benchmarks._timing import Benchmark, Timing
-from ..benchmarks.conftest import KIB, MIB, SEED
+from ..benchmarks.conftest import bodies, timing  # the same fixtures: same helper, same seeded bodies
 from ._summary import ROWS, PeerRow, table
 
-
-@pytest.fixture
-def timing(benchmark: Benchmark) -> Timing:
-    """The :class:`Timing` helper of this test's benchmark."""
-    return Timing(benchmark)
-
-
-@pytest.fixture(scope="session")
-def bodies() -> dict[str, bytes]:
-    """The random binary bodies of ``tests/benchmarks`` (same seed, same bytes): ``"1KB"`` and ``"1MB"``."""
-    rng = random.Random(SEED)
-    return {"1KB": rng.randbytes(KIB), "1MB": rng.randbytes(MIB)}
+__all__ = ["bodies", "peer_rows", "timing"]
 
 
 @pytest.fixture
