@@ -1062,12 +1062,3 @@ def from_template(
     except ConfigurationError as err:  # TemplateError names the file, the property and the problem
         raise InvalidArgument(f"path={os.fspath(path)!r} cannot be used: {err}") from err
     return from_gateway(Gateway(None, **gateway_kwargs), requests=requests)
-
-
-def _hypothesis_setup_hook() -> None:
-    """Make ``st.from_type(HttpRequest)`` (and ``st.builds`` inference) draw from :func:`requests`.
-
-    Hypothesis calls this when it is imported, once the package declares the entry point
-    ``[project.entry-points.hypothesis] _ = "apigw_emulator.strategies:_hypothesis_setup_hook"``.
-    """
-    st.register_type_strategy(HttpRequest, requests())

@@ -483,10 +483,22 @@ def test_the_setup_hook_registers_requests_for_http_request() -> None:
     code = (
         "from hypothesis import Phase, find, settings, strategies as st\n"
         "from apigw_emulator import HttpRequest\n"
-        "from apigw_emulator.strategies import _hypothesis_setup_hook\n"
+        "from apigw_emulator._hypothesis_hook import _hypothesis_setup_hook\n"
         "_hypothesis_setup_hook()\n"
         "quick = settings(phases=[Phase.generate, Phase.shrink], database=None)\n"
         "assert find(st.from_type(HttpRequest), lambda _: True, settings=quick) == HttpRequest('GET', '/')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_strategies_import_before_hypothesis_with_the_entry_point_installed() -> None:
+    """Hypothesis runs the entry point while the strategies module imports it: no circular import."""
+    code = (
+        "from apigw_emulator.strategies import requests\n"
+        "from hypothesis import strategies as st\n"
+        "from apigw_emulator import HttpRequest\n"
+        "assert st.from_type(HttpRequest) is not None\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
