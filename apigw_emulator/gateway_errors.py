@@ -118,7 +118,7 @@ def payload_too_large(config: GatewayConfig, stamp: RequestStamp, reason: str) -
     if config.api == "rest":
         body = b"HTTP content length exceeded 10485760 bytes."
         response = _text(413, body, "text; charset=utf-8")
-    elif config.api in ("http", "http-v1") or config.api == "function-url":
+    elif config.api in ("http", "http-v1", "function-url"):
         response = _http(413, "Request Entity Too Large", stamp)
     else:
         response = _text(413, _ALB_413, "text/html")

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from .codec import b64decode
 from .errors import EventFormatError
+from .events.http_v2 import TLS_HEADERS
 from .events.rest import CLOUDFRONT_HEADERS
 from .request import HttpRequest
 
@@ -26,7 +27,6 @@ __all__ = ["detect_api", "gateway_options_from_event", "request_from_event"]
 
 _EDGE_MARKERS = ("cloudfront-forwarded-proto", "x-amz-cf-id")
 _GATEWAY_ADDED = frozenset({"host", "x-amzn-trace-id", "x-forwarded-port", "x-forwarded-proto"})
-_FUNCTION_URL_ADDED = frozenset({"x-amzn-tls-cipher-suite", "x-amzn-tls-version"})
 _PATH_SAFE = "/!$&'()*+,;=:@~"
 _REGION = re.compile(r"\.(?:execute-api|lambda-url|elb)\.([a-z]{2}(?:-[a-z]+)+-\d)\.")
 
@@ -140,7 +140,7 @@ def request_from_event(event: Mapping[str, Any]) -> HttpRequest:
     elif api in ("http", "function-url"):
         http = context.get("http") or {}
         source_ip = str(http.get("sourceIp") or "127.0.0.1")
-        dropped = _GATEWAY_ADDED | (_FUNCTION_URL_ADDED if api == "function-url" else frozenset())
+        dropped = _GATEWAY_ADDED | (TLS_HEADERS if api == "function-url" else frozenset())
         raw_path = str(event.get("rawPath") or "/")
         path = raw_path if api == "function-url" else quote(raw_path, safe=_PATH_SAFE)
         query = str(event.get("rawQueryString") or "")

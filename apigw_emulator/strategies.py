@@ -45,6 +45,7 @@ from hypothesis.strategies import SearchStrategy
 
 from .config import ApiKind
 from .errors import BinaryBodyCorruptedWarning, ConfigurationError
+from .events import _lowercase, http_v2, rest
 from .gateway import Gateway
 from .ids import RequestStamp
 from .request import HttpRequest
@@ -81,41 +82,13 @@ HTTP_METHODS: Final = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS
 #: Header names that some front door adds, replaces, drops or rewrites (Host, Content-Length,
 #: X-Forwarded-*, X-Amzn-Trace-Id, hop-by-hop headers, the CloudFront and TLS headers), plus those that
 #: describe the body (Content-Type, Content-Encoding), which :func:`requests` derives from the body.
-DEFAULT_EXCLUDED_HEADERS: Final = frozenset(
-    {
-        "host",
-        "content-length",
-        "content-type",
-        "content-encoding",
-        "content-md5",
-        "connection",
-        "keep-alive",
-        "proxy-connection",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "expect",
-        "max-forwards",
-        "server",
-        "proxy-authenticate",
-        "www-authenticate",
-        "via",
-        "x-forwarded-for",
-        "x-forwarded-port",
-        "x-forwarded-proto",
-        "x-amzn-trace-id",
-        "x-amz-cf-id",
-        "x-amzn-tls-version",
-        "x-amzn-tls-cipher-suite",
-        "cloudfront-forwarded-proto",
-        "cloudfront-is-desktop-viewer",
-        "cloudfront-is-mobile-viewer",
-        "cloudfront-is-smarttv-viewer",
-        "cloudfront-is-tablet-viewer",
-        "cloudfront-viewer-asn",
-        "cloudfront-viewer-country",
-    }
+DEFAULT_EXCLUDED_HEADERS: Final = (
+    rest.DROPPED_REQUEST_HEADERS
+    | rest.CLOUDFRONT_HEADERS
+    | _lowercase.HOP_BY_HOP
+    | http_v2.REPLACED_HEADERS
+    | http_v2.TLS_HEADERS
+    | {"content-type", "content-encoding", "x-forwarded-for"}
 )
 
 #: The Pillow modes each format writes and reads back unchanged (the tests check every pair against the

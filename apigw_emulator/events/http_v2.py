@@ -16,7 +16,11 @@ from ._lowercase import HOP_BY_HOP, lowercase_headers, split_cookies
 __all__ = ["build_function_url_event", "build_http_v2_event"]
 
 _REPLACED = HOP_BY_HOP | {"host", "x-forwarded-port", "x-forwarded-proto", "x-amzn-trace-id"}
-_URL_REPLACED = _REPLACED | {"x-amzn-tls-cipher-suite", "x-amzn-tls-version"}
+#: The TLS facts a function URL adds to every event (spec 2.4).
+TLS_HEADERS = frozenset({"x-amzn-tls-cipher-suite", "x-amzn-tls-version"})
+#: Client headers an HTTP API (and, with the TLS ones, a function URL) replaces with its own.
+REPLACED_HEADERS = _REPLACED
+_URL_REPLACED = _REPLACED | TLS_HEADERS
 
 
 def _query(request: HttpRequest) -> dict[str, str] | None:
