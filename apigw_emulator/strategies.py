@@ -927,19 +927,15 @@ _ARRIVAL_TIMES = st.integers(1_577_836_800_000, 2_082_758_399_999)
 
 def _event(gateway: Gateway, request: HttpRequest, seed: int, epoch_ms: int) -> dict[str, Any]:
     """The event of ``request`` with ids drawn from ``seed`` and the arrival time ``epoch_ms``, so that
-    hypothesis can replay it. The library draws ids from the module-level ``random``: it is seeded here
-    and restored afterwards, leaving the test's own random state as it was."""
-    state = random.getstate()
-    random.seed(seed)
-    try:
-        stamp = RequestStamp.new(
-            uuid_request_id=gateway.api not in ("http", "http-v1"), now=(epoch_ms + 0.5) / 1000
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", BinaryBodyCorruptedWarning)
-            return gateway.build_event(request, stamp)
-    finally:
-        random.setstate(state)
+    hypothesis can replay it (the test's own random state is not touched)."""
+    stamp = RequestStamp.new(
+        uuid_request_id=gateway.api not in ("http", "http-v1"),
+        now=(epoch_ms + 0.5) / 1000,
+        rng=random.Random(seed),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BinaryBodyCorruptedWarning)
+        return gateway.build_event(request, stamp)
 
 
 def events(

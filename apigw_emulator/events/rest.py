@@ -9,7 +9,7 @@ from typing import Any
 from .._types import Event
 from ..codec import b64encode, decode_text_body
 from ..config import GatewayConfig
-from ..ids import RequestStamp, b64url_text, random_bits, stable_id
+from ..ids import RequestStamp, edge_ids, stable_id
 from ..media_types import essence
 from ..query import parse_query_decoded
 from ..request import HttpRequest
@@ -66,18 +66,16 @@ def _resource_id(api_id: str, resource: str) -> str:
     return stable_id(f"{api_id}:{resource}")
 
 
-def _edge_headers(request: HttpRequest) -> tuple[tuple[str, str], ...]:
-    """CloudFront's headers on an EDGE endpoint: fixed viewer facts, a fresh Via and X-Amz-Cf-Id."""
+def _edge_headers(request: HttpRequest, stamp: RequestStamp) -> tuple[tuple[str, str], ...]:
+    """CloudFront's headers on an EDGE endpoint: fixed viewer facts, a Via and an X-Amz-Cf-Id (the
+    stamp's, or fresh ones)."""
     version = "2.0" if request.protocol.startswith(("HTTP/2", "http/2")) else "1.1"
-    bits = random_bits(448)
+    via_digits, cf_id = stamp.edge_ids or edge_ids()
     return (
         *_EDGE_STATIC,
-        ("Via", f"{version} {bits & _MASK_128:032x}.cloudfront.net (CloudFront)"),
-        ("X-Amz-Cf-Id", b64url_text((bits >> 128).to_bytes(40, "big"))),
+        ("Via", f"{version} {via_digits}.cloudfront.net (CloudFront)"),
+        ("X-Amz-Cf-Id", cf_id),
     )
-
-
-_MASK_128 = (1 << 128) - 1
 
 
 def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: RequestStamp | None = None) -> Event:
@@ -141,7 +139,7 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
         ("X-Forwarded-Proto", "https"),
     )
     if edge:
-        added += _edge_headers(request)
+        added += _edge_headers(request, stamp)
     for name, value in added:
         headers[name] = value
         multi[name] = [value]
