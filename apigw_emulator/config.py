@@ -64,6 +64,8 @@ class GatewayConfig:
     )
     """Memo of (gateway path, application path, route) by (method, raw path): routing is pure, and
     tests repeat their paths."""
+    text_type_cache: dict[str | None, bool] = field(default_factory=dict, compare=False, repr=False)
+    """Memo of "is this Content-Type passed as text" (HTTP API, function URL, ALB) by header value."""
 
     @property
     def url(self) -> str:

@@ -9,6 +9,7 @@ and duplicates, and the body is the exact bytes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 __all__ = ["HttpRequest"]
 
+#: Methods accepted without a closer look (any other token is accepted too, upper-cased).
+_STANDARD_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _BAD_VALUE = re.compile(r"[\r\n\x00]")
 # Anything outside what a client may send unencoded in a path or query (RFC 3986 plus "%" and the
@@ -50,7 +53,9 @@ def _normalise_headers(headers: HeaderInput) -> tuple[tuple[str, str], ...]:
     if headers is None:
         return ()
     pairs: list[tuple[str, str]] = []
-    items: Iterable[Any] = headers.items() if isinstance(headers, Mapping) else headers
+    items: Iterable[Any] = (
+        headers.items() if headers.__class__ is dict or isinstance(headers, Mapping) else headers
+    )
     for item in items:
         try:
             name, value = item
@@ -58,29 +63,46 @@ def _normalise_headers(headers: HeaderInput) -> tuple[tuple[str, str], ...]:
             raise InvalidRequestError(
                 f"headers must be a mapping or (name, value) pairs, got the item {item!r}"
             ) from None
-        if isinstance(value, (list, tuple)):
+        if value.__class__ is str or not isinstance(value, (list, tuple)):
+            pairs.append(_check_header(name, value))
+        else:
             for one in value:
                 pairs.append(_check_header(name, one))
-        else:
-            pairs.append(_check_header(name, value))
     return tuple(pairs)
 
 
 def _check_header(name: object, value: object) -> tuple[str, str]:
-    if isinstance(name, bytes):
-        name = name.decode("latin-1")
-    if isinstance(value, bytes):
-        value = value.decode("latin-1")
-    if not isinstance(name, str) or not _TOKEN.match(name):
-        raise InvalidRequestError(f"invalid header name {name!r}: HTTP allows only token characters")
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise InvalidRequestError(f"header {name!r} has a {type(value).__name__} value; give a str")
-    value = str(value)
-    if _BAD_VALUE.search(value):
+    if name.__class__ is not str or name not in _VALID_NAMES:
+        name = _checked_name(name)
+    if value.__class__ is not str:
+        value = _checked_value_type(name, value)
+    if not value.isprintable() and _BAD_VALUE.search(value):  # isprintable: the quick common case
         raise InvalidRequestError(
             f"header {name!r} contains CR, LF or NUL ({value!r}); no HTTP client can send that"
         )
     return name, value.strip(" \t")
+
+
+#: Header names already found to be tokens (bounded: names repeat, values do not).
+_VALID_NAMES: set[str] = set()
+
+
+def _checked_name(name: object) -> str:
+    if isinstance(name, bytes):
+        name = name.decode("latin-1")
+    if not isinstance(name, str) or not _TOKEN.match(name):
+        raise InvalidRequestError(f"invalid header name {name!r}: HTTP allows only token characters")
+    if len(_VALID_NAMES) < 1024:
+        _VALID_NAMES.add(name)
+    return name
+
+
+def _checked_value_type(name: str, value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidRequestError(f"header {name!r} has a {type(value).__name__} value; give a str")
+    return str(value)
 
 
 def _read_body(body: BodyInput) -> tuple[bytes, str | None]:
@@ -118,7 +140,7 @@ def _read_body(body: BodyInput) -> tuple[bytes, str | None]:
     )
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, init=False)
 class HttpRequest:
     """An HTTP request exactly as the client sent it.
 
@@ -133,27 +155,43 @@ class HttpRequest:
     """
 
     method: str
-    path: str = "/"
-    query: str = ""
-    headers: tuple[tuple[str, str], ...] = ()
-    body: bytes = b""
-    source_ip: str = "127.0.0.1"
-    protocol: str = "HTTP/1.1"
+    path: str
+    query: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    source_ip: str
+    protocol: str
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.method, str) or not _TOKEN.match(self.method):
-            raise InvalidRequestError(f"invalid HTTP method {self.method!r}")
-        if self.method != self.method.upper():
-            object.__setattr__(self, "method", self.method.upper())
-        if not isinstance(self.path, str) or not self.path.startswith("/"):
-            raise InvalidRequestError(f"the request path must start with '/', got {self.path!r}")
-        if _BAD_VALUE.search(self.path) or " " in self.path or "#" in self.path:
+    # A frozen dataclass's own __init__ sets each field through object.__setattr__, which costs more
+    # than the rest of a small event; this one checks the fields and sets the slots directly.
+    def __init__(  # noqa: PLR0917 (positional like the dataclass fields it replaces)
+        self,
+        method: str,
+        path: str = "/",
+        query: str = "",
+        headers: tuple[tuple[str, str], ...] = (),
+        body: bytes = b"",
+        source_ip: str = "127.0.0.1",
+        protocol: str = "HTTP/1.1",
+    ) -> None:
+        if method not in _STANDARD_METHODS:
+            method = _checked_method(method)
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise InvalidRequestError(f"the request path must start with '/', got {path!r}")
+        if (not path.isprintable() and _BAD_VALUE.search(path)) or " " in path or "#" in path:
             raise InvalidRequestError(
-                f"the raw path {self.path!r} holds characters a client cannot send unencoded; "
+                f"the raw path {path!r} holds characters a client cannot send unencoded; "
                 "use HttpRequest.build() to have them percent-encoded"
             )
-        if not isinstance(self.body, bytes):
-            raise InvalidRequestError(f"body must be bytes, got {type(self.body).__name__}")
+        if not isinstance(body, bytes):
+            raise InvalidRequestError(f"body must be bytes, got {type(body).__name__}")
+        _set_method(self, method)
+        _set_path(self, path)
+        _set_query(self, query)
+        _set_headers(self, headers)
+        _set_body(self, body)
+        _set_source_ip(self, source_ip)
+        _set_protocol(self, protocol)
 
     # -- constructors ------------------------------------------------------------------------------
     @classmethod
@@ -242,9 +280,31 @@ class HttpRequest:
         return dataclasses.replace(self, **changes)
 
 
+_set_method = HttpRequest.__dict__["method"].__set__
+_set_path = HttpRequest.__dict__["path"].__set__
+_set_query = HttpRequest.__dict__["query"].__set__
+_set_headers = HttpRequest.__dict__["headers"].__set__
+_set_body = HttpRequest.__dict__["body"].__set__
+_set_source_ip = HttpRequest.__dict__["source_ip"].__set__
+_set_protocol = HttpRequest.__dict__["protocol"].__set__
+
+
+def _checked_method(method: object) -> str:
+    """A method outside the usual ones: a token, upper-cased."""
+    if not isinstance(method, str) or not _TOKEN.match(method):
+        raise InvalidRequestError(f"invalid HTTP method {method!r}")
+    return method.upper()
+
+
 def _split_target(target: str) -> tuple[str, str]:
     if not isinstance(target, str):
         raise InvalidRequestError(f"the request target must be a str, got {type(target).__name__}")
+    return _split_str_target(target)
+
+
+@functools.lru_cache(maxsize=1024)
+def _split_str_target(target: str) -> tuple[str, str]:
+    """(raw path, raw query) of a target; memoised, as tests send the same targets again and again."""
     if "://" in target.split("?", 1)[0]:
         parts = urlsplit(target)
         path = parts.path or "/"

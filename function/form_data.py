@@ -92,9 +92,19 @@ def header_parameters(value: str) -> dict[str, str]:
         parameters.setdefault(name.lower(), _parameter_value(raw))
     extended = parameters.get("filename*")
     if extended and "filename" not in parameters and "''" in extended:
-        charset, _, encoded = extended.partition("''")
-        parameters["filename"] = unquote(encoded, encoding=charset or "utf-8", errors="replace")
+        parameters["filename"] = _decode_extended(extended)
     return parameters
+
+
+def _decode_extended(extended: str) -> str:
+    """An RFC 5987 ``charset''percent-encoded`` value, decoded. A charset Python cannot decode with (unknown,
+    not a text encoding, or one that refuses replacement) is read as UTF-8: the filename only names the
+    upload in messages, which must not fail over it."""
+    charset, _, encoded = extended.partition("''")
+    try:
+        return unquote(encoded, encoding=charset or "utf-8", errors="replace")
+    except (LookupError, ValueError):  # UnicodeError is a ValueError
+        return unquote(encoded, encoding="utf-8", errors="replace")
 
 
 def _first_parameter(value: str, wanted: str) -> str | None:

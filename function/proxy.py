@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pybase64
 
-__all__ = ["HttpError", "ProxyRequest", "binary_body", "json_response", "read_request"]
+__all__ = ["HttpError", "ProxyRequest", "binary_body", "json_response", "json_text_response", "read_request"]
 
 _REPLACEMENT_CHARACTER = "\ufffd"
 _EMPTY: Mapping[str, Any] = {}
@@ -30,9 +29,9 @@ class HttpError(Exception):
         self.headers: Mapping[str, str] = headers or {}
 
 
-@dataclass(frozen=True, slots=True)
-class ProxyRequest:
-    """What the function needs from an event."""
+class ProxyRequest(NamedTuple):
+    """What the function needs from an event (a NamedTuple: immutable, and built per request at half the
+    cost of a frozen dataclass)."""
 
     method: str
     #: The path relative to the API, without stage or custom-domain base path (``"/shape"``).
@@ -40,19 +39,26 @@ class ProxyRequest:
     #: The Content-Type header, whatever its casing in the event; None when absent.
     content_type: str | None
     #: The event's body: base64 text when ``is_base64`` is true, the body as UTF-8 text otherwise.
-    body: str = field(repr=False)
+    body: str
     is_base64: bool
+
+    def __repr__(self) -> str:
+        """Everything but the body, which may be megabytes."""
+        return (
+            f"ProxyRequest(method={self.method!r}, path={self.path!r}, content_type={self.content_type!r}, "
+            f"is_base64={self.is_base64!r})"
+        )
 
 
 def read_request(event: Mapping[str, Any]) -> ProxyRequest:
     """The request an API Gateway (REST, HTTP API 1.0 or 2.0) event carries."""
     body = event.get("body")
     return ProxyRequest(
-        method=_method(event),
-        path=_application_path(event),
-        content_type=_header(event, "content-type"),
-        body=body if isinstance(body, str) else "",
-        is_base64=event.get("isBase64Encoded") is True,
+        _method(event),
+        _application_path(event),
+        _header(event, "content-type"),
+        body if isinstance(body, str) else "",
+        event.get("isBase64Encoded") is True,
     )
 
 
@@ -83,10 +89,17 @@ def binary_body(request: ProxyRequest, binary_media_type: str) -> bytes:
 
 def json_response(status: int, payload: object, headers: Mapping[str, str]) -> dict[str, Any]:
     """A proxy response whose body is ``payload`` as JSON (no body for 204)."""
+    if status == 204:
+        return {"statusCode": status, "headers": dict(headers), "body": "", "isBase64Encoded": False}
+    return json_text_response(status, json.dumps(payload), headers)
+
+
+def json_text_response(status: int, body: str, headers: Mapping[str, str]) -> dict[str, Any]:
+    """A proxy response whose body is ``body``, JSON text already (see ``app.ROUTES``)."""
     return {
         "statusCode": status,
-        "headers": {"Content-Type": "application/json", **headers} if status != 204 else dict(headers),
-        "body": json.dumps(payload) if status != 204 else "",
+        "headers": {"Content-Type": "application/json", **headers},
+        "body": body,
         "isBase64Encoded": False,
     }
 
@@ -139,4 +152,5 @@ def _header(event: Mapping[str, Any], name: str) -> str | None:
 
 def _mapping(value: object) -> Mapping[str, Any]:
     """``value`` when it is a mapping, else an empty one (API Gateway writes ``null`` for empty maps)."""
-    return value if isinstance(value, Mapping) else _EMPTY
+    # Events are JSON, so their maps are dicts: checking dict first spares most calls the ABC check (~3x).
+    return value if isinstance(value, (dict, Mapping)) else _EMPTY

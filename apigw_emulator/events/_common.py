@@ -108,10 +108,21 @@ def identity(source_ip: str, user_agent: str | None) -> dict[str, Any]:
     }
 
 
-def text_or_base64_body(request: HttpRequest, config: GatewayConfig, front_door: str) -> tuple[str, bool]:
-    """The body of an HTTP API, function URL or ALB event: text for text types, base64 for the rest."""
-    content_type = request.content_type
-    if is_text_media_type(content_type, config.text_media_types):
+def text_or_base64_body(
+    request: HttpRequest, config: GatewayConfig, front_door: str, content_type: str | None
+) -> tuple[str, bool]:
+    """The body of an HTTP API, function URL or ALB event: text for text types, base64 for the rest.
+
+    ``content_type`` is the request's (last) Content-Type value; the decision is memoised per
+    configuration by that value.
+    """
+    cache = config.text_type_cache
+    is_text = cache.get(content_type)
+    if is_text is None:
+        is_text = is_text_media_type(content_type, config.text_media_types)
+        if len(cache) < 256:
+            cache[content_type] = is_text
+    if is_text:
         fix = (
             "Send binary data with a binary Content-Type such as application/octet-stream, "
             f"which {front_door} base64-encodes."

@@ -29,7 +29,7 @@ def build_alb_event(request: HttpRequest, config: GatewayConfig, stamp: RequestS
     """
     if stamp is None:
         stamp = RequestStamp.new()
-    grouped, _, _, _, forwarded = lowercase_headers(request, _REPLACED, joined=False)
+    grouped, _, _, content_type, forwarded = lowercase_headers(request, _REPLACED, joined=False)
     multi = cast(dict[str, list[str]], grouped)
     if request.body and "content-length" not in multi:
         multi["content-length"] = [str(len(request.body))]
@@ -45,7 +45,7 @@ def build_alb_event(request: HttpRequest, config: GatewayConfig, stamp: RequestS
     elif "content-encoding" in multi:
         body, is_b64 = b64encode(request.body), True
     else:
-        body, is_b64 = text_or_base64_body(request, config, "an ALB")
+        body, is_b64 = text_or_base64_body(request, config, "an ALB", content_type)
     event: Event = {
         "requestContext": {"elb": {"targetGroupArn": config.target_group_arn}},
         "httpMethod": request.method,

@@ -33,7 +33,7 @@ def build_http_v1_event(
     if stamp is None:
         stamp = RequestStamp.new(uuid_request_id=False)
     seen_path, app_path, match = locate(request, config)
-    grouped, _, user_agent, _, forwarded = lowercase_headers(request, _REPLACED, joined=False)
+    grouped, _, user_agent, content_type, forwarded = lowercase_headers(request, _REPLACED, joined=False)
     multi = cast(dict[str, list[str]], grouped)
     if "content-length" not in multi:
         multi["content-length"] = [str(len(request.body))]
@@ -89,7 +89,9 @@ def build_http_v1_event(
         "stageVariables": dict(config.stage_variables) if config.stage_variables else None,
     }
     if request.body:
-        event["body"], event["isBase64Encoded"] = text_or_base64_body(request, config, "an HTTP API")
+        event["body"], event["isBase64Encoded"] = text_or_base64_body(
+            request, config, "an HTTP API", content_type
+        )
     else:
         event["body"], event["isBase64Encoded"] = None, False
     if config.request_context or config.event_overrides:

@@ -30,8 +30,11 @@ def _query(request: HttpRequest) -> dict[str, str] | None:
 
 def _common_headers(
     request: HttpRequest, config: GatewayConfig, stamp: RequestStamp, replaced: frozenset[str]
-) -> tuple[dict[str, str], list[str], str | None]:
-    joined, cookie_values, user_agent, _, forwarded = lowercase_headers(request, replaced, joined=True)
+) -> tuple[dict[str, str], list[str], str | None, str | None]:
+    """(headers, cookies, user agent, content type) of a payload-2.0 event."""
+    joined, cookie_values, user_agent, content_type, forwarded = lowercase_headers(
+        request, replaced, joined=True
+    )
     headers = cast(dict[str, str], joined)
     forwarded.append(request.source_ip)
     headers["host"] = config.domain_name
@@ -39,7 +42,7 @@ def _common_headers(
     headers["x-forwarded-for"] = ", ".join(forwarded)
     headers["x-forwarded-port"] = "443"
     headers["x-forwarded-proto"] = "https"
-    return headers, split_cookies(cookie_values), user_agent
+    return headers, split_cookies(cookie_values) if cookie_values else [], user_agent, content_type
 
 
 def _request_context(
@@ -95,7 +98,7 @@ def build_http_v2_event(
     if stamp is None:
         stamp = RequestStamp.new(uuid_request_id=False)
     seen_path, app_path, match = locate(request, config)
-    headers, cookies, user_agent = _common_headers(request, config, stamp, _REPLACED)
+    headers, cookies, user_agent, content_type = _common_headers(request, config, stamp, _REPLACED)
     headers.pop("cookie", None)  # moved into `cookies` (spec 2.3)
     if "content-length" not in headers:
         headers["content-length"] = str(len(request.body))
@@ -108,9 +111,10 @@ def build_http_v2_event(
     if cookies:
         event["cookies"] = cookies
     event["headers"] = headers
-    query = _query(request)
-    if query:
-        event["queryStringParameters"] = query
+    if request.query:
+        query = _query(request)
+        if query:
+            event["queryStringParameters"] = query
     context = _request_context(
         request,
         config,
@@ -130,7 +134,9 @@ def build_http_v2_event(
     if config.stage_variables:
         event["stageVariables"] = dict(config.stage_variables)
     if request.body:
-        event["body"], event["isBase64Encoded"] = text_or_base64_body(request, config, "an HTTP API")
+        event["body"], event["isBase64Encoded"] = text_or_base64_body(
+            request, config, "an HTTP API", content_type
+        )
     else:
         event["isBase64Encoded"] = False
     if config.request_context or config.event_overrides:
@@ -151,7 +157,7 @@ def build_function_url_event(
     if stamp is None:
         stamp = RequestStamp.new()
     path = "/" + request.path.lstrip("/") if request.path.startswith("//") else request.path
-    headers, cookies, user_agent = _common_headers(request, config, stamp, _URL_REPLACED)
+    headers, cookies, user_agent, content_type = _common_headers(request, config, stamp, _URL_REPLACED)
     if request.body and "content-length" not in headers:
         headers["content-length"] = str(len(request.body))
     headers["x-amzn-tls-cipher-suite"] = config.tls_cipher_suite
@@ -165,14 +171,16 @@ def build_function_url_event(
     if cookies:
         event["cookies"] = cookies
     event["headers"] = headers
-    query = _query(request)
-    if query:
-        event["queryStringParameters"] = query
+    if request.query:
+        query = _query(request)
+        if query:
+            event["queryStringParameters"] = query
+    account_id = "anonymous" if config.function_url_auth_type == "NONE" else config.account_id
     context = _request_context(
         request,
         config,
         stamp,
-        account_id="anonymous" if config.function_url_auth_type == "NONE" else config.account_id,
+        account_id=account_id,
         path=decode_path(path),
         route_key="$default",
         stage="$default",
@@ -180,7 +188,9 @@ def build_function_url_event(
     )
     event["requestContext"] = context
     if request.body:
-        event["body"], event["isBase64Encoded"] = text_or_base64_body(request, config, "a function URL")
+        event["body"], event["isBase64Encoded"] = text_or_base64_body(
+            request, config, "a function URL", content_type
+        )
     else:
         event["isBase64Encoded"] = False
     if config.request_context or config.event_overrides:

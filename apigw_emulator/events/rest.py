@@ -131,18 +131,22 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
     forwarded_for.append(request.source_ip)
     if edge:
         forwarded_for.append(EDGE_FORWARDER_IP)
-    added: tuple[tuple[str, str], ...] = (
-        ("Host", config.domain_name),
-        ("X-Amzn-Trace-Id", stamp.trace_id),
-        ("X-Forwarded-For", ", ".join(forwarded_for)),
-        ("X-Forwarded-Port", "443"),
-        ("X-Forwarded-Proto", "https"),
-    )
+    # The gateway's own headers, one value each (unrolled: this runs for every event).
+    host, trace, forwarded = config.domain_name, stamp.trace_id, ", ".join(forwarded_for)
+    headers["Host"] = host
+    multi["Host"] = [host]
+    headers["X-Amzn-Trace-Id"] = trace
+    multi["X-Amzn-Trace-Id"] = [trace]
+    headers["X-Forwarded-For"] = forwarded
+    multi["X-Forwarded-For"] = [forwarded]
+    headers["X-Forwarded-Port"] = "443"
+    multi["X-Forwarded-Port"] = ["443"]
+    headers["X-Forwarded-Proto"] = "https"
+    multi["X-Forwarded-Proto"] = ["https"]
     if edge:
-        added += _edge_headers(request, stamp)
-    for name, value in added:
-        headers[name] = value
-        multi[name] = [value]
+        for name, value in _edge_headers(request, stamp):
+            headers[name] = value
+            multi[name] = [value]
 
     # Query -----------------------------------------------------------------------------------------
     mvq: dict[str, list[str]] | None = parse_query_decoded(request.query) or None

@@ -268,6 +268,17 @@ def test_422_names_the_unreadable_part_index_and_filename(gateway: Gateway, phot
     assert_error(response, 422, "image 1", "'notes.txt'", "not a readable image")
 
 
+def test_422_names_a_filename_in_an_unknown_charset(gateway: Gateway) -> None:
+    """An RFC 5987 ``filename*`` whose charset Python has no codec for is read as UTF-8: the error message
+    names the part instead of the function crashing on the name (a 500 before)."""
+    disposition = "form-data; name=\"image\"; filename*=x-unknown''%41%FF.txt"
+    body = f"--b\r\nContent-Disposition: {disposition}\r\n\r\njust text\r\n--b--\r\n".encode()
+    response = gateway.request(
+        "POST", "/shape", data=body, headers={"Content-Type": "multipart/form-data; boundary=b"}
+    )
+    assert_error(response, 422, "image 0", "'A\ufffd.txt'", "not a readable image")
+
+
 @pytest.mark.parametrize("name", ["not-an-image.jpg", "corrupt-header.jpg"])
 def test_422_for_a_raw_body_that_is_not_an_image(gateway: Gateway, name: str) -> None:
     """Unreadable raw bodies."""

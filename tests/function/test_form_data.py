@@ -167,10 +167,14 @@ def test_part_headers_without_blank_line_are_malformed() -> None:
             {"name": "image", "filename": "\u20ac.jpg"},
         ),
         ('form-data; NAME="image"', {"name": "image"}),
+        # a charset without a Python text codec: read as UTF-8 rather than failing
+        ("form-data; filename*=x-unknown''%41%FF.jpg", {"filename": "A\ufffd.jpg"}),
+        ("form-data; filename*=rot13''%41.jpg", {"filename": "A.jpg"}),
     ],
 )
 def test_content_disposition_parameters(value: str, expected: dict[str, str]) -> None:
-    """Quoted strings with escapes, tokens, RFC 5987 filenames, any casing."""
+    """Quoted strings with escapes, tokens, RFC 5987 filenames (charset unknown to Python included), any
+    casing."""
     parameters = header_parameters(value)
     assert {key: parameters[key] for key in expected} == expected
 
