@@ -9,6 +9,7 @@ assert the ratio targets.
 
 from __future__ import annotations
 
+import functools
 import math
 import statistics
 import time
@@ -78,26 +79,37 @@ class Timing:
         """Whether this run times (``False`` under ``--benchmark-disable``)."""
         return bool(self.benchmark.enabled)
 
-    def run(self, fn: Callable[[], T], *, baselines: dict[str, Callable[[], object]] | None = None) -> T:
+    def run(
+        self,
+        fn: Callable[[], T],
+        *,
+        baselines: dict[str, Callable[[], object]] | None = None,
+        samplers: dict[str, Callable[[], list[float]]] | None = None,
+    ) -> T:
         """Benchmark ``fn`` and return its result (one plain call when disabled).
 
         When timed, ``fn`` is warmed up first and each baseline is sampled just before and just after
         the benchmark, so that a change of load on this shared machine moves both sides of a ratio;
         the median of all its samples goes to :attr:`baseline_ns` and to ``extra_info`` as
-        ``<name>_median_us``, the benchmark's own median as ``median_us``.
+        ``<name>_median_us``, the benchmark's own median as ``median_us``. A baseline is a function
+        timed by :func:`sample_per_call_ns`, or, in ``samplers``, a function that returns per-call
+        durations in ns itself (for calls that need fresh arguments made untimed).
         """
-        baselines = baselines or {}
+        sample_of: dict[str, Callable[[], list[float]]] = {
+            name: functools.partial(sample_per_call_ns, base) for name, base in (baselines or {}).items()
+        }
+        sample_of.update(samplers or {})
         before: dict[str, list[float]] = {}
         if self.enabled:
-            before = {name: sample_per_call_ns(base) for name, base in baselines.items()}
+            before = {name: sample() for name, sample in sample_of.items()}
             clock = time.perf_counter_ns
             end = clock() + WARMUP_NS
             while clock() < end:
                 fn()
         result = self.benchmark(fn)
         if self.enabled:
-            for name, base in baselines.items():
-                self.baseline_ns[name] = statistics.median(before[name] + sample_per_call_ns(base))
+            for name, sample in sample_of.items():
+                self.baseline_ns[name] = statistics.median(before[name] + sample())
                 self.record(**{f"{name}_median_us": self.baseline_ns[name] / 1000})
         median = self.median_ns()
         if median is not None:

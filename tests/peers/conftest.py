@@ -26,6 +26,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     for line in table(rows):
         terminalreporter.write_line(line)
     terminalreporter.write_line(
-        "SAM/ours: SAM's constructor on a Flask request built once (its parsed headers and body cached), as "
-        "ours on a prepared request; SAM fresh: on a request never read before (informational)."
+        "ours, SAM: per request, from the request as each tool's HTTP server hands it over to the event "
+        "(ours: HttpRequest(...) + build_event; SAM: Flask request and routing from the WSGI environ + its "
+        "constructor). event, fresh, reused: the constructors alone (ours on a prepared request; SAM's on a "
+        "routed request never read / read before), without a target."
     )
