@@ -61,7 +61,7 @@ def kilobytes(info: ImageInfo) -> str:
 
 #: The API: path -> the JSON text of the answer for one image. The answers are lists of ints and finite
 #: floats, whose Python repr is exactly what ``json.dumps`` writes for them (same ", " separator, same
-#: shortest float repr) at a tenth of its cost, which counts in a call of ~10 us.
+#: shortest float repr): 0.3 us instead of json.dumps' 1.6 us, in a handler call of 7 to 12 us.
 ROUTES: Mapping[str, Callable[[ImageInfo], str]] = {"/shape": shape, "/nbytes": kilobytes}
 
 
@@ -86,7 +86,7 @@ def _handle(request: ProxyRequest) -> dict[str, Any]:
             f"{request.method or 'this method'} is not allowed on {request.path}: use POST",
             {"Allow": _ALLOW},
         )
-    media_type = (request.content_type or "").split(";", 1)[0].strip().lower()
+    media_type = (request.content_type or "").partition(";")[0].strip().lower()
     if media_type.startswith("image/"):
         return json_text_response(200, measure(_inspect(_raw_body(request))), CORS_HEADERS)
     if media_type == "multipart/form-data":

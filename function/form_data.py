@@ -38,6 +38,13 @@ _PARAMETER = re.compile(r';\s*([^\s=;]+)\s*=\s*("[^"\\]*(?:\\.[^"\\]*)*"|[^;]*)'
 #: The ``name`` parameter alone (every part needs it; the other parameters only on demand).
 _NAME_PARAMETER = re.compile(r';\s*name\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|([^;]*))', re.IGNORECASE)
 _QUOTED_PAIR = re.compile(r"\\(.)")
+#: The header block browsers, curl and requests write: ``Content-Disposition: form-data; name="..."`` with
+#: the name first and unescaped, then optionally ``Content-Type:``. On such a block (no other line, no CR
+#: or LF inside a line) the general reading (:func:`_read_headers`, :func:`_field_name`) gives exactly
+#: the groups, stripped: one match instead of a dozen string operations, on every part of every upload.
+_USUAL_HEADERS = re.compile(
+    r'Content-Disposition: (form-data; name="([^"\\\r\n]*)"[^\r\n]*)(?:\r\nContent-Type: ([^\r\n]*))?'
+)
 
 
 class MultipartError(ValueError):
@@ -47,7 +54,7 @@ class MultipartError(ValueError):
 class Part(NamedTuple):
     """One part of a form: its field name (None when absent), headers and content.
 
-    Immutable like a frozen dataclass, and built per part of every upload at half the cost of one.
+    Immutable like a frozen dataclass, and built per part of every upload for less than half the cost.
     """
 
     name: str | None
@@ -68,7 +75,9 @@ def boundary_of(content_type: str) -> bytes:
 
     :raises MultipartError: no boundary parameter, or one that RFC 2046 does not allow.
     """
-    boundary = _first_parameter(content_type, "boundary")
+    boundary = _usual_boundary(content_type)
+    if boundary is None:
+        boundary = _first_parameter(content_type, "boundary")
     if not boundary:
         raise MultipartError(
             "the multipart/form-data Content-Type has no boundary parameter: let your HTTP client set the "
@@ -80,6 +89,19 @@ def boundary_of(content_type: str) -> bytes:
         return boundary.encode("ascii")
     except UnicodeEncodeError:
         raise MultipartError(f"invalid multipart boundary {boundary!r}: ASCII characters only") from None
+
+
+def _usual_boundary(content_type: str) -> str | None:
+    """The boundary of ``multipart/form-data; boundary=...`` as curl, requests and browsers write it (one
+    parameter, unquoted), or None for any other spelling: :func:`_first_parameter` reads those.
+
+    With no other ``;`` and no quote, the parameter regex could only match this one parameter, whose value
+    is the rest of the header, stripped: the same answer, for a third of the cost.
+    """
+    head, separator, value = content_type.partition("; boundary=")
+    if separator and ";" not in head and ";" not in value and '"' not in value:
+        return value.strip()
+    return None
 
 
 def header_parameters(value: str) -> dict[str, str]:
@@ -154,7 +176,7 @@ def parse_form_data(body: bytes, boundary: bytes) -> list[Part]:
             raise MultipartError(
                 f"malformed multipart body: part {len(parts)} has no blank line between headers and content"
             )
-        content_start = headers_end + len(_BLANK_LINE)
+        content_start = headers_end + 4  # len(_BLANK_LINE)
         content_end = body.find(delimiter, content_start)
         if content_end < 0 or not body.startswith(_DELIMITER_ENDS, content_end + skip):
             content_end = _find_delimiter(body, delimiter, content_start)
@@ -208,21 +230,37 @@ def _truncated(complete_parts: int | None) -> MultipartError:
 
 def _make_part(header_block: bytes, content: bytes) -> Part:
     """A :class:`Part` from its raw header lines and content."""
+    text = header_block.decode("utf-8", "replace")
+    usual = _USUAL_HEADERS.fullmatch(text)
+    if usual is not None:
+        disposition, name, content_type = usual.groups()  # content_type None: no Content-Type line
+        return Part(name, disposition.strip(), content_type and content_type.strip(), content)
+    disposition, content_type = _read_headers(text)
+    return Part(_field_name(disposition), disposition, content_type, content)
+
+
+def _read_headers(text: str) -> tuple[str, str | None]:
+    """The Content-Disposition (``""`` when absent) and Content-Type (None when absent) of a part's header
+    lines, in any casing; the last of each wins."""
     disposition = ""
     content_type = None
-    for line in header_block.decode("utf-8", "replace").split("\r\n"):
+    for line in text.split("\r\n"):
         name, _, value = line.partition(":")
         key = name.strip().lower()
         if key == "content-disposition":
             disposition = value.strip()
         elif key == "content-type":
             content_type = value.strip()
+    return disposition, content_type
+
+
+def _field_name(disposition: str) -> str | None:
+    """The ``name`` parameter of a Content-Disposition value, None when absent."""
     match = _NAME_PARAMETER.search(disposition)
-    field = None
-    if match is not None:
-        quoted, token = match.groups()
-        field = _unquote(quoted) if quoted is not None else token.strip()
-    return Part(field, disposition, content_type, content)
+    if match is None:
+        return None
+    quoted, token = match.groups()
+    return _unquote(quoted) if quoted is not None else token.strip()
 
 
 def _unquote(text: str) -> str:

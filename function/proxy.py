@@ -30,8 +30,8 @@ class HttpError(Exception):
 
 
 class ProxyRequest(NamedTuple):
-    """What the function needs from an event (a NamedTuple: immutable, and built per request at half the
-    cost of a frozen dataclass)."""
+    """What the function needs from an event (a NamedTuple: immutable, and built per request for less than
+    half the cost of a frozen dataclass)."""
 
     method: str
     #: The path relative to the API, without stage or custom-domain base path (``"/shape"``).

@@ -9,11 +9,14 @@ assert the ratio targets.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+import os
 import statistics
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -30,6 +33,28 @@ MIN_ROUND_NS = 5_000
 #: Total measuring time of one baseline sample set (before or after the benchmark).
 SAMPLE_BUDGET_NS = 100_000_000
 MIN_ROUNDS, MAX_ROUNDS = 31, 5001
+#: Size of the block :func:`settle_allocator` frees: above glibc's default mmap threshold (128 KiB) and
+#: the blocks the benchmarks allocate, below the most the threshold adapts to (32 MiB on 64-bit).
+SETTLING_BLOCK = 8 * 1024 * 1024
+_settled = False
+
+
+def settle_allocator() -> None:
+    """Leave glibc's allocator as a long benchmark run leaves it, once per process, so that every
+    benchmark measures the same allocator state whether it runs alone or after others.
+
+    A fresh process serves blocks over 128 KiB with mmap and unmaps them on free, so code that allocates
+    megabytes a call (a 1 MB body's base64 text, the naive decode's 1.7 MB of pixels) page-faults them in
+    again on every call. Freeing a larger mmapped block raises glibc's mmap and trim thresholds for the
+    rest of the process; such blocks are then reused from the heap, 2-3x faster. In a full run the first
+    benchmark that frees a megabyte body does this, so the figures depended on the order (the naive
+    decode: ~0.8 ms after other benchmarks, ~2 ms alone). Elsewhere (another allocator) this is one
+    harmless allocation.
+    """
+    global _settled  # noqa: PLW0603 (once per process)
+    if not _settled:
+        bytes(SETTLING_BLOCK)  # calloc'd by mmap and freed at once: no page is touched
+        _settled = True
 
 
 class Benchmark(Protocol):
@@ -64,6 +89,35 @@ def sample_per_call_ns(fn: Callable[[], object], budget_ns: int = SAMPLE_BUDGET_
             fn()
         samples.append((clock() - start) / loops)
     return samples
+
+
+@contextlib.contextmanager
+def one_cpu() -> Iterator[None]:
+    """Run every thread of this process on one CPU (the lowest the caller may use), for the duration
+    (Linux; elsewhere nothing changes).
+
+    The in-process invoke hands the event to a worker thread and takes the result back. On two cores the
+    scheduler puts that thread on either; on the other core a 1 MB body's megabytes cross between the
+    cores' caches twice, which costs one or two base64 encode+decode pairs more or not, run by run. On one
+    CPU the measure is the work done, as for the single-threaded baselines it is compared with.
+    """
+    if not hasattr(os, "sched_setaffinity"):
+        yield
+        return
+    cpu = {min(os.sched_getaffinity(0))}
+    before: dict[int, set[int]] = {}
+    for thread in threading.enumerate():  # threads that exist; new ones inherit the creator's
+        tid = thread.native_id
+        if tid is not None:
+            with contextlib.suppress(OSError):  # a thread that ended meanwhile
+                before[tid] = os.sched_getaffinity(tid)
+                os.sched_setaffinity(tid, cpu)
+    try:
+        yield
+    finally:
+        for tid, cpus in before.items():
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(tid, cpus)
 
 
 @dataclass
@@ -101,6 +155,7 @@ class Timing:
         sample_of.update(samplers or {})
         before: dict[str, list[float]] = {}
         if self.enabled:
+            settle_allocator()
             before = {name: sample() for name, sample in sample_of.items()}
             clock = time.perf_counter_ns
             end = clock() + WARMUP_NS

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import pytest
 import requests
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from apigw_emulator import BinaryBodyCorruptedWarning, Gateway, invocation_of
-from function.app import CORS_HEADERS, MAX_IMAGES, lambda_handler
+from function.app import CORS_HEADERS, MAX_IMAGES, ROUTES, lambda_handler
+from function.image_header import ImageInfo
 
 from ._http import CURL_HEADERS, FormPart, curl_form, multipart_body
 from .conftest import image_bytes, rest_gateway
@@ -74,6 +78,18 @@ def test_nbytes_of_the_seed_image_keeps_the_original_float(cat_jpeg: bytes) -> N
     form = gateway.request("POST", "/nbytes", files={"image": ("cat.jpg", cat_jpeg, "image/jpeg")})
     assert (raw.status_code, raw.text, raw.json()) == (200, "720.0", 720)
     assert (form.status_code, form.text) == (200, "[720.0]")
+
+
+@given(
+    width=st.integers(1, 2**20),
+    height=st.integers(1, 2**20),
+    mode=st.sampled_from(["1", "L", "P", "RGB", "RGBA", "CMYK", "I", "F", "I;16", "I;16B", "LA"]),
+)
+def test_answers_are_what_json_dumps_writes(width: int, height: int, mode: str) -> None:
+    """The routes write their JSON by hand (repr of ints and floats): the same text as ``json.dumps``."""
+    info = ImageInfo(width, height, mode, "PNG")
+    assert ROUTES["/shape"](info) == json.dumps(list(info.shape))
+    assert ROUTES["/nbytes"](info) == json.dumps(info.nbytes / 1000)
 
 
 # -- every front door, raw and multipart ----------------------------------------------------------------

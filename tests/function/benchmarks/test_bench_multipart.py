@@ -79,8 +79,12 @@ def bodies() -> dict[str, bytes]:
 
 #: Highest accepted time of the function's parser over each other candidate's, per body. On a curl upload
 #: (the function's traffic) it must be faster than both. On four 100 KB parts the function's parser and
-#: ``multipart`` spend most of their time in the same C calls (``bytes.find`` over the parts, one copy of
-#: each): measured at parity (0.95x), so a 15 % tolerance keeps this shared machine's noise from failing it.
+#: ``multipart`` spend most of their time in the same C calls: ``bytes.find`` over each part (~30 us of
+#: ~50) and one copy of it (~9 us). Only the few microseconds of Python per part differ, so the function's
+#: parser is ahead by that, not by a factor: 49 us against 58 us (0.85x) in the separate benchmarks below,
+#: 0.95x before its per-part work was cut. The in-test ratio, whose baseline is sampled before and after
+#: the benchmark, spread over 0.65-1.04x in 15 timed runs (median 0.84x) on this shared machine, and once
+#: reached 1.19x from 0.95x: the 15 % tolerance stays.
 MAX_RATIO = {
     ("curl-10KB-jpeg", "toolbelt"): 1.0,
     ("curl-10KB-jpeg", "multipart"): 1.0,
