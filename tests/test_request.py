@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pytest
@@ -120,6 +121,52 @@ def test_raw_path_must_be_sendable(path: str) -> None:
 def test_invalid_method_is_rejected() -> None:
     with pytest.raises(InvalidRequestError, match="invalid HTTP method"):
         HttpRequest("GE T", "/")
+    with pytest.raises(InvalidRequestError, match="invalid HTTP method"):
+        HttpRequest(None, "/")  # type: ignore[arg-type]
+
+
+def test_any_token_method_is_accepted_upper_cased() -> None:
+    assert HttpRequest("purge", "/").method == "PURGE"
+    assert HttpRequest("Get", "/").method == "GET"
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "a\rb", "a\nb", "\tx\x00"])
+def test_header_values_with_cr_lf_or_nul_are_refused_however_they_arrive(value: str) -> None:
+    for headers in ({"X-V": value}, [("X-V", value)], {"X-V": [value]}, [("X-V", value.encode("latin-1"))]):
+        with pytest.raises(InvalidRequestError, match="CR, LF or NUL"):
+            HttpRequest.build("GET", "/", headers=headers)  # type: ignore[arg-type]
+
+
+def test_header_values_with_tabs_and_non_ascii_are_kept() -> None:
+    headers: dict[str, object] = {"X-Tab": "a\tb", "X-Name": "Zoë", "X-Num": 5}
+    req = HttpRequest.build("GET", "/", headers=headers)  # type: ignore[arg-type]
+    assert req.headers == (("X-Tab", "a\tb"), ("X-Name", "Zoë"), ("X-Num", "5"))
+
+
+def test_a_header_name_is_checked_every_time_it_is_given_as_bytes_or_str() -> None:
+    pairs: list[tuple[object, str]] = [(b"X-Bytes", "1")]
+    assert HttpRequest.build("GET", "/", headers=pairs).headers == (("X-Bytes", "1"),)  # type: ignore[arg-type]
+    for _ in range(2):  # the second time the name is known: still refused when not a token
+        with pytest.raises(InvalidRequestError, match="invalid header name"):
+            HttpRequest.build("GET", "/", headers={"X Bad": "1"})
+
+
+def test_a_target_refused_once_is_refused_again() -> None:
+    for _ in range(2):
+        with pytest.raises(InvalidRequestError, match="must start with '/'"):
+            HttpRequest.build("GET", "no-slash")
+
+
+def test_paths_with_tabs_or_non_ascii_pass_the_constructor() -> None:
+    assert HttpRequest("GET", "/a\tb").path == "/a\tb"
+    assert HttpRequest("GET", "/é").path == "/é"
+
+
+def test_the_request_stays_frozen() -> None:
+    req = HttpRequest("GET", "/")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        req.path = "/x"  # type: ignore[misc]
+    assert dataclasses.replace(req, path="/y") == HttpRequest("GET", "/y")
 
 
 def test_replace_normalises_headers_and_body() -> None:
