@@ -946,9 +946,9 @@ def events(
 
     The events are as the Lambda receives them before its JSON round trip. Their ids are drawn and their
     arrival times lie between 2020 and 2035 (UTC), so that a failing example replays exactly. (Mapping
-    ``Gateway.build_event`` over a strategy instead would draw ids from ``random`` inside the strategy,
-    which hypothesis rejects; in a test body it is fine: ``gw.build_event(request)`` for a request drawn
-    from :func:`from_gateway`.)
+    ``Gateway.build_event`` over a strategy instead would give fresh ids that hypothesis cannot replay;
+    in a test body it is fine: ``gw.build_event(request)`` for a request drawn from
+    :func:`from_gateway`.)
     Where AWS corrupts a body (a REST API whose ``binaryMediaTypes`` do not match a binary body), the
     event holds the U+FFFD text as on AWS, and no ``BinaryBodyCorruptedWarning`` is emitted: generated
     data is not a mistake of the test.
