@@ -15,6 +15,7 @@ __all__ = [
     "EventFormatError",
     "GatewayErrorWarning",
     "InvalidRequestError",
+    "LambdaFunctionError",
     "RouteNotFoundError",
 ]
 
@@ -44,6 +45,30 @@ class RouteNotFoundError(ApigwEmulatorError, LookupError):
         self.method = method
         #: The raw request path that did not match.
         self.path = path
+
+
+class LambdaFunctionError(ApigwEmulatorError):
+    """The function failed in its own execution environment and its runtime reported the error.
+
+    Raised (or recorded in ``Invocation.error``) where no Python exception object exists: a function in a
+    worker process, an error its runtime reports. ``str()`` gives ``errorType: errorMessage`` and the
+    runtime's stack trace.
+    """
+
+    def __init__(self, document: dict[str, object]) -> None:
+        #: The runtime's error document: ``errorMessage``, ``errorType``, ``stackTrace``, ``requestId``.
+        self.document = document
+        #: ``errorType``: the exception's class name, or the runtime's ``Runtime.*`` fault.
+        self.error_type = str(document.get("errorType") or "")
+        #: ``errorMessage``.
+        self.error_message = str(document.get("errorMessage") or "")
+        trace = document.get("stackTrace")
+        #: ``stackTrace``: the formatted frames, as the runtime sent them.
+        self.stack_trace = [str(line) for line in trace] if isinstance(trace, list) else []
+        text = f"{self.error_type}: {self.error_message}"
+        if self.stack_trace:
+            text += "\nTraceback (most recent call last):\n" + "".join(self.stack_trace).rstrip()
+        super().__init__(text)
 
 
 class EventFormatError(ApigwEmulatorError, ValueError):

@@ -5,8 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ._types import BodyInput, Event, HeaderInput
@@ -14,8 +18,11 @@ from .config import GatewayConfig
 from .errors import ConfigurationError, GatewayErrorWarning
 from .events import BUILDERS
 from .ids import RequestStamp
-from .invoke import FunctionConfig, Invocation, invoke
+from .invoke import Invocation, invoke
 from .request import HttpRequest
+from .runtime.model import ISOLATIONS, FunctionConfig, Isolation, LogSink
+from .runtime.pool import DEFAULT_MAX_CONCURRENCY, EnvironmentPool
+from .runtime.variables import check_function_variables
 
 if TYPE_CHECKING:
     import requests
@@ -26,7 +33,9 @@ __all__ = ["Gateway"]
 class Gateway:
     """One API front door in front of a Lambda handler.
 
-    :param handler: the Lambda handler ``handler(event, context)``; may be None for event-only use.
+    :param handler: the Lambda handler: a callable ``handler(event, context)``, or its name as in SAM's
+        ``Handler`` (``"app.lambda_handler"``, imported from ``code_uri`` when first invoked); None for
+        event-only use.
     :param api: ``"rest"`` (REST API, payload 1.0), ``"http"`` (HTTP API, payload 2.0), ``"http-v1"``
         (HTTP API, payload 1.0), ``"function-url"`` or ``"alb"``.
     :param binary_media_types: REST only: the API's binaryMediaTypes, in either spelling
@@ -64,7 +73,27 @@ class Gateway:
     :param timeout: the function timeout in seconds (AWS's default: 3).
     :param memory_size: the function memory in MB (``context.memory_limit_in_mb``).
     :param integration_timeout: the front door's own limit: REST 29 s (504), HTTP API 30 s (503) by
-        default. A handler that overruns is abandoned at once; the test does not wait for it.
+        default. A handler that overruns is stopped (see ``isolation``); the test does not wait for it.
+    :param isolation: where the function runs. ``"in-process"`` (default): in this process, the handler
+        called on the calling thread (on the main thread, as Lambda's runtime calls it; a timeout
+        interrupts it there), so monkeypatching and coverage work. ``"process"``: each execution
+        environment is a worker process of its own speaking the Lambda Runtime API, its own
+        ``os.environ``, modules and globals; a timeout kills it. Both initialise once per environment and
+        afresh after a timeout.
+    :param environment: the function's environment variables (``Environment.Variables``); Lambda's
+        reserved variables (``AWS_REGION``, ``AWS_LAMBDA_FUNCTION_NAME``, ``_HANDLER``...) are set too and
+        cannot be overridden.
+    :param code_uri: the function's code folder (``LAMBDA_TASK_ROOT``), needed with a handler name.
+    :param layers: folders laid out as layer contents (``python/``...), put where Lambda puts ``/opt``'s.
+    :param runtime_client: process isolation: the runtime in the worker, ``"bootstrap"`` (the emulator's
+        own), ``"awslambdaric"`` (AWS's runtime interface client, Linux) or the path of a custom runtime's
+        ``bootstrap`` executable.
+    :param max_concurrency: how many execution environments the function may have at once; an invocation
+        that finds them all busy is throttled as Lambda throttles it.
+    :param function_log: where the function's log lines go (``START``/``END``/``REPORT``, and a worker
+        process's output); default: nothing in-process (the handler prints to this process's own
+        streams), standard error for worker processes.
+    :param python: process isolation: the Python interpreter of the workers (default: this one).
     :raises ConfigurationError: for any invalid option.
     """
 
@@ -78,20 +107,54 @@ class Gateway:
         timeout: float = 3.0,
         memory_size: int = 128,
         integration_timeout: float | None = None,
+        isolation: Isolation = "in-process",
+        environment: Mapping[str, str] | None = None,
+        code_uri: str | os.PathLike[str] | None = None,
+        layers: Sequence[str | os.PathLike[str]] = (),
+        runtime_client: str = "bootstrap",
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        function_log: LogSink | None = None,
+        python: str | None = None,
         **options: Any,
     ) -> None:
-        if handler is not None and not callable(handler):
+        if handler is not None and not callable(handler) and not isinstance(handler, str):
             raise ConfigurationError(
-                f"handler must be callable (event, context), got {type(handler).__name__}"
+                "handler must be callable (event, context) or a handler name such as "
+                f"'app.lambda_handler', got {type(handler).__name__}"
             )
         if timeout <= 0 or (integration_timeout is not None and integration_timeout <= 0):
             raise ConfigurationError("timeouts must be positive numbers of seconds")
+        if isolation not in ISOLATIONS:
+            raise ConfigurationError(f"isolation must be one of {', '.join(ISOLATIONS)}, got {isolation!r}")
+        if not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise ConfigurationError("max_concurrency must be a whole number of at least 1")
+        if not isinstance(runtime_client, str) or not runtime_client:
+            raise ConfigurationError("runtime_client is 'bootstrap', 'awslambdaric' or a bootstrap's path")
         self.handler = handler
         self.config = GatewayConfig.create(api, **options)
-        self.function = FunctionConfig(name=function_name, timeout=timeout, memory_size=memory_size)
+        self.function = FunctionConfig(
+            name=function_name,
+            timeout=timeout,
+            memory_size=memory_size,
+            handler=handler if isinstance(handler, str) else None,
+            code_uri=Path(code_uri).resolve() if code_uri is not None else None,
+            environment=check_function_variables(environment or {}),
+            layers=tuple(Path(layer).resolve() for layer in layers),
+        )
+        if self.function.code_uri is not None and not self.function.code_uri.is_dir():
+            raise ConfigurationError(f"code_uri {str(self.function.code_uri)!r} is not a directory")
         self.integration_timeout = integration_timeout
         self.raise_handler_exceptions = raise_handler_exceptions
+        #: Where the function runs: ``"in-process"`` or ``"process"``.
+        self.isolation: Isolation = isolation
+        self.runtime_client = runtime_client
+        self.max_concurrency = max_concurrency
+        self.function_log = function_log
+        self.python = python or sys.executable
         self._builder = BUILDERS[self.config.api]
+        self._pool: EnvironmentPool | None = None
+        self._pool_lock = threading.Lock()
+        self._finalizer: weakref.finalize[Any, Any] | None = None
 
     def __repr__(self) -> str:
         return f"Gateway(api={self.config.api!r}, url={self.url!r})"
@@ -201,7 +264,7 @@ class Gateway:
         if self.handler is None:
             raise ConfigurationError("this Gateway has no handler: pass one to Gateway(handler, ...)")
         invocation = invoke(
-            self.handler,
+            self.environments,
             request,
             self.config,
             self.function,
@@ -229,6 +292,55 @@ class Gateway:
                 stacklevel=2,
             )
         return invocation
+
+    @property
+    def environments(self) -> EnvironmentPool:
+        """The function's execution environments (made on first use; see ``isolation``)."""
+        if self._pool is None:
+            with self._pool_lock:
+                if self._pool is None:
+                    self._pool = self._make_pool()
+                    self._finalizer = weakref.finalize(self, self._pool.close)
+        return self._pool
+
+    def _make_pool(self) -> EnvironmentPool:
+        from .runtime.factories import environment_factory  # noqa: PLC0415
+
+        if self.handler is None:
+            raise ConfigurationError("this Gateway has no handler: pass one to Gateway(handler, ...)")
+        factory, log = environment_factory(
+            self.handler,
+            self.function,
+            isolation=self.isolation,
+            region=self.config.region,
+            account_id=self.config.account_id,
+            runtime_client=self.runtime_client,
+            python=self.python,
+            log=self.function_log,
+        )
+        return EnvironmentPool(factory, self.function, max_concurrency=self.max_concurrency, log=log)
+
+    def close(self) -> None:
+        """Shut the function's execution environments down (worker processes end); idempotent. The
+        gateway can still be used: the next invocation starts fresh environments."""
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+            finalizer, self._finalizer = self._finalizer, None
+        if finalizer is not None:
+            finalizer.detach()
+        if pool is not None:
+            pool.close()
+
+    def __enter__(self) -> Gateway:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def session(self, *, source_ip: str = "127.0.0.1") -> requests.Session:
         """A real ``requests.Session`` whose requests to this gateway's host are handled in-process.

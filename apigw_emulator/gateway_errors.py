@@ -12,6 +12,7 @@ __all__ = [
     "payload_too_large",
     "request_too_long",
     "route_not_found",
+    "throttled",
 ]
 
 _ALB_502 = (
@@ -133,4 +134,23 @@ def request_too_long(config: GatewayConfig, stamp: RequestStamp, reason: str) ->
         response = _http(413, "Request Entity Too Large", stamp)
     else:
         response = _text(413, _ALB_413, "text/html")
+    return _warn(response, reason)
+
+
+def throttled(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
+    """Lambda throttled the invocation (every environment busy at the concurrency limit).
+
+    REST: 500 ``{"message": "Internal server error"}``, as observed (the proxy integration does not pass
+    Lambda's 429 on). HTTP API: 500 (UNCONFIRMED, as its other integration failures). Function URL: 429
+    ``{"Message":"Rate Exceeded."}`` (UNCONFIRMED: Lambda's own TooManyRequestsException status). ALB: 502
+    (UNCONFIRMED, as its other Lambda failures).
+    """
+    if config.api == "rest":
+        response = _rest(500, "Internal server error", "InternalServerErrorException", stamp)
+    elif config.api in ("http", "http-v1"):
+        response = _http(500, "Internal Server Error", stamp)
+    elif config.api == "function-url":
+        response = _text(429, b'{"Message":"Rate Exceeded."}', "application/json")
+    else:
+        response = _text(502, _ALB_502, "text/html")
     return _warn(response, reason)

@@ -7,11 +7,7 @@ so limits, error responses and the Lambda runtime's JSON rules are applied in on
 from __future__ import annotations
 
 import json
-import queue
-import threading
-import time
 import traceback
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,7 +16,7 @@ import orjson
 
 from ._types import Event
 from .config import GatewayConfig
-from .errors import RouteNotFoundError
+from .errors import LambdaFunctionError, RouteNotFoundError
 from .events import BUILDERS
 from .gateway_errors import (
     bad_gateway,
@@ -29,11 +25,15 @@ from .gateway_errors import (
     payload_too_large,
     request_too_long,
     route_not_found,
+    throttled,
 )
 from .ids import RequestStamp
 from .lambda_context import LambdaContext
 from .request import HttpRequest
 from .response import GatewayResponse, MalformedResultError, _BinaryDecodeError, map_result
+from .runtime._bootstrap import MARSHAL_ERROR
+from .runtime.model import FunctionConfig, InvokeRequest
+from .runtime.pool import EnvironmentPool
 
 __all__ = ["FunctionConfig", "Invocation", "invoke"]
 
@@ -49,22 +49,6 @@ LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024 + 100
 DEFAULT_INTEGRATION_TIMEOUT = {"rest": 29.0, "http": 30.0, "http-v1": 30.0}
 
 
-@dataclass(frozen=True, slots=True)
-class FunctionConfig:
-    """The Lambda function behind the front door.
-
-    :param name: the function name (context, ARNs, log group).
-    :param timeout: the function timeout in seconds (AWS's default is 3).
-    :param memory_size: memory in MB, reported by the context.
-    :param version: ``$LATEST`` or a version number.
-    """
-
-    name: str = "function"
-    timeout: float = 3.0
-    memory_size: int = 128
-    version: str = "$LATEST"
-
-
 @dataclass(slots=True)
 class Invocation:
     """What happened for one request: what the handler saw and returned, and what the client got.
@@ -73,9 +57,15 @@ class Invocation:
     :ivar event: the event the handler received (None when the gateway answered without calling it).
     :ivar context: the context object the handler received.
     :ivar result: the handler's return value as the gateway read it (after the runtime's JSON encoding).
-    :ivar error: the exception the handler raised, if any.
+    :ivar error: the exception the handler (or the import of its module) raised, if any; for a function
+        in a worker process, a :class:`~apigw_emulator.errors.LambdaFunctionError` made of what its runtime
+        reported.
+    :ivar function_error: the error document the Lambda runtime reports (``errorMessage``, ``errorType``,
+        ``stackTrace``, ``requestId``), for a handler exception, an init failure or a result the runtime
+        cannot encode (``Runtime.MarshalError``).
     :ivar response: the response the client receives.
     :ivar duration: seconds the handler ran.
+    :ivar init_duration: seconds of the init phase when this invocation had a cold start, else None.
     """
 
     request: HttpRequest
@@ -84,7 +74,9 @@ class Invocation:
     context: LambdaContext | None = None
     result: Any = None
     error: BaseException | None = None
+    function_error: dict[str, Any] | None = None
     duration: float = 0.0
+    init_duration: float | None = None
     stamp: RequestStamp | None = field(default=None, repr=False)
 
 
@@ -160,58 +152,6 @@ def round_trip(value: Any) -> tuple[int, Any]:
     return size, parsed
 
 
-# -- running the handler with a deadline ----------------------------------------------------------------
-
-
-class _Worker(threading.Thread):
-    """A daemon thread that runs handlers; abandoned (and exits after) when one overruns its deadline."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True, name="apigw-emulator-handler")
-        self.inbox: queue.SimpleQueue[Callable[[], Any] | None] = queue.SimpleQueue()
-        self.outbox: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
-        self.abandoned = False
-        self.start()
-
-    def run(self) -> None:
-        while True:
-            job = self.inbox.get()
-            if job is None:
-                return
-            try:
-                outcome: tuple[bool, Any] = (True, job())
-            except BaseException as exc:  # handed to the caller, who decides
-                outcome = (False, exc)
-            if self.abandoned:
-                return
-            self.outbox.put(outcome)
-
-
-_idle_workers: list[_Worker] = []
-_workers_lock = threading.Lock()
-
-
-def run_with_deadline(job: Callable[[], Any], timeout: float) -> tuple[bool, bool, Any]:
-    """Run ``job`` in a worker thread; returns (finished, succeeded, value or exception).
-
-    A job that overruns is left running in its daemon thread (Python cannot stop a thread) and the caller
-    goes on at once, as a client of API Gateway would: no test hangs on a stuck handler.
-    """
-    with _workers_lock:
-        worker = _idle_workers.pop() if _idle_workers else None
-    if worker is None:
-        worker = _Worker()
-    worker.inbox.put(job)
-    try:
-        succeeded, value = worker.outbox.get(timeout=timeout)
-    except queue.Empty:
-        worker.abandoned = True
-        return False, False, None
-    with _workers_lock:
-        _idle_workers.append(worker)
-    return True, succeeded, value
-
-
 # -- the invoke step ----------------------------------------------------------------------------------
 
 
@@ -220,7 +160,7 @@ def _describe(exc: BaseException) -> str:
 
 
 def invoke(
-    handler: Callable[[Any, Any], Any],
+    environments: EnvironmentPool,
     request: HttpRequest,
     config: GatewayConfig,
     function: FunctionConfig,
@@ -228,7 +168,7 @@ def invoke(
     integration_timeout: float | None = None,
     stamp: RequestStamp | None = None,
 ) -> Invocation:
-    """Send ``request`` through the front door to ``handler`` and return what happened.
+    """Send ``request`` through the front door to the function's ``environments``; say what happened.
 
     Steps, each as AWS does them: the payload limit (413); the route (REST 403 / HTTP API 404); the event
     and Lambda's 6 MB request limit (413); the handler called with the JSON-decoded event and a
@@ -236,7 +176,8 @@ def invoke(
     the runtime encodes it (6 MB response limit, 502); the result mapped to the client's response.
 
     Handler exceptions are recorded in :attr:`Invocation.error` (the response is the front door's 5xx);
-    re-raising them is the caller's choice.
+    re-raising them is the caller's choice. A timeout resets the environment (the pool's next invocation
+    initialises a fresh one); all environments busy at the concurrency limit is Lambda's throttling.
     """
     if stamp is None:
         stamp = RequestStamp.new(uuid_request_id=config.api in ("rest", "function-url"))
@@ -273,13 +214,25 @@ def invoke(
     )
     if gateway_limit is not None:
         deadline = min(deadline, gateway_limit)
-    started = time.perf_counter()
-    finished, succeeded, value = run_with_deadline(lambda: handler(handler_event, context), deadline)
-    duration = time.perf_counter() - started
+    outcome = environments.invoke(InvokeRequest(handler_event, context, trace_id_of(event), deadline))
     record = Invocation(
-        request, GatewayResponse(0, (), b""), handler_event, context, stamp=stamp, duration=duration
+        request,
+        GatewayResponse(0, (), b""),
+        handler_event,
+        context,
+        stamp=stamp,
+        duration=outcome.duration,
+        init_duration=outcome.init_duration,
     )
-    if not finished:
+    if outcome.kind == "throttled":
+        reason = (
+            f"every execution environment of {function.name} is busy "
+            f"({environments.max_concurrency}, the function's max_concurrency): Lambda throttles the "
+            "invocation (TooManyRequestsException)"
+        )
+        record.response = throttled(config, stamp, reason)
+        return record
+    if outcome.kind == "timeout":
         if gateway_limit is not None and gateway_limit < function.timeout:
             record.response = gateway_timeout(
                 config, stamp, f"the handler ran past the {gateway_limit:g} s integration timeout"
@@ -289,10 +242,25 @@ def invoke(
                 config, stamp, f"Task timed out after {function.timeout:.2f} seconds (the function timeout)"
             )
         return record
-    if not succeeded:
-        record.error = value
-        record.response = bad_gateway(config, stamp, f"the handler raised {_describe(value)}")
+    if outcome.kind == "error":
+        document = outcome.error or {}
+        record.function_error = document
+        error_type = str(document.get("errorType", ""))
+        if error_type != MARSHAL_ERROR:
+            record.error = outcome.exception or LambdaFunctionError(document)
+        if outcome.init_error:
+            reason = f"the function's init failed: {error_type}: {document.get('errorMessage', '')}"
+        elif error_type == MARSHAL_ERROR:
+            reason = (
+                f"the runtime cannot encode the result as JSON ({error_type}): {document.get('errorMessage')}"
+            )
+        elif outcome.exception is not None:
+            reason = f"the handler raised {_describe(outcome.exception)}"
+        else:
+            reason = f"the handler raised {error_type}: {document.get('errorMessage', '')}"
+        record.response = bad_gateway(config, stamp, reason)
         return record
+    value = outcome.result
     try:
         if isinstance(value, (bytes, bytearray)):
             # The runtime sends bytes as they are; the front door then needs them to be JSON.
@@ -301,10 +269,16 @@ def invoke(
         else:
             result_size, result = round_trip(value)
     except (TypeError, ValueError) as exc:
+        record.function_error = {
+            "errorMessage": f"Unable to marshal response: {exc}",
+            "errorType": MARSHAL_ERROR,
+            "requestId": request_id,
+            "stackTrace": [],
+        }
         record.response = bad_gateway(
             config,
             stamp,
-            f"the runtime cannot encode the result as JSON (Runtime.MarshalError): {_describe(exc)}",
+            f"the runtime cannot encode the result as JSON ({MARSHAL_ERROR}): {_describe(exc)}",
         )
         return record
     record.result = result
@@ -322,3 +296,12 @@ def invoke(
     except MalformedResultError as exc:
         record.response = bad_gateway(config, stamp, f"Malformed Lambda proxy response: {exc}")
     return record
+
+
+def trace_id_of(event: Event) -> str | None:
+    """The X-Ray trace header the function sees (``_X_AMZN_TRACE_ID``): the event's ``X-Amzn-Trace-Id``."""
+    headers = event.get("headers") or event.get("multiValueHeaders") or {}
+    for name, value in headers.items():
+        if name.lower() == "x-amzn-trace-id":
+            return str(value[-1] if isinstance(value, list) else value)
+    return None

@@ -1,0 +1,344 @@
+"""In-process execution environments: the handler runs in the calling process, as the Lambda Python
+runtime runs it in its own.
+
+On the main thread (a test, ``gw.request(...)``), the handler is called on the calling thread: whatever
+works on Lambda's main thread works here (``signal.signal``, ``asyncio.run``, Mangum's
+``asyncio.get_event_loop()``). The function timeout interrupts it at its deadline with ``SIGALRM``, the way
+pytest-timeout's signal method does, nesting with a timer that was already set (pytest-timeout's own).
+
+Off the main thread (a server's connection thread, a test's own threads), each environment has a thread
+of its own that stands for the runtime's main thread: the handler's module is imported on it, it has a
+persistent event loop, and it calls the handler. A handler that overruns its deadline there cannot be
+stopped (Python cannot stop a thread): it is abandoned, its thread ends when the handler returns, and the
+environment is reset.
+
+Environment variables (the function's and Lambda's reserved ones) are set around the init and each call
+and restored after; ``os.environ``, ``sys.modules`` and module globals are the process's, shared with the
+caller and with other in-process functions (process environments have their own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from ._bootstrap import exception_document, load_lambda_handler
+from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest
+from .variables import applied, lambda_variables, log_stream_name, python_path_entries, task_root_of
+
+__all__ = ["HandlerCode", "InProcessEnvironment"]
+
+
+class HandlerCode:
+    """A function's handler in this process: a callable given as it is, or a Lambda handler name
+    (``app.lambda_handler``) imported on first use and imported afresh after a reset.
+
+    :param handler: the callable, or the handler name.
+    :param task_root: the code folder (first on ``sys.path`` for a handler name).
+    :param layers: layer folders, put on ``sys.path`` as Lambda puts ``/opt``'s.
+    """
+
+    def __init__(
+        self, handler: Callable[..., Any] | str, task_root: Path | None = None, layers: tuple[Path, ...] = ()
+    ) -> None:
+        self.name = handler if isinstance(handler, str) else _callable_name(handler)
+        self._callable = None if isinstance(handler, str) else handler
+        self._task_root = task_root
+        self._layers = layers
+        self._lock = threading.Lock()
+        self._loaded: Callable[..., Any] | None = self._callable
+        self._stale = False
+
+    @property
+    def module_file(self) -> str | None:
+        """The file of the handler's module, when it is known."""
+        handler = self._loaded or self._callable
+        module = sys.modules.get(getattr(handler, "__module__", "") or "")
+        return getattr(module, "__file__", None)
+
+    @property
+    def reloadable(self) -> bool:
+        """Whether a reset gives a fresh module (only for a handler name: a callable stays as it is)."""
+        return self._callable is None
+
+    def load(self) -> Callable[..., Any]:
+        """The handler, imported (afresh after :meth:`discard`) when it is known by name.
+
+        :raises Exception: what the import raised (:class:`~._bootstrap.RuntimeFaultError` for the runtime's
+            own faults: module not found, syntax error, handler missing).
+        """
+        with self._lock:
+            if self._loaded is not None and not self._stale:
+                return self._loaded
+            if self._callable is not None:
+                self._stale = False
+                return self._callable
+            if self._task_root is not None:
+                for entry in reversed(python_path_entries(self._task_root, list(self._layers))):
+                    if entry not in sys.path:
+                        sys.path.insert(0, entry)
+            if self._stale:
+                self._forget_modules()
+            handler = load_lambda_handler(self.name)
+            self._loaded, self._stale = handler, False
+            return handler  # type: ignore[no-any-return]
+
+    def discard(self) -> None:
+        """Forget the module state: the next :meth:`load` imports the function's modules again."""
+        with self._lock:
+            self._stale = True
+
+    def _forget_modules(self) -> None:
+        module_name = self.name.rsplit(".", 1)[0].replace("/", ".")
+        roots = [self._task_root, *self._layers] if self._task_root is not None else []
+        for name, module in list(sys.modules.items()):
+            path = getattr(module, "__file__", None) or ""
+            own = name == module_name or name.startswith(module_name + ".")
+            if own or (path and any(_is_within(path, root) for root in roots if root is not None)):
+                del sys.modules[name]
+
+
+def _is_within(path: str, root: Path) -> bool:
+    try:
+        return Path(path).resolve().is_relative_to(root.resolve())
+    except (OSError, ValueError):
+        return False
+
+
+def _callable_name(handler: Callable[..., Any]) -> str:
+    module = getattr(handler, "__module__", None) or "handler"
+    name = getattr(handler, "__qualname__", None) or getattr(handler, "__name__", None) or "handler"
+    return f"{module}.{name}"
+
+
+# -- deadlines on the main thread -----------------------------------------------------------------------
+
+
+class _DeadlineExceededError(BaseException):
+    """Raised inside a handler on the main thread when its deadline passes (never seen by callers)."""
+
+
+class _Alarm:
+    """A ``SIGALRM`` deadline around a call on the main thread, restoring any timer set before."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = False
+        self.fired = False
+
+    def _on_alarm(self, signum: int, frame: FrameType | None) -> None:
+        if self.armed:
+            self.fired = True
+            self.armed = False
+            raise _DeadlineExceededError
+
+    @contextmanager
+    def armed_around(self) -> Iterator[None]:
+        previous_handler = signal.signal(signal.SIGALRM, self._on_alarm)
+        started = time.monotonic()
+        self.armed = True
+        previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        try:
+            yield
+        finally:
+            self.armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous_handler)
+            if previous_delay > 0:  # another timer (pytest-timeout's...) was running: let it go on
+                remaining = previous_delay - (time.monotonic() - started)
+                signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-6), previous_interval)
+
+
+def _can_use_alarm() -> bool:
+    return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+
+
+def _call_on_main_thread(job: Callable[[], Any], seconds: float) -> tuple[bool, bool, Any]:
+    """(finished, succeeded, value or exception) of ``job`` under a ``SIGALRM`` deadline."""
+    alarm = _Alarm(seconds)
+    try:
+        with alarm.armed_around():
+            value = job()
+    except _DeadlineExceededError:
+        return False, False, None
+    except BaseException as exc:
+        if alarm.fired:
+            return False, False, None
+        return True, False, exc
+    if alarm.fired:  # the handler caught the deadline and returned anyway: Lambda had stopped it
+        return False, False, None
+    return True, True, value
+
+
+# -- the environment's own thread, off the main thread ----------------------------------------------------
+
+
+class _Job:
+    """One call handed to an environment thread; its outcome is taken by the caller or abandoned."""
+
+    def __init__(self, call: Callable[[], Any]) -> None:
+        self.call = call
+        self.done = threading.Event()
+        self._lock = threading.Lock()
+        self._abandoned = False
+        self._outcome: tuple[bool, Any] | None = None
+
+    def run(self) -> None:
+        try:
+            outcome: tuple[bool, Any] = (True, self.call())
+        except BaseException as exc:  # handed to the caller, who decides
+            outcome = (False, exc)
+        with self._lock:
+            if not self._abandoned:
+                self._outcome = outcome
+        self.done.set()
+
+    def wait(self, seconds: float) -> tuple[bool, Any] | None:
+        """The (succeeded, value) pair, or None when the deadline passed first (the job is abandoned)."""
+        self.done.wait(seconds)
+        with self._lock:
+            if self._outcome is None:
+                self._abandoned = True
+            return self._outcome
+
+
+class _EnvironmentThread(threading.Thread):
+    """Stands for the runtime's main thread: runs jobs one at a time, with a persistent event loop."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(daemon=True, name=f"apigw-emulator-environment:{name}")
+        self.jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self.start()
+
+    def run(self) -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            while (job := self.jobs.get()) is not None:
+                job.run()
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+
+# -- the environment -----------------------------------------------------------------------------------------
+
+
+class InProcessEnvironment(ExecutionEnvironment):
+    """One execution environment of a function, in this process.
+
+    :param code: the function's handler (shared by the function's environments).
+    :param function: the function's configuration (timeout, variables...).
+    :param region: the region of ``AWS_REGION``.
+    """
+
+    def __init__(self, code: HandlerCode, function: FunctionConfig, *, region: str) -> None:
+        self.code = code
+        self.function = function
+        self.region = region
+        self.log_stream_name = log_stream_name(function.version)
+        self.alive = True
+        self._handler: Callable[..., Any] | None = None
+        self._thread: _EnvironmentThread | None = None
+        self._variables: dict[str, str] | None = None
+
+    def __repr__(self) -> str:
+        return f"InProcessEnvironment({self.code.name!r}, alive={self.alive})"
+
+    def variables(self) -> dict[str, str]:
+        """The environment variables the function sees (``_X_AMZN_TRACE_ID`` is set per invocation)."""
+        if self._variables is None:
+            self._variables = lambda_variables(
+                self.function,
+                region=self.region,
+                handler=self.function.handler or self.code.name,
+                task_root=task_root_of(self.function, self.code.module_file),
+                log_stream=self.log_stream_name,
+            )
+        return self._variables
+
+    def invoke(self, request: InvokeRequest) -> InvokeOutcome:
+        """Init when cold, then call the handler with the event and context, under the deadline."""
+        if not self.alive:
+            raise RuntimeError("this execution environment was reset; the pool makes a new one")
+        request.context.log_stream_name = self.log_stream_name
+        on_main = _can_use_alarm()
+        init_duration: float | None = None
+        if self._handler is None:
+            started = time.perf_counter()
+            succeeded, value = self._run(self._init, on_main, request.wait)
+            init_duration = time.perf_counter() - started
+            if not succeeded:
+                if value is None:  # the init overran the deadline
+                    return self._timed_out(init_duration)
+                self.alive = False  # Lambda runs the init again on the next invocation
+                document = exception_document(value, runtime_file="in_process.py")
+                return InvokeOutcome(
+                    "error", error=document, exception=value, init_error=True, init_duration=init_duration
+                )
+        handler = self._handler
+        assert handler is not None
+        trace = {"_X_AMZN_TRACE_ID": request.trace_id}
+
+        def call() -> Any:
+            with applied({**self.variables(), **trace}):
+                return handler(request.event, request.context)
+
+        started = time.perf_counter()
+        succeeded, value = self._run(call, on_main, request.wait)
+        duration = time.perf_counter() - started
+        if succeeded:
+            return InvokeOutcome("result", result=value, duration=duration, init_duration=init_duration)
+        if value is None:
+            outcome = self._timed_out(duration)
+            outcome.init_duration = init_duration
+            return outcome
+        document = exception_document(value, request.request_id, runtime_file="in_process.py")
+        return InvokeOutcome(
+            "error", error=document, exception=value, duration=duration, init_duration=init_duration
+        )
+
+    def shutdown(self) -> None:
+        """End the environment's thread (after the job it runs, if any)."""
+        self.alive = False
+        if self._thread is not None:
+            self._thread.jobs.put(None)
+            self._thread = None
+
+    # -- internals ---------------------------------------------------------------------------------------
+    def _init(self) -> None:
+        with applied(self.variables()):
+            self._handler = self.code.load()
+        if not callable(self._handler):
+            self._handler = None
+            raise TypeError(f"the handler {self.code.name!r} is not callable")
+
+    def _run(self, job: Callable[[], Any], on_main: bool, seconds: float) -> tuple[bool, Any]:
+        """(True, value) or (False, exception), or (False, None) when the deadline passed."""
+        if on_main:
+            finished, succeeded, value = _call_on_main_thread(job, seconds)
+            return (succeeded, value) if finished else (False, None)
+        if self._thread is None:
+            self._thread = _EnvironmentThread(self.function.name)
+        pending = _Job(job)
+        self._thread.jobs.put(pending)
+        outcome = pending.wait(seconds)
+        if outcome is None:
+            thread, self._thread = self._thread, None
+            thread.jobs.put(None)  # the thread ends once the overrunning call returns
+            return False, None
+        return outcome
+
+    def _timed_out(self, duration: float) -> InvokeOutcome:
+        self.alive = False
+        self.code.discard()
+        return InvokeOutcome("timeout", duration=duration)
