@@ -20,6 +20,7 @@ caller and with other in-process functions (process environments have their own)
 from __future__ import annotations
 
 import asyncio
+import itertools
 import queue
 import signal
 import sys
@@ -31,11 +32,15 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from ._bootstrap import exception_document, load_lambda_handler
+from ..errors import LambdaFunctionError
+from ._bootstrap import RuntimeFaultError, exception_document, load_lambda_handler
 from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest
 from .variables import applied, lambda_variables, log_stream_name, python_path_entries, task_root_of
 
-__all__ = ["HandlerCode", "InProcessEnvironment"]
+__all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment"]
+
+#: Lambda's budget for the init phase, in seconds (it has its own, apart from the function timeout).
+INIT_TIMEOUT = 10.0
 
 
 class HandlerCode:
@@ -118,6 +123,17 @@ def _callable_name(handler: Callable[..., Any]) -> str:
     module = getattr(handler, "__module__", None) or "handler"
     name = getattr(handler, "__qualname__", None) or getattr(handler, "__name__", None) or "handler"
     return f"{module}.{name}"
+
+
+def _as_user_error(exc: BaseException, document: dict[str, Any]) -> BaseException:
+    """The exception a test sees for a failed init: the module's own exception, or for the runtime's
+    faults (module not found, syntax error, handler missing) a :class:`LambdaFunctionError` caused by what
+    the import raised."""
+    if not isinstance(exc, RuntimeFaultError):
+        return exc
+    error = LambdaFunctionError(document)
+    error.__cause__ = exc.__cause__
+    return error
 
 
 # -- deadlines on the main thread -----------------------------------------------------------------------
@@ -211,11 +227,14 @@ class _Job:
             return self._outcome
 
 
+_thread_numbers = itertools.count(1)
+
+
 class _EnvironmentThread(threading.Thread):
     """Stands for the runtime's main thread: runs jobs one at a time, with a persistent event loop."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(daemon=True, name=f"apigw-emulator-environment:{name}")
+        super().__init__(daemon=True, name=f"apigw-emulator-environment:{name}:{next(_thread_numbers)}")
         self.jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self.start()
 
@@ -275,7 +294,7 @@ class InProcessEnvironment(ExecutionEnvironment):
         init_duration: float | None = None
         if self._handler is None:
             started = time.perf_counter()
-            succeeded, value = self._run(self._init, on_main, request.wait)
+            succeeded, value = self._run(self._init, on_main, INIT_TIMEOUT)
             init_duration = time.perf_counter() - started
             if not succeeded:
                 if value is None:  # the init overran the deadline
@@ -283,7 +302,11 @@ class InProcessEnvironment(ExecutionEnvironment):
                 self.alive = False  # Lambda runs the init again on the next invocation
                 document = exception_document(value, runtime_file="in_process.py")
                 return InvokeOutcome(
-                    "error", error=document, exception=value, init_error=True, init_duration=init_duration
+                    "error",
+                    error=document,
+                    exception=_as_user_error(value, document),
+                    init_error=True,
+                    init_duration=init_duration,
                 )
         handler = self._handler
         assert handler is not None

@@ -73,15 +73,15 @@ def check_function_variables(variables: Mapping[str, object]) -> dict[str, str]:
     """
     checked: dict[str, str] = {}
     for key, value in variables.items():
+        if key in RESERVED:
+            raise ConfigurationError(
+                f"environment variable {key!r} is reserved by Lambda and cannot be set by a function"
+            )
         if not isinstance(key, str) or not key or not (key[0].isascii() and key[0].isalpha()):
             raise ConfigurationError(f"environment variable name {key!r} must start with a letter")
         if not all(c.isascii() and (c.isalnum() or c == "_") for c in key):
             raise ConfigurationError(
                 f"environment variable name {key!r}: only letters, digits and underscores are allowed"
-            )
-        if key in RESERVED:
-            raise ConfigurationError(
-                f"environment variable {key!r} is reserved by Lambda and cannot be set by a function"
             )
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise ConfigurationError(

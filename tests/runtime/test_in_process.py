@@ -1,0 +1,463 @@
+"""In-process execution environments behave as the Lambda Python runtime's main thread does (issue #10).
+
+Each test names the Lambda behaviour it checks. The handlers are real modules, imported by name from a
+code folder as Lambda imports them, or plain callables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from apigw_emulator import Gateway, GatewayErrorWarning
+from apigw_emulator.errors import ConfigurationError, LambdaFunctionError
+from apigw_emulator.request import HttpRequest
+
+from .conftest import CodeFolder
+
+pytestmark = pytest.mark.filterwarnings("ignore::apigw_emulator.GatewayErrorWarning")
+
+
+def _json(status: int = 200, **body: Any) -> dict[str, Any]:
+    return {"statusCode": status, "body": json.dumps(body)}
+
+
+def _body(gw: Gateway, path: str = "/x") -> Any:
+    response = gw.request("GET", path)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+# -- the main thread -----------------------------------------------------------------------------------
+
+
+def test_lambda_calls_the_handler_on_the_main_thread() -> None:
+    def handler(event: Any, context: Any) -> Any:
+        return _json(main=threading.current_thread() is threading.main_thread())
+
+    assert _body(Gateway(handler)) == {"main": True}
+
+
+def test_lambda_main_thread_allows_signal_handlers() -> None:
+    def handler(event: Any, context: Any) -> Any:
+        previous = signal.signal(signal.SIGUSR1, lambda signum, frame: None)
+        signal.signal(signal.SIGUSR1, previous)
+        return _json(ok=True)
+
+    assert _body(Gateway(handler)) == {"ok": True}
+
+
+def test_lambda_main_thread_runs_asyncio_run() -> None:
+    async def answer() -> int:
+        await asyncio.sleep(0)
+        return 42
+
+    def handler(event: Any, context: Any) -> Any:
+        return _json(value=asyncio.run(answer()))
+
+    assert _body(Gateway(handler)) == {"value": 42}
+
+
+# -- init, once per environment ----------------------------------------------------------------------
+
+
+COUNTER = """
+    import os
+    import threading
+
+    INITS = 0
+    INITS += 1
+    SEEN_AT_IMPORT = os.environ.get("TABLE_NAME")
+    IMPORT_THREAD = threading.current_thread().name
+    CALLS = 0
+
+    def handler(event, context):
+        global CALLS
+        CALLS += 1
+        return {"statusCode": 200, "body": __import__("json").dumps(
+            {"inits": INITS, "calls": CALLS, "seen_at_import": SEEN_AT_IMPORT,
+             "import_thread": IMPORT_THREAD, "call_thread": threading.current_thread().name})}
+"""
+
+
+def test_lambda_inits_once_per_environment(code_folder: CodeFolder) -> None:
+    folder, name = code_folder(COUNTER)
+    gw = Gateway(name, code_uri=folder, environment={"TABLE_NAME": "orders"})
+    assert name.split(".")[0] not in sys.modules  # nothing is imported before the first invocation
+    first, second = _body(gw), _body(gw)
+    assert first["inits"] == second["inits"] == 1
+    assert (first["calls"], second["calls"]) == (1, 2)
+    assert first["seen_at_import"] == "orders"  # the variables are in place during the init
+    assert first["import_thread"] == first["call_thread"] == threading.main_thread().name
+
+
+def test_lambda_reports_init_duration_on_a_cold_start_only(code_folder: CodeFolder) -> None:
+    folder, name = code_folder(COUNTER)
+    log: list[str] = []
+    gw = Gateway(name, code_uri=folder, function_log=log.append)
+    cold, warm = gw.request("GET", "/"), gw.request("GET", "/")
+    assert cold.apigw.init_duration is not None
+    assert cold.apigw.init_duration >= 0
+    assert warm.apigw.init_duration is None
+    reports = [line for line in log if line.startswith("REPORT RequestId: ")]
+    assert len(reports) == 2
+    assert "Init Duration: " in reports[0]
+    assert "Init Duration: " not in reports[1]
+    assert "\tMemory Size: 128 MB" in reports[1]
+    assert log[0] == f"START RequestId: {cold.apigw.context.aws_request_id} Version: $LATEST"
+
+
+# -- environment variables -------------------------------------------------------------------------------
+
+
+ENVIRONMENT = """
+    import json, os, sys
+
+    def handler(event, context):
+        names = ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
+                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+                 "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+                 "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "TZ", "LANG", "_X_AMZN_TRACE_ID",
+                 "TABLE_NAME"]
+        variables = {name: os.environ.get(name) for name in names}
+        variables["stream_in_context"] = context.log_stream_name
+        return {"statusCode": 200, "body": json.dumps(variables)}
+"""
+
+
+def test_lambda_sets_reserved_and_function_variables(code_folder: CodeFolder) -> None:
+    folder, name = code_folder(ENVIRONMENT)
+    gw = Gateway(
+        name,
+        code_uri=folder,
+        region="eu-west-1",
+        function_name="orders-api",
+        memory_size=512,
+        environment={"TABLE_NAME": "orders", "TZ": "Europe/Paris"},
+    )
+    before = dict(os.environ)
+    seen = _body(gw)
+    assert dict(os.environ) == before  # restored after the call
+    runtime = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    assert seen["AWS_REGION"] == seen["AWS_DEFAULT_REGION"] == "eu-west-1"
+    assert seen["AWS_EXECUTION_ENV"] == f"AWS_Lambda_{runtime}"
+    assert seen["AWS_LAMBDA_FUNCTION_NAME"] == "orders-api"
+    assert seen["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] == "512"
+    assert seen["AWS_LAMBDA_FUNCTION_VERSION"] == "$LATEST"
+    assert seen["AWS_LAMBDA_INITIALIZATION_TYPE"] == "on-demand"
+    assert seen["AWS_LAMBDA_LOG_GROUP_NAME"] == "/aws/lambda/orders-api"
+    stream = seen["AWS_LAMBDA_LOG_STREAM_NAME"]
+    assert stream == seen["stream_in_context"]
+    assert stream.startswith(time.strftime("%Y/%m/%d/[$LATEST]", time.gmtime()))
+    assert len(stream.rsplit("]", 1)[1]) == 32
+    assert seen["LAMBDA_TASK_ROOT"] == str(folder.resolve())
+    assert seen["LAMBDA_RUNTIME_DIR"] == "/var/runtime"
+    assert seen["_HANDLER"] == name
+    assert seen["TZ"] == "Europe/Paris"  # TZ is not reserved: a function may set it
+    assert seen["LANG"] == "en_US.UTF-8"
+    assert seen["TABLE_NAME"] == "orders"
+
+
+def test_lambda_keeps_one_log_stream_per_environment(code_folder: CodeFolder) -> None:
+    folder, name = code_folder(ENVIRONMENT)
+    gw = Gateway(name, code_uri=folder)
+    assert _body(gw)["AWS_LAMBDA_LOG_STREAM_NAME"] == _body(gw)["AWS_LAMBDA_LOG_STREAM_NAME"]
+
+
+def test_lambda_default_time_zone_is_utc(code_folder: CodeFolder) -> None:
+    folder, name = code_folder(ENVIRONMENT)
+    assert _body(Gateway(name, code_uri=folder))["TZ"] == ":UTC"
+
+
+def test_lambda_sets_the_trace_header_per_invocation(code_folder: CodeFolder) -> None:
+    folder, name = code_folder(ENVIRONMENT)
+    gw = Gateway(name, code_uri=folder, api="alb")
+    trace = "Root=1-67891233-abcdef012345678912345678"
+    response = gw.request("GET", "/", headers={"X-Amzn-Trace-Id": trace})
+    seen = response.json()["_X_AMZN_TRACE_ID"]
+    event_headers = response.apigw.event["headers"]
+    assert seen == event_headers["x-amzn-trace-id"]  # what the event says is what the variable says
+    assert "_X_AMZN_TRACE_ID" not in os.environ
+
+
+@pytest.mark.parametrize("name", ["AWS_REGION", "_HANDLER", "LAMBDA_TASK_ROOT", "AWS_ACCESS_KEY_ID"])
+def test_lambda_refuses_reserved_variables_in_the_configuration(name: str) -> None:
+    with pytest.raises(ConfigurationError, match="reserved"):
+        Gateway(lambda e, c: None, environment={name: "x"})
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [({"1ABC": "x"}, "start with a letter"), ({"A-B": "x"}, "letters, digits"), ({"A": None}, "string")],
+)
+def test_lambda_refuses_invalid_variables(variables: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        Gateway(lambda e, c: None, environment=variables)
+
+
+# -- timeouts ----------------------------------------------------------------------------------------------
+
+
+SLOW = """
+    import json, time
+
+    STATE = {"calls": 0, "finished": 0}
+
+    def handler(event, context):
+        STATE["calls"] += 1
+        if (event.get("queryStringParameters") or {}).get("slow"):
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:  # CPU-bound: only an interruption stops it
+                pass
+        STATE["finished"] += 1
+        return {"statusCode": 200, "body": json.dumps(STATE)}
+"""
+
+
+def test_lambda_timeout_interrupts_the_handler_and_inits_afresh(code_folder: CodeFolder) -> None:
+    folder, name = code_folder(SLOW)
+    gw = Gateway(name, code_uri=folder, timeout=0.2)
+    assert _body(gw) == {"calls": 1, "finished": 1}
+    started = time.monotonic()
+    with pytest.warns(GatewayErrorWarning, match=r"Task timed out after 0\.20 seconds"):
+        response = gw.request("GET", "/x?slow=1")
+    assert time.monotonic() - started < 2
+    assert response.status_code == 502
+    assert response.json() == {"message": "Internal server error"}
+    after = gw.request("GET", "/x")
+    assert after.apigw.init_duration is not None  # a cold start
+    assert after.json() == {"calls": 1, "finished": 1}  # the module state of before the timeout is gone
+
+
+def test_lambda_timeout_keeps_a_callable_module_state() -> None:
+    # A callable cannot be imported afresh: its module's state stays (documented difference).
+    calls: list[int] = []
+
+    def handler(event: Any, context: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(5)
+        return _json(calls=len(calls))
+
+    gw = Gateway(handler, timeout=0.1)
+    assert gw.request("GET", "/").status_code == 502
+    assert _body(gw) == {"calls": 2}
+
+
+def test_lambda_timeout_on_the_main_thread_restores_an_outer_timer() -> None:
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30.0)
+        gw = Gateway(lambda e, c: time.sleep(5), timeout=0.05)
+        assert gw.request("GET", "/").status_code == 502
+        Gateway(lambda e, c: _json()).request("GET", "/")
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 25.0 < remaining <= 30.0
+        assert signal.getsignal(signal.SIGALRM) is not None
+        assert not fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_lambda_timeout_of_a_handler_that_swallows_it_is_still_a_timeout() -> None:
+    def handler(event: Any, context: Any) -> Any:
+        with contextlib.suppress(BaseException):
+            time.sleep(5)
+        return _json(swallowed=True)
+
+    assert Gateway(handler, timeout=0.05).request("GET", "/").status_code == 502
+
+
+def test_lambda_timeouts_leave_no_thread_behind_on_the_main_thread() -> None:
+    before = threading.active_count()
+    gw = Gateway(lambda e, c: time.sleep(1), timeout=0.001)
+    for _ in range(1000):
+        invocation = gw.invoke(HttpRequest("GET", "/Prod/x"))
+        assert invocation.response.status == 502
+    assert threading.active_count() == before
+
+
+# -- off the main thread ---------------------------------------------------------------------------------
+
+
+def _in_thread(call: Any) -> Any:
+    results: list[Any] = []
+    thread = threading.Thread(target=lambda: results.append(call()))
+    thread.start()
+    thread.join(30)
+    return results[0]
+
+
+def test_lambda_main_thread_stand_in_off_the_main_thread_has_an_event_loop() -> None:
+    def handler(event: Any, context: Any) -> Any:
+        loop = asyncio.get_event_loop()
+        return _json(loop=id(loop), thread=threading.current_thread().name)
+
+    gw = Gateway(handler)
+    first = _in_thread(lambda: gw.request("GET", "/").json())
+    second = _in_thread(lambda: gw.request("GET", "/").json())
+    assert first == second  # one environment: the same thread and loop for every invocation
+    assert first["thread"].startswith("apigw-emulator-environment:")
+
+
+def test_lambda_imports_and_calls_on_one_thread_off_the_main_thread(code_folder: CodeFolder) -> None:
+    folder, name = code_folder(COUNTER)
+    gw = Gateway(name, code_uri=folder)
+    seen = _in_thread(lambda: gw.request("GET", "/").json())
+    assert seen["import_thread"] == seen["call_thread"] != threading.main_thread().name
+
+
+def test_lambda_timeouts_leave_no_thread_behind_off_the_main_thread() -> None:
+    # The race of a handler that finishes just as its deadline passes: its thread must still end.
+    gw = Gateway(lambda e, c: time.sleep(0.002), timeout=0.002)
+
+    def many() -> int:
+        statuses = {gw.invoke(HttpRequest("GET", "/Prod/x")).response.status for _ in range(1000)}
+        return len(statuses)
+
+    before = threading.active_count()
+    _in_thread(many)
+    deadline = time.monotonic() + 5
+    while threading.active_count() > before + 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert threading.active_count() <= before + 1  # at most the live environment's own thread
+    gw.close()
+    deadline = time.monotonic() + 5
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert threading.active_count() == before
+
+
+def test_lambda_serves_concurrent_requests_with_several_environments() -> None:
+    barrier = threading.Barrier(2, timeout=10)
+
+    def handler(event: Any, context: Any) -> Any:
+        barrier.wait()  # both invocations run at once, or this times out
+        return _json(thread=threading.get_ident(), stream=context.log_stream_name)
+
+    gw = Gateway(handler, timeout=15)
+    results: list[Any] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(gw.request("GET", "/").json())) for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert len(results) == 2
+    assert results[0]["thread"] != results[1]["thread"]
+    assert results[0]["stream"] != results[1]["stream"]  # two environments, two log streams
+    assert gw.environments.size == 2
+
+
+def test_lambda_throttles_over_the_concurrency_limit() -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def handler(event: Any, context: Any) -> Any:
+        entered.set()
+        release.wait(10)
+        return _json()
+
+    gw = Gateway(handler, max_concurrency=1, timeout=15)
+    busy = threading.Thread(target=lambda: gw.request("GET", "/"))
+    busy.start()
+    try:
+        assert entered.wait(10)
+        with pytest.warns(GatewayErrorWarning, match="throttles"):
+            response = gw.request("GET", "/")
+        assert response.status_code == 500
+        assert response.json() == {"message": "Internal server error"}
+    finally:
+        release.set()
+        busy.join(10)
+
+
+# -- init errors ------------------------------------------------------------------------------------------
+
+
+def test_lambda_reports_a_missing_module_as_import_module_error(code_folder: CodeFolder) -> None:
+    folder, name = code_folder("import not_installed_anywhere\n")
+    gw = Gateway(name, code_uri=folder, raise_handler_exceptions=False)
+    invocation = gw.request("GET", "/").apigw
+    module = name.split(".")[0]
+    assert invocation.response.status == 502
+    assert invocation.function_error == {
+        "errorMessage": f"Unable to import module '{module}': No module named 'not_installed_anywhere'",
+        "errorType": "Runtime.ImportModuleError",
+        "requestId": "",
+        "stackTrace": [],
+    }
+    assert isinstance(invocation.error, LambdaFunctionError)
+    assert isinstance(invocation.error.__cause__, ModuleNotFoundError)
+
+
+def test_lambda_reports_a_syntax_error_as_user_code_syntax_error(code_folder: CodeFolder) -> None:
+    folder, name = code_folder("def handler(event, context)\n    return 1\n")
+    invocation = Gateway(name, code_uri=folder, raise_handler_exceptions=False).request("GET", "/").apigw
+    error = invocation.function_error
+    assert error is not None
+    assert error["errorType"] == "Runtime.UserCodeSyntaxError"
+    assert error["errorMessage"].startswith(f"Syntax error in module '{name.split('.')[0]}': ")
+    assert error["stackTrace"][0].startswith('  File "')
+    assert " Line 1\n" in error["stackTrace"][0]
+
+
+def test_lambda_reports_a_missing_function_as_handler_not_found(code_folder: CodeFolder) -> None:
+    folder, name = code_folder("def other(event, context):\n    return 1\n")
+    invocation = Gateway(name, code_uri=folder, raise_handler_exceptions=False).request("GET", "/").apigw
+    assert invocation.function_error is not None
+    assert invocation.function_error["errorType"] == "Runtime.HandlerNotFound"
+    assert (
+        invocation.function_error["errorMessage"]
+        == f"Handler 'handler' missing on module '{name.split('.')[0]}'"
+    )
+
+
+def test_lambda_reports_an_exception_at_import_under_its_own_type(code_folder: CodeFolder) -> None:
+    folder, name = code_folder("raise KeyError('CONFIG')\n")
+    gw = Gateway(name, code_uri=folder)
+    with pytest.raises(KeyError, match="CONFIG"):
+        gw.request("GET", "/")
+    gw.raise_handler_exceptions = False
+    invocation = gw.request("GET", "/").apigw  # the init runs again, and fails again
+    assert invocation.function_error is not None
+    assert invocation.function_error["errorType"] == "KeyError"
+    assert invocation.function_error["errorMessage"] == "'CONFIG'"
+
+
+def test_lambda_raised_exception_document(code_folder: CodeFolder) -> None:
+    folder, name = code_folder(
+        """
+        def handler(event, context):
+            raise ValueError("bad input")
+        """
+    )
+    invocation = Gateway(name, code_uri=folder, raise_handler_exceptions=False).request("GET", "/").apigw
+    error = invocation.function_error
+    assert error is not None
+    assert (error["errorType"], error["errorMessage"]) == ("ValueError", "bad input")
+    assert error["requestId"] == invocation.context.aws_request_id
+    assert len(error["stackTrace"]) == 1  # the handler's own frame only, as the runtime reports it
+    assert error["stackTrace"][0].startswith(
+        f'  File "{folder / name.split(".")[0]}.py", line 3, in handler\n'
+    )
+
+
+def test_lambda_marshal_error_document() -> None:
+    invocation = Gateway(lambda e, c: {"statusCode": 200, "body": object()}).request("GET", "/").apigw
+    assert invocation.response.status == 502
+    assert invocation.error is None
+    assert invocation.function_error is not None
+    assert invocation.function_error["errorType"] == "Runtime.MarshalError"
+    assert invocation.function_error["errorMessage"].startswith("Unable to marshal response: ")
