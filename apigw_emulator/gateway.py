@@ -99,7 +99,7 @@ class Gateway:
 
     def __init__(
         self,
-        handler: Callable[..., Any] | None = None,
+        handler: Callable[..., Any] | str | None = None,
         api: str = "rest",
         *,
         raise_handler_exceptions: bool = True,
@@ -130,7 +130,7 @@ class Gateway:
             raise ConfigurationError("max_concurrency must be a whole number of at least 1")
         if not isinstance(runtime_client, str) or not runtime_client:
             raise ConfigurationError("runtime_client is 'bootstrap', 'awslambdaric' or a bootstrap's path")
-        self.handler = handler
+        self.handler: Callable[..., Any] | str | None = handler
         self.config = GatewayConfig.create(api, **options)
         self.function = FunctionConfig(
             name=function_name,

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from apigw_emulator import Gateway, GatewayErrorWarning
+from apigw_emulator import Gateway, GatewayErrorWarning, invocation_of
 from apigw_emulator.errors import ConfigurationError, LambdaFunctionError
 from apigw_emulator.request import HttpRequest
 
@@ -105,15 +105,17 @@ def test_lambda_reports_init_duration_on_a_cold_start_only(code_folder: CodeFold
     log: list[str] = []
     gw = Gateway(name, code_uri=folder, function_log=log.append)
     cold, warm = gw.request("GET", "/"), gw.request("GET", "/")
-    assert cold.apigw.init_duration is not None
-    assert cold.apigw.init_duration >= 0
-    assert warm.apigw.init_duration is None
+    assert invocation_of(cold).init_duration is not None
+    assert invocation_of(cold).init_duration >= 0
+    assert invocation_of(warm).init_duration is None
     reports = [line for line in log if line.startswith("REPORT RequestId: ")]
     assert len(reports) == 2
     assert "Init Duration: " in reports[0]
     assert "Init Duration: " not in reports[1]
     assert "\tMemory Size: 128 MB" in reports[1]
-    assert log[0] == f"START RequestId: {cold.apigw.context.aws_request_id} Version: $LATEST"
+    context = invocation_of(cold).context
+    assert context is not None
+    assert log[0] == f"START RequestId: {context.aws_request_id} Version: $LATEST"
 
 
 # -- environment variables -------------------------------------------------------------------------------
@@ -184,7 +186,7 @@ def test_lambda_sets_the_trace_header_per_invocation(code_folder: CodeFolder) ->
     trace = "Root=1-67891233-abcdef012345678912345678"
     response = gw.request("GET", "/", headers={"X-Amzn-Trace-Id": trace})
     seen = response.json()["_X_AMZN_TRACE_ID"]
-    event_headers = response.apigw.event["headers"]
+    event_headers = invocation_of(response).event["headers"]
     assert seen == event_headers["x-amzn-trace-id"]  # what the event says is what the variable says
     assert "_X_AMZN_TRACE_ID" not in os.environ
 
@@ -234,7 +236,7 @@ def test_lambda_timeout_interrupts_the_handler_and_inits_afresh(code_folder: Cod
     assert response.status_code == 502
     assert response.json() == {"message": "Internal server error"}
     after = gw.request("GET", "/x")
-    assert after.apigw.init_duration is not None  # a cold start
+    assert invocation_of(after).init_duration is not None  # a cold start
     assert after.json() == {"calls": 1, "finished": 1}  # the module state of before the timeout is gone
 
 
@@ -389,7 +391,7 @@ def test_lambda_throttles_over_the_concurrency_limit() -> None:
 def test_lambda_reports_a_missing_module_as_import_module_error(code_folder: CodeFolder) -> None:
     folder, name = code_folder("import not_installed_anywhere\n")
     gw = Gateway(name, code_uri=folder, raise_handler_exceptions=False)
-    invocation = gw.request("GET", "/").apigw
+    invocation = invocation_of(gw.request("GET", "/"))
     module = name.split(".")[0]
     assert invocation.response.status == 502
     assert invocation.function_error == {
@@ -404,7 +406,9 @@ def test_lambda_reports_a_missing_module_as_import_module_error(code_folder: Cod
 
 def test_lambda_reports_a_syntax_error_as_user_code_syntax_error(code_folder: CodeFolder) -> None:
     folder, name = code_folder("def handler(event, context)\n    return 1\n")
-    invocation = Gateway(name, code_uri=folder, raise_handler_exceptions=False).request("GET", "/").apigw
+    invocation = invocation_of(
+        Gateway(name, code_uri=folder, raise_handler_exceptions=False).request("GET", "/")
+    )
     error = invocation.function_error
     assert error is not None
     assert error["errorType"] == "Runtime.UserCodeSyntaxError"
@@ -415,7 +419,9 @@ def test_lambda_reports_a_syntax_error_as_user_code_syntax_error(code_folder: Co
 
 def test_lambda_reports_a_missing_function_as_handler_not_found(code_folder: CodeFolder) -> None:
     folder, name = code_folder("def other(event, context):\n    return 1\n")
-    invocation = Gateway(name, code_uri=folder, raise_handler_exceptions=False).request("GET", "/").apigw
+    invocation = invocation_of(
+        Gateway(name, code_uri=folder, raise_handler_exceptions=False).request("GET", "/")
+    )
     assert invocation.function_error is not None
     assert invocation.function_error["errorType"] == "Runtime.HandlerNotFound"
     assert (
@@ -430,7 +436,7 @@ def test_lambda_reports_an_exception_at_import_under_its_own_type(code_folder: C
     with pytest.raises(KeyError, match="CONFIG"):
         gw.request("GET", "/")
     gw.raise_handler_exceptions = False
-    invocation = gw.request("GET", "/").apigw  # the init runs again, and fails again
+    invocation = invocation_of(gw.request("GET", "/"))  # the init runs again, and fails again
     assert invocation.function_error is not None
     assert invocation.function_error["errorType"] == "KeyError"
     assert invocation.function_error["errorMessage"] == "'CONFIG'"
@@ -443,10 +449,13 @@ def test_lambda_raised_exception_document(code_folder: CodeFolder) -> None:
             raise ValueError("bad input")
         """
     )
-    invocation = Gateway(name, code_uri=folder, raise_handler_exceptions=False).request("GET", "/").apigw
+    invocation = invocation_of(
+        Gateway(name, code_uri=folder, raise_handler_exceptions=False).request("GET", "/")
+    )
     error = invocation.function_error
     assert error is not None
     assert (error["errorType"], error["errorMessage"]) == ("ValueError", "bad input")
+    assert invocation.context is not None
     assert error["requestId"] == invocation.context.aws_request_id
     assert len(error["stackTrace"]) == 1  # the handler's own frame only, as the runtime reports it
     assert error["stackTrace"][0].startswith(
@@ -455,7 +464,9 @@ def test_lambda_raised_exception_document(code_folder: CodeFolder) -> None:
 
 
 def test_lambda_marshal_error_document() -> None:
-    invocation = Gateway(lambda e, c: {"statusCode": 200, "body": object()}).request("GET", "/").apigw
+    invocation = invocation_of(
+        Gateway(lambda e, c: {"statusCode": 200, "body": object()}).request("GET", "/")
+    )
     assert invocation.response.status == 502
     assert invocation.error is None
     assert invocation.function_error is not None
