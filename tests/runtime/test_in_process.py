@@ -105,8 +105,9 @@ def test_lambda_reports_init_duration_on_a_cold_start_only(code_folder: CodeFold
     log: list[str] = []
     gw = Gateway(name, code_uri=folder, function_log=log.append)
     cold, warm = gw.request("GET", "/"), gw.request("GET", "/")
-    assert invocation_of(cold).init_duration is not None
-    assert invocation_of(cold).init_duration >= 0
+    init_duration = invocation_of(cold).init_duration
+    assert init_duration is not None
+    assert init_duration >= 0
     assert invocation_of(warm).init_duration is None
     reports = [line for line in log if line.startswith("REPORT RequestId: ")]
     assert len(reports) == 2
@@ -186,7 +187,9 @@ def test_lambda_sets_the_trace_header_per_invocation(code_folder: CodeFolder) ->
     trace = "Root=1-67891233-abcdef012345678912345678"
     response = gw.request("GET", "/", headers={"X-Amzn-Trace-Id": trace})
     seen = response.json()["_X_AMZN_TRACE_ID"]
-    event_headers = invocation_of(response).event["headers"]
+    event = invocation_of(response).event
+    assert event is not None
+    event_headers = event["headers"]
     assert seen == event_headers["x-amzn-trace-id"]  # what the event says is what the variable says
     assert "_X_AMZN_TRACE_ID" not in os.environ
 
