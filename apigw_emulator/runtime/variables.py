@@ -138,7 +138,11 @@ def lambda_variables(
     return variables
 
 
-_environ_lock = threading.RLock()
+_environ_lock = threading.Lock()
+#: The contexts of :func:`applied` that are active now, oldest first, and what each key was before the
+#: first of them set it: contexts on several threads may overlap in any order.
+_active: list[tuple[object, Mapping[str, str | None]]] = []
+_baseline: dict[str, str | None] = {}
 
 
 @contextmanager
@@ -146,17 +150,31 @@ def applied(variables: Mapping[str, str | None]) -> Iterator[None]:
     """Set ``variables`` in ``os.environ`` (None removes one) and restore what was there afterwards.
 
     ``os.environ`` is the process's: in-process functions that run at the same time on several threads
-    see each other's values (a process environment does not have this limit). ``TZ`` changes also call
+    see each other's values (a process environment does not have this limit). Overlapping contexts end in
+    any order and still leave ``os.environ`` as it was before the first. ``TZ`` changes also call
     :func:`time.tzset`, so that ``time.localtime()`` follows, as on Lambda.
     """
+    token = object()
     with _environ_lock:
-        saved = {key: os.environ.get(key) for key in variables}
+        for key in variables:
+            if not any(key in layer for _, layer in _active):
+                _baseline[key] = os.environ.get(key)
+        _active.append((token, variables))
         _set(variables)
     try:
         yield
     finally:
         with _environ_lock:
-            _set(saved)
+            _active[:] = [(t, layer) for t, layer in _active if t is not token]
+            restored: dict[str, str | None] = {}
+            for key in variables:
+                for _, layer in reversed(_active):
+                    if key in layer:
+                        restored[key] = layer[key]
+                        break
+                else:
+                    restored[key] = _baseline.pop(key, None)
+            _set(restored)
 
 
 def _set(variables: Mapping[str, str | None]) -> None:
