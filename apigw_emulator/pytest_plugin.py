@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .server import LocalGateway
 
 API_CHOICES = ("rest", "http", "http-v1", "function-url", "alb")
+ISOLATION_CHOICES = ("in-process", "process")
 MARKER = "apigw"
 
 
@@ -48,6 +49,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="SAM or CloudFormation template to configure gateways from when no handler is given. "
         "Default: the apigw_template ini value.",
+    )
+    group.addoption(
+        "--apigw-isolation",
+        dest="apigw_isolation",
+        choices=ISOLATION_CHOICES,
+        default=None,
+        help="where the apigw fixture's functions run: in-process (the handler called on the test's "
+        "thread) or process (a worker process per execution environment). "
+        "Default: the apigw_isolation ini value, else in-process.",
+    )
+    parser.addini(
+        "apigw_isolation", "default isolation of the apigw fixture's functions (in-process, process)"
     )
     parser.addini(
         "apigw_api", "default front door of the apigw fixture (rest, http, http-v1, function-url, alb)"
@@ -101,6 +114,15 @@ def _default_api(config: pytest.Config) -> str | None:
     return str(value) if value else None
 
 
+def _default_isolation(config: pytest.Config) -> str | None:
+    value = config.getoption("apigw_isolation") or config.getini("apigw_isolation")
+    if value and value not in ISOLATION_CHOICES:
+        raise pytest.UsageError(
+            f"apigw_isolation must be one of {', '.join(ISOLATION_CHOICES)}, got {value!r}"
+        )
+    return str(value) if value else None
+
+
 def _default_template(config: pytest.Config) -> str | None:
     value = config.getoption("apigw_template")
     if value:
@@ -121,22 +143,33 @@ def apigw_options() -> dict[str, Any]:
 
 
 @pytest.fixture
-def apigw(request: pytest.FixtureRequest, apigw_options: dict[str, Any]) -> Callable[..., Gateway]:
-    """Factory of gateways: ``apigw(handler, **options)``.
+def apigw(request: pytest.FixtureRequest, apigw_options: dict[str, Any]) -> Iterator[Callable[..., Gateway]]:
+    """Factory of gateways: ``apigw(handler, **options)``; the handler is a callable or a handler name
+    (``"app.lambda_handler"`` with ``code_uri=``).
 
     With no handler and a template configured (``--apigw-template`` or the ``apigw_template`` ini value),
-    the gateway comes from the template (``Gateway.from_template``; ``api=``/``function=`` select).
+    the gateway comes from the template (``Gateway.from_template``; ``api=``/``function=`` select). The
+    gateways' execution environments (worker processes with ``isolation="process"``) end with the test.
     """
     from .gateway import Gateway  # noqa: PLC0415 - keep the plugin light
 
     node_options = _marker_options(request.node)
     default_api = _default_api(request.config)
+    default_isolation = _default_isolation(request.config)
     template = _default_template(request.config)
+    made: list[Gateway] = []
 
-    def make(handler: Callable[..., Any] | None = None, **options: Any) -> Gateway:
+    def make(handler: Callable[..., Any] | str | None = None, **options: Any) -> Gateway:
+        gateway = _make(handler, **options)
+        made.append(gateway)
+        return gateway
+
+    def _make(handler: Callable[..., Any] | str | None, **options: Any) -> Gateway:
         merged: dict[str, Any] = {}
         if default_api:
             merged["api"] = default_api
+        if default_isolation:
+            merged["isolation"] = default_isolation
         merged.update(apigw_options)
         merged.update(node_options)
         merged.update(options)
@@ -148,7 +181,9 @@ def apigw(request: pytest.FixtureRequest, apigw_options: dict[str, Any]) -> Call
             return gateway
         return Gateway(handler, **merged)
 
-    return make
+    yield make
+    for gateway in made:
+        gateway.close()
 
 
 @pytest.fixture
