@@ -16,6 +16,7 @@ __all__ = [
     "GatewayErrorWarning",
     "InvalidRequestError",
     "LambdaFunctionError",
+    "MissingEnvironmentWarning",
     "RouteNotFoundError",
 ]
 
@@ -99,4 +100,13 @@ class GatewayErrorWarning(ApigwEmulatorWarning):
     """The front door answered with an error of its own (502, 413, 504...) and the reason AWS hides.
 
     AWS's error bodies say little (``{"message": "Internal server error"}``); the warning says why.
+    """
+
+
+class MissingEnvironmentWarning(ApigwEmulatorWarning):
+    """A function of the template declares environment variables whose values cannot be known locally
+    (``!Ref`` of a table, ``!GetAtt`` of a queue...) and none were given: it runs without them.
+
+    Give them in SAM CLI's ``--env-vars`` format (``Gateway.from_template(..., env_vars=...)``) or with
+    ``environment=``.
     """

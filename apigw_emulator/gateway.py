@@ -20,7 +20,7 @@ from .events import BUILDERS
 from .ids import RequestStamp
 from .invoke import Invocation, invoke
 from .request import HttpRequest
-from .runtime.model import ISOLATIONS, FunctionConfig, Isolation, LogSink
+from .runtime.model import ISOLATIONS, FunctionConfig, HandlerSource, Isolation, LogSink
 from .runtime.pool import DEFAULT_MAX_CONCURRENCY, EnvironmentPool
 from .runtime.variables import check_function_variables
 
@@ -94,12 +94,14 @@ class Gateway:
         process's output); default: nothing in-process (the handler prints to this process's own
         streams), standard error for worker processes.
     :param python: process isolation: the Python interpreter of the workers (default: this one).
+    :param runtime: the Lambda runtime the function is configured with (``python3.12``), for
+        ``AWS_EXECUTION_ENV``; default: this interpreter's version.
     :raises ConfigurationError: for any invalid option.
     """
 
     def __init__(
         self,
-        handler: Callable[..., Any] | str | None = None,
+        handler: Callable[..., Any] | str | HandlerSource | None = None,
         api: str = "rest",
         *,
         raise_handler_exceptions: bool = True,
@@ -115,9 +117,10 @@ class Gateway:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         function_log: LogSink | None = None,
         python: str | None = None,
+        runtime: str | None = None,
         **options: Any,
     ) -> None:
-        if handler is not None and not callable(handler) and not isinstance(handler, str):
+        if handler is not None and not callable(handler) and not isinstance(handler, (str, HandlerSource)):
             raise ConfigurationError(
                 "handler must be callable (event, context) or a handler name such as "
                 f"'app.lambda_handler', got {type(handler).__name__}"
@@ -130,16 +133,17 @@ class Gateway:
             raise ConfigurationError("max_concurrency must be a whole number of at least 1")
         if not isinstance(runtime_client, str) or not runtime_client:
             raise ConfigurationError("runtime_client is 'bootstrap', 'awslambdaric' or a bootstrap's path")
-        self.handler: Callable[..., Any] | str | None = handler
+        self.handler: Callable[..., Any] | str | HandlerSource | None = handler
         self.config = GatewayConfig.create(api, **options)
         self.function = FunctionConfig(
             name=function_name,
             timeout=timeout,
             memory_size=memory_size,
-            handler=handler if isinstance(handler, str) else None,
+            handler=handler if isinstance(handler, str) else getattr(handler, "name", None),
             code_uri=Path(code_uri).resolve() if code_uri is not None else None,
             environment=check_function_variables(environment or {}),
             layers=tuple(Path(layer).resolve() for layer in layers),
+            **({"runtime": runtime} if runtime else {}),
         )
         if self.function.code_uri is not None and not self.function.code_uri.is_dir():
             raise ConfigurationError(f"code_uri {str(self.function.code_uri)!r} is not a directory")
@@ -168,7 +172,8 @@ class Gateway:
         function: str | None = None,
         parameters: Mapping[str, str] | None = None,
         custom_domain: bool = False,
-        handler: Callable[..., Any] | None = None,
+        handler: Callable[..., Any] | str | HandlerSource | None = None,
+        env_vars: Mapping[str, Any] | None = None,
         **options: Any,
     ) -> Gateway:
         """A gateway configured from a SAM or CloudFormation template (see :mod:`apigw_emulator.template`).
@@ -179,13 +184,22 @@ class Gateway:
         :param parameters: template parameter values (defaults come from the template).
         :param custom_domain: serve the API through the template's custom domain (SAM ``Domain``).
         :param handler: use this handler instead of importing the template's.
-        :param options: further :class:`Gateway` options, which override the template's.
+        :param env_vars: the functions' environment variables in SAM CLI's ``--env-vars`` format
+            (``{"Parameters": {...}, "MyFunction": {...}}``), over the template's ``Environment.Variables``.
+        :param options: further :class:`Gateway` options, which override the template's (``isolation``,
+            ``environment``...). The handler is imported when the function initialises, with its
+            environment variables in place (each worker process imports it with ``isolation="process"``).
         :raises apigw_emulator.template.TemplateError: naming an unsupported or invalid construct.
         """
         from .template import gateway_kwargs_from_template  # noqa: PLC0415 - needs PyYAML
 
         template_handler, kwargs = gateway_kwargs_from_template(
-            path, api=api, function=function, parameters=parameters, custom_domain=custom_domain
+            path,
+            api=api,
+            function=function,
+            parameters=parameters,
+            custom_domain=custom_domain,
+            env_vars=env_vars,
         )
         return cls(handler if handler is not None else template_handler, **{**kwargs, **options})
 

@@ -52,10 +52,11 @@ Decisions:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .runtime.model import HandlerSource
 from .templates.errors import TemplateError
 from .templates.model import Api, ApiKind, ApiRoute, Function, Template
 from .templates.reader import read_template
@@ -99,8 +100,12 @@ def gateway_kwargs_from_template(
     function: str | None = None,
     parameters: Mapping[str, str] | None = None,
     custom_domain: bool = False,
-) -> tuple[Callable[..., Any], dict[str, Any]]:
+    env_vars: Mapping[str, Any] | None = None,
+) -> tuple[HandlerSource, dict[str, Any]]:
     """The handler and the :class:`~apigw_emulator.Gateway` keyword arguments a template describes.
+
+    The handler is a :class:`~apigw_emulator.runtime.model.HandlerSource`: the function's code is imported
+    when the gateway first invokes it (its variables in place), never by this call.
 
     ``Gateway(handler, **kwargs)`` then stands for that API in front of that function::
 
@@ -113,8 +118,9 @@ def gateway_kwargs_from_template(
     :param function: the logical id of the function; needed when the API's routes go to several.
     :param parameters: template parameter values (see :func:`load_template`).
     :param custom_domain: serve the API through the custom domain of SAM's ``Domain`` property.
+    :param env_vars: the functions' variables in SAM CLI's ``--env-vars`` format, over the template's.
     :raises TemplateError: as :func:`load_template`; when the choice of API or function is ambiguous (the
         message lists the candidates); when the handler cannot be imported.
     """
     template = load_template(path, parameters=parameters)
-    return template.gateway_kwargs(api=api, function=function, custom_domain=custom_domain)
+    return template.gateway_kwargs(api=api, function=function, custom_domain=custom_domain, env_vars=env_vars)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import ConfigurationError
 from .in_process import HandlerCode, InProcessEnvironment
-from .model import ExecutionEnvironment, FunctionConfig, Isolation, LogSink
+from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, Isolation, LogSink
 
 __all__ = ["environment_factory", "handler_location"]
 
@@ -20,7 +20,9 @@ def _to_stderr(line: str) -> None:
     sys.stderr.flush()
 
 
-def handler_location(handler: Callable[..., Any] | str, function: FunctionConfig) -> tuple[str, Path]:
+def handler_location(
+    handler: Callable[..., Any] | str | HandlerSource, function: FunctionConfig
+) -> tuple[str, Path]:
     """The Lambda handler name and the task root a worker process imports ``handler`` from.
 
     A name is used as it is, with ``code_uri`` (default: the current directory). A callable must be a
@@ -32,6 +34,13 @@ def handler_location(handler: Callable[..., Any] | str, function: FunctionConfig
     """
     if isinstance(handler, str):
         return handler, function.code_uri or Path.cwd()
+    if isinstance(handler, HandlerSource):
+        if handler.code_uri is None:
+            raise ConfigurationError(
+                f"{handler.name}: the function's code exists only in this process (inline code): it runs "
+                "in-process only"
+            )
+        return handler.name, function.code_uri or handler.code_uri
     module_name = getattr(handler, "__module__", None)
     qualname = getattr(handler, "__qualname__", "")
     module = sys.modules.get(module_name or "")
@@ -52,7 +61,7 @@ def handler_location(handler: Callable[..., Any] | str, function: FunctionConfig
 
 
 def environment_factory(
-    handler: Callable[..., Any] | str,
+    handler: Callable[..., Any] | str | HandlerSource,
     function: FunctionConfig,
     *,
     isolation: Isolation,

@@ -34,7 +34,7 @@ from typing import Any
 
 from ..errors import LambdaFunctionError
 from ._bootstrap import RuntimeFaultError, exception_document, load_lambda_handler
-from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest
+from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, InvokeOutcome, InvokeRequest
 from .variables import applied, lambda_variables, log_stream_name, python_path_entries, task_root_of
 
 __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment"]
@@ -47,16 +47,24 @@ class HandlerCode:
     """A function's handler in this process: a callable given as it is, or a Lambda handler name
     (``app.lambda_handler``) imported on first use and imported afresh after a reset.
 
-    :param handler: the callable, or the handler name.
+    :param handler: the callable, the handler name, or a :class:`HandlerSource` (imported by its loader).
     :param task_root: the code folder (first on ``sys.path`` for a handler name).
     :param layers: layer folders, put on ``sys.path`` as Lambda puts ``/opt``'s.
     """
 
     def __init__(
-        self, handler: Callable[..., Any] | str, task_root: Path | None = None, layers: tuple[Path, ...] = ()
+        self,
+        handler: Callable[..., Any] | str | HandlerSource,
+        task_root: Path | None = None,
+        layers: tuple[Path, ...] = (),
     ) -> None:
-        self.name = handler if isinstance(handler, str) else _callable_name(handler)
-        self._callable = None if isinstance(handler, str) else handler
+        self._source = handler if isinstance(handler, HandlerSource) else None
+        if isinstance(handler, HandlerSource):
+            self.name = handler.name
+            task_root = task_root or handler.code_uri
+        else:
+            self.name = handler if isinstance(handler, str) else _callable_name(handler)
+        self._callable = None if isinstance(handler, (str, HandlerSource)) else handler
         self._task_root = task_root
         self._layers = layers
         self._lock = threading.Lock()
@@ -87,15 +95,15 @@ class HandlerCode:
             if self._callable is not None:
                 self._stale = False
                 return self._callable
-            if self._task_root is not None:
+            if self._task_root is not None and self._source is None:
                 for entry in reversed(python_path_entries(self._task_root, list(self._layers))):
                     if entry not in sys.path:
                         sys.path.insert(0, entry)
             if self._stale:
                 self._forget_modules()
-            handler = load_lambda_handler(self.name)
+            handler = self._source.load() if self._source is not None else load_lambda_handler(self.name)
             self._loaded, self._stale = handler, False
-            return handler  # type: ignore[no-any-return]
+            return handler
 
     def discard(self) -> None:
         """Forget the module state: the next :meth:`load` imports the function's modules again."""

@@ -21,6 +21,7 @@ from ..lambda_context import LambdaContext
 __all__ = [
     "ExecutionEnvironment",
     "FunctionConfig",
+    "HandlerSource",
     "InvokeOutcome",
     "InvokeRequest",
     "Isolation",
@@ -72,6 +73,23 @@ class FunctionConfig:
     environment: Mapping[str, str] = dataclasses.field(default_factory=dict)
     layers: Sequence[Path] = ()
     runtime: str = dataclasses.field(default_factory=default_runtime)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HandlerSource:
+    """A handler that is imported when its execution environment initialises, not before (so that the
+    function's environment variables are in place at import, and nothing is imported for event-only use).
+
+    :param name: Lambda's handler setting (``app.lambda_handler``): what a worker process imports.
+    :param load: imports the handler in this process (in-process environments), each call afresh when
+        the modules were forgotten.
+    :param code_uri: the code folder the name is imported from; None for code that only exists in this
+        process (a template's inline code).
+    """
+
+    name: str
+    load: Callable[[], Callable[..., Any]]
+    code_uri: Path | None = None
 
 
 @dataclasses.dataclass(slots=True)

@@ -21,6 +21,7 @@ from typing import Any
 from .common import (
     ReadContext,
     endpoint_type,
+    environment_variables,
     make_route,
     media_types,
     merge_routes,
@@ -56,6 +57,7 @@ def read_lambda_function(
 ) -> Function:
     """The :class:`Function` of an ``AWS::Lambda::Function``."""
     where = f"Resources.{logical_id}.Properties"
+    environment, unresolved = environment_variables(resolver, properties, where)
     code = resolver.resolve(properties.get("Code") or {}, f"{where}.Code")
     code_uri = inline = None
     package_type = optional_string(resolver, properties, "PackageType", where) or "Zip"
@@ -79,6 +81,8 @@ def read_lambda_function(
         memory_size=optional_int(resolver, properties, "MemorySize", where) or 128,
         template_dir=template_dir,
         resource_type=LAMBDA_FUNCTION,
+        environment=environment,
+        unresolved_environment=unresolved,
     )
 
 

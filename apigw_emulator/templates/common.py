@@ -204,3 +204,37 @@ def endpoint_type(properties: Mapping[str, Any], where: str, resolver: Resolver)
             where=f"{where}.EndpointConfiguration",
         )
     return endpoint
+
+
+def environment_variables(
+    resolver: Resolver, properties: Mapping[str, Any], where: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """A function's ``Environment.Variables``: (the values, {name: why it cannot be known locally}).
+
+    A value whose intrinsic cannot be resolved here (``!Ref`` of a table, ``!GetAtt`` of a queue...) is not
+    an error of the template: it is reported as unresolved, for the caller to supply (SAM CLI's
+    ``--env-vars``) or to refuse naming it.
+    """
+    environment = properties.get("Environment")
+    if environment is None:
+        return {}, {}
+    if not isinstance(environment, dict):
+        raise TemplateError("Environment must be a mapping with Variables", where=f"{where}.Environment")
+    variables = environment.get("Variables") or {}
+    if not isinstance(variables, dict):
+        raise TemplateError("Variables must be a mapping", where=f"{where}.Environment.Variables")
+    values: dict[str, str] = {}
+    unresolved: dict[str, str] = {}
+    for name, raw in variables.items():
+        here = f"{where}.Environment.Variables.{name}"
+        try:
+            value = resolver.resolve(raw, here)
+        except TemplateError as exc:
+            unresolved[str(name)] = str(exc)
+            continue
+        if value is NO_VALUE or value is None:
+            continue
+        values[str(name)] = (
+            "true" if value is True else "false" if value is False else scalar_text(value, here)
+        )
+    return values, unresolved

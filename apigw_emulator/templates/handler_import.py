@@ -56,9 +56,22 @@ def load_python_handler(function: Function) -> Callable[..., Any]:
     if function.inline_code is not None:
         module = _inline_module(function, module_name, where)
     else:
-        code_dir = _code_dir(function, f"{where}.CodeUri")
+        code_dir = code_dir_of(function, f"{where}.CodeUri")
         module = _import_from(code_dir, module_name, f"{where}.Handler")
     return _handler_attribute(module, attribute, function, f"{where}.Handler")
+
+
+def check_python_handler(function: Function) -> None:
+    """What can be checked of ``function``'s handler without importing it: a Python runtime, a well-formed
+    ``Handler``, a local code folder.
+
+    :raises TemplateError: as :func:`load_python_handler` does for these.
+    """
+    where = f"Resources.{function.logical_id}.Properties"
+    _check_python(function, where)
+    _split_handler(function.handler, f"{where}.Handler")
+    if function.inline_code is None:
+        code_dir_of(function, f"{where}.CodeUri")
 
 
 def _check_python(function: Function, where: str) -> None:
@@ -98,7 +111,8 @@ def _is_identifier(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name)
 
 
-def _code_dir(function: Function, where: str) -> Path:
+def code_dir_of(function: Function, where: str) -> Path:
+    """The local folder of ``function``'s ``CodeUri`` (see :meth:`Function.code_dir`)."""
     uri = function.code_uri
     if uri is None:
         return function.template_dir.resolve()

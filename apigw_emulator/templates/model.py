@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import json
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ..errors import MissingEnvironmentWarning
+from ..runtime.model import HandlerSource
 from .errors import TemplateError
-from .handler_import import load_python_handler
+from .handler_import import check_python_handler, code_dir_of, load_python_handler
 
 __all__ = ["Api", "ApiKind", "ApiRoute", "Function", "Template"]
 
 ApiKind = Literal["rest", "http", "function-url"]
 
 _LISTED_ROUTES = 4
+
+
+def json_text(value: Any) -> str:
+    """An env-vars file's non-string value as text (numbers and booleans as JSON writes them)."""
+    return json.dumps(value)
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,9 @@ class Function:
     :param memory_size: ``MemorySize`` in MB (AWS's default: 128).
     :param template_dir: the directory ``CodeUri`` is relative to.
     :param resource_type: the CloudFormation type of the resource.
+    :param environment: ``Environment.Variables`` (``Globals`` merged, intrinsics resolved).
+    :param unresolved_environment: the variables whose values cannot be known locally (a ``!Ref`` of a
+        table...), with the reason; :meth:`environment_with` takes values for them.
     """
 
     logical_id: str
@@ -71,6 +83,56 @@ class Function:
     memory_size: int = 128
     template_dir: Path = field(default_factory=Path)
     resource_type: str = "AWS::Serverless::Function"
+    environment: Mapping[str, str] = field(default_factory=dict)
+    unresolved_environment: Mapping[str, str] = field(default_factory=dict)
+
+    def environment_with(self, env_vars: Mapping[str, Any] | None = None) -> dict[str, str]:
+        """The function's variables with SAM CLI's ``--env-vars`` overrides applied.
+
+        ``env_vars`` is SAM CLI's file format: ``{"Parameters": {...}}`` for every function and
+        ``{"<LogicalId>": {...}}`` (or the function's name) for one, the latter winning. As in SAM CLI, only
+        variables the template declares are overridden.
+
+        A declared variable whose value cannot be known locally and is not overridden is left out (see
+        :meth:`missing_environment`).
+        """
+        values = dict(self.environment)
+        declared = set(values) | set(self.unresolved_environment)
+        overrides: dict[str, Any] = {}
+        for section in ("Parameters", self.name, self.logical_id):
+            chosen = (env_vars or {}).get(section)
+            if isinstance(chosen, Mapping):
+                overrides.update(chosen)
+        for name, value in overrides.items():
+            if name in declared:
+                values[name] = value if isinstance(value, str) else json_text(value)
+        return values
+
+    def missing_environment(self, env_vars: Mapping[str, Any] | None = None) -> dict[str, str]:
+        """The declared variables whose values cannot be known locally and that ``env_vars`` does not give,
+        with the reason: the function runs without them (on AWS they have values)."""
+        given = self.environment_with(env_vars)
+        return {name: why for name, why in self.unresolved_environment.items() if name not in given}
+
+    def missing_environment_message(self, env_vars: Mapping[str, Any] | None = None) -> str | None:
+        """What to say about :meth:`missing_environment`, or None when nothing is missing."""
+        missing = self.missing_environment(env_vars)
+        if not missing:
+            return None
+        names = sorted(missing)
+        example = json.dumps({self.logical_id: {names[0]: "..."}})
+        return (
+            f"function {self.logical_id} runs without the environment variable(s) {', '.join(names)}: "
+            f"{missing[names[0]]}; give their values in SAM CLI's env-vars format ({example}: "
+            "--env-vars FILE, or env_vars= of Gateway.from_template) or with environment={...}"
+        )
+
+    def code_dir(self) -> Path:
+        """The function's local code folder (``CodeUri`` relative to the template).
+
+        :raises TemplateError: for code in S3, an archive, or a folder that does not exist.
+        """
+        return code_dir_of(self, f"Resources.{self.logical_id}.Properties.CodeUri")
 
     def load_handler(self) -> Callable[..., Any]:
         """Import the function's Python handler, as the Lambda Python runtime would.
@@ -315,16 +377,36 @@ class Template:
             raise
 
     def gateway_kwargs(
-        self, *, api: str | None = None, function: str | None = None, custom_domain: bool = False
-    ) -> tuple[Callable[..., Any], dict[str, Any]]:
+        self,
+        *,
+        api: str | None = None,
+        function: str | None = None,
+        custom_domain: bool = False,
+        env_vars: Mapping[str, Any] | None = None,
+    ) -> tuple[HandlerSource, dict[str, Any]]:
         """The handler and the ``Gateway`` keyword arguments for one API and function (see :meth:`select`).
 
+        The handler is imported when the gateway first invokes it, not here; what can be checked without
+        importing (runtime, handler setting, code folder) is checked now.
+
+        :param env_vars: overrides of the functions' variables in SAM CLI's ``--env-vars`` format (see
+            :meth:`Function.environment_with`).
         :raises TemplateError: as :meth:`select`, :meth:`Api.gateway_options` and
             :meth:`Function.load_handler` do.
         """
         chosen, target = self.select(api=api, function=function)
         options = chosen.gateway_options(target.logical_id, custom_domain=custom_domain)
-        return target.load_handler(), options
+        options["environment"] = target.environment_with(env_vars)
+        message = target.missing_environment_message(env_vars)
+        if message is not None:
+            warnings.warn(MissingEnvironmentWarning(message), stacklevel=3)
+        if target.runtime is not None:
+            options["runtime"] = target.runtime
+        code_uri = None if target.inline_code is not None else target.code_dir()
+        if code_uri is not None:
+            options["code_uri"] = code_uri
+        check_python_handler(target)
+        return HandlerSource(target.handler or "", target.load_handler, code_uri), options
 
     def _only(self, candidates: list[Api], subject: str, hint: str) -> Api:
         if len(candidates) == 1:

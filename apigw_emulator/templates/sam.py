@@ -23,6 +23,7 @@ from typing import Any
 from .common import (
     ReadContext,
     endpoint_type,
+    environment_variables,
     make_route,
     media_types,
     merge_routes,
@@ -127,6 +128,7 @@ def read_sam_function(
 ) -> Function:
     """The :class:`Function` of an ``AWS::Serverless::Function`` (``Globals`` already merged)."""
     where = f"Resources.{logical_id}.Properties"
+    environment, unresolved = environment_variables(resolver, properties, where)
     return Function(
         logical_id=logical_id,
         name=name,
@@ -139,6 +141,8 @@ def read_sam_function(
         memory_size=optional_int(resolver, properties, "MemorySize", where) or 128,
         template_dir=template_dir,
         resource_type=SAM_FUNCTION,
+        environment=environment,
+        unresolved_environment=unresolved,
     )
 
 

@@ -323,25 +323,30 @@ def test_lambda_imports_and_calls_on_one_thread_off_the_main_thread(code_folder:
     assert seen["import_thread"] == seen["call_thread"] != threading.main_thread().name
 
 
+def _environment_threads(function_name: str) -> list[threading.Thread]:
+    prefix = f"apigw-emulator-environment:{function_name}:"
+    return [thread for thread in threading.enumerate() if thread.name.startswith(prefix)]
+
+
+def _settle(function_name: str, at_most: int) -> int:
+    deadline = time.monotonic() + 5
+    while len(_environment_threads(function_name)) > at_most and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return len(_environment_threads(function_name))
+
+
 def test_lambda_timeouts_leave_no_thread_behind_off_the_main_thread() -> None:
     # The race of a handler that finishes just as its deadline passes: its thread must still end.
-    gw = Gateway(lambda e, c: time.sleep(0.002), timeout=0.002)
+    gw = Gateway(lambda e, c: time.sleep(0.002), timeout=0.002, function_name="leak-check")
 
     def many() -> int:
         statuses = {gw.invoke(HttpRequest("GET", "/Prod/x")).response.status for _ in range(1000)}
         return len(statuses)
 
-    before = threading.active_count()
     _in_thread(many)
-    deadline = time.monotonic() + 5
-    while threading.active_count() > before + 1 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert threading.active_count() <= before + 1  # at most the live environment's own thread
+    assert _settle("leak-check", at_most=1) <= 1  # at most the live environment's own thread
     gw.close()
-    deadline = time.monotonic() + 5
-    while threading.active_count() > before and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert threading.active_count() == before
+    assert _settle("leak-check", at_most=0) == 0
 
 
 def test_lambda_serves_concurrent_requests_with_several_environments() -> None:

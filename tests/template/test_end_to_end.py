@@ -23,9 +23,13 @@ def event_of(response: requests.Response) -> dict[str, Any]:
     return event
 
 
+#: The values of variables the fixture templates declare but that cannot be known locally.
+ENV_VARS = {"Parameters": {"BUCKET_ARN": "arn:aws:s3:::sam-app-images"}}
+
+
 def gateway(template: str, **choice: Any) -> Gateway:
     """What ``Gateway.from_template`` will do."""
-    handler, kwargs = gateway_kwargs_from_template(DATA / template, **choice)
+    handler, kwargs = gateway_kwargs_from_template(DATA / template, env_vars=ENV_VARS, **choice)
     return Gateway(handler, **kwargs)
 
 
