@@ -14,8 +14,14 @@ as a script (``python _bootstrap.py``) as well as being imported by the package.
 
 from __future__ import annotations
 
+import decimal
 import importlib
+import json
+import logging
+import math
+import os
 import sys
+import time
 import traceback
 from types import TracebackType
 from typing import Any
@@ -54,13 +60,15 @@ def error_document(
 
 
 def _user_frames(tb: TracebackType | None, skip_file: str) -> list[str]:
-    """The traceback's frames from the first one that is not the runtime's own (``skip_file``)."""
-    frames = traceback.extract_tb(tb)
+    """The traceback's frames from the first one that is not the runtime's own (``skip_file``), formatted
+    from (file, line, function, text) as awslambdaric does: without the column markers (``^^^``) that
+    Python 3.11+ adds to frames that keep their positions."""
+    frames = [(frame.filename, frame.lineno, frame.name, frame.line) for frame in traceback.extract_tb(tb)]
     for index, frame in enumerate(frames):
-        if not frame.filename.endswith(skip_file):
-            frames = frames[index:]  # type: ignore[assignment]
+        if not frame[0].endswith(skip_file):
+            frames = frames[index:]
             break
-    return traceback.format_list(frames)
+    return traceback.format_list(frames)  # type: ignore[arg-type]
 
 
 def exception_document(
@@ -104,3 +112,545 @@ def load_lambda_handler(handler: str) -> Any:
         raise RuntimeFaultError(
             HANDLER_NOT_FOUND, f"Handler '{function_name}' missing on module '{module_name}'"
         ) from None
+
+
+# -- the worker: a Lambda runtime speaking the Runtime API -----------------------------------------------
+#
+# Everything below runs in the worker process (``python _bootstrap.py``), and follows awslambdaric's loop:
+# the handler is imported on the main thread (a failure is posted to /init/error, then the process exits
+# with status 1), then each invocation is fetched from /invocation/next, the handler is called on the main
+# thread with a context built from the Lambda-Runtime-* headers, and the result (or the error document) is
+# posted back. Only the standard library is used.
+
+ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
+LAMBDA_CONTEXT_UNMARSHAL_ERROR = "Runtime.LambdaContextUnmarshalError"
+#: Runtimes whose encoder writes non-ASCII characters as they are (awslambdaric's list).
+_NON_ASCII_RUNTIMES = frozenset(f"AWS_Lambda_python3.{minor}" for minor in range(12, 16))
+#: The no-break space awslambdaric indents stack trace lines with in its ``[ERROR]`` log line.
+_LOG_INDENT = "\u00a0"
+
+
+class RuntimeClient:
+    """The runtime's side of the Runtime API: one keep-alive HTTP/1.1 connection to ``host:port``.
+
+    Small on purpose (a request line, a few headers, a Content-Length body; responses with a
+    Content-Length or chunked), so that an invocation costs a few system calls; a lost connection is
+    opened again once per call.
+    """
+
+    def __init__(self, address: str) -> None:
+        host, _, port = address.rpartition(":")
+        self._server = (host.strip("[]") or "127.0.0.1", int(port))
+        self._host_header = f"Host: {address}\r\n".encode("latin-1")
+        self._sock: Any = None
+        self._file: Any = None
+
+    def _connect(self) -> None:
+        import socket  # noqa: PLC0415 (only the worker needs it)
+
+        self.close()
+        self._sock = socket.create_connection(self._server)
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._file = self._sock.makefile("rb", buffering=65536)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: tuple[tuple[str, str], ...] = ()
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Send one request and read its response: (status, headers by lower-case name, body)."""
+        head = [f"{method} {path} HTTP/1.1\r\n".encode("latin-1"), self._host_header]
+        head += [f"{name}: {value}\r\n".encode("latin-1") for name, value in headers]
+        if method != "GET":
+            head.append(f"Content-Length: {len(body)}\r\n".encode("latin-1"))
+        head.append(b"\r\n")
+        for attempt in (1, 2):
+            fresh = self._sock is None
+            if fresh:
+                self._connect()
+            try:
+                self._send(b"".join(head), body)
+                return self._read_response()
+            except (ConnectionError, _ClosedByServerError):
+                self.close()
+                if fresh or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _send(self, head: bytes, body: bytes) -> None:
+        if len(body) < 65536:
+            self._sock.sendall(head + body)
+        else:
+            self._sock.sendall(head)
+            self._sock.sendall(body)
+
+    def _read_response(self) -> tuple[int, dict[str, str], bytes]:
+        readline = self._file.readline
+        status_line = readline(65537)
+        if not status_line:
+            raise _ClosedByServerError
+        status = int(status_line.split(None, 2)[1])
+        headers: dict[str, str] = {}
+        while True:
+            line = readline(65537)
+            if line in (b"\r\n", b"\n"):
+                break
+            if not line:
+                raise _ClosedByServerError
+            name, _, value = line.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            parts = []
+            while True:
+                size = int(readline(65537).split(b";", 1)[0].strip(), 16)
+                if size == 0:
+                    while readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                parts.append(self._read_exactly(size))
+                readline(65537)
+            body = b"".join(parts)
+        else:
+            body = self._read_exactly(int(headers.get("content-length", "0")))
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, headers, body
+
+    def _read_exactly(self, size: int) -> bytes:
+        data: bytes = self._file.read(size)
+        if len(data) != size:
+            raise _ClosedByServerError
+        return data
+
+    def post(self, path: str, body: bytes, headers: tuple[tuple[str, str], ...] = ()) -> None:
+        status, _, answer = self.request("POST", path, body, headers)
+        # As awslambdaric: a refused post is the runtime's failure (a 413 for a too large response is the
+        # platform's business: the invocation has failed already).
+        if status not in (202, 413):
+            raise RuntimeClientError(path, status, answer)
+
+
+class _ClosedByServerError(Exception):
+    pass
+
+
+class RuntimeClientError(Exception):
+    """A Runtime API call that did not get the status it expects."""
+
+    def __init__(self, endpoint: str, status: int, body: bytes) -> None:
+        super().__init__(
+            f"Request to Lambda Runtime '{endpoint}' endpoint failed. Reason: '{status}'. "
+            f"Response body: '{body!r}'"
+        )
+
+
+class CognitoIdentity:
+    """``context.identity``."""
+
+    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+
+    def __init__(self, identity: dict[str, Any] | None = None) -> None:
+        identity = identity or {}
+        self.cognito_identity_id = identity.get("cognitoIdentityId")
+        self.cognito_identity_pool_id = identity.get("cognitoIdentityPoolId")
+
+    def __repr__(self) -> str:
+        return (
+            f"CognitoIdentity([cognito_identity_id={self.cognito_identity_id},"
+            f"cognito_identity_pool_id={self.cognito_identity_pool_id}])"
+        )
+
+
+class Client:
+    """``context.client_context.client`` (Mobile SDK invocations)."""
+
+    __slots__ = ("app_package_name", "app_title", "app_version_code", "app_version_name", "installation_id")
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        for name in self.__slots__:
+            setattr(self, name, values.get(name))
+
+    def __repr__(self) -> str:
+        fields = ",".join(
+            f"{name}={getattr(self, name)}"
+            for name in (
+                "installation_id",
+                "app_title",
+                "app_version_name",
+                "app_version_code",
+                "app_package_name",
+            )
+        )
+        return f"Client([{fields}])"
+
+
+class ClientContext:
+    """``context.client_context`` (Mobile SDK invocations): ``custom``, ``env``, ``client``."""
+
+    __slots__ = ("client", "custom", "env")
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.custom = values.get("custom")
+        self.env = values.get("env")
+        client = values.get("client")
+        self.client = Client(client) if client is not None else None
+
+    def __repr__(self) -> str:
+        return f"ClientContext([custom={self.custom},env={self.env},client={self.client}])"
+
+
+_W3C_FIELDS = ("traceparent", "tracestate", "baggage")
+
+
+class LambdaContext:
+    """The context a handler gets, with the attributes (and types) of awslambdaric's: the function's
+    values come from the environment variables, the invocation's from the ``Lambda-Runtime-*`` headers."""
+
+    def __init__(  # noqa: PLR0917 (awslambdaric's signature)
+        self,
+        invoke_id: str | None,
+        client_context: dict[str, Any] | None,
+        cognito_identity: dict[str, Any] | None,
+        epoch_deadline_time_in_ms: int,
+        invoked_function_arn: str | None = None,
+        tenant_id: str | None = None,
+    ) -> None:
+        environ = os.environ
+        self.aws_request_id = invoke_id
+        self.log_group_name = environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.function_name = environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.memory_limit_in_mb = environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.function_version = environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = invoked_function_arn
+        self.tenant_id = tenant_id
+        w3c: dict[str, str] = {}
+        if isinstance(client_context, dict) and "w3c" in client_context:
+            raw = client_context.pop("w3c")
+            if isinstance(raw, dict):
+                w3c = {key: raw[key] for key in _W3C_FIELDS if isinstance(raw.get(key), str)}
+        self._w3c_fields = w3c
+        self.client_context = ClientContext(client_context) if client_context is not None else None
+        self.identity = CognitoIdentity(cognito_identity)
+        self._epoch_deadline_time_in_ms = epoch_deadline_time_in_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left until the function times out (0 once it has)."""
+        left = self._epoch_deadline_time_in_ms - int(time.time() * 1000)
+        return left if left > 0 else 0
+
+    def w3c(self) -> dict[str, str]:
+        """The W3C trace context fields the invocation's client context carried."""
+        return dict(self._w3c_fields)
+
+    def log(self, msg: object) -> None:
+        """Write ``msg`` to the function's log as it is (no newline added)."""
+        sys.stdout.write(str(msg))
+
+    def __repr__(self) -> str:
+        return (
+            f"LambdaContext([aws_request_id={self.aws_request_id},log_group_name={self.log_group_name},"
+            f"log_stream_name={self.log_stream_name},function_name={self.function_name},"
+            f"memory_limit_in_mb={self.memory_limit_in_mb},function_version={self.function_version},"
+            f"invoked_function_arn={self.invoked_function_arn},client_context={self.client_context},"
+            f"identity={self.identity},tenant_id={self.tenant_id}])"
+        )
+
+
+# -- the runtime's JSON ----------------------------------------------------------------------------------
+
+
+class _Encoder(json.JSONEncoder):
+    """awslambdaric's encoder rules on the standard library's encoder: a Decimal is written as its
+    number (a NaN Decimal as ``NaN``), NaN and infinities are allowed, ``bytes`` values are UTF-8 text,
+    and non-ASCII characters are written as they are for python3.12 and later (``AWS_EXECUTION_ENV``)."""
+
+    def __init__(self) -> None:
+        ascii_only = os.environ.get("AWS_EXECUTION_ENV") not in _NON_ASCII_RUNTIMES
+        super().__init__(ensure_ascii=ascii_only, allow_nan=True)
+        self.marker = ""
+        self.decimals: list[str] = []
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, decimal.Decimal):
+            if o.is_nan():
+                return math.nan
+            if not self.marker:
+                self.marker = f"\x00decimal-{os.urandom(6).hex()}-"
+            self.decimals.append(str(o))
+            return f"{self.marker}{len(self.decimals) - 1}"
+        if isinstance(o, (bytes, bytearray)):
+            return bytes(o).decode("utf-8")
+        return super().default(o)
+
+    def encode(self, o: Any) -> str:
+        self.marker, self.decimals = "", []
+        text = super().encode(_namedtuples_as_objects(o))
+        if self.decimals:
+            quoted = json.dumps(self.marker, ensure_ascii=self.ensure_ascii)[:-1]
+            pieces = text.split(quoted)
+            out = [pieces[0]]
+            for piece in pieces[1:]:
+                index, _, rest = piece.partition('"')
+                out.append(self.decimals[int(index)] + rest)
+            text = "".join(out)
+        return text
+
+
+def _namedtuples_as_objects(value: Any) -> Any:
+    """``value`` with named tuples as dicts (simplejson's default, which awslambdaric keeps); the same
+    object when it holds none."""
+    if isinstance(value, dict):
+        changed = None
+        for key, item in value.items():
+            if isinstance(item, (dict, list, tuple)):
+                new = _namedtuples_as_objects(item)
+                if new is not item:
+                    if changed is None:
+                        changed = dict(value)
+                    changed[key] = new
+        return value if changed is None else changed
+    if isinstance(value, tuple) and callable(getattr(value, "_asdict", None)):
+        return _namedtuples_as_objects(dict(value._asdict()))  # type: ignore[attr-defined]
+    if isinstance(value, (list, tuple)):
+        items = None
+        for index, item in enumerate(value):
+            if isinstance(item, (dict, list, tuple)):
+                new = _namedtuples_as_objects(item)
+                if new is not item:
+                    if items is None:
+                        items = list(value)
+                    items[index] = new
+        return value if items is None else items
+    return value
+
+
+def to_json(value: Any) -> str:
+    """``value`` as the runtime's JSON."""
+    return _Encoder().encode(value)
+
+
+def marshal_response(value: Any) -> tuple[bytes, str]:
+    """The bytes the runtime posts for a handler's return value, and their content type: ``bytes`` as they
+    are (``application/unknown``), anything else as JSON.
+
+    :raises RuntimeFaultError: ``Runtime.MarshalError`` when the value cannot be encoded.
+    """
+    if isinstance(value, bytes):
+        return value, "application/unknown"
+    try:
+        return to_json(value).encode("utf-8"), "application/json"
+    except Exception as exc:
+        raise RuntimeFaultError(MARSHAL_ERROR, f"Unable to marshal response: {exc}") from None
+
+
+# -- the loop --------------------------------------------------------------------------------------------
+
+
+class _Unbuffered:
+    """A stream that flushes after each write, as the runtime makes ``sys.stdout``/``sys.stderr``."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+    def write(self, text: str) -> int:
+        count: int = self.stream.write(text)
+        self.stream.flush()
+        return count
+
+    def writelines(self, lines: Any) -> None:
+        self.stream.writelines(lines)
+        self.stream.flush()
+
+
+_request_id = ""
+_tenant_id: str | None = None
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.aws_request_id = _request_id
+        record.tenant_id = _tenant_id
+        return True
+
+
+class _LogHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stdout.write(self.format(record))
+
+
+def _setup_logging() -> None:
+    """The root logger's handler of the runtime (text format): level, UTC time, request id, message."""
+    logging.Formatter.converter = time.gmtime
+    handler = _LogHandler()
+    handler.setFormatter(
+        logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
+            "%Y-%m-%dT%H:%M:%S",
+        )
+    )
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
+    if level and isinstance(logging.getLevelName(level), int):
+        root.setLevel(level)
+
+
+def log_error(document: dict[str, Any]) -> None:
+    """The ``[ERROR] Type: message`` line (stack trace lines joined with carriage returns) the runtime
+    prints for an unhandled error."""
+    description = "[ERROR]"
+    if document.get("errorType"):
+        description += " " + document["errorType"]
+    if document.get("errorMessage"):
+        if document.get("errorType"):
+            description += ":"
+        description += " " + document["errorMessage"]
+    lines = [description]
+    stack = document.get("stackTrace")
+    if stack is not None:
+        lines.append("Traceback (most recent call last):")
+        for element in stack:
+            if element == "":
+                lines.append("")
+                continue
+            for line in element.splitlines():
+                stripped = line.lstrip(" ")
+                lines.append(_LOG_INDENT * (len(line) - len(stripped)) + stripped)
+    sys.stdout.write("\r".join(lines) + "\n")
+
+
+def _parse_json_header(value: str, name: str) -> Any:
+    try:
+        return json.loads(value)
+    except Exception as exc:
+        raise RuntimeFaultError(
+            LAMBDA_CONTEXT_UNMARSHAL_ERROR, f"Unable to parse {name} JSON: {exc}"
+        ) from None
+
+
+def _handle(client: RuntimeClient, handler: Any, headers: dict[str, str], body: bytes) -> None:
+    """One invocation: context, event, handler, result (or error document) posted back."""
+    request_id = headers.get("lambda-runtime-aws-request-id", "")
+    try:
+        client_context = headers.get("lambda-runtime-client-context")
+        cognito_identity = headers.get("lambda-runtime-cognito-identity")
+        context = LambdaContext(
+            request_id,
+            _parse_json_header(client_context, "Client Context") if client_context else None,
+            _parse_json_header(cognito_identity, "Cognito Identity") if cognito_identity else None,
+            int(headers.get("lambda-runtime-deadline-ms", "0")),
+            headers.get("lambda-runtime-invoked-function-arn"),
+            headers.get("lambda-runtime-aws-tenant-id"),
+        )
+        if headers.get("content-type", "application/json") == "application/json":
+            try:
+                event = json.loads(body)
+            except Exception as exc:
+                raise RuntimeFaultError(UNMARSHAL_ERROR, f"Unable to unmarshal input: {exc}") from None
+        else:
+            event = body
+        result, content_type = marshal_response(handler(event, context))
+    except Exception as exc:
+        document = exception_document(exc, request_id)
+        log_error(document)
+        client.post(
+            f"/2018-06-01/runtime/invocation/{request_id}/error",
+            to_json(document).encode("utf-8"),
+            (
+                (ERROR_TYPE_HEADER, document["errorType"]),
+                ("Content-Type", "application/json"),
+            ),
+        )
+        return
+    client.post(
+        f"/2018-06-01/runtime/invocation/{request_id}/response",
+        result,
+        (("Content-Type", content_type),),
+    )
+
+
+def _watch_parent(fd: int) -> None:
+    """Exit the process when ``fd`` (a pipe whose other end only the parent holds) reaches its end: the
+    parent died or gave the worker up."""
+    try:
+        while os.read(fd, 4096):
+            pass
+    finally:
+        os._exit(1)
+
+
+def _detach_watch_pipe() -> None:
+    """When the emulator starts the worker, stdin is a pipe it keeps open: watch it on a thread of its
+    own (a bare ``_thread``, invisible to ``threading.enumerate()``) and give the handler ``/dev/null`` as
+    stdin, as on Lambda."""
+    if os.environ.pop("_APIGW_EMULATOR_WATCH_STDIN", None) != "1":
+        return
+    import _thread  # noqa: PLC0415
+
+    fd = os.dup(0)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    _thread.start_new_thread(_watch_parent, (fd,))
+
+
+def _fix_sys_path() -> None:
+    """Drop this script's folder from ``sys.path`` (Python puts it first): the package's modules must not
+    be importable as top-level names by the function's code."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    if sys.path and os.path.abspath(sys.path[0] or os.curdir) == here:
+        del sys.path[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the runtime: init, then invocations until the Runtime API goes away."""
+    global _request_id, _tenant_id  # noqa: PLW0603 (the log filter reads them)
+    argv = sys.argv if argv is None else argv
+    _fix_sys_path()
+    _detach_watch_pipe()
+    handler_name = argv[1] if len(argv) > 1 else os.environ.get("_HANDLER", "")
+    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    sys.stdout = _Unbuffered(sys.stdout)
+    sys.stderr = _Unbuffered(sys.stderr)
+    _setup_logging()
+    try:
+        handler = load_lambda_handler(handler_name)
+    except Exception as exc:
+        document = exception_document(exc)
+        log_error(document)
+        client.post(
+            "/2018-06-01/runtime/init/error",
+            to_json(document).encode("utf-8"),
+            ((ERROR_TYPE_HEADER, document["errorType"]),),
+        )
+        return 1
+    while True:
+        try:
+            status, headers, body = client.request("GET", "/2018-06-01/runtime/invocation/next")
+        except (OSError, _ClosedByServerError):
+            return 1  # the Runtime API is gone: so is the emulator (or it gave this worker up)
+        if status != 200:
+            raise RuntimeClientError("/2018-06-01/runtime/invocation/next", status, body)
+        _request_id = headers.get("lambda-runtime-aws-request-id", "")
+        _tenant_id = headers.get("lambda-runtime-aws-tenant-id")
+        trace_id = headers.get("lambda-runtime-trace-id")
+        if trace_id is not None:
+            os.environ["_X_AMZN_TRACE_ID"] = trace_id
+        else:
+            os.environ.pop("_X_AMZN_TRACE_ID", None)
+        _handle(client, handler, headers, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

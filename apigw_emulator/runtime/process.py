@@ -1,0 +1,569 @@
+"""Execution environments in worker processes: one process per environment, speaking the Lambda Runtime API.
+
+A :class:`ProcessEnvironment` is one Lambda sandbox. Its worker process starts on the first invocation
+(the init phase: the runtime imports the handler's module on its main thread, with the function's
+environment variables, the code folder as cwd and first on ``sys.path``), then serves invocations one at a
+time, as a warm Lambda environment does, until it times out, crashes or is shut down.
+
+The worker runs one of three runtimes, all speaking AWS's Runtime API to a server of the emulator on
+loopback (:mod:`.runtime_api`):
+
+- ``"bootstrap"``: the emulator's own runtime (:mod:`._bootstrap`, standard library only, run as a
+  script), which follows AWS's runtime interface client;
+- ``"awslambdaric"``: AWS's runtime interface client itself (``python -m awslambdaric <handler>``), the
+  code that calls handlers in Lambda's Python images; it must be installed for ``python``;
+- any other value: a custom runtime's ``bootstrap`` executable (a path, or a command line), run with the
+  function's environment (``_HANDLER``, ``LAMBDA_TASK_ROOT``, ``AWS_LAMBDA_RUNTIME_API``...) as Lambda runs
+  ``bootstrap`` in ``provided`` runtimes.
+
+Lambda's rules, as this module applies them:
+
+- Init has its own budget (10 s) and its own duration (:attr:`InvokeOutcome.init_duration`); the
+  function's timeout counts from when the event is handed to the runtime. An init failure is what the
+  runtime posted to ``/runtime/init/error`` (``Runtime.ImportModuleError``, ``Runtime.UserCodeSyntaxError``,
+  ``Runtime.HandlerNotFound``...); the worker is ended and the next invocation inits again.
+- At the timeout (:attr:`InvokeRequest.wait`) the worker's process group is killed (SIGKILL) and reaped,
+  the environment is dead (:attr:`alive` False): the pool starts a fresh one. A worker that exits during
+  an invocation gives ``Runtime.ExitError`` (``RequestId: ... Error: Runtime exited with error: exit status
+  1``) and the environment is dead too.
+- The handler's stdout and stderr reach ``log`` line by line (the protocol has its own channel, the
+  loopback connection). Lines are forwarded while the environment waits for the runtime; between
+  invocations (when a Lambda sandbox is frozen) output waits in the pipe.
+- ``max_memory_mb`` is the worker's peak resident memory (``VmHWM`` in ``/proc/<pid>/status``; None
+  where there is no such file).
+
+Workers never outlive the emulator: :meth:`ProcessEnvironment.shutdown` kills them, an ``atexit`` hook
+kills whatever is left, and the emulator's own runtime exits by itself when its parent goes away (it
+watches a pipe only the parent holds; ``prctl(PR_SET_PDEATHSIG)`` is not used: Linux ties it to the thread
+that started the worker, not to the process).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import errno
+import json
+import math
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from . import _bootstrap
+from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest, LogSink
+from .runtime_api import MAX_PAYLOAD, Invocation, RuntimeAPIServer, RuntimeEvent
+from .variables import lambda_variables, log_stream_name, python_path_entries
+
+__all__ = ["INIT_TIMEOUT", "RUNTIME_CLIENTS", "ProcessEnvironment", "RuntimeClientSpec"]
+
+#: Lambda's budget for the init phase, in seconds.
+INIT_TIMEOUT = 10.0
+#: The runtimes known by name; anything else is a custom runtime's executable.
+RUNTIME_CLIENTS = ("bootstrap", "awslambdaric")
+#: A runtime: ``"bootstrap"``, ``"awslambdaric"``, or a custom runtime's executable (a path, a command
+#: line, or its arguments).
+RuntimeClientSpec = str | Path | Sequence[str]
+
+#: Longest piece of output forwarded as one line (CloudWatch's largest event is 256 KB).
+MAX_LINE = 256 * 1024
+#: Without a pollable process handle, how often a wait checks whether the worker is still there.
+_EXIT_POLL = 0.05
+_BOOTSTRAP_SCRIPT = str(Path(_bootstrap.__file__).resolve())
+#: Variables of the emulator's environment a worker does not inherit (each is set per function or per
+#: invocation).
+_NOT_INHERITED = ("_X_AMZN_TRACE_ID", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONINSPECT")
+_SIZE_TOO_LARGE = {
+    "errorMessage": f"Response payload size exceeded maximum allowed payload size ({MAX_PAYLOAD} bytes).",
+    "errorType": "Function.ResponseSizeTooLarge",
+}
+
+
+class ProcessEnvironment(ExecutionEnvironment):
+    """One execution environment whose handler runs in a worker process of its own.
+
+    :param function: the function (name, timeout, memory, version, environment, layers, runtime).
+    :param region: ``AWS_REGION`` of the function.
+    :param account_id: the account of the function's ARN (``Lambda-Runtime-Invoked-Function-Arn`` is
+        taken from each request's context, which holds it).
+    :param handler: the handler setting (``app.lambda_handler``, ``_HANDLER``).
+    :param task_root: the code folder (``LAMBDA_TASK_ROOT``, cwd, first on ``sys.path``).
+    :param runtime_client: ``"bootstrap"`` (default), ``"awslambdaric"`` or a custom runtime's
+        executable (see :data:`RuntimeClientSpec`).
+    :param python: the interpreter of the Python runtimes (default: the emulator's).
+    :param log: receives each line the worker writes to stdout or stderr, without its line end; None
+        discards the output.
+    :param environ: the variables a worker inherits before Lambda's are applied (default: the emulator's
+        ``os.environ`` when the worker starts, so that credentials and ``PATH`` reach it).
+    :param init_timeout: the init phase's budget in seconds.
+    """
+
+    def __init__(
+        self,
+        function: FunctionConfig,
+        *,
+        region: str,
+        account_id: str,
+        handler: str,
+        task_root: Path,
+        runtime_client: RuntimeClientSpec = "bootstrap",
+        python: str = sys.executable,
+        log: LogSink | None = None,
+        environ: Mapping[str, str] | None = None,
+        init_timeout: float = INIT_TIMEOUT,
+    ) -> None:
+        self.function = function
+        self.region = region
+        self.account_id = account_id
+        self.handler = handler
+        self.task_root = Path(task_root)
+        self.runtime_client = runtime_client
+        self.python = python
+        self.log = log
+        self.init_timeout = init_timeout
+        self._environ = environ
+        #: The environment's log stream (one per sandbox), ``AWS_LAMBDA_LOG_STREAM_NAME``.
+        self.log_stream = log_stream_name(function.version)
+        self.alive = True
+        self._worker: _Worker | None = None
+        self._lock = threading.Lock()
+        self._shut_down = False
+
+    # -- the lifecycle -----------------------------------------------------------------------------------
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id, while there is one."""
+        worker = self._worker
+        return worker.process.pid if worker is not None else None
+
+    def invoke(self, request: InvokeRequest) -> InvokeOutcome:
+        """Run one invocation, starting the worker first when the environment is cold.
+
+        :raises RuntimeError: when the environment was shut down or reset (the pool makes a new one).
+        """
+        with self._lock:
+            if not self.alive:
+                raise RuntimeError("this execution environment was shut down or reset")
+            init_duration = None
+            worker = self._worker
+            if worker is None:
+                started = time.perf_counter()
+                failure = self._init(request.request_id)
+                init_duration = time.perf_counter() - started
+                if failure is not None:
+                    failure.init_duration = init_duration
+                    return failure
+                worker = self._worker
+                assert worker is not None
+            outcome = self._invoke(worker, request)
+            outcome.init_duration = init_duration
+            return outcome
+
+    def shutdown(self) -> None:
+        """End the worker (killed, reaped, its remaining output forwarded); idempotent, and safe to call
+        from another thread while an invocation waits (it ends as an error)."""
+        self.alive = False
+        self._shut_down = True
+        worker = self._worker
+        if worker is not None:
+            worker.kill()
+        with self._lock:
+            if self._worker is not None:
+                self._worker.close()
+                self._worker = None
+
+    # -- init --------------------------------------------------------------------------------------------
+
+    def _command(self) -> list[str]:
+        client = self.runtime_client
+        if client == "bootstrap":
+            return [self.python, _BOOTSTRAP_SCRIPT]
+        if client == "awslambdaric":
+            return [self.python, "-m", "awslambdaric", self.handler]
+        if isinstance(client, Path):
+            return [str(client)]
+        if isinstance(client, str):
+            return shlex.split(client)
+        return list(client)
+
+    def _variables(self, runtime_api: str) -> dict[str, str]:
+        base = os.environ if self._environ is None else self._environ
+        variables = {key: value for key, value in base.items() if key not in _NOT_INHERITED}
+        variables.update(
+            lambda_variables(
+                self.function,
+                region=self.region,
+                handler=self.handler,
+                task_root=self.task_root,
+                log_stream=self.log_stream,
+                runtime_api=runtime_api,
+            )
+        )
+        if self.runtime_client in RUNTIME_CLIENTS:
+            entries = python_path_entries(self.task_root, list(self.function.layers))
+            variables["PYTHONPATH"] = os.pathsep.join(entries)
+        elif self.function.runtime.startswith("provided"):
+            variables.pop("AWS_EXECUTION_ENV", None)  # OS-only runtimes do not set it
+        if self.runtime_client == "bootstrap":
+            variables["_APIGW_EMULATOR_WATCH_STDIN"] = "1"
+        return variables
+
+    def _init(self, request_id: str) -> InvokeOutcome | None:
+        """Start a worker and wait until its runtime asks for an invocation; the failure otherwise."""
+        server = RuntimeAPIServer()
+        command = self._command()
+        try:
+            worker = _Worker.start(
+                command,
+                env=self._variables(server.address),
+                cwd=self.task_root,
+                server=server,
+                log=self.log,
+                watch_stdin=self.runtime_client == "bootstrap",
+            )
+        except OSError as exc:
+            server.close()
+            message = f"RequestId: {request_id} Error: fork/exec {command[0] if command else ''}: "
+            message += (exc.strerror or str(exc)).lower()
+            return InvokeOutcome(
+                "error",
+                error={"errorMessage": message, "errorType": "Runtime.InvalidEntrypoint"},
+                init_error=True,
+            )
+        self._worker = worker
+        deadline = time.monotonic() + self.init_timeout
+        while True:
+            event = worker.wait(deadline)
+            if event is None:
+                outcome = self._exit_outcome(worker, request_id, init_error=True)
+                self._discard(worker)
+                return outcome
+            if event.kind == "ready":
+                return None
+            if event.kind == "init-error":
+                error = _error_document(event.body, event.error_type)
+                self._discard(worker)
+                return InvokeOutcome("error", error=error, init_error=True)
+            if event.kind == "timeout":
+                self._discard(worker)
+                return InvokeOutcome("timeout", init_error=True, duration=self.init_timeout)
+
+    # -- invoke ------------------------------------------------------------------------------------------
+
+    def _invoke(self, worker: _Worker, request: InvokeRequest) -> InvokeOutcome:
+        invocation = self._invocation(request)
+        started = time.perf_counter()
+        deadline = time.monotonic() + request.wait
+        handed = worker.server.hand_over(invocation, deadline)
+        while True:
+            event = worker.wait(deadline)
+            if event is None:
+                outcome = self._exit_outcome(worker, request.request_id, init_error=False)
+                self.alive = False
+                self._discard(worker)
+                outcome.duration = time.perf_counter() - started
+                return outcome
+            kind = event.kind
+            if kind == "ready" and not handed:  # the runtime asked again (a new connection)
+                handed = worker.server.hand_over(invocation, deadline)
+                continue
+            if kind == "timeout":
+                self.alive = False
+                self._discard(worker)
+                return InvokeOutcome(
+                    "timeout", duration=time.perf_counter() - started, max_memory_mb=worker.peak_mb
+                )
+            if kind in ("response", "error", "too-large"):
+                duration = time.perf_counter() - started
+                worker.forward_output(final=False)
+                memory = worker.max_memory_mb()
+                if kind == "response":
+                    return InvokeOutcome("result", result=event.body, duration=duration, max_memory_mb=memory)
+                error = (
+                    dict(_SIZE_TOO_LARGE)
+                    if kind == "too-large"
+                    else _error_document(event.body, event.error_type)
+                )
+                return InvokeOutcome("error", error=error, duration=duration, max_memory_mb=memory)
+
+    def _invocation(self, request: InvokeRequest) -> Invocation:
+        context = request.context
+        try:
+            event = orjson.dumps(request.event)
+        except TypeError:  # what only the standard library writes (integers over 64 bits)
+            event = json.dumps(request.event, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        client_context = getattr(context, "client_context", None)
+        identity = getattr(context, "identity", None)
+        identity_id = getattr(identity, "cognito_identity_id", None)
+        pool_id = getattr(identity, "cognito_identity_pool_id", None)
+        cognito = None
+        if identity_id or pool_id:
+            cognito = json.dumps({"cognitoIdentityId": identity_id, "cognitoIdentityPoolId": pool_id})
+        return Invocation(
+            request_id=request.request_id,
+            event=event,
+            deadline_ms=int(time.time() * 1000) + math.ceil(self.function.timeout * 1000),
+            function_arn=context.invoked_function_arn,
+            trace_id=request.trace_id,
+            client_context=json.dumps(client_context) if isinstance(client_context, dict) else None,
+            cognito_identity=cognito,
+            tenant_id=getattr(context, "tenant_id", None),
+        )
+
+    # -- endings -----------------------------------------------------------------------------------------
+
+    def _exit_outcome(self, worker: _Worker, request_id: str, *, init_error: bool) -> InvokeOutcome:
+        """``Runtime.ExitError`` for a worker that ended by itself (or was ended by :meth:`shutdown`)."""
+        status = worker.reap()
+        if status == 0:
+            reason = "Runtime exited without providing a reason"
+        elif status < 0:
+            try:
+                name = signal.strsignal(-status) or f"signal {-status}"
+            except ValueError:
+                name = f"signal {-status}"
+            reason = f"Runtime exited with error: signal: {name.lower()}"
+        else:
+            reason = f"Runtime exited with error: exit status {status}"
+        message = f"RequestId: {request_id} Error: {reason}"
+        if self.log is not None:
+            self.log(message)
+            self.log("Runtime.ExitError")
+        return InvokeOutcome(
+            "error",
+            error={"errorMessage": message, "errorType": "Runtime.ExitError"},
+            init_error=init_error,
+            max_memory_mb=worker.peak_mb,
+        )
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
+        worker.close()
+        if self._worker is worker:
+            self._worker = None
+
+
+def _error_document(body: bytes, error_type: str | None) -> dict[str, Any]:
+    """The error a runtime posted, as a dict: the document itself when it is a JSON object."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        document = None
+    if isinstance(document, dict):
+        return document
+    return {"errorMessage": body.decode("utf-8", "replace"), "errorType": error_type or "Runtime.Unknown"}
+
+
+# -- the worker process ----------------------------------------------------------------------------------
+
+
+class _Worker:
+    """A started worker process: its Runtime API server, its output pipe, its exit."""
+
+    def __init__(
+        self, process: subprocess.Popen[bytes], server: RuntimeAPIServer, log: LogSink | None
+    ) -> None:
+        self.process = process
+        self.server = server
+        self.log = log
+        self.peak_mb: int | None = None
+        self._partial = b""
+        self._status_fd = -1
+        self._exit_fd = -1
+        self._output: IO[bytes] | None = process.stdout
+        self._closed = False
+        self._returncode: int | None = None
+        if hasattr(os, "pidfd_open"):
+            with contextlib.suppress(OSError):
+                self._exit_fd = os.pidfd_open(process.pid)
+                server.watch(self._exit_fd)
+        if self._output is not None:
+            os.set_blocking(self._output.fileno(), False)
+            server.watch(self._output.fileno())
+
+    @classmethod
+    def start(
+        cls,
+        command: list[str],
+        *,
+        env: dict[str, str],
+        cwd: Path,
+        server: RuntimeAPIServer,
+        log: LogSink | None,
+        watch_stdin: bool,
+    ) -> _Worker:
+        posix = os.name == "posix"
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE if watch_stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE if log is not None else subprocess.DEVNULL,
+            stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
+            start_new_session=posix,  # its own process group: killed as one, spared the terminal's ^C
+        )
+        _register(process)
+        return cls(process, server, log)
+
+    def wait(self, deadline: float) -> RuntimeEvent | None:
+        """The runtime's next event (``"timeout"`` at ``deadline``), forwarding output meanwhile; None when
+        the process has exited."""
+        while True:
+            limit = deadline if self._exit_fd >= 0 else min(deadline, time.monotonic() + _EXIT_POLL)
+            event = self.server.wait(limit)
+            if event.kind == "watched":
+                if event.fd == self._exit_fd:
+                    return None
+                self.forward_output(final=False)
+                continue
+            if event.kind == "timeout" and self._exit_fd < 0:
+                if self.process.poll() is not None:
+                    return None
+                if time.monotonic() < deadline:
+                    continue
+            return event
+
+    def forward_output(self, *, final: bool) -> None:
+        """Send the complete lines the pipe holds to the log (and the last partial one if ``final``)."""
+        output = self._output
+        if output is None:
+            return
+        fd = output.fileno()
+        chunks = [self._partial]
+        ended = False
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except BlockingIOError:
+                break
+            except OSError:
+                ended = True
+                break
+            if not chunk:
+                ended = True
+                break
+            chunks.append(chunk)
+        data = b"".join(chunks)
+        lines = data.split(b"\n")
+        self._partial = lines.pop()
+        if len(self._partial) > MAX_LINE:
+            lines.append(self._partial)
+            self._partial = b""
+        if (final or ended) and self._partial:
+            lines.append(self._partial)
+            self._partial = b""
+        log = self.log
+        if log is not None:
+            for line in lines:
+                log(line.decode("utf-8", "replace"))
+        if ended:
+            self.server.unwatch(fd)
+            output.close()
+            self._output = None
+
+    def max_memory_mb(self) -> int | None:
+        """The worker's peak resident memory in MB (rounded up), from ``/proc``; None elsewhere."""
+        if self._status_fd < 0:
+            try:
+                self._status_fd = os.open(f"/proc/{self.process.pid}/status", os.O_RDONLY)
+            except OSError:
+                return None
+        try:
+            status = os.pread(self._status_fd, 4096, 0)
+        except OSError:
+            return self.peak_mb
+        start = status.find(b"VmHWM:")
+        if start >= 0:
+            kilobytes = int(status[start + 6 : status.index(b"kB", start)])
+            self.peak_mb = max(1, math.ceil(kilobytes / 1024))
+        return self.peak_mb
+
+    def kill(self) -> None:
+        """SIGKILL the worker's process group (the worker and what it started); reaping is :meth:`reap`."""
+        if self.process.returncode is not None:
+            return
+        self.max_memory_mb()
+        try:
+            if os.name == "posix":
+                os.killpg(self.process.pid, signal.SIGKILL)
+            else:
+                self.process.kill()
+        except OSError as exc:
+            if exc.errno != errno.ESRCH:
+                with contextlib.suppress(OSError):
+                    self.process.kill()
+
+    def reap(self) -> int:
+        """Wait for the process to end (it has, or was killed) and return its status."""
+        if self._returncode is None:
+            if self.process.poll() is None:
+                self.max_memory_mb()
+                self.kill()
+            self._returncode = self.process.wait()
+            _unregister(self.process)
+        return self._returncode
+
+    def close(self) -> None:
+        """Reap the process, forward its last output, release every descriptor; idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self.reap()
+        self.forward_output(final=True)
+        if self._output is not None:
+            self.server.unwatch(self._output.fileno())
+            self._output.close()
+            self._output = None
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        for fd in (self._exit_fd, self._status_fd):
+            if fd >= 0:
+                self.server.unwatch(fd)
+                os.close(fd)
+        self._exit_fd = self._status_fd = -1
+        self.server.close()
+
+
+# -- workers never outlive the emulator ------------------------------------------------------------------
+
+_live: dict[int, subprocess.Popen[bytes]] = {}
+_live_lock = threading.Lock()
+
+
+def _register(process: subprocess.Popen[bytes]) -> None:
+    with _live_lock:
+        _live[process.pid] = process
+
+
+def _unregister(process: subprocess.Popen[bytes]) -> None:
+    with _live_lock:
+        _live.pop(process.pid, None)
+
+
+def _kill_all() -> None:
+    """At exit: kill and reap every worker still running."""
+    with _live_lock:
+        processes = list(_live.values())
+        _live.clear()
+    for process in processes:
+        if process.returncode is None:
+            with contextlib.suppress(OSError):
+                if os.name == "posix":
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    process.kill()
+            with contextlib.suppress(Exception):
+                process.wait(timeout=5)
+
+
+atexit.register(_kill_all)

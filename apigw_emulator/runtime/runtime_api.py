@@ -1,0 +1,613 @@
+"""The Lambda Runtime API (version 2018-06-01), served on loopback to the runtime of one worker process.
+
+The endpoints, headers and status codes are those of AWS's "Using the Lambda runtime API for custom
+runtimes" and of the Runtime Interface Emulator (RIE), which implements the same API:
+
+- ``GET /2018-06-01/runtime/invocation/next``: answered when an invocation is handed over (200, the event
+  as the body, ``Lambda-Runtime-Aws-Request-Id``, ``-Deadline-Ms``, ``-Invoked-Function-Arn``,
+  ``-Trace-Id``, and ``-Client-Context`` / ``-Cognito-Identity`` / ``-Aws-Tenant-Id`` when set).
+- ``POST /2018-06-01/runtime/invocation/{id}/response`` and ``.../{id}/error``: 202 ``{"status":"OK"}``;
+  400 ``InvalidRequestID`` for another id than the invocation in progress; 403 ``InvalidStateTransition``
+  when no invocation is in progress (before the first ``next``, or a second answer); a response over
+  6291556 bytes gets 413 ``RequestEntityTooLarge`` and the invocation fails with Lambda's
+  ``Function.ResponseSizeTooLarge``.
+- ``POST /2018-06-01/runtime/init/error``: 202 during the init phase, 403 once an invocation was asked for.
+- Any other path: 404 (``404 page not found``), a known path with another method: 405, as RIE's router.
+
+**One server per worker process.** Each execution environment's worker gets a listener of its own (port
+0, ``AWS_LAMBDA_RUNTIME_API=127.0.0.1:<port>``), made when the worker starts and closed when it ends. So
+whatever arrives on it is from that worker: no request id routing between workers, a dead worker's
+connections cannot reach its successor, and a custom runtime that opens a new connection per call needs
+nothing special.
+
+**No thread of its own.** The server is driven by the thread that invokes the environment
+(:meth:`RuntimeAPIServer.wait`): it waits on the listener, the runtime's connections and whatever else the
+caller watches (the worker's output pipe, its exit) with one selector, until something the caller needs
+happens or the deadline passes. Between invocations nothing reads the sockets: the runtime's ``next``
+waits in the kernel's buffer until the next invocation, as it waits for a frozen sandbox to thaw on Lambda.
+A warm invocation costs two reads and two writes on one keep-alive connection and no thread switch;
+there is no thread to leak when a worker is killed.
+
+Request heads are bounded (64 KiB) and bodies are bounded by the endpoint's limit: a body over it is
+answered 413 as soon as its length is known and then read and dropped in place, never buffered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import selectors
+import socket
+import time
+from collections import deque
+from collections.abc import Iterable
+from typing import Literal
+
+__all__ = [
+    "MAX_PAYLOAD",
+    "Invocation",
+    "RuntimeAPIServer",
+    "RuntimeEvent",
+]
+
+#: Largest response (or error document) a runtime may post, in bytes: Lambda's 6 MB synchronous limit.
+MAX_PAYLOAD = 6291556
+#: Largest request head (request line and headers) the server reads.
+MAX_HEAD = 64 * 1024
+#: How much one read takes from a socket.
+READ_SIZE = 256 * 1024
+
+PREFIX = "/2018-06-01/runtime/"
+NEXT_PATH = PREFIX + "invocation/next"
+INIT_ERROR_PATH = PREFIX + "init/error"
+INVOCATION_PREFIX = PREFIX + "invocation/"
+ERROR_TYPE_HEADER = "lambda-runtime-function-error-type"
+
+# The runtime's states, named as RIE names them in its InvalidStateTransition messages.
+STARTED, READY, RUNNING, RESPONSE_SENT, INIT_ERROR = (
+    "Started",
+    "Ready",
+    "Running",
+    "RuntimeResponseSentState",
+    "InitError",
+)
+_TARGET_STATE = {"response": "InvocationResponse", "error": "InvocationErrorResponse", "init": INIT_ERROR}
+
+EventKind = Literal["ready", "init-error", "response", "error", "too-large", "watched", "timeout"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RuntimeEvent:
+    """Something the runtime did (or the deadline), as :meth:`RuntimeAPIServer.wait` reports it.
+
+    :ivar kind: ``"ready"`` (the runtime asked for the next invocation), ``"init-error"`` (it posted
+        ``/init/error``), ``"response"`` / ``"error"`` (it answered the invocation in progress),
+        ``"too-large"`` (its response was over :data:`MAX_PAYLOAD`), ``"watched"`` (a watched file
+        descriptor is readable), ``"timeout"`` (the deadline passed).
+    :ivar body: the posted body (``init-error``, ``response``, ``error``).
+    :ivar error_type: the ``Lambda-Runtime-Function-Error-Type`` header, when sent.
+    :ivar content_type: the posted ``Content-Type``, when sent.
+    :ivar size: the announced or received size of a refused body (``too-large``).
+    :ivar fd: the readable file descriptor (``watched``).
+    """
+
+    kind: EventKind
+    body: bytes = b""
+    error_type: str | None = None
+    content_type: str | None = None
+    size: int = 0
+    fd: int = -1
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Invocation:
+    """What ``/invocation/next`` answers: the request id, the event JSON and the ``Lambda-Runtime-*``
+    headers (deadline in epoch milliseconds)."""
+
+    request_id: str
+    event: bytes
+    deadline_ms: int
+    function_arn: str
+    trace_id: str | None = None
+    client_context: str | None = None
+    cognito_identity: str | None = None
+    tenant_id: str | None = None
+
+    def head(self) -> bytes:
+        lines = [
+            "HTTP/1.1 200 OK",
+            "Content-Type: application/json",
+            f"Lambda-Runtime-Aws-Request-Id: {self.request_id}",
+            f"Lambda-Runtime-Deadline-Ms: {self.deadline_ms}",
+            f"Lambda-Runtime-Invoked-Function-Arn: {self.function_arn}",
+        ]
+        optional = (
+            ("Lambda-Runtime-Trace-Id", self.trace_id),
+            ("Lambda-Runtime-Client-Context", self.client_context),
+            ("Lambda-Runtime-Cognito-Identity", self.cognito_identity),
+            ("Lambda-Runtime-Aws-Tenant-Id", self.tenant_id),
+        )
+        lines += [f"{name}: {value}" for name, value in optional if value]
+        lines.append(f"Content-Length: {len(self.event)}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def _json_error(error_type: str, message: str) -> bytes:
+    # Neither value needs escaping beyond quotes: they are the server's own texts.
+    escaped = message.replace("\\", "\\\\").replace('"', '\\"')
+    return f'{{"errorMessage":"{escaped}","errorType":"{error_type}"}}\n'.encode()
+
+
+ACCEPTED = b'{"status":"OK"}\n'
+TOO_LARGE = _json_error(
+    "RequestEntityTooLarge", f"Exceeded maximum allowed payload size ({MAX_PAYLOAD} bytes)."
+)
+INVALID_REQUEST_ID = _json_error("InvalidRequestID", "Invalid request ID")
+_REASONS = {
+    200: "OK",
+    202: "Accepted",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    411: "Length Required",
+    413: "Request Entity Too Large",
+    431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
+}
+
+
+class _BadRequestError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclasses.dataclass(slots=True)
+class _Request:
+    """A request whose head has been read; its body is being read (or dropped)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    #: ``"length"`` (Content-Length), ``"chunked"`` or ``"none"``.
+    framing: str
+    #: Body bytes still to come (``length``), or of the current chunk (``chunked``, -1: at a size line).
+    remaining: int
+    limit: int
+    body: bytearray | None = None
+    received: int = 0
+    #: The body is over the limit: it is read and dropped; the 413 has been sent.
+    dropping: bool = False
+    #: The 413 has been sent.
+    refused: bool = False
+    close: bool = False
+    chunk_trailer: bool = False
+
+
+class _Connection:
+    """One connection of the runtime: its unparsed input and the request being read."""
+
+    __slots__ = ("buffer", "closed", "request", "sock")
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = bytearray()
+        self.request: _Request | None = None
+        self.closed = False
+
+
+class RuntimeAPIServer:
+    """The Runtime API for one worker process, on ``127.0.0.1`` and a free port.
+
+    The owner hands invocations over (:meth:`hand_over`) and waits for what the runtime does
+    (:meth:`wait`); other file descriptors can be watched in the same wait (:meth:`watch`).
+    Not thread-safe: one thread drives it at a time.
+    """
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self._listener = socket.create_server((host, 0))
+        self._listener.setblocking(False)
+        port = self._listener.getsockname()[1]
+        #: What ``AWS_LAMBDA_RUNTIME_API`` says: ``host:port``.
+        self.address = f"{host}:{port}"
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._listener, selectors.EVENT_READ, None)
+        self._events: deque[RuntimeEvent] = deque()
+        self._state = STARTED
+        self._pending_next: _Connection | None = None
+        self._current_id: str | None = None
+        self._closed = False
+
+    # -- what the owner calls ----------------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        """The runtime's state: ``Started`` (init), ``Ready`` (a ``next`` waits), ``Running`` (an
+        invocation is in progress), ``RuntimeResponseSentState``, ``InitError``."""
+        return self._state
+
+    def watch(self, fd: int) -> None:
+        """Report ``fd`` as a ``"watched"`` event whenever it is readable."""
+        self._selector.register(fd, selectors.EVENT_READ, fd)
+
+    def unwatch(self, fd: int) -> None:
+        with contextlib.suppress(KeyError, ValueError):
+            self._selector.unregister(fd)
+
+    def wait(self, deadline: float) -> RuntimeEvent:
+        """The next thing the runtime does, or ``"timeout"`` once ``time.monotonic()`` reaches
+        ``deadline``. Requests are answered as they arrive; ``next`` stays unanswered until
+        :meth:`hand_over`."""
+        events = self._events
+        select = self._selector.select
+        while not events:
+            timeout = deadline - time.monotonic()
+            if timeout <= 0:
+                return RuntimeEvent("timeout")
+            for key, _ in select(timeout):
+                data = key.data
+                if data is None:
+                    self._accept()
+                elif isinstance(data, _Connection):
+                    self._read(data)
+                else:
+                    events.append(RuntimeEvent("watched", fd=data))
+        return events.popleft()
+
+    def hand_over(self, invocation: Invocation, deadline: float) -> bool:
+        """Answer the runtime's pending ``next`` with ``invocation``. False when no ``next`` is pending
+        any more (its connection closed) or the event could not be written before ``deadline``: wait for
+        the next ``"ready"`` and try again."""
+        connection = self._pending_next
+        if connection is None or self._state != READY:
+            return False
+        self._pending_next = None
+        self._state = RUNNING
+        self._current_id = invocation.request_id
+        if self._send(connection, invocation.head(), invocation.event, deadline):
+            return True
+        self._state, self._current_id = RESPONSE_SENT, None
+        return False
+
+    def close(self) -> None:
+        """Close the listener and every connection; idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        for key in list(self._selector.get_map().values()):
+            if isinstance(key.data, _Connection):
+                key.data.sock.close()
+        self._selector.close()
+        self._listener.close()
+        self._events.clear()
+        self._pending_next = None
+
+    # -- connections -------------------------------------------------------------------------------------
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                sock, _ = self._listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:  # out of descriptors, or the peer gave up: the runtime will retry
+                return
+            sock.setblocking(False)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            connection = _Connection(sock)
+            self._selector.register(sock, selectors.EVENT_READ, connection)
+
+    def _drop(self, connection: _Connection) -> None:
+        if connection.closed:
+            return
+        connection.closed = True
+        with contextlib.suppress(KeyError, ValueError):
+            self._selector.unregister(connection.sock)
+        connection.sock.close()
+        if self._pending_next is connection:
+            self._pending_next = None
+            self._state = RESPONSE_SENT if self._state == READY else self._state
+
+    def _read(self, connection: _Connection) -> None:
+        request = connection.request
+        try:
+            if (
+                request is not None
+                and request.framing == "length"
+                and request.body is not None
+                and not connection.buffer
+            ):
+                # A body of known length: straight into its buffer, no intermediate copy.
+                view = memoryview(request.body)[request.received :]
+                count = connection.sock.recv_into(view, min(len(view), 4 * READ_SIZE))
+                if count == 0:
+                    self._drop(connection)
+                    return
+                request.received += count
+                request.remaining -= count
+                if request.remaining == 0:
+                    self._finish(connection, request)
+                    self._parse(connection)
+                return
+            data = connection.sock.recv(READ_SIZE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            self._drop(connection)
+            return
+        if not data:
+            self._drop(connection)
+            return
+        connection.buffer += data
+        self._parse(connection)
+
+    def _parse(self, connection: _Connection) -> None:
+        """Make progress with what the connection's buffer holds."""
+        while not connection.closed:
+            request = connection.request
+            if request is None:
+                if not self._parse_head(connection):
+                    return
+                continue
+            if not self._parse_body(connection, request):
+                return
+
+    def _parse_head(self, connection: _Connection) -> bool:
+        buffer = connection.buffer
+        end = buffer.find(b"\r\n\r\n")
+        if end < 0:
+            if len(buffer) > MAX_HEAD:
+                self._respond(connection, 431, _json_error("InvalidRequest", "request head too large"), True)
+            return False
+        head = bytes(buffer[:end]).decode("latin-1")
+        del buffer[: end + 4]
+        try:
+            connection.request = self._start(head)
+        except _BadRequestError as exc:
+            self._respond(connection, exc.status, _json_error("InvalidRequest", str(exc)), True)
+            return False
+        request = connection.request
+        if request.framing == "none" or (request.framing == "length" and request.remaining == 0):
+            self._finish(connection, request)
+        elif request.headers.get("expect", "").lower() == "100-continue":
+            if request.dropping:
+                # Refused before its body is sent: the client stops, and the connection ends.
+                request.close = True
+                self._refuse(connection, request, request.received)
+                self._finish(connection, request)
+            else:
+                self._send_raw(connection, b"HTTP/1.1 100 Continue\r\n\r\n")
+        return True
+
+    def _start(self, head: str) -> _Request:
+        lines = head.split("\r\n")
+        parts = lines[0].split(" ")
+        if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
+            raise _BadRequestError(400, "malformed request line")
+        method, target, version = parts
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            name, sep, value = line.partition(":")
+            if not sep or not name or name != name.strip():
+                raise _BadRequestError(400, "malformed header line")
+            headers[name.lower()] = value.strip()
+        path = target.split("?", 1)[0]
+        limit = MAX_PAYLOAD if method == "POST" and path.startswith(PREFIX) else MAX_HEAD
+        close = headers.get("connection", "").lower() == "close" or version == "HTTP/1.0"
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            return _Request(method, path, headers, "chunked", -1, limit, bytearray(), close=close)
+        length_text = headers.get("content-length")
+        if length_text is None:
+            return _Request(method, path, headers, "none", 0, limit, close=close)
+        if not length_text.isdigit():
+            raise _BadRequestError(400, "bad Content-Length")
+        length = int(length_text)
+        request = _Request(method, path, headers, "length", length, limit, close=close)
+        if length > limit:
+            request.dropping = True
+            request.received = length
+        elif length:
+            request.body = bytearray(length)
+        return request
+
+    def _parse_body(self, connection: _Connection, request: _Request) -> bool:
+        """Consume body bytes from the buffer; False when more input is needed."""
+        buffer = connection.buffer
+        if request.framing == "length":
+            if request.dropping and not request.refused:
+                # The 413 goes out as soon as the length is known; the rest is read and dropped.
+                self._refuse(connection, request, request.received)
+            take = min(len(buffer), request.remaining)
+            if take and request.body is not None and not request.dropping:
+                request.body[request.received : request.received + take] = buffer[:take]
+                request.received += take
+            del buffer[:take]
+            request.remaining -= take
+            if request.remaining:
+                return False
+            self._finish(connection, request)
+            return True
+        # chunked
+        while True:
+            if request.remaining == -1:
+                end = buffer.find(b"\r\n")
+                if end < 0:
+                    if len(buffer) > MAX_HEAD:
+                        self._respond(connection, 400, _json_error("InvalidRequest", "bad chunk"), True)
+                    return False
+                line = bytes(buffer[:end]).split(b";", 1)[0].strip()
+                del buffer[: end + 2]
+                if request.chunk_trailer:  # trailer lines until the empty one
+                    if not line:
+                        self._finish(connection, request)
+                        return True
+                    continue
+                try:
+                    size = int(line, 16)
+                except ValueError:
+                    self._respond(connection, 400, _json_error("InvalidRequest", "bad chunk size"), True)
+                    return False
+                if size == 0:
+                    request.chunk_trailer = True
+                    continue
+                request.remaining = size + 2  # the chunk and its CRLF
+            take = min(len(buffer), request.remaining)
+            if not take:
+                return False
+            data_take = min(take, request.remaining - 2) if request.remaining > 2 else 0
+            if not request.dropping and request.body is not None and data_take:
+                if request.received + data_take > request.limit:
+                    request.dropping = True
+                    request.body = None
+                    self._refuse(connection, request, request.received + data_take)
+                else:
+                    request.body += buffer[:data_take]
+            request.received += data_take
+            del buffer[:take]
+            request.remaining -= take
+            if request.remaining:
+                return False
+            request.remaining = -1
+
+    # -- the endpoints -----------------------------------------------------------------------------------
+
+    def _finish(self, connection: _Connection, request: _Request) -> None:
+        """A whole request was read: answer it (unless it was refused already) and note the event."""
+        connection.request = None
+        body = bytes(request.body) if request.body is not None and not request.dropping else b""
+        if not request.dropping:
+            self._route(connection, request, body)
+        if request.close:
+            self._drop(connection)
+
+    def _route(self, connection: _Connection, request: _Request, body: bytes) -> None:
+        path = request.path
+        if path == NEXT_PATH:
+            if request.method != "GET":
+                self._respond(connection, 405, b"", request.close)
+            else:
+                self._next(connection, request)
+            return
+        if path == INIT_ERROR_PATH:
+            if request.method != "POST":
+                self._respond(connection, 405, b"", request.close)
+            elif self._state != STARTED:
+                self._forbidden(connection, request, "init")
+            else:
+                self._state = INIT_ERROR
+                self._accept_post(connection, request)
+                self._events.append(
+                    RuntimeEvent(
+                        "init-error",
+                        body,
+                        request.headers.get(ERROR_TYPE_HEADER),
+                        request.headers.get("content-type"),
+                    )
+                )
+            return
+        if path.startswith(INVOCATION_PREFIX):
+            request_id, _, action = path[len(INVOCATION_PREFIX) :].partition("/")
+            if action in ("response", "error") and request_id and "/" not in action:
+                if request.method != "POST":
+                    self._respond(connection, 405, b"", request.close)
+                elif self._state != RUNNING:
+                    self._forbidden(connection, request, action)
+                elif request_id != self._current_id:
+                    self._respond(connection, 400, INVALID_REQUEST_ID, request.close)
+                else:
+                    self._state = RESPONSE_SENT
+                    self._current_id = None
+                    self._accept_post(connection, request)
+                    self._events.append(
+                        RuntimeEvent(
+                            "response" if action == "response" else "error",
+                            body,
+                            request.headers.get(ERROR_TYPE_HEADER),
+                            request.headers.get("content-type"),
+                        )
+                    )
+                return
+        self._respond(connection, 404, b"404 page not found\n", request.close, "text/plain; charset=utf-8")
+
+    def _next(self, connection: _Connection, request: _Request) -> None:
+        if self._state not in (STARTED, RESPONSE_SENT) or self._pending_next is not None:
+            self._forbidden(connection, request, READY)
+            return
+        self._state = READY
+        self._pending_next = connection
+        self._events.append(RuntimeEvent("ready"))
+
+    def _refuse(self, connection: _Connection, request: _Request, size: int) -> None:
+        """A body over the limit: 413 to the runtime; an answer to the invocation is its failure."""
+        request.refused = True
+        self._respond(connection, 413, TOO_LARGE, request.close)
+        is_answer = request.path.startswith(INVOCATION_PREFIX) and request.method == "POST"
+        request_id = request.path[len(INVOCATION_PREFIX) :].partition("/")[0] if is_answer else ""
+        if is_answer and self._state == RUNNING and request_id == self._current_id:
+            self._state = RESPONSE_SENT
+            self._current_id = None
+            self._events.append(RuntimeEvent("too-large", size=size))
+
+    def _forbidden(self, connection: _Connection, request: _Request, action: str) -> None:
+        target = _TARGET_STATE.get(action, action)
+        message = (
+            f"State transition from {self._state} to {target} failed for runtime. "
+            "Error: State transition is not allowed"
+        )
+        self._respond(connection, 403, _json_error("InvalidStateTransition", message), request.close)
+
+    def _accept_post(self, connection: _Connection, request: _Request) -> None:
+        self._respond(connection, 202, ACCEPTED, request.close)
+
+    def _respond(
+        self,
+        connection: _Connection,
+        status: int,
+        body: bytes,
+        close: bool,
+        content_type: str = "application/json",
+    ) -> None:
+        head = f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}\r\n"
+        if body:
+            head += f"Content-Type: {content_type}\r\n"
+        head += f"Content-Length: {len(body)}\r\n"
+        if close:
+            head += "Connection: close\r\n"
+        self._send_raw(connection, head.encode("latin-1") + b"\r\n" + body)
+        if close:
+            self._drop(connection)
+
+    def _send_raw(self, connection: _Connection, data: bytes) -> None:
+        self._send(connection, data, b"", time.monotonic() + 5.0)
+
+    def _send(self, connection: _Connection, head: bytes, body: bytes, deadline: float) -> bool:
+        """Write ``head`` then ``body`` (not joined: an event can be megabytes); False when the
+        connection failed or stalled past ``deadline``."""
+        if connection.closed:
+            return False
+        sock = connection.sock
+        parts: Iterable[bytes] = (head + body,) if len(body) < 65536 else (head, body)
+        try:
+            for part in parts:
+                view = memoryview(part)
+                while view:
+                    try:
+                        sent = sock.send(view)
+                    except (BlockingIOError, InterruptedError):
+                        remaining = deadline - time.monotonic()
+                        if remaining <= 0:
+                            raise TimeoutError from None
+                        _wait_writable(sock, remaining)
+                        continue
+                    view = view[sent:]
+        except OSError:
+            self._drop(connection)
+            return False
+        return True
+
+
+def _wait_writable(sock: socket.socket, timeout: float) -> None:
+    with selectors.DefaultSelector() as selector:
+        selector.register(sock, selectors.EVENT_WRITE)
+        selector.select(timeout)
