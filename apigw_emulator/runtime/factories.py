@@ -78,4 +78,21 @@ def environment_factory(
     if isolation == "in-process":
         code = HandlerCode(handler, function.code_uri, tuple(function.layers))
         return (lambda: InProcessEnvironment(code, function, region=region)), log
-    raise ConfigurationError(f"isolation {isolation!r} is not available")
+    from .process import ProcessEnvironment  # noqa: PLC0415 - only process isolation needs it
+
+    name, task_root = handler_location(handler, function)
+    sink = log if log is not None else _to_stderr
+
+    def make() -> ExecutionEnvironment:
+        return ProcessEnvironment(
+            function,
+            region=region,
+            account_id=account_id,
+            handler=name,
+            task_root=task_root,
+            runtime_client=runtime_client,
+            python=python,
+            log=sink,
+        )
+
+    return make, sink

@@ -42,3 +42,9 @@ def code_folder(tmp_path: Path) -> Iterator[CodeFolder]:
             del sys.modules[name]
         for entry in [e for e in sys.path if e.startswith(str(folder))]:
             sys.path.remove(entry)
+
+
+@pytest.fixture(params=["in-process", "process"])
+def isolation(request: pytest.FixtureRequest) -> str:
+    """Each kind of execution environment in turn."""
+    return str(request.param)

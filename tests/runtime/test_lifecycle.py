@@ -1,4 +1,5 @@
-"""In-process execution environments behave as the Lambda Python runtime's main thread does (issue #10).
+"""Execution environments, in-process and in worker processes, behave as the Lambda Python runtime does
+(issue #10).
 
 Each test names the Lambda behaviour it checks. The handlers are real modules, imported by name from a
 code folder as Lambda imports them, or plain callables.
@@ -67,6 +68,62 @@ def test_lambda_main_thread_runs_asyncio_run() -> None:
     assert _body(Gateway(handler)) == {"value": 42}
 
 
+MAIN_THREAD = """
+    import asyncio, json, os, signal, threading
+
+    async def answer():
+        await asyncio.sleep(0)
+        return 42
+
+    def handler(event, context):
+        previous = signal.signal(signal.SIGUSR1, lambda signum, frame: None)
+        signal.signal(signal.SIGUSR1, previous)
+        return {"statusCode": 200, "body": json.dumps({
+            "main": threading.current_thread() is threading.main_thread(),
+            "asyncio_run": asyncio.run(answer()),
+            "pid": os.getpid(),
+        })}
+"""
+
+
+def test_lambda_main_thread_in_either_environment(code_folder: CodeFolder, isolation: str) -> None:
+    folder, name = code_folder(MAIN_THREAD)
+    seen = _body(Gateway(name, code_uri=folder, isolation=isolation))
+    assert (seen["main"], seen["asyncio_run"]) == (True, 42)
+    assert (seen["pid"] == os.getpid()) is (isolation == "in-process")
+
+
+SLEEPY = """
+    import json, os, time
+
+    def handler(event, context):
+        time.sleep(0.5)
+        seen = {"pid": os.getpid(), "stream": context.log_stream_name}
+        return {"statusCode": 200, "body": json.dumps(seen)}
+"""
+
+
+def test_lambda_serves_two_slow_concurrent_requests_with_two_environments(
+    code_folder: CodeFolder, isolation: str
+) -> None:
+    folder, name = code_folder(SLEEPY)
+    gw = Gateway(name, code_uri=folder, isolation=isolation)
+    results: list[Any] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(gw.request("GET", "/").json())) for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(results) == 2
+    assert results[0]["stream"] != results[1]["stream"]  # two environments, two log streams
+    if isolation == "process":
+        assert results[0]["pid"] != results[1]["pid"]  # two worker processes
+    assert gw.environments.size == 2
+    gw.close()
+
+
 # -- init, once per environment ----------------------------------------------------------------------
 
 
@@ -89,9 +146,9 @@ COUNTER = """
 """
 
 
-def test_lambda_inits_once_per_environment(code_folder: CodeFolder) -> None:
+def test_lambda_inits_once_per_environment(code_folder: CodeFolder, isolation: str) -> None:
     folder, name = code_folder(COUNTER)
-    gw = Gateway(name, code_uri=folder, environment={"TABLE_NAME": "orders"})
+    gw = Gateway(name, code_uri=folder, isolation=isolation, environment={"TABLE_NAME": "orders"})
     assert name.split(".")[0] not in sys.modules  # nothing is imported before the first invocation
     first, second = _body(gw), _body(gw)
     assert first["inits"] == second["inits"] == 1
@@ -100,10 +157,10 @@ def test_lambda_inits_once_per_environment(code_folder: CodeFolder) -> None:
     assert first["import_thread"] == first["call_thread"] == threading.main_thread().name
 
 
-def test_lambda_reports_init_duration_on_a_cold_start_only(code_folder: CodeFolder) -> None:
+def test_lambda_reports_init_duration_on_a_cold_start_only(code_folder: CodeFolder, isolation: str) -> None:
     folder, name = code_folder(COUNTER)
     log: list[str] = []
-    gw = Gateway(name, code_uri=folder, function_log=log.append)
+    gw = Gateway(name, code_uri=folder, isolation=isolation, function_log=log.append)
     cold, warm = gw.request("GET", "/"), gw.request("GET", "/")
     init_duration = invocation_of(cold).init_duration
     assert init_duration is not None
@@ -137,11 +194,12 @@ ENVIRONMENT = """
 """
 
 
-def test_lambda_sets_reserved_and_function_variables(code_folder: CodeFolder) -> None:
+def test_lambda_sets_reserved_and_function_variables(code_folder: CodeFolder, isolation: str) -> None:
     folder, name = code_folder(ENVIRONMENT)
     gw = Gateway(
         name,
         code_uri=folder,
+        isolation=isolation,
         region="eu-west-1",
         function_name="orders-api",
         memory_size=512,
@@ -170,20 +228,20 @@ def test_lambda_sets_reserved_and_function_variables(code_folder: CodeFolder) ->
     assert seen["TABLE_NAME"] == "orders"
 
 
-def test_lambda_keeps_one_log_stream_per_environment(code_folder: CodeFolder) -> None:
+def test_lambda_keeps_one_log_stream_per_environment(code_folder: CodeFolder, isolation: str) -> None:
     folder, name = code_folder(ENVIRONMENT)
-    gw = Gateway(name, code_uri=folder)
+    gw = Gateway(name, code_uri=folder, isolation=isolation)
     assert _body(gw)["AWS_LAMBDA_LOG_STREAM_NAME"] == _body(gw)["AWS_LAMBDA_LOG_STREAM_NAME"]
 
 
-def test_lambda_default_time_zone_is_utc(code_folder: CodeFolder) -> None:
+def test_lambda_default_time_zone_is_utc(code_folder: CodeFolder, isolation: str) -> None:
     folder, name = code_folder(ENVIRONMENT)
-    assert _body(Gateway(name, code_uri=folder))["TZ"] == ":UTC"
+    assert _body(Gateway(name, code_uri=folder, isolation=isolation))["TZ"] == ":UTC"
 
 
-def test_lambda_sets_the_trace_header_per_invocation(code_folder: CodeFolder) -> None:
+def test_lambda_sets_the_trace_header_per_invocation(code_folder: CodeFolder, isolation: str) -> None:
     folder, name = code_folder(ENVIRONMENT)
-    gw = Gateway(name, code_uri=folder, api="alb")
+    gw = Gateway(name, code_uri=folder, isolation=isolation, api="alb")
     trace = "Root=1-67891233-abcdef012345678912345678"
     response = gw.request("GET", "/", headers={"X-Amzn-Trace-Id": trace})
     seen = response.json()["_X_AMZN_TRACE_ID"]
@@ -228,9 +286,11 @@ SLOW = """
 """
 
 
-def test_lambda_timeout_interrupts_the_handler_and_inits_afresh(code_folder: CodeFolder) -> None:
+def test_lambda_timeout_interrupts_the_handler_and_inits_afresh(
+    code_folder: CodeFolder, isolation: str
+) -> None:
     folder, name = code_folder(SLOW)
-    gw = Gateway(name, code_uri=folder, timeout=0.2)
+    gw = Gateway(name, code_uri=folder, isolation=isolation, timeout=0.2)
     assert _body(gw) == {"calls": 1, "finished": 1}
     started = time.monotonic()
     with pytest.warns(GatewayErrorWarning, match=r"Task timed out after 0\.20 seconds"):
@@ -316,11 +376,17 @@ def test_lambda_main_thread_stand_in_off_the_main_thread_has_an_event_loop() -> 
     assert first["thread"].startswith("apigw-emulator-environment:")
 
 
-def test_lambda_imports_and_calls_on_one_thread_off_the_main_thread(code_folder: CodeFolder) -> None:
+def test_lambda_imports_and_calls_on_one_thread_off_the_main_thread(
+    code_folder: CodeFolder, isolation: str
+) -> None:
     folder, name = code_folder(COUNTER)
-    gw = Gateway(name, code_uri=folder)
+    gw = Gateway(name, code_uri=folder, isolation=isolation)
     seen = _in_thread(lambda: gw.request("GET", "/").json())
-    assert seen["import_thread"] == seen["call_thread"] != threading.main_thread().name
+    assert seen["import_thread"] == seen["call_thread"]
+    if isolation == "in-process":  # the environment's own thread stands for the runtime's main thread
+        assert seen["call_thread"] != threading.main_thread().name
+    else:  # the worker's own main thread
+        assert seen["call_thread"] == "MainThread"
 
 
 def _environment_threads(function_name: str) -> list[threading.Thread]:
@@ -396,9 +462,11 @@ def test_lambda_throttles_over_the_concurrency_limit() -> None:
 # -- init errors ------------------------------------------------------------------------------------------
 
 
-def test_lambda_reports_a_missing_module_as_import_module_error(code_folder: CodeFolder) -> None:
+def test_lambda_reports_a_missing_module_as_import_module_error(
+    code_folder: CodeFolder, isolation: str
+) -> None:
     folder, name = code_folder("import not_installed_anywhere\n")
-    gw = Gateway(name, code_uri=folder, raise_handler_exceptions=False)
+    gw = Gateway(name, code_uri=folder, isolation=isolation, raise_handler_exceptions=False)
     invocation = invocation_of(gw.request("GET", "/"))
     module = name.split(".")[0]
     assert invocation.response.status == 502
@@ -409,13 +477,18 @@ def test_lambda_reports_a_missing_module_as_import_module_error(code_folder: Cod
         "stackTrace": [],
     }
     assert isinstance(invocation.error, LambdaFunctionError)
-    assert isinstance(invocation.error.__cause__, ModuleNotFoundError)
+    if isolation == "in-process":
+        assert isinstance(invocation.error.__cause__, ModuleNotFoundError)
 
 
-def test_lambda_reports_a_syntax_error_as_user_code_syntax_error(code_folder: CodeFolder) -> None:
+def test_lambda_reports_a_syntax_error_as_user_code_syntax_error(
+    code_folder: CodeFolder, isolation: str
+) -> None:
     folder, name = code_folder("def handler(event, context)\n    return 1\n")
     invocation = invocation_of(
-        Gateway(name, code_uri=folder, raise_handler_exceptions=False).request("GET", "/")
+        Gateway(name, code_uri=folder, isolation=isolation, raise_handler_exceptions=False).request(
+            "GET", "/"
+        )
     )
     error = invocation.function_error
     assert error is not None
@@ -425,10 +498,14 @@ def test_lambda_reports_a_syntax_error_as_user_code_syntax_error(code_folder: Co
     assert " Line 1\n" in error["stackTrace"][0]
 
 
-def test_lambda_reports_a_missing_function_as_handler_not_found(code_folder: CodeFolder) -> None:
+def test_lambda_reports_a_missing_function_as_handler_not_found(
+    code_folder: CodeFolder, isolation: str
+) -> None:
     folder, name = code_folder("def other(event, context):\n    return 1\n")
     invocation = invocation_of(
-        Gateway(name, code_uri=folder, raise_handler_exceptions=False).request("GET", "/")
+        Gateway(name, code_uri=folder, isolation=isolation, raise_handler_exceptions=False).request(
+            "GET", "/"
+        )
     )
     assert invocation.function_error is not None
     assert invocation.function_error["errorType"] == "Runtime.HandlerNotFound"
@@ -438,10 +515,13 @@ def test_lambda_reports_a_missing_function_as_handler_not_found(code_folder: Cod
     )
 
 
-def test_lambda_reports_an_exception_at_import_under_its_own_type(code_folder: CodeFolder) -> None:
+def test_lambda_reports_an_exception_at_import_under_its_own_type(
+    code_folder: CodeFolder, isolation: str
+) -> None:
     folder, name = code_folder("raise KeyError('CONFIG')\n")
-    gw = Gateway(name, code_uri=folder)
-    with pytest.raises(KeyError, match="CONFIG"):
+    gw = Gateway(name, code_uri=folder, isolation=isolation)
+    # In-process the module's own exception; from a worker process, what its runtime reported.
+    with pytest.raises(KeyError if isolation == "in-process" else LambdaFunctionError, match="CONFIG"):
         gw.request("GET", "/")
     gw.raise_handler_exceptions = False
     invocation = invocation_of(gw.request("GET", "/"))  # the init runs again, and fails again
@@ -450,7 +530,7 @@ def test_lambda_reports_an_exception_at_import_under_its_own_type(code_folder: C
     assert invocation.function_error["errorMessage"] == "'CONFIG'"
 
 
-def test_lambda_raised_exception_document(code_folder: CodeFolder) -> None:
+def test_lambda_raised_exception_document(code_folder: CodeFolder, isolation: str) -> None:
     folder, name = code_folder(
         """
         def handler(event, context):
@@ -458,7 +538,9 @@ def test_lambda_raised_exception_document(code_folder: CodeFolder) -> None:
         """
     )
     invocation = invocation_of(
-        Gateway(name, code_uri=folder, raise_handler_exceptions=False).request("GET", "/")
+        Gateway(name, code_uri=folder, isolation=isolation, raise_handler_exceptions=False).request(
+            "GET", "/"
+        )
     )
     error = invocation.function_error
     assert error is not None
