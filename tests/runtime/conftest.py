@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from apigw_emulator.runtime.model import Isolation
+
 _numbers = itertools.count()
 
 #: ``code_folder(source) -> (folder, handler name)``: a module of its own name in a fresh folder.
@@ -45,6 +47,7 @@ def code_folder(tmp_path: Path) -> Iterator[CodeFolder]:
 
 
 @pytest.fixture(params=["in-process", "process"])
-def isolation(request: pytest.FixtureRequest) -> str:
+def isolation(request: pytest.FixtureRequest) -> Isolation:
     """Each kind of execution environment in turn."""
-    return str(request.param)
+    kind: Isolation = request.param
+    return kind

@@ -22,6 +22,7 @@ import pytest
 from apigw_emulator import Gateway, GatewayErrorWarning, invocation_of
 from apigw_emulator.errors import ConfigurationError, LambdaFunctionError
 from apigw_emulator.request import HttpRequest
+from apigw_emulator.runtime.model import Isolation
 
 from .conftest import CodeFolder
 
@@ -86,7 +87,7 @@ MAIN_THREAD = """
 """
 
 
-def test_lambda_main_thread_in_either_environment(code_folder: CodeFolder, isolation: str) -> None:
+def test_lambda_main_thread_in_either_environment(code_folder: CodeFolder, isolation: Isolation) -> None:
     folder, name = code_folder(MAIN_THREAD)
     seen = _body(Gateway(name, code_uri=folder, isolation=isolation))
     assert (seen["main"], seen["asyncio_run"]) == (True, 42)
@@ -104,7 +105,7 @@ SLEEPY = """
 
 
 def test_lambda_serves_two_slow_concurrent_requests_with_two_environments(
-    code_folder: CodeFolder, isolation: str
+    code_folder: CodeFolder, isolation: Isolation
 ) -> None:
     folder, name = code_folder(SLEEPY)
     gw = Gateway(name, code_uri=folder, isolation=isolation)
@@ -146,7 +147,7 @@ COUNTER = """
 """
 
 
-def test_lambda_inits_once_per_environment(code_folder: CodeFolder, isolation: str) -> None:
+def test_lambda_inits_once_per_environment(code_folder: CodeFolder, isolation: Isolation) -> None:
     folder, name = code_folder(COUNTER)
     gw = Gateway(name, code_uri=folder, isolation=isolation, environment={"TABLE_NAME": "orders"})
     assert name.split(".")[0] not in sys.modules  # nothing is imported before the first invocation
@@ -157,7 +158,9 @@ def test_lambda_inits_once_per_environment(code_folder: CodeFolder, isolation: s
     assert first["import_thread"] == first["call_thread"] == threading.main_thread().name
 
 
-def test_lambda_reports_init_duration_on_a_cold_start_only(code_folder: CodeFolder, isolation: str) -> None:
+def test_lambda_reports_init_duration_on_a_cold_start_only(
+    code_folder: CodeFolder, isolation: Isolation
+) -> None:
     folder, name = code_folder(COUNTER)
     log: list[str] = []
     gw = Gateway(name, code_uri=folder, isolation=isolation, function_log=log.append)
@@ -194,7 +197,7 @@ ENVIRONMENT = """
 """
 
 
-def test_lambda_sets_reserved_and_function_variables(code_folder: CodeFolder, isolation: str) -> None:
+def test_lambda_sets_reserved_and_function_variables(code_folder: CodeFolder, isolation: Isolation) -> None:
     folder, name = code_folder(ENVIRONMENT)
     gw = Gateway(
         name,
@@ -228,18 +231,18 @@ def test_lambda_sets_reserved_and_function_variables(code_folder: CodeFolder, is
     assert seen["TABLE_NAME"] == "orders"
 
 
-def test_lambda_keeps_one_log_stream_per_environment(code_folder: CodeFolder, isolation: str) -> None:
+def test_lambda_keeps_one_log_stream_per_environment(code_folder: CodeFolder, isolation: Isolation) -> None:
     folder, name = code_folder(ENVIRONMENT)
     gw = Gateway(name, code_uri=folder, isolation=isolation)
     assert _body(gw)["AWS_LAMBDA_LOG_STREAM_NAME"] == _body(gw)["AWS_LAMBDA_LOG_STREAM_NAME"]
 
 
-def test_lambda_default_time_zone_is_utc(code_folder: CodeFolder, isolation: str) -> None:
+def test_lambda_default_time_zone_is_utc(code_folder: CodeFolder, isolation: Isolation) -> None:
     folder, name = code_folder(ENVIRONMENT)
     assert _body(Gateway(name, code_uri=folder, isolation=isolation))["TZ"] == ":UTC"
 
 
-def test_lambda_sets_the_trace_header_per_invocation(code_folder: CodeFolder, isolation: str) -> None:
+def test_lambda_sets_the_trace_header_per_invocation(code_folder: CodeFolder, isolation: Isolation) -> None:
     folder, name = code_folder(ENVIRONMENT)
     gw = Gateway(name, code_uri=folder, isolation=isolation, api="alb")
     trace = "Root=1-67891233-abcdef012345678912345678"
@@ -287,7 +290,7 @@ SLOW = """
 
 
 def test_lambda_timeout_interrupts_the_handler_and_inits_afresh(
-    code_folder: CodeFolder, isolation: str
+    code_folder: CodeFolder, isolation: Isolation
 ) -> None:
     folder, name = code_folder(SLOW)
     gw = Gateway(name, code_uri=folder, isolation=isolation, timeout=0.2)
@@ -377,7 +380,7 @@ def test_lambda_main_thread_stand_in_off_the_main_thread_has_an_event_loop() -> 
 
 
 def test_lambda_imports_and_calls_on_one_thread_off_the_main_thread(
-    code_folder: CodeFolder, isolation: str
+    code_folder: CodeFolder, isolation: Isolation
 ) -> None:
     folder, name = code_folder(COUNTER)
     gw = Gateway(name, code_uri=folder, isolation=isolation)
@@ -463,7 +466,7 @@ def test_lambda_throttles_over_the_concurrency_limit() -> None:
 
 
 def test_lambda_reports_a_missing_module_as_import_module_error(
-    code_folder: CodeFolder, isolation: str
+    code_folder: CodeFolder, isolation: Isolation
 ) -> None:
     folder, name = code_folder("import not_installed_anywhere\n")
     gw = Gateway(name, code_uri=folder, isolation=isolation, raise_handler_exceptions=False)
@@ -482,7 +485,7 @@ def test_lambda_reports_a_missing_module_as_import_module_error(
 
 
 def test_lambda_reports_a_syntax_error_as_user_code_syntax_error(
-    code_folder: CodeFolder, isolation: str
+    code_folder: CodeFolder, isolation: Isolation
 ) -> None:
     folder, name = code_folder("def handler(event, context)\n    return 1\n")
     invocation = invocation_of(
@@ -499,7 +502,7 @@ def test_lambda_reports_a_syntax_error_as_user_code_syntax_error(
 
 
 def test_lambda_reports_a_missing_function_as_handler_not_found(
-    code_folder: CodeFolder, isolation: str
+    code_folder: CodeFolder, isolation: Isolation
 ) -> None:
     folder, name = code_folder("def other(event, context):\n    return 1\n")
     invocation = invocation_of(
@@ -516,7 +519,7 @@ def test_lambda_reports_a_missing_function_as_handler_not_found(
 
 
 def test_lambda_reports_an_exception_at_import_under_its_own_type(
-    code_folder: CodeFolder, isolation: str
+    code_folder: CodeFolder, isolation: Isolation
 ) -> None:
     folder, name = code_folder("raise KeyError('CONFIG')\n")
     gw = Gateway(name, code_uri=folder, isolation=isolation)
@@ -530,7 +533,7 @@ def test_lambda_reports_an_exception_at_import_under_its_own_type(
     assert invocation.function_error["errorMessage"] == "'CONFIG'"
 
 
-def test_lambda_raised_exception_document(code_folder: CodeFolder, isolation: str) -> None:
+def test_lambda_raised_exception_document(code_folder: CodeFolder, isolation: Isolation) -> None:
     folder, name = code_folder(
         """
         def handler(event, context):
