@@ -21,6 +21,7 @@ import requests
 from PIL import Image
 
 from apigw_emulator import Gateway
+from apigw_emulator.runtime.model import Isolation
 from apigw_emulator.server import LocalGateway
 
 from .conftest import CodeFolder
@@ -82,9 +83,11 @@ def _fastapi(code_folder: CodeFolder) -> tuple[Path, str]:
 
 @pytest.mark.filterwarnings(LOOP_WARNING)
 @pytest.mark.parametrize("api", FRONT_DOORS)
-def test_mangum_serves_multipart_uploads_bit_exact(api: str, code_folder: CodeFolder) -> None:
+def test_mangum_serves_multipart_uploads_bit_exact(
+    api: str, code_folder: CodeFolder, isolation: Isolation
+) -> None:
     folder, name = _fastapi(code_folder)
-    gw = Gateway(name, api=api, code_uri=folder, **_options(api))
+    gw = Gateway(name, api=api, code_uri=folder, isolation=isolation, **_options(api))
     uploads = _uploads()
     response = gw.request("POST", "/upload", files=uploads)
     assert response.status_code == 200, response.text
@@ -93,9 +96,18 @@ def test_mangum_serves_multipart_uploads_bit_exact(api: str, code_folder: CodeFo
 
 @pytest.mark.filterwarnings(LOOP_WARNING)
 @pytest.mark.parametrize("api", FRONT_DOORS)
-def test_mangum_routes_path_and_query_on_the_main_thread(api: str, code_folder: CodeFolder) -> None:
+def test_mangum_routes_path_and_query_on_the_main_thread(
+    api: str, code_folder: CodeFolder, isolation: Isolation
+) -> None:
     folder, name = _fastapi(code_folder)
-    gw = Gateway(name, api=api, code_uri=folder, environment={"TABLE_NAME": "orders"}, **_options(api))
+    gw = Gateway(
+        name,
+        api=api,
+        code_uri=folder,
+        isolation=isolation,
+        environment={"TABLE_NAME": "orders"},
+        **_options(api),
+    )
     first = gw.request("GET", "/items/a%20b", params={"q": "x y"}).json()
     second = gw.request("GET", "/items/7").json()
     assert first == {
@@ -110,33 +122,36 @@ def test_mangum_routes_path_and_query_on_the_main_thread(api: str, code_folder: 
 
 
 @pytest.mark.filterwarnings(LOOP_WARNING)
-def test_mangum_through_the_apigw_fixture(apigw: Callable[..., Gateway], code_folder: CodeFolder) -> None:
+def test_mangum_through_the_apigw_fixture(
+    apigw: Callable[..., Gateway], code_folder: CodeFolder, isolation: Isolation
+) -> None:
     folder, name = _fastapi(code_folder)
-    gw = apigw(name, api="http", code_uri=folder)
+    gw = apigw(name, api="http", code_uri=folder, isolation=isolation)
     uploads = _uploads()
     assert gw.request("POST", "/upload", files=uploads).json() == {"parts": _expected(uploads)}
 
 
 @pytest.mark.filterwarnings(LOOP_WARNING)
 @pytest.mark.parametrize("api", ["rest", "http"])
-def test_mangum_through_the_local_server(api: str, code_folder: CodeFolder) -> None:
+def test_mangum_through_the_local_server(api: str, code_folder: CodeFolder, isolation: Isolation) -> None:
     # The server calls the gateway from its connection threads: the environment's own thread (with its
     # persistent event loop) imports and calls the application.
     folder, name = _fastapi(code_folder)
-    gw = Gateway(name, api=api, code_uri=folder, **_options(api))
+    gw = Gateway(name, api=api, code_uri=folder, isolation=isolation, **_options(api))
     uploads = _uploads()
     with LocalGateway(gw, log=None) as server, requests.Session() as session:
         response = session.post(server.url + "/upload", files=uploads, timeout=30)
         assert response.status_code == 200, response.text
         assert response.json() == {"parts": _expected(uploads)}
         item = session.get(server.url + "/items/3?q=z", timeout=30).json()
-    assert (item["item_id"], item["q"], item["main_thread"]) == ("3", "z", False)
+    # In-process, the environment's own thread stands for the runtime's main thread.
+    assert (item["item_id"], item["q"], item["main_thread"]) == ("3", "z", isolation == "process")
 
 
 @pytest.mark.filterwarnings(LOOP_WARNING)
-def test_mangum_from_several_threads_at_once(code_folder: CodeFolder) -> None:
+def test_mangum_from_several_threads_at_once(code_folder: CodeFolder, isolation: Isolation) -> None:
     folder, name = _fastapi(code_folder)
-    gw = Gateway(name, api="http", code_uri=folder)
+    gw = Gateway(name, api="http", code_uri=folder, isolation=isolation)
     statuses: list[int] = []
 
     def call() -> None:
@@ -155,9 +170,11 @@ def test_mangum_from_several_threads_at_once(code_folder: CodeFolder) -> None:
 
 
 @pytest.mark.parametrize("api", ["rest", "http", "http-v1", "alb"])
-def test_apig_wsgi_serves_multipart_uploads_bit_exact(api: str, code_folder: CodeFolder) -> None:
+def test_apig_wsgi_serves_multipart_uploads_bit_exact(
+    api: str, code_folder: CodeFolder, isolation: Isolation
+) -> None:
     folder, name = code_folder((APPS / "flask_app.py").read_text(encoding="utf-8"))
-    gw = Gateway(name, api=api, code_uri=folder, **_options(api))
+    gw = Gateway(name, api=api, code_uri=folder, isolation=isolation, **_options(api))
     uploads = _uploads()
     response = gw.request("POST", "/upload", files=uploads)
     assert response.status_code == 200, response.text
@@ -170,17 +187,28 @@ def test_apig_wsgi_serves_multipart_uploads_bit_exact(api: str, code_folder: Cod
 
 @pytest.mark.parametrize("api", ["rest", "http", "function-url", "alb"])
 def test_powertools_resolvers_and_logger(
-    api: str, code_folder: CodeFolder, capsys: pytest.CaptureFixture[str]
+    api: str, code_folder: CodeFolder, isolation: Isolation, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder, name = code_folder((APPS / "powertools_app.py").read_text(encoding="utf-8"))
     service = name.split(".")[0]  # a logger of its own: logging's registry is the process's
     variables = {"FRONT_DOOR": api, "POWERTOOLS_SERVICE_NAME": service}
-    gw = Gateway(name, api=api, code_uri=folder, environment=variables, function_name="orders-fn")
+    log: list[str] = []  # a worker process's output comes here
+    gw = Gateway(
+        name,
+        api=api,
+        code_uri=folder,
+        isolation=isolation,
+        environment=variables,
+        function_name="orders-fn",
+        function_log=log.append,
+    )
     response = gw.request("GET", "/items/5", params={"q": "v"})
     assert response.status_code == 200, response.text
     assert response.json() == {"item_id": "5", "q": "v"}
     assert gw.request("POST", "/echo", data="na\u00efve").json() == {"length": 5}
-    records = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    gw.close()
+    lines = [*capsys.readouterr().out.splitlines(), *log]
+    records = [json.loads(line) for line in lines if line.startswith("{")]
     first = records[0]
     assert first["message"] == "request"
     assert first["service"] == service
@@ -188,5 +216,7 @@ def test_powertools_resolvers_and_logger(
     assert first["function_memory_size"] == "128"
     assert first["function_arn"] == "arn:aws:lambda:us-east-1:123456789012:function:orders-fn"
     # Powertools keeps its cold-start flag in a global of its own package: in-process, every function of
-    # the test session shares it (process environments each have their own: see test_process_clients).
+    # the test session shares it; a worker process has its own.
+    if isolation == "process":
+        assert records[0]["cold_start"] is True
     assert records[1]["cold_start"] is False
