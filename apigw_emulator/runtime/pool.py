@@ -109,12 +109,12 @@ class EnvironmentPool:
         return outcome
 
     def close(self) -> None:
-        """Shut every environment down (busy ones too: their invocations end); idempotent."""
+        """Shut the idle environments down now and the busy ones when their invocation ends (a timeout
+        bounds that); no new invocation is taken. Idempotent."""
         with self._lock:
             self._closed = True
-            environments = [*self._idle, *self._busy]
+            environments = list(self._idle)
             self._idle.clear()
-            self._busy.clear()
         for environment in environments:
             environment.shutdown()
 

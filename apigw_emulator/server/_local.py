@@ -149,7 +149,8 @@ class LocalGateway:
     :param log: called with each log line (several lines for a traceback); None logs nothing. Default:
         standard error.
     :param reload: a factory of a new gateway, called before a request when a file of ``watch_paths`` has
-        changed (the handler module re-imported with ``importlib.reload``, for example).
+        changed (the handler module re-imported with ``importlib.reload``, for example); the gateway it
+        replaces is closed (its execution environments end, busy ones once their invocation is over).
     :param watch_paths: the files whose changes trigger ``reload`` (their modification time and size are
         checked before each request).
     :param timeout: the per-request deadline in seconds: the time a client has to send the request head,
@@ -451,8 +452,10 @@ class LocalGateway:
         with self._reload_lock:
             stamps = self._watcher.snapshot()
             if stamps != self._watcher.accepted:
-                self.gateway = self._reload()
+                previous, self.gateway = self.gateway, self._reload()
                 self._watcher.accepted = stamps
+                if previous is not self.gateway:
+                    previous.close()  # its environments end (busy ones after their invocation)
                 self._log(f"apigw-emulator: reloaded ({', '.join(str(p) for p in self._watcher.paths)})")
             return self.gateway
 
