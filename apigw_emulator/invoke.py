@@ -300,7 +300,7 @@ def invoke(
             result = json.loads(bytes(value))
         else:
             result_size, result = round_trip(value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:  # RecursionError: a result nested too deep
         record.response = bad_gateway(
             config,
             stamp,
