@@ -28,6 +28,8 @@ CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 #: Bytes asked of each ``recv``: below malloc's mmap threshold, so that a read costs no page faults.
 _RECV_SIZE = 64 * 1024
+#: The largest piece of a body allocated before its bytes arrive (see :meth:`Stream.read_exact`).
+_BODY_PIECE = 256 * 1024
 _MAX_CHUNK_LINE = 4096
 _SMALL_RESPONSE = 64 * 1024
 _TCHAR = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]"
@@ -178,22 +180,33 @@ class Stream:
             self._fill(deadline)
 
     def read_exact(self, size: int, deadline: float) -> bytes:
-        """Exactly ``size`` bytes. :raises ClosedError: when the client closes first."""
+        """Exactly ``size`` bytes. :raises ClosedError: when the client closes first.
+
+        Memory grows with the bytes received, not with ``size``: a client may announce 10 MB and send
+        one byte, so the body is received into pieces of at most :data:`_BODY_PIECE` bytes, each
+        allocated when its first byte is about to arrive.
+        """
         if len(self._buffer) >= size:
             data = bytes(self._buffer[:size])
             del self._buffer[:size]
             return data
-        body = bytearray(size)
+        pieces = [bytes(self._buffer)]
         have = len(self._buffer)
-        body[:have] = self._buffer
         self._buffer.clear()
-        with memoryview(body) as view:
-            while have < size:
-                received = self._blocking(deadline, functools.partial(self._sock.recv_into, view[have:]))
-                if received == 0:
-                    raise ClosedError
-                have += received
-        return bytes(body)
+        while have < size:
+            piece = bytearray(min(size - have, _BODY_PIECE))
+            filled = 0
+            with memoryview(piece) as view:
+                while filled < len(piece):
+                    received = self._blocking(
+                        deadline, functools.partial(self._sock.recv_into, view[filled:])
+                    )
+                    if received == 0:
+                        raise ClosedError
+                    filled += received
+            pieces.append(piece)
+            have += filled
+        return b"".join(pieces)
 
     def discard(self, limit: int, deadline: float) -> None:
         """Read and drop what the client still sends: up to ``limit`` bytes, until it closes or the
@@ -345,11 +358,15 @@ def check_host(head: RequestHead) -> None:
 
 
 def wants_keep_alive(head: RequestHead) -> bool:
-    """HTTP/1.1 keeps the connection unless ``Connection: close``; 1.0 only with ``keep-alive``."""
+    """HTTP/1.1 keeps the connection unless ``Connection: close``; 1.0 only with ``keep-alive``, and never
+    after a 1.0 message with Transfer-Encoding, whose framing cannot be trusted (RFC 9112 6.1): what
+    follows its body could be a request smuggled past a 1.0 proxy."""
     tokens = {t.strip().lower() for value in head.values("connection") for t in value.split(",")}
     if "close" in tokens:
         return False
-    return head.version != "HTTP/1.0" or "keep-alive" in tokens
+    if head.version == "HTTP/1.0":
+        return "keep-alive" in tokens and not head.values("transfer-encoding")
+    return True
 
 
 def expects_100_continue(head: RequestHead) -> bool:

@@ -267,3 +267,23 @@ def test_pathological_whitespace_is_parsed_in_linear_time(server: LocalGateway, 
     status, _ = answer_or_close(server.port, head)
     assert status == (200 if value.endswith(b" ") else 400)
     assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.parametrize("connection", ["keep-alive", "Keep-Alive, x"])
+def test_http_1_0_with_transfer_encoding_closes_after_the_message(
+    server: LocalGateway, connection: str
+) -> None:
+    """RFC 9112 6.1: an HTTP/1.0 message with Transfer-Encoding has untrusted framing. It is answered and
+    the connection closes, so that a request smuggled behind its body is never served."""
+    smuggled = b"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+    data = (
+        b"POST / HTTP/1.0\r\nHost: x\r\nConnection: " + connection.encode() + b"\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n" + smuggled
+    )
+    with RawConnection(server.port, timeout=BOUND) as conn:
+        conn.send(data)
+        response = conn.read_response()
+        assert response.status == 200
+        assert response.header("Connection") == "close"
+        assert conn.is_closed()
+    assert_still_serving(server.port)
