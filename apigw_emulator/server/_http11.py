@@ -190,7 +190,7 @@ class Stream:
             data = bytes(self._buffer[:size])
             del self._buffer[:size]
             return data
-        pieces = [bytes(self._buffer)]
+        pieces: list[bytes | bytearray] = [bytes(self._buffer)]
         have = len(self._buffer)
         self._buffer.clear()
         while have < size:
