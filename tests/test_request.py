@@ -219,7 +219,7 @@ def test_http_request_constructor_malformed_headers_are_invalid_request(headers:
 
 
 def test_http_request_constructor_keeps_valid_headers_and_htab() -> None:
-    request = HttpRequest("GET", "/", "", [("X-A", "a\tb"), ("X-B", "caf\u00e9 \x85")])
+    request = HttpRequest("GET", "/", "", (("X-A", "a\tb"), ("X-B", "caf\u00e9 \x85")))
     assert request.headers == (("X-A", "a\tb"), ("X-B", "caf\u00e9 \x85"))
 
 
