@@ -18,6 +18,7 @@ from .config import GatewayConfig
 from .errors import BinaryResponseWarning
 from .ids import RequestStamp
 from .request import HttpRequest
+from .trace import trace_header
 
 __all__ = ["GatewayResponse", "MalformedResultError", "map_result"]
 
@@ -275,7 +276,7 @@ def _map_rest(
         ("Date", _http_date(stamp.epoch_ms // 1000)),
         ("x-amzn-RequestId", stamp.request_id),
         ("x-amz-apigw-id", stamp.extended_request_id),
-        ("X-Amzn-Trace-Id", stamp.trace_id),
+        ("X-Amzn-Trace-Id", trace_header(request, "rest", stamp)),
     ]
     return GatewayResponse(status, tuple(headers), body)
 
@@ -304,7 +305,10 @@ def _map_http_v2(
         )
         body = _encode(text)
     if config.api == "function-url":
-        ids = [("x-amzn-RequestId", stamp.request_id), ("X-Amzn-Trace-Id", stamp.trace_id)]
+        ids = [
+            ("x-amzn-RequestId", stamp.request_id),
+            ("X-Amzn-Trace-Id", trace_header(request, "function-url", stamp)),
+        ]
     else:
         ids = [("apigw-requestid", stamp.request_id)]
     return _finish(status, headers, body, stamp, ids, default_json=True)
