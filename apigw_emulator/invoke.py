@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from ._types import Event
+from .cloudfront import is_edge
 from .config import GatewayConfig
 from .errors import RouteNotFoundError
 from .events import BUILDERS
@@ -30,7 +31,7 @@ from .gateway_errors import (
     request_too_long,
     route_not_found,
 )
-from .ids import RequestStamp
+from .ids import RequestStamp, edge_ids
 from .lambda_context import LambdaContext
 from .request import HttpRequest
 from .response import GatewayResponse, MalformedResultError, _BinaryDecodeError, map_result
@@ -240,6 +241,8 @@ def invoke(
     """
     if stamp is None:
         stamp = RequestStamp.new(uuid_request_id=config.api in ("rest", "function-url"))
+    if stamp.edge_ids is None and is_edge(config):  # the event's CloudFront ids, again in the response
+        stamp = stamp._replace(edge_ids=edge_ids())
     limit = ALB_PAYLOAD_LIMIT if config.api == "alb" else API_PAYLOAD_LIMIT
     if len(request.body) > limit:
         reason = f"the request body has {len(request.body)} bytes, over the {limit}-byte limit"

@@ -13,6 +13,7 @@ from email.utils import formatdate
 from typing import Any
 
 from ._http_syntax import bad_value_character, is_token, shorten
+from .cloudfront import CLOUDFRONT_RESPONSE_HEADERS, edge_response_headers, is_edge
 from .codec import b64decode
 from .config import GatewayConfig
 from .errors import BinaryResponseWarning
@@ -263,8 +264,9 @@ def _map_rest(
     else:
         body = _encode(raw)
     headers: list[tuple[str, str]] = []
+    edge = is_edge(config)
     for lname, (name, values) in merged.items():
-        if lname in _REST_DROPPED:
+        if lname in _REST_DROPPED or (edge and lname in CLOUDFRONT_RESPONSE_HEADERS):
             continue
         out_name = f"x-amzn-Remapped-{name}" if lname in _REST_REMAPPED else name
         headers.extend((out_name, v) for v in values)
@@ -278,6 +280,8 @@ def _map_rest(
         ("x-amz-apigw-id", stamp.extended_request_id),
         ("X-Amzn-Trace-Id", trace_header(request, "rest", stamp)),
     ]
+    if edge:
+        headers += edge_response_headers(stamp, status)
     return GatewayResponse(status, tuple(headers), body)
 
 
