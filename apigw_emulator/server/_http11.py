@@ -31,6 +31,8 @@ _RECV_SIZE = 64 * 1024
 #: The largest piece of a body allocated before its bytes arrive (see :meth:`Stream.read_exact`).
 _BODY_PIECE = 256 * 1024
 _MAX_CHUNK_LINE = 4096
+#: The length of a Content-Length too long to convert: over every body limit.
+_HUGE_LENGTH = 10**18
 _SMALL_RESPONSE = 64 * 1024
 _TCHAR = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]"
 _TOKEN = re.compile(_TCHAR + rb"+")
@@ -375,7 +377,7 @@ def expects_100_continue(head: RequestHead) -> bool:
     if not expect or head.version == "HTTP/1.0":  # RFC 9110 10.1.1: ignored in HTTP/1.0
         return False
     if [value.strip().lower() for value in expect] != ["100-continue"]:
-        raise HttpError(417, f"unsupported expectation {expect!r}")
+        raise HttpError(417, f"unsupported expectation {_shorten(repr(expect).encode())}")
     return True
 
 
@@ -403,18 +405,23 @@ def body_framing(head: RequestHead) -> Framing:
     if encodings:
         codings = [c.strip().lower() for value in encodings for c in value.split(",")]
         if codings[-1] != "chunked" or codings.count("chunked") > 1:
-            raise HttpError(400, f"Transfer-Encoding {', '.join(encodings)!r} does not end in chunked")
+            raise HttpError(
+                400, f"Transfer-Encoding {_shorten(', '.join(encodings).encode())} does not end in chunked"
+            )
         if len(codings) > 1:
-            raise HttpError(501, f"Transfer-Encoding {', '.join(encodings)!r}: only chunked is supported")
+            raise HttpError(
+                501, f"Transfer-Encoding {_shorten(', '.join(encodings).encode())}: only chunked is supported"
+            )
         return Framing(chunked=True)
     if lengths:
         values = {v.strip() for value in lengths for v in value.split(",")}
         if len(values) != 1:
-            raise HttpError(400, f"conflicting Content-Length values {lengths!r}")
+            raise HttpError(400, f"conflicting Content-Length values {_shorten(repr(lengths).encode())}")
         (value,) = values
         if not _DIGITS.fullmatch(value):
             raise HttpError(400, f"invalid Content-Length {value[:30]!r}")
-        return Framing(length=int(value))
+        # Beyond 18 digits the length is over any limit; int() refuses over 4300 digits (ValueError).
+        return Framing(length=int(value) if len(value) <= 18 else _HUGE_LENGTH)
     return Framing()
 
 
@@ -423,7 +430,7 @@ def read_chunked(stream: Stream, limit: int, max_trailer: int, deadline: float) 
 
     :raises HttpError: 400 for a malformed chunk size or framing, 431 for a trailer over ``max_trailer``.
     """
-    chunks: list[bytes] = []
+    body = bytearray()  # one buffer: a list of many tiny chunks would cost far more than their bytes
     total = 0
     while True:
         line = stream.read_line(_MAX_CHUNK_LINE, deadline)
@@ -436,7 +443,7 @@ def read_chunked(stream: Stream, limit: int, max_trailer: int, deadline: float) 
         total += size
         if total > limit:
             return None
-        chunks.append(stream.read_exact(size, deadline))
+        body += stream.read_exact(size, deadline)
         if stream.read_exact(2, deadline) != b"\r\n":
             raise HttpError(400, "chunk data is not followed by CRLF")
     trailer = 0
@@ -444,7 +451,7 @@ def read_chunked(stream: Stream, limit: int, max_trailer: int, deadline: float) 
         trailer += len(line) + 2
         if trailer > max_trailer:
             raise HttpError(431, f"the chunked trailer is over {max_trailer} bytes")
-    return b"".join(chunks)
+    return bytes(body)
 
 
 # -- the response -------------------------------------------------------------------------------------------
