@@ -64,7 +64,7 @@ def _normalise_headers(headers: HeaderInput) -> tuple[tuple[str, str], ...]:
             name, value = item
         except (TypeError, ValueError):
             raise InvalidRequestError(
-                f"headers must be a mapping or (name, value) pairs, got the item {item!r}"
+                f"headers must be a mapping or (name, value) pairs, got the item {shorten(item)}"
             ) from None
         if value.__class__ is str or not isinstance(value, (list, tuple)):
             pairs.append(_check_header(name, value))
@@ -132,7 +132,7 @@ def _checked_name(name: object) -> str:
     if isinstance(name, bytes):
         name = name.decode("latin-1")
     if not isinstance(name, str) or not _TOKEN.match(name):
-        raise InvalidRequestError(f"invalid header name {name!r}: HTTP allows only token characters")
+        raise InvalidRequestError(f"invalid header name {shorten(name)}: HTTP allows only token characters")
     if len(_VALID_NAMES) < 1024:
         _VALID_NAMES.add(name)
     return name
@@ -224,7 +224,7 @@ class HttpRequest:
         if method not in _STANDARD_METHODS:
             method = _checked_method(method)
         if not isinstance(path, str) or not path.startswith("/"):
-            raise InvalidRequestError(f"the request path must start with '/', got {path!r}")
+            raise InvalidRequestError(f"the request path must start with '/', got {shorten(path)}")
         if _BAD_TARGET.search(path):
             raise InvalidRequestError(
                 f"the raw path {shorten(path)} holds characters a client cannot send unencoded; "
@@ -346,7 +346,7 @@ _set_protocol = HttpRequest.__dict__["protocol"].__set__
 def _checked_method(method: object) -> str:
     """A method outside the usual ones: a token, upper-cased."""
     if not isinstance(method, str) or not _TOKEN.match(method):
-        raise InvalidRequestError(f"invalid HTTP method {method!r}")
+        raise InvalidRequestError(f"invalid HTTP method {shorten(method)}")
     return method.upper()
 
 
@@ -367,5 +367,5 @@ def _split_str_target(target: str) -> tuple[str, str]:
         target = target.split("#", 1)[0]
         path, _, query = target.partition("?")
     if not path.startswith("/"):
-        raise InvalidRequestError(f"the request path must start with '/', got {target!r}")
+        raise InvalidRequestError(f"the request path must start with '/', got {shorten(target)}")
     return _quote_unsafe(path), _quote_unsafe(query)

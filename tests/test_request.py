@@ -241,3 +241,19 @@ def test_reused_multipart_encoder_is_an_error_not_an_empty_body() -> None:
     assert b"value" in first.body
     with pytest.raises(InvalidRequestError, match="can be read once"):
         HttpRequest.build("POST", "/", body=encoder)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: HttpRequest.build("GET", "/", headers={"x" * 10**6 + " ": "v"}),
+        lambda: HttpRequest.build("GET", "/", headers={"X-A": "\x01" * 10**6}),
+        lambda: HttpRequest.build("G T" * 10**5, "/"),
+        lambda: HttpRequest("GET", "/" + "\x01" * 10**6),
+    ],
+    ids=["name", "value", "method", "path"],
+)
+def test_invalid_request_messages_quote_client_values_briefly(build: Any) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        build()
+    assert len(str(caught.value)) < 1000
