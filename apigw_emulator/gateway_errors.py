@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .cloudfront import edge_response_headers, is_edge
 from .config import GatewayConfig
 from .ids import RequestStamp
 from .response import GatewayResponse
@@ -61,9 +62,15 @@ def _text(status: int, body: bytes, content_type: str) -> GatewayResponse:
     return GatewayResponse(status, (("Content-Type", content_type), ("Content-Length", str(len(body)))), body)
 
 
-def _warn(response: GatewayResponse, reason: str) -> GatewayResponse:
-    """Attach the reason; the driver turns it into a :class:`GatewayErrorWarning` for the test output."""
-    return GatewayResponse(response.status, response.headers, response.body, reason=reason)
+def _warn(
+    config: GatewayConfig, stamp: RequestStamp, response: GatewayResponse, reason: str
+) -> GatewayResponse:
+    """Attach the reason (the driver turns it into a :class:`GatewayErrorWarning` for the test output),
+    and CloudFront's headers on an EDGE REST API (spec 2.2)."""
+    headers = response.headers
+    if is_edge(config):
+        headers += tuple(edge_response_headers(stamp, response.status))
+    return GatewayResponse(response.status, headers, response.body, reason=reason)
 
 
 def route_not_found(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
@@ -72,7 +79,7 @@ def route_not_found(config: GatewayConfig, stamp: RequestStamp, reason: str) -> 
         response = _rest(403, "Missing Authentication Token", "MissingAuthenticationTokenException", stamp)
     else:
         response = _http(404, "Not Found", stamp)
-    return _warn(response, reason)
+    return _warn(config, stamp, response, reason)
 
 
 def bad_gateway(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
@@ -90,13 +97,14 @@ def bad_gateway(config: GatewayConfig, stamp: RequestStamp, reason: str) -> Gate
         response = _text(502, b"Internal Server Error", "text/plain; charset=utf-8")
     else:
         response = _text(502, _ALB_502, "text/html")
-    return _warn(response, reason)
+    return _warn(config, stamp, response, reason)
 
 
 def binary_decode_failed(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
     """REST: a binary response whose body is not base64 is ``API_CONFIGURATION_ERROR``, 500 (spec 5.2)."""
     if config.api == "rest":
-        return _warn(_rest(500, "Internal server error", "InternalServerErrorException", stamp), reason)
+        response = _rest(500, "Internal server error", "InternalServerErrorException", stamp)
+        return _warn(config, stamp, response, reason)
     return bad_gateway(config, stamp, reason)
 
 
@@ -111,7 +119,7 @@ def gateway_timeout(config: GatewayConfig, stamp: RequestStamp, reason: str) -> 
         response = _text(502, b"Internal Server Error", "text/plain; charset=utf-8")
     else:
         response = _text(504, _ALB_504, "text/html")
-    return _warn(response, reason)
+    return _warn(config, stamp, response, reason)
 
 
 def payload_too_large(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
@@ -123,7 +131,7 @@ def payload_too_large(config: GatewayConfig, stamp: RequestStamp, reason: str) -
         response = _http(413, "Request Entity Too Large", stamp)
     else:
         response = _text(413, _ALB_413, "text/html")
-    return _warn(response, reason)
+    return _warn(config, stamp, response, reason)
 
 
 def request_too_long(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
@@ -134,7 +142,7 @@ def request_too_long(config: GatewayConfig, stamp: RequestStamp, reason: str) ->
         response = _http(413, "Request Entity Too Large", stamp)
     else:
         response = _text(413, _ALB_413, "text/html")
-    return _warn(response, reason)
+    return _warn(config, stamp, response, reason)
 
 
 def throttled(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
@@ -153,4 +161,4 @@ def throttled(config: GatewayConfig, stamp: RequestStamp, reason: str) -> Gatewa
         response = _text(429, b'{"Message":"Rate Exceeded."}', "application/json")
     else:
         response = _text(502, _ALB_502, "text/html")
-    return _warn(response, reason)
+    return _warn(config, stamp, response, reason)

@@ -152,7 +152,8 @@ def request_from_event(event: Mapping[str, Any]) -> HttpRequest:
         identity = context.get("identity") or {}
         source_ip = str(identity.get("sourceIp") or "127.0.0.1")
         dropped = _GATEWAY_ADDED
-        path = quote(str(context.get("path") or event.get("path") or "/"), safe=_PATH_SAFE)
+        # event.path: requestContext.path starts with the stage on a custom domain (spec 3.4, V5).
+        path = quote(str(event.get("path") or context.get("path") or "/"), safe=_PATH_SAFE)
         query = _query_from_values(
             event.get("multiValueQueryStringParameters") or event.get("queryStringParameters"), encode=True
         )

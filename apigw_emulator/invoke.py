@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from ._types import Event
+from .cloudfront import is_edge
 from .config import GatewayConfig
 from .errors import LambdaFunctionError, RouteNotFoundError
 from .events import BUILDERS
@@ -27,13 +28,14 @@ from .gateway_errors import (
     route_not_found,
     throttled,
 )
-from .ids import RequestStamp
+from .ids import RequestStamp, edge_ids
 from .lambda_context import LambdaContext
 from .request import HttpRequest
 from .response import GatewayResponse, MalformedResultError, _BinaryDecodeError, map_result
 from .runtime._bootstrap import MARSHAL_ERROR
 from .runtime.model import FunctionConfig, InvokeRequest
 from .runtime.pool import EnvironmentPool
+from .trace import trace_header
 
 __all__ = ["FunctionConfig", "Invocation", "invoke"]
 
@@ -181,6 +183,8 @@ def invoke(
     """
     if stamp is None:
         stamp = RequestStamp.new(uuid_request_id=config.api in ("rest", "function-url"))
+    if stamp.edge_ids is None and is_edge(config):  # the event's CloudFront ids, again in the response
+        stamp = stamp._replace(edge_ids=edge_ids())
     limit = ALB_PAYLOAD_LIMIT if config.api == "alb" else API_PAYLOAD_LIMIT
     if len(request.body) > limit:
         reason = f"the request body has {len(request.body)} bytes, over the {limit}-byte limit"
@@ -214,7 +218,8 @@ def invoke(
     )
     if gateway_limit is not None:
         deadline = min(deadline, gateway_limit)
-    outcome = environments.invoke(InvokeRequest(handler_event, context, trace_id_of(event), deadline))
+    trace = trace_header(request, config.api, stamp)  # what the event carries: _X_AMZN_TRACE_ID
+    outcome = environments.invoke(InvokeRequest(handler_event, context, trace, deadline))
     record = Invocation(
         request,
         GatewayResponse(0, (), b""),
@@ -268,7 +273,7 @@ def invoke(
             result = json.loads(bytes(value))
         else:
             result_size, result = round_trip(value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:  # RecursionError: a result nested too deep
         record.function_error = {
             "errorMessage": f"Unable to marshal response: {exc}",
             "errorType": MARSHAL_ERROR,
@@ -296,12 +301,3 @@ def invoke(
     except MalformedResultError as exc:
         record.response = bad_gateway(config, stamp, f"Malformed Lambda proxy response: {exc}")
     return record
-
-
-def trace_id_of(event: Event) -> str | None:
-    """The X-Ray trace header the function sees (``_X_AMZN_TRACE_ID``): the event's ``X-Amzn-Trace-Id``."""
-    headers = event.get("headers") or event.get("multiValueHeaders") or {}
-    for name, value in headers.items():
-        if name.lower() == "x-amzn-trace-id":
-            return str(value[-1] if isinstance(value, list) else value)
-    return None

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ._http_syntax import bad_value_character, shorten
 from ._types import BodyInput, HeaderInput
 from .errors import InvalidRequestError
 
@@ -26,7 +27,9 @@ __all__ = ["HttpRequest"]
 #: Methods accepted without a closer look (any other token is accepted too, upper-cased).
 _STANDARD_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-_BAD_VALUE = re.compile(r"[\r\n\x00]")
+#: What a raw path or query cannot hold: what the local server rejects in a request target (controls,
+#: space), a fragment's "#", and lone surrogates (no client can encode them).
+_BAD_TARGET = re.compile("[\x00-\x20\x7f#\ud800-\udfff]")
 # Anything outside what a client may send unencoded in a path or query (RFC 3986 plus "%" and the
 # characters browsers send raw).
 _NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%\[\]|{}^`\"<>\\]")
@@ -61,7 +64,7 @@ def _normalise_headers(headers: HeaderInput) -> tuple[tuple[str, str], ...]:
             name, value = item
         except (TypeError, ValueError):
             raise InvalidRequestError(
-                f"headers must be a mapping or (name, value) pairs, got the item {item!r}"
+                f"headers must be a mapping or (name, value) pairs, got the item {shorten(item)}"
             ) from None
         if value.__class__ is str or not isinstance(value, (list, tuple)):
             pairs.append(_check_header(name, value))
@@ -76,11 +79,49 @@ def _check_header(name: object, value: object) -> tuple[str, str]:
         name = _checked_name(name)
     if value.__class__ is not str:
         value = _checked_value_type(name, value)
-    if not value.isprintable() and _BAD_VALUE.search(value):  # isprintable: the quick common case
-        raise InvalidRequestError(
-            f"header {name!r} contains CR, LF or NUL ({value!r}); no HTTP client can send that"
-        )
+    _check_value(name, value)
     return name, value.strip(" \t")
+
+
+def _check_value(name: str, value: str) -> None:
+    """:raises InvalidRequestError: for a value holding a control character (HTAB aside) or a lone
+    surrogate: the rule of the local server, which answers 400 to such a header (RFC 9110 5.5)."""
+    bad = bad_value_character(value)
+    if bad is not None:
+        raise InvalidRequestError(
+            f"header {name!r} contains {bad!r} ({shorten(value)}); no HTTP client can send that"
+        )
+
+
+def _checked_pairs(headers: object) -> tuple[tuple[str, str], ...]:
+    """The ``headers`` of :class:`HttpRequest`: (str, str) pairs, each a valid header, as a tuple."""
+    if headers.__class__ is not tuple:
+        if isinstance(headers, (str, bytes, Mapping)) or not isinstance(headers, Iterable):
+            raise InvalidRequestError(
+                f"headers must be (name, value) pairs, got {type(headers).__name__}; "
+                "HttpRequest.build() takes a mapping"
+            )
+        headers = tuple(headers)
+    pairs: tuple[Any, ...] = headers
+    for pair in pairs:
+        if pair.__class__ is not tuple or len(pair) != 2:
+            raise InvalidRequestError(f"a header must be a (name, value) pair of str, got {shorten(pair)}")
+        name, value = pair
+        if name.__class__ is not str or name not in _VALID_NAMES:
+            if not isinstance(name, str):
+                raise InvalidRequestError(
+                    f"header name {shorten(name)} is a {type(name).__name__}, not a str "
+                    "(HttpRequest.build() decodes bytes)"
+                )
+            _checked_name(name)
+        if value.__class__ is not str:
+            raise InvalidRequestError(
+                f"header {name!r} has a {type(value).__name__} value, not a str (HttpRequest.build() "
+                "converts bytes and numbers)"
+            )
+        if not value.isprintable():
+            _check_value(name, value)
+    return pairs
 
 
 #: Header names already found to be tokens (bounded: names repeat, values do not).
@@ -91,7 +132,7 @@ def _checked_name(name: object) -> str:
     if isinstance(name, bytes):
         name = name.decode("latin-1")
     if not isinstance(name, str) or not _TOKEN.match(name):
-        raise InvalidRequestError(f"invalid header name {name!r}: HTTP allows only token characters")
+        raise InvalidRequestError(f"invalid header name {shorten(name)}: HTTP allows only token characters")
     if len(_VALID_NAMES) < 1024:
         _VALID_NAMES.add(name)
     return name
@@ -121,6 +162,12 @@ def _read_body(body: BodyInput) -> tuple[bytes, str | None]:
         # content type, which carries the boundary.
         content_type = getattr(body, "content_type", None)
         data = read()
+        declared = getattr(body, "len", None)
+        if not data and isinstance(declared, int) and declared > 0:
+            raise InvalidRequestError(
+                f"the {type(body).__name__} declares {declared} bytes but gave none: it was read "
+                "already. An encoder is a stream and can be read once; build a new one for each request"
+            )
         if isinstance(data, str):
             data = data.encode("utf-8")
         if not isinstance(data, (bytes, bytearray)):
@@ -177,18 +224,25 @@ class HttpRequest:
         if method not in _STANDARD_METHODS:
             method = _checked_method(method)
         if not isinstance(path, str) or not path.startswith("/"):
-            raise InvalidRequestError(f"the request path must start with '/', got {path!r}")
-        if (not path.isprintable() and _BAD_VALUE.search(path)) or " " in path or "#" in path:
+            raise InvalidRequestError(f"the request path must start with '/', got {shorten(path)}")
+        if _BAD_TARGET.search(path):
             raise InvalidRequestError(
-                f"the raw path {path!r} holds characters a client cannot send unencoded; "
+                f"the raw path {shorten(path)} holds characters a client cannot send unencoded; "
                 "use HttpRequest.build() to have them percent-encoded"
             )
+        if query.__class__ is not str or (query and _BAD_TARGET.search(query)):
+            raise InvalidRequestError(
+                f"the raw query {shorten(query)} is not a str a client can send unencoded; "
+                "use HttpRequest.build() to have it percent-encoded"
+            )
+        if source_ip.__class__ is not str or protocol.__class__ is not str:
+            raise InvalidRequestError("source_ip and protocol must be str")
         if not isinstance(body, bytes):
             raise InvalidRequestError(f"body must be bytes, got {type(body).__name__}")
         _set_method(self, method)
         _set_path(self, path)
         _set_query(self, query)
-        _set_headers(self, headers)
+        _set_headers(self, _checked_pairs(headers))
         _set_body(self, body)
         _set_source_ip(self, source_ip)
         _set_protocol(self, protocol)
@@ -292,7 +346,7 @@ _set_protocol = HttpRequest.__dict__["protocol"].__set__
 def _checked_method(method: object) -> str:
     """A method outside the usual ones: a token, upper-cased."""
     if not isinstance(method, str) or not _TOKEN.match(method):
-        raise InvalidRequestError(f"invalid HTTP method {method!r}")
+        raise InvalidRequestError(f"invalid HTTP method {shorten(method)}")
     return method.upper()
 
 
@@ -313,5 +367,5 @@ def _split_str_target(target: str) -> tuple[str, str]:
         target = target.split("#", 1)[0]
         path, _, query = target.partition("?")
     if not path.startswith("/"):
-        raise InvalidRequestError(f"the request path must start with '/', got {target!r}")
+        raise InvalidRequestError(f"the request path must start with '/', got {shorten(target)}")
     return _quote_unsafe(path), _quote_unsafe(query)

@@ -5,17 +5,21 @@ from __future__ import annotations
 import binascii
 import functools
 import json
+import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import formatdate
 from typing import Any
 
+from ._http_syntax import bad_value_character, is_token, shorten
+from .cloudfront import CLOUDFRONT_RESPONSE_HEADERS, edge_response_headers, is_edge
 from .codec import b64decode
 from .config import GatewayConfig
 from .errors import BinaryResponseWarning
 from .ids import RequestStamp
 from .request import HttpRequest
+from .trace import trace_header
 
 __all__ = ["GatewayResponse", "MalformedResultError", "map_result"]
 
@@ -72,6 +76,7 @@ class _BinaryDecodeError(MalformedResultError):
     """``isBase64Encoded`` is true but the body is not base64."""
 
 
+_STATUS_TEXT = re.compile(r"[0-9]{1,6}")
 _REST_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
 #: REST response headers API Gateway renames to ``x-amzn-Remapped-<name>`` (spec 2.2, D5, R7).
 _REST_REMAPPED = frozenset(
@@ -97,19 +102,34 @@ _HOP_BY_HOP = frozenset(
 
 
 def _status(value: Any, *, default: int | None) -> int:
+    """The status of a result. A numeric string counts (spec 6.1), in ASCII digits only (``"\u00b2"`` is
+    a digit to ``str.isdigit`` but not a number); a 1xx is no final response, so no status either."""
     if value is None and default is not None:
         return default
     if isinstance(value, bool):
         raise MalformedResultError(f"statusCode is a boolean ({value!r})")
     if isinstance(value, int):
         status = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and _STATUS_TEXT.fullmatch(value.strip(" \t")):
         status = int(value)
     else:
-        raise MalformedResultError(f"statusCode {value!r} is not a number")
-    if not 100 <= status <= 599:
-        raise MalformedResultError(f"statusCode {status} is not an HTTP status")
+        raise MalformedResultError(f"statusCode {shorten(value)} is not a number")
+    if not 200 <= status <= 599:
+        raise MalformedResultError(f"statusCode {shorten(status)} is not the status of a final response")
     return status
+
+
+def _check_headers(headers: list[tuple[str, str]]) -> None:
+    """:raises MalformedResultError: unless every name is a token and no value holds a control character
+    or a lone surrogate (what cannot be written as an HTTP header: splitting, injection)."""
+    for name, value in headers:
+        if not is_token(name):
+            raise MalformedResultError(f"the header name {shorten(name)} is not an HTTP token")
+        bad = bad_value_character(value)
+        if bad is not None:
+            raise MalformedResultError(
+                f"the value of the header {name!r} holds {bad!r}, which no HTTP header can carry"
+            )
 
 
 def _header_value(name: str, value: Any, *, lenient: bool) -> str:
@@ -119,7 +139,9 @@ def _header_value(name: str, value: Any, *, lenient: bool) -> str:
         return value
     if lenient and isinstance(value, (int, float)):
         return json.dumps(value)
-    raise MalformedResultError(f"header {name!r} has a {type(value).__name__} value ({value!r})")
+    raise MalformedResultError(
+        f"header {shorten(name)} has a {type(value).__name__} value ({shorten(value)})"
+    )
 
 
 def _single_headers(result: dict[str, Any], key: str, *, lenient: bool) -> list[tuple[str, str]]:
@@ -140,7 +162,7 @@ def _multi_headers(result: dict[str, Any], key: str, *, lenient: bool) -> list[t
     pairs: list[tuple[str, str]] = []
     for name, values in headers.items():
         if not isinstance(values, list):
-            raise MalformedResultError(f"{key}[{name!r}] must be a list, got {type(values).__name__}")
+            raise MalformedResultError(f"{key}[{shorten(name)}] must be a list, got {type(values).__name__}")
         pairs.extend((str(name), _header_value(name, v, lenient=lenient)) for v in values)
     return pairs
 
@@ -150,7 +172,7 @@ def _body_bytes(result: dict[str, Any], *, objects_allowed: bool) -> tuple[bytes
     body = result.get("body")
     is_b64 = result.get("isBase64Encoded", False)
     if is_b64 is not None and not isinstance(is_b64, bool):
-        raise MalformedResultError(f"isBase64Encoded must be a boolean, got {is_b64!r}")
+        raise MalformedResultError(f"isBase64Encoded must be a boolean, got {shorten(is_b64)}")
     if body is None:
         return b"", False
     if isinstance(body, str):
@@ -171,7 +193,16 @@ def _decode(body: bytes | str) -> bytes:
 
 
 def _encode(body: bytes | str) -> bytes:
-    return body.encode("utf-8") if isinstance(body, str) else body
+    if isinstance(body, bytes):
+        return body
+    try:
+        return body.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # The runtime sends its JSON as UTF-8: a lone surrogate cannot get there (Runtime.MarshalError).
+        raise MalformedResultError(
+            f"the body holds {exc.object[exc.start : exc.end]!r}, a lone surrogate that has no UTF-8 "
+            "encoding: the runtime cannot send it (Runtime.MarshalError)"
+        ) from None
 
 
 def _first_accept(request: HttpRequest) -> str | None:
@@ -193,7 +224,7 @@ def _map_rest(
     unknown = sorted(set(result) - _REST_KEYS)
     if unknown:
         raise MalformedResultError(
-            f"unknown key(s) {', '.join(map(repr, unknown))}: a REST proxy result may only hold "
+            f"unknown key(s) {', '.join(map(shorten, unknown[:5]))}: a REST proxy result may only hold "
             "statusCode, headers, multiValueHeaders, body and isBase64Encoded"
         )
     status = _status(result.get("statusCode"), default=200)
@@ -233,11 +264,13 @@ def _map_rest(
     else:
         body = _encode(raw)
     headers: list[tuple[str, str]] = []
+    edge = is_edge(config)
     for lname, (name, values) in merged.items():
-        if lname in _REST_DROPPED:
+        if lname in _REST_DROPPED or (edge and lname in CLOUDFRONT_RESPONSE_HEADERS):
             continue
         out_name = f"x-amzn-Remapped-{name}" if lname in _REST_REMAPPED else name
         headers.extend((out_name, v) for v in values)
+    _check_headers(headers)
     if not _has(headers, "content-type"):
         headers.insert(0, ("Content-Type", "application/json"))
     headers += [
@@ -245,8 +278,10 @@ def _map_rest(
         ("Date", _http_date(stamp.epoch_ms // 1000)),
         ("x-amzn-RequestId", stamp.request_id),
         ("x-amz-apigw-id", stamp.extended_request_id),
-        ("X-Amzn-Trace-Id", stamp.trace_id),
+        ("X-Amzn-Trace-Id", trace_header(request, "rest", stamp)),
     ]
+    if edge:
+        headers += edge_response_headers(stamp, status)
     return GatewayResponse(status, tuple(headers), body)
 
 
@@ -267,12 +302,17 @@ def _map_http_v2(
     else:
         # Inference (D2, L2): any JSON value without statusCode is a 200 JSON body; a string is sent as is.
         status = 200
-        if isinstance(result, str):
-            body = result.encode("utf-8")
-        else:
-            body = json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        text = (
+            result
+            if isinstance(result, str)
+            else json.dumps(result, separators=(",", ":"), ensure_ascii=False)
+        )
+        body = _encode(text)
     if config.api == "function-url":
-        ids = [("x-amzn-RequestId", stamp.request_id), ("X-Amzn-Trace-Id", stamp.trace_id)]
+        ids = [
+            ("x-amzn-RequestId", stamp.request_id),
+            ("X-Amzn-Trace-Id", trace_header(request, "function-url", stamp)),
+        ]
     else:
         ids = [("apigw-requestid", stamp.request_id)]
     return _finish(status, headers, body, stamp, ids, default_json=True)
@@ -297,6 +337,7 @@ def _finish(
     default_json: bool,
 ) -> GatewayResponse:
     """Drop hop-by-hop headers, default the Content-Type, add length, date and the front door's ids."""
+    _check_headers(headers)
     headers = [(n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP]
     if default_json and not _has(headers, "content-type"):
         headers.insert(0, ("Content-Type", "application/json"))

@@ -27,11 +27,27 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING or __package__:
     from .form_data import MultipartError, Part, boundary_of, parse_form_data
     from .image_header import ImageInfo, ImageTooLargeError, InvalidImageError, describe
-    from .proxy import HttpError, ProxyRequest, binary_body, json_response, json_text_response, read_request
+    from .proxy import (
+        HttpError,
+        ProxyRequest,
+        binary_body,
+        json_response,
+        json_text_response,
+        quoted,
+        read_request,
+    )
 else:  # deployed: function/ is the code root, its modules are top-level
     from form_data import MultipartError, Part, boundary_of, parse_form_data
     from image_header import ImageInfo, ImageTooLargeError, InvalidImageError, describe
-    from proxy import HttpError, ProxyRequest, binary_body, json_response, json_text_response, read_request
+    from proxy import (
+        HttpError,
+        ProxyRequest,
+        binary_body,
+        json_response,
+        json_text_response,
+        quoted,
+        read_request,
+    )
 
 __all__ = ["CORS_HEADERS", "MAX_IMAGES", "lambda_handler"]
 
@@ -43,6 +59,8 @@ CORS_HEADERS: Mapping[str, str] = {
 }
 #: The most ``image`` fields one multipart request may carry.
 MAX_IMAGES = 100
+#: The most field names a message lists.
+_MAX_NAMES_LISTED = 10
 #: The ``binaryMediaTypes`` entries (SAM spelling) a REST API needs for each kind of upload.
 RAW_IMAGE_MEDIA_TYPE = "image~1*"
 MULTIPART_MEDIA_TYPE = "multipart~1form-data"
@@ -66,8 +84,17 @@ ROUTES: Mapping[str, Callable[[ImageInfo], str]] = {"/shape": shape, "/nbytes": 
 
 
 def lambda_handler(event: Mapping[str, Any], context: object) -> dict[str, Any]:
-    """Answer one API Gateway proxy event (REST, HTTP API payload 2.0 or 1.0); never raises."""
+    """Answer one API Gateway proxy event (REST, HTTP API payload 2.0 or 1.0); never raises.
+
+    Anything else (a console test event can be any JSON value) gets a 400 saying what was expected.
+    """
     try:
+        if not isinstance(event, Mapping):
+            raise HttpError(
+                400,
+                f"the event is a JSON {_json_kind(event)}, not an API Gateway proxy event (an object): "
+                "invoke the function through its API, or with an API Gateway test event",
+            )
         return _handle(read_request(event))
     except HttpError as error:
         return json_response(error.status, {"message": error.message}, {**CORS_HEADERS, **error.headers})
@@ -77,13 +104,14 @@ def _handle(request: ProxyRequest) -> dict[str, Any]:
     """Route, check and answer a request; refusals raise :class:`HttpError`."""
     measure = ROUTES.get(request.path)
     if measure is None:
-        raise HttpError(404, f"no such path {request.path!r}: POST an image to /shape or /nbytes")
+        raise HttpError(404, f"no such path {quoted(request.path)}: POST an image to /shape or /nbytes")
     if request.method == "OPTIONS":
         return json_response(204, None, CORS_HEADERS)
     if request.method != "POST":
         raise HttpError(
             405,
-            f"{request.method or 'this method'} is not allowed on {request.path}: use POST",
+            f"{quoted(request.method) if request.method else 'this method'} is not allowed on "
+            f"{quoted(request.path)}: use POST",
             {"Allow": _ALLOW},
         )
     media_type = (request.content_type or "").partition(";")[0].strip().lower()
@@ -96,7 +124,7 @@ def _handle(request: ProxyRequest) -> dict[str, Any]:
         return json_text_response(200, "[" + ", ".join(results) + "]", CORS_HEADERS)
     raise HttpError(
         415,
-        f"unsupported Content-Type {request.content_type!r}: send the image bytes with an image/* "
+        f"unsupported Content-Type {quoted(request.content_type)}: send the image bytes with an image/* "
         "Content-Type (curl --data-binary @cat.jpg -H 'Content-Type: image/jpeg') or a multipart/form-data "
         "form with a field named 'image' (curl -F image=@cat.jpg)",
     )
@@ -120,8 +148,12 @@ def _image_parts(request: ProxyRequest) -> list[Part]:
     images = [part for part in parts if part.name == "image"]
     if not images:
         names = sorted({part.name for part in parts if part.name is not None})
+        listed = ", ".join(quoted(name) for name in names[:_MAX_NAMES_LISTED])
+        if len(names) > _MAX_NAMES_LISTED:
+            listed += f" and {len(names) - _MAX_NAMES_LISTED} more"
         raise HttpError(
-            400, f"the form has no field named 'image' (fields: {names}): send each image as a field 'image'"
+            400,
+            f"the form has no field named 'image' (fields: [{listed}]): send each image as a field 'image'",
         )
     if len(images) > MAX_IMAGES:
         raise HttpError(413, f"{len(images)} images in one request: send at most {MAX_IMAGES} per request")
@@ -144,4 +176,17 @@ def _source(index: int | None, part: Part | None) -> str:
     'cat.jpg')"``. Only computed for an error: reading the filename parses the part's header again."""
     if index is None or part is None:
         return "the request body"
-    return f"image {index} (filename {part.filename!r})"
+    return f"image {index} (filename {quoted(part.filename)})"
+
+
+def _json_kind(value: object) -> str:
+    """What JSON calls the type of ``value``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else type(value).__name__

@@ -84,7 +84,11 @@ def boundary_of(content_type: str) -> bytes:
             "Content-Type of a form upload (curl -F, requests files=) instead of setting it by hand"
         )
     if len(boundary) > _MAX_BOUNDARY or "\r" in boundary or "\n" in boundary:
-        raise MultipartError(f"invalid multipart boundary {boundary!r}: at most 70 characters, on one line")
+        cut = "..." if len(boundary) > _MAX_BOUNDARY else ""
+        raise MultipartError(
+            f"invalid multipart boundary {boundary[:_MAX_BOUNDARY]!r}{cut}: at most 70 characters, "
+            "on one line"
+        )
     try:
         return boundary.encode("ascii")
     except UnicodeEncodeError:

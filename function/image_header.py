@@ -58,6 +58,8 @@ __all__ = [
 #: parsers away from untrusted input and is what the shape/size equality with numpy is tested on. JPEG
 #: includes MPO, the multi-picture JPEG of many phone cameras (Pillow opens it through its JPEG plugin).
 SUPPORTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP")
+#: The most characters of a decoder's error message quoted in an answer.
+_MAX_DETAIL = 200
 #: Importing a plugin registers it: ``Image.open(..., formats=...)`` fails with a KeyError on a format whose
 #: plugin is not registered yet, and registering only these avoids ``Image.init()`` loading ~45 plugins.
 _PLUGINS = (
@@ -247,7 +249,10 @@ def _unreadable_reason(exc: Exception) -> str:
     """A short reason for a file Pillow could not open."""
     if isinstance(exc, UnidentifiedImageError):
         return f"not a {', '.join(SUPPORTED_FORMATS)} image"
-    return f"invalid image header ({type(exc).__name__}: {exc})"
+    detail = str(exc)
+    if len(detail) > _MAX_DETAIL:
+        detail = detail[:_MAX_DETAIL] + "..."
+    return f"invalid image header ({type(exc).__name__}: {detail})"
 
 
 def _jpeg_complete(data: bytes, _img: ImageFile.ImageFile | None, frame: _JpegFrame | None) -> bool:

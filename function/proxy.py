@@ -13,9 +13,20 @@ from typing import Any, NamedTuple
 
 import pybase64
 
-__all__ = ["HttpError", "ProxyRequest", "binary_body", "json_response", "json_text_response", "read_request"]
+__all__ = [
+    "HttpError",
+    "ProxyRequest",
+    "binary_body",
+    "json_response",
+    "json_text_response",
+    "quoted",
+    "read_request",
+]
 
 _REPLACEMENT_CHARACTER = "\ufffd"
+#: The most characters of a client's value an error message quotes: messages stay small (Lambda's
+#: response limit is 6 MB, and a repr can be 7 times its input), however big the input.
+QUOTE_LIMIT = 60
 _EMPTY: Mapping[str, Any] = {}
 
 
@@ -60,6 +71,14 @@ def read_request(event: Mapping[str, Any]) -> ProxyRequest:
         body if isinstance(body, str) else "",
         event.get("isBase64Encoded") is True,
     )
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(value)`` of at most about ``limit`` characters: how error messages echo client input."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}... ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= 2 * limit else text[: 2 * limit] + "..."
 
 
 def binary_body(request: ProxyRequest, binary_media_type: str) -> bytes:

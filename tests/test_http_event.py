@@ -150,11 +150,13 @@ def gw1() -> Gateway:
     return Gateway(None, api="http-v1")
 
 
-def test_rule_3_4_payload_1_0_has_version_and_lowercase_names(gw1: Gateway) -> None:
+def test_rule_3_4_payload_1_0_has_version_and_keeps_client_casing(gw1: Gateway) -> None:
+    """Corrected 2026-12 (V5): names are not lower-cased; a repeated header is named as first sent."""
     event = gw1.event("GET", "/a?x=1&x=2", headers=[("X-Probe", "first"), ("x-probe", "second")])
     assert event["version"] == "1.0"
-    assert event["headers"]["x-probe"] == "second"
-    assert event["multiValueHeaders"]["x-probe"] == ["first", "second"]
+    assert event["headers"]["X-Probe"] == "second"
+    assert event["multiValueHeaders"]["X-Probe"] == ["first", "second"]
+    assert "x-probe" not in event["headers"]
     assert event["queryStringParameters"] == {"x": "2"}
     assert event["multiValueQueryStringParameters"] == {"x": ["1", "2"]}
 
@@ -162,8 +164,8 @@ def test_rule_3_4_payload_1_0_has_version_and_lowercase_names(gw1: Gateway) -> N
 def test_rule_3_4_payload_1_0_request_context_shape(gw1: Gateway) -> None:
     event = gw1.event("GET", "/a")
     ctx = event["requestContext"]
-    assert ctx["authorizer"] == {"claims": None, "scopes": None}
-    assert ctx["resourceId"] is None
+    assert "authorizer" not in ctx  # corrected 2026-12 (V5): absent without an authorizer
+    assert ctx["resourceId"] == ctx["resourcePath"] == "$default"  # corrected 2026-12 (V5)
     assert ctx["stage"] == "$default"
     assert ctx["requestId"] == ctx["extendedRequestId"]
     assert SHORT_ID.match(ctx["requestId"])
@@ -175,10 +177,118 @@ def test_rule_3_4_payload_1_0_request_context_shape(gw1: Gateway) -> None:
 
 def test_rule_3_4_payload_1_0_keeps_cookie_header_and_uses_base64_rules(gw1: Gateway) -> None:
     event = gw1.event("POST", "/", headers={"Cookie": "a=1", "Content-Type": "image/png"}, body=b"\x89PNG")
-    assert event["headers"]["cookie"] == "a=1"
+    assert event["headers"]["Cookie"] == "a=1"
     assert "cookies" not in event
     assert event["isBase64Encoded"] is True
     assert base64.b64decode(event["body"]) == b"\x89PNG"
+
+
+# The two live payload 1.0 captures of spec V5 (2023 curl, 2020 Safari on a custom domain): the names,
+# their order and the keys, rebuilt from the requests that produced them.
+V5_CURL_HEADER_NAMES = [
+    "Content-Length",
+    "Content-Type",
+    "Host",
+    "User-Agent",
+    "X-Amzn-Trace-Id",
+    "X-Forwarded-For",
+    "X-Forwarded-Port",
+    "X-Forwarded-Proto",
+    "accept",
+]
+V5_CONTEXT_KEYS = [
+    "accountId",
+    "apiId",
+    "domainName",
+    "domainPrefix",
+    "extendedRequestId",
+    "httpMethod",
+    "identity",
+    "path",
+    "protocol",
+    "requestId",
+    "requestTime",
+    "requestTimeEpoch",
+    "resourceId",
+    "resourcePath",
+    "stage",
+]
+V5_IDENTITY_KEYS = [
+    "accessKey",
+    "accountId",
+    "caller",
+    "cognitoAmr",
+    "cognitoAuthenticationProvider",
+    "cognitoAuthenticationType",
+    "cognitoIdentityId",
+    "cognitoIdentityPoolId",
+    "principalOrgId",
+    "sourceIp",
+    "user",
+    "userAgent",
+    "userArn",
+]
+V5_EVENT_KEYS = [
+    "version",
+    "resource",
+    "path",
+    "httpMethod",
+    "headers",
+    "multiValueHeaders",
+    "queryStringParameters",
+    "multiValueQueryStringParameters",
+    "requestContext",
+    "pathParameters",
+    "stageVariables",
+    "body",
+    "isBase64Encoded",
+]
+
+
+def test_rule_3_4_payload_1_0_matches_the_2023_curl_capture(gw1: Gateway) -> None:
+    body = b'[{"latitude": 41.34, "longitude": 2.78}]'
+    headers = [("content-type", "application/json"), ("user-agent", "curl/7.88.1"), ("accept", "*/*")]
+    headers.append(("content-length", str(len(body))))
+    event = gw1.event("POST", "/question", headers=headers, body=body)
+    assert list(event) == V5_EVENT_KEYS
+    assert list(event["headers"]) == list(event["multiValueHeaders"]) == V5_CURL_HEADER_NAMES
+    assert event["headers"]["Content-Length"] == str(len(body))
+    context = event["requestContext"]
+    assert list(context) == V5_CONTEXT_KEYS
+    assert list(context["identity"]) == V5_IDENTITY_KEYS
+    assert context["resourceId"] == context["resourcePath"] == event["resource"] == "$default"
+    assert context["path"] == event["path"] == "/question"
+    assert event["body"] == body.decode()
+    assert event["isBase64Encoded"] is False
+
+
+def test_rule_3_4_payload_1_0_matches_the_2020_custom_domain_capture() -> None:
+    gw = Gateway(None, api="http-v1", domain_name="myawesomelambda.example.com", stage="production")
+    event = gw.event(
+        "POST",
+        "/login",
+        headers=[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("user-agent", "Safari"),
+            ("accept", "text/html"),
+            ("cookie", "signal1=test; signal2=control"),
+            ("origin", "https://myawesomelambda.example.com"),
+        ],
+        body=b"commit=Login",
+    )
+    assert list(event["headers"])[:8] == V5_CURL_HEADER_NAMES[:8]
+    assert list(event["headers"])[8:] == ["accept", "cookie", "origin"]
+    assert event["path"] == "/login"
+    assert event["requestContext"]["path"] == "/production/login"
+    assert event["requestContext"]["domainPrefix"] == "myawesomelambda"
+    assert "authorizer" not in event["requestContext"]
+    assert event["isBase64Encoded"] is True
+
+
+def test_rule_3_4_payload_1_0_authorizer_only_with_an_authorizer() -> None:
+    claims = {"claims": {"sub": "1"}, "scopes": None}
+    event = Gateway(None, api="http-v1", authorizer=claims).event("GET", "/")
+    assert event["requestContext"]["authorizer"] == claims
 
 
 def test_rule_3_4_payload_1_0_path_is_decoded(gw1: Gateway) -> None:

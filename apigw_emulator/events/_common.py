@@ -6,6 +6,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any, Final
 
+from .._http_syntax import shorten
 from ..codec import b64encode, decode_text_body
 from ..config import GatewayConfig
 from ..errors import RouteNotFoundError
@@ -56,7 +57,7 @@ def split_prefix(request: HttpRequest, config: GatewayConfig) -> tuple[str, str]
         rest = seen[len(prefix) :]
         return seen, rest if rest else "/"
     raise RouteNotFoundError(
-        f"{request.method} {raw}: the path is not under {prefix!r}, where this API is deployed "
+        f"{request.method} {shorten(raw)}: the path is not under {prefix!r}, where this API is deployed "
         f"(call {config.url}/...; Gateway.event() paths are relative to it)",
         method=request.method,
         path=raw,
@@ -82,7 +83,7 @@ def locate(request: HttpRequest, config: GatewayConfig) -> tuple[str, str, Route
     if match is None:
         known = ", ".join(r.key for r in config.routes)
         raise RouteNotFoundError(
-            f"no route matches {request.method} {app_path} (routes: {known}); AWS would answer "
+            f"no route matches {request.method} {shorten(app_path)} (routes: {known}); AWS would answer "
             + ("403 Missing Authentication Token" if config.api == "rest" else "404 Not Found"),
             method=request.method,
             path=request.path,

@@ -10,6 +10,7 @@ from ..config import GatewayConfig
 from ..ids import RequestStamp
 from ..query import parse_query_raw
 from ..request import HttpRequest
+from ..trace import trace_header
 from ._common import apply_overrides, text_or_base64_body
 from ._lowercase import lowercase_headers
 
@@ -35,7 +36,7 @@ def build_alb_event(request: HttpRequest, config: GatewayConfig, stamp: RequestS
         multi["content-length"] = [str(len(request.body))]
     forwarded.append(request.source_ip)
     multi["host"] = [config.domain_name]
-    multi["x-amzn-trace-id"] = [stamp.trace_id]
+    multi["x-amzn-trace-id"] = [trace_header(request, "alb", stamp)]
     multi["x-forwarded-for"] = [", ".join(forwarded)]
     multi["x-forwarded-port"] = [config.forwarded_port]
     multi["x-forwarded-proto"] = [config.scheme]

@@ -10,6 +10,7 @@ from ..config import GatewayConfig
 from ..ids import RequestStamp
 from ..query import decode_path, parse_query_decoded
 from ..request import HttpRequest
+from ..trace import trace_header
 from ._common import apply_overrides, locate, text_or_base64_body
 from ._lowercase import HOP_BY_HOP, lowercase_headers, split_cookies
 
@@ -38,7 +39,7 @@ def _common_headers(
     headers = cast(dict[str, str], joined)
     forwarded.append(request.source_ip)
     headers["host"] = config.domain_name
-    headers["x-amzn-trace-id"] = stamp.trace_id
+    headers["x-amzn-trace-id"] = trace_header(request, config.api, stamp)
     headers["x-forwarded-for"] = ", ".join(forwarded)
     headers["x-forwarded-port"] = "443"
     headers["x-forwarded-proto"] = "https"

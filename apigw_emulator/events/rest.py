@@ -13,6 +13,7 @@ from ..ids import RequestStamp, edge_ids, stable_id
 from ..media_types import essence
 from ..query import parse_query_decoded
 from ..request import HttpRequest
+from ..trace import trace_header
 from ._common import apply_overrides, identity, locate
 
 __all__ = ["build_rest_event"]
@@ -132,7 +133,11 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
     if edge:
         forwarded_for.append(EDGE_FORWARDER_IP)
     # The gateway's own headers, one value each (unrolled: this runs for every event).
-    host, trace, forwarded = config.domain_name, stamp.trace_id, ", ".join(forwarded_for)
+    host, trace, forwarded = (
+        config.domain_name,
+        trace_header(request, "rest", stamp),
+        ", ".join(forwarded_for),
+    )
     headers["Host"] = host
     multi["Host"] = [host]
     headers["X-Amzn-Trace-Id"] = trace

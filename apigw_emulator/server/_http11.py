@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from .._http_syntax import bad_value_character, is_token
 from ..response import GatewayResponse
 
 _T = TypeVar("_T")
@@ -27,7 +28,11 @@ CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 #: Bytes asked of each ``recv``: below malloc's mmap threshold, so that a read costs no page faults.
 _RECV_SIZE = 64 * 1024
+#: The largest piece of a body allocated before its bytes arrive (see :meth:`Stream.read_exact`).
+_BODY_PIECE = 256 * 1024
 _MAX_CHUNK_LINE = 4096
+#: The length of a Content-Length too long to convert: over every body limit.
+_HUGE_LENGTH = 10**18
 _SMALL_RESPONSE = 64 * 1024
 _TCHAR = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]"
 _TOKEN = re.compile(_TCHAR + rb"+")
@@ -50,9 +55,6 @@ _VALUE_CONTROLS = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 #: Bytes a request target cannot hold (controls, space); non-ASCII bytes are percent-encoded.
 _TARGET_CONTROLS = re.compile(rb"[\x00-\x20\x7f]")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
-#: Response header names, joined with LF: all tokens.
-_RESPONSE_NAMES = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:\n[!#$%&'*+\-.^_`|~0-9A-Za-z]+)*")
-_BAD_RESPONSE_VALUE = re.compile(r"[\r\n\x00]")
 #: Response headers the server owns: framing and connection management (hop-by-hop).
 _HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
@@ -180,22 +182,33 @@ class Stream:
             self._fill(deadline)
 
     def read_exact(self, size: int, deadline: float) -> bytes:
-        """Exactly ``size`` bytes. :raises ClosedError: when the client closes first."""
+        """Exactly ``size`` bytes. :raises ClosedError: when the client closes first.
+
+        Memory grows with the bytes received, not with ``size``: a client may announce 10 MB and send
+        one byte, so the body is received into pieces of at most :data:`_BODY_PIECE` bytes, each
+        allocated when its first byte is about to arrive.
+        """
         if len(self._buffer) >= size:
             data = bytes(self._buffer[:size])
             del self._buffer[:size]
             return data
-        body = bytearray(size)
+        pieces: list[bytes | bytearray] = [bytes(self._buffer)]
         have = len(self._buffer)
-        body[:have] = self._buffer
         self._buffer.clear()
-        with memoryview(body) as view:
-            while have < size:
-                received = self._blocking(deadline, functools.partial(self._sock.recv_into, view[have:]))
-                if received == 0:
-                    raise ClosedError
-                have += received
-        return bytes(body)
+        while have < size:
+            piece = bytearray(min(size - have, _BODY_PIECE))
+            filled = 0
+            with memoryview(piece) as view:
+                while filled < len(piece):
+                    received = self._blocking(
+                        deadline, functools.partial(self._sock.recv_into, view[filled:])
+                    )
+                    if received == 0:
+                        raise ClosedError
+                    filled += received
+            pieces.append(piece)
+            have += filled
+        return b"".join(pieces)
 
     def discard(self, limit: int, deadline: float) -> None:
         """Read and drop what the client still sends: up to ``limit`` bytes, until it closes or the
@@ -347,11 +360,15 @@ def check_host(head: RequestHead) -> None:
 
 
 def wants_keep_alive(head: RequestHead) -> bool:
-    """HTTP/1.1 keeps the connection unless ``Connection: close``; 1.0 only with ``keep-alive``."""
+    """HTTP/1.1 keeps the connection unless ``Connection: close``; 1.0 only with ``keep-alive``, and never
+    after a 1.0 message with Transfer-Encoding, whose framing cannot be trusted (RFC 9112 6.1): what
+    follows its body could be a request smuggled past a 1.0 proxy."""
     tokens = {t.strip().lower() for value in head.values("connection") for t in value.split(",")}
     if "close" in tokens:
         return False
-    return head.version != "HTTP/1.0" or "keep-alive" in tokens
+    if head.version == "HTTP/1.0":
+        return "keep-alive" in tokens and not head.values("transfer-encoding")
+    return True
 
 
 def expects_100_continue(head: RequestHead) -> bool:
@@ -360,7 +377,7 @@ def expects_100_continue(head: RequestHead) -> bool:
     if not expect or head.version == "HTTP/1.0":  # RFC 9110 10.1.1: ignored in HTTP/1.0
         return False
     if [value.strip().lower() for value in expect] != ["100-continue"]:
-        raise HttpError(417, f"unsupported expectation {expect!r}")
+        raise HttpError(417, f"unsupported expectation {_shorten(repr(expect).encode())}")
     return True
 
 
@@ -388,18 +405,23 @@ def body_framing(head: RequestHead) -> Framing:
     if encodings:
         codings = [c.strip().lower() for value in encodings for c in value.split(",")]
         if codings[-1] != "chunked" or codings.count("chunked") > 1:
-            raise HttpError(400, f"Transfer-Encoding {', '.join(encodings)!r} does not end in chunked")
+            raise HttpError(
+                400, f"Transfer-Encoding {_shorten(', '.join(encodings).encode())} does not end in chunked"
+            )
         if len(codings) > 1:
-            raise HttpError(501, f"Transfer-Encoding {', '.join(encodings)!r}: only chunked is supported")
+            raise HttpError(
+                501, f"Transfer-Encoding {_shorten(', '.join(encodings).encode())}: only chunked is supported"
+            )
         return Framing(chunked=True)
     if lengths:
         values = {v.strip() for value in lengths for v in value.split(",")}
         if len(values) != 1:
-            raise HttpError(400, f"conflicting Content-Length values {lengths!r}")
+            raise HttpError(400, f"conflicting Content-Length values {_shorten(repr(lengths).encode())}")
         (value,) = values
         if not _DIGITS.fullmatch(value):
             raise HttpError(400, f"invalid Content-Length {value[:30]!r}")
-        return Framing(length=int(value))
+        # Beyond 18 digits the length is over any limit; int() refuses over 4300 digits (ValueError).
+        return Framing(length=int(value) if len(value) <= 18 else _HUGE_LENGTH)
     return Framing()
 
 
@@ -408,7 +430,7 @@ def read_chunked(stream: Stream, limit: int, max_trailer: int, deadline: float) 
 
     :raises HttpError: 400 for a malformed chunk size or framing, 431 for a trailer over ``max_trailer``.
     """
-    chunks: list[bytes] = []
+    body = bytearray()  # one buffer: a list of many tiny chunks would cost far more than their bytes
     total = 0
     while True:
         line = stream.read_line(_MAX_CHUNK_LINE, deadline)
@@ -421,7 +443,7 @@ def read_chunked(stream: Stream, limit: int, max_trailer: int, deadline: float) 
         total += size
         if total > limit:
             return None
-        chunks.append(stream.read_exact(size, deadline))
+        body += stream.read_exact(size, deadline)
         if stream.read_exact(2, deadline) != b"\r\n":
             raise HttpError(400, "chunk data is not followed by CRLF")
     trailer = 0
@@ -429,7 +451,7 @@ def read_chunked(stream: Stream, limit: int, max_trailer: int, deadline: float) 
         trailer += len(line) + 2
         if trailer > max_trailer:
             raise HttpError(431, f"the chunked trailer is over {max_trailer} bytes")
-    return b"".join(chunks)
+    return bytes(body)
 
 
 # -- the response -------------------------------------------------------------------------------------------
@@ -450,8 +472,8 @@ def serialise(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -
     the gateway gave one) to the body's length; a HEAD response (``send_body=False``) keeps it and sends
     no body; 204 and 304 have neither.
 
-    :raises BadResponseError: for a status or a header HTTP/1.1 cannot carry (CR, LF or NUL in a value:
-        response splitting).
+    :raises BadResponseError: for a status or a header HTTP/1.1 cannot carry (a name that is not a token,
+        a control character or a lone surrogate in a value: response splitting).
     """
     status = response.status
     if not 200 <= status <= 999:
@@ -491,12 +513,16 @@ def serialise(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -
 
 
 def _check_response_headers(names: list[str], values: list[str]) -> None:
-    """:raises BadResponseError: unless every name is a token and no value holds CR, LF or NUL."""
-    if names and not _RESPONSE_NAMES.fullmatch("\n".join(names)):
-        raise BadResponseError(f"a response header name is not a token: {names!r}")
-    if _BAD_RESPONSE_VALUE.search("".join(values)):
-        bad = next(n for n, v in zip(names, values, strict=True) if _BAD_RESPONSE_VALUE.search(v))
-        raise BadResponseError(f"the value of the response header {bad!r} holds CR, LF or NUL")
+    """:raises BadResponseError: unless every name is a token and every value is free of controls (but
+    HTAB) and lone surrogates: the same rule as the gateway's (each name on its own: a name holding LF
+    must not pass as two)."""
+    for name, value in zip(names, values, strict=True):
+        if not is_token(name):
+            raise BadResponseError(
+                f"the response header name {_shorten(name.encode('utf-8', 'replace'))} is not a token"
+            )
+        if bad_value_character(value) is not None:
+            raise BadResponseError(f"the value of the response header {name!r} holds a control character")
 
 
 def server_error(status: int, detail: str) -> GatewayResponse:

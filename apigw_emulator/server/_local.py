@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import selectors
 import socket
@@ -57,6 +58,13 @@ MAX_BODY = API_PAYLOAD_LIMIT
 #: After a 413, what the server still reads (and discards) so that the client can read the response
 #: before the connection closes (closing with unread data makes the kernel reset the connection).
 _DRAIN_LIMIT = 4 * API_PAYLOAD_LIMIT
+
+
+@functools.cache
+def _oversized_stand_in() -> bytes:
+    """The body the gateway gets for one over :data:`MAX_BODY`: made once and shared (bytes are
+    immutable), so that oversized requests cost no memory each, however many arrive."""
+    return bytes(MAX_BODY + 1)
 
 
 def _log_to_stderr(line: str) -> None:
@@ -407,8 +415,8 @@ class LocalGateway:
 
     def _read_body(self, stream: Stream, received: _Received, deadline: float) -> None:
         """Read the body into ``received``. Over :data:`MAX_BODY`, the rest is not read and the body is a
-        stand-in of ``MAX_BODY + 1`` zero bytes, so that the gateway answers its own 413 without the
-        server buffering the real body."""
+        stand-in of ``MAX_BODY + 1`` zero bytes (one shared copy), so that the gateway answers its own 413
+        without the server buffering the real body."""
         framing = received.framing
         if framing.chunked and not received.oversized:
             body = read_chunked(stream, MAX_BODY, self.max_header_bytes, deadline)
@@ -417,7 +425,7 @@ class LocalGateway:
         elif framing.length and not received.oversized:
             received.body = stream.read_exact(framing.length, deadline)
         if received.oversized:
-            received.body = bytes(MAX_BODY + 1)
+            received.body = _oversized_stand_in()
 
     def _linger(self, stream: Stream) -> None:
         """Close after a response that left body bytes unread: read and drop them (boundedly) first, so

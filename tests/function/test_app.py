@@ -352,3 +352,61 @@ def test_400_names_the_missing_binary_media_type_for_a_form(cat_jpeg: bytes) -> 
     with pytest.warns(BinaryBodyCorruptedWarning):
         response = gateway.request("POST", "/shape", files={"image": ("cat.jpg", cat_jpeg, "image/jpeg")})
     assert_error(response, 400, "U+FFFD", "'multipart~1form-data'", "multipart/form-data")
+
+
+# -- issue 12: hostile input gets its 4xx, with messages of bounded size ----------------------------------
+#: The most a message may grow, whatever the client sent.
+MESSAGE_LIMIT = 2000
+
+
+def test_form_whose_only_field_has_a_1_mb_name_gets_its_400_with_a_bounded_message() -> None:
+    for name in ("n" * 1_000_000, "\x01" * 1_000_000):
+        body = multipart_body([FormPart(name, b"value")], "b0undary")
+        response = rest_gateway().request(
+            "POST", "/shape", data=body, headers={"Content-Type": "multipart/form-data; boundary=b0undary"}
+        )
+        message = assert_error(response, 400, "no field named 'image'")
+        assert len(message) < MESSAGE_LIMIT
+
+
+def test_form_with_thousands_of_field_names_lists_a_few() -> None:
+    parts = [FormPart(f"field{i}", b"v") for i in range(5000)]
+    body = multipart_body(parts, "b0undary")
+    response = rest_gateway().request(
+        "POST", "/shape", data=body, headers={"Content-Type": "multipart/form-data; boundary=b0undary"}
+    )
+    message = assert_error(response, 400, "and 4990 more")
+    assert len(message) < MESSAGE_LIMIT
+
+
+def test_unreadable_image_with_a_1_mb_filename_gets_its_422_with_a_bounded_message() -> None:
+    body = multipart_body([FormPart("image", b"not an image", "\x01" * 1_000_000, "image/png")], "b0undary")
+    response = rest_gateway().request(
+        "POST", "/shape", data=body, headers={"Content-Type": "multipart/form-data; boundary=b0undary"}
+    )
+    message = assert_error(response, 422, "is not a readable image")
+    assert len(message) < MESSAGE_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("headers", "path", "status"),
+    [
+        ({"Content-Type": "x/" + "y" * 100_000}, "/shape", 415),
+        ({"Content-Type": "multipart/form-data; boundary=" + "b" * 5000}, "/shape", 400),
+        ({"Content-Type": "image/png"}, "/" + "p" * 100_000, 404),
+    ],
+    ids=["content-type", "boundary", "path"],
+)
+def test_echoed_client_values_are_bounded_in_messages(
+    headers: dict[str, str], path: str, status: int
+) -> None:
+    response = rest_gateway().request("POST", path, data=b"x", headers=headers)
+    assert len(assert_error(response, status)) < MESSAGE_LIMIT
+
+
+@pytest.mark.parametrize("event", [None, [], [{"httpMethod": "POST"}], "event", 3, 2.5, True])
+def test_lambda_handler_answers_400_to_an_event_that_is_not_an_object(event: Any) -> None:
+    response = lambda_handler(event, None)
+    assert response["statusCode"] == 400
+    assert "not an API Gateway proxy event" in json.loads(response["body"])["message"]
+    assert response["headers"]["Access-Control-Allow-Origin"] == "*"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import warnings
 
 from hypothesis import given
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 from apigw_emulator import BinaryBodyCorruptedWarning, Gateway
 from function.app import lambda_handler
 
+from .._fuzz import fuzz_settings
 from ._http import FormPart, multipart_body
 from .conftest import IMAGES, rest_gateway
 
@@ -87,3 +90,62 @@ def test_never_a_server_error(front_door: str, method: str, path: str, request: 
     assert response.status_code < 500, response.text
     if response.status_code >= 400:
         assert set(response.json()) == {"message"}
+
+
+# -- fuzz target: any event at all (issue 12) ---------------------------------------------------------------
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+EVENT_KEYS = [
+    "httpMethod",
+    "path",
+    "rawPath",
+    "headers",
+    "multiValueHeaders",
+    "body",
+    "isBase64Encoded",
+    "pathParameters",
+    "requestContext",
+    "version",
+]
+
+
+#: Real events of each front door, path and kind of body (built once: building one draws random ids).
+BASE_EVENTS: list[dict[str, object]] = [
+    Gateway(None, api=api).event("POST", path, headers={"Content-Type": content_type}, body=b"x")
+    for api in ("rest", "http", "http-v1")
+    for path in ("/shape", "/nbytes")
+    for content_type in ("image/png", "multipart/form-data; boundary=b", "text/plain")
+]
+
+
+@st.composite
+def mutated_events(draw: st.DrawFn) -> object:
+    """A real event of some front door with a few keys set to any JSON value (or removed), or any JSON
+    value at all: what a console test event or a misconfigured integration can hand the function."""
+    if draw(st.integers(0, 4)) == 0:
+        return draw(json_values)
+    event = copy.deepcopy(draw(st.sampled_from(BASE_EVENTS)))
+    for key in draw(st.lists(st.sampled_from(EVENT_KEYS), max_size=3)):
+        if draw(st.booleans()):
+            event.pop(key, None)
+        else:
+            event[key] = draw(json_values)
+    return event
+
+
+@fuzz_settings(ci_examples=200)
+@given(event=mutated_events())
+def test_fuzz_the_function_with_any_event(event: object) -> None:
+    """Whatever the event, the handler returns a 2xx or a 4xx ``{"message"}`` of bounded size."""
+    response = lambda_handler(event, None)  # type: ignore[arg-type]
+    assert isinstance(response["statusCode"], int)
+    assert response["statusCode"] < 500, response
+    assert isinstance(response["body"], str)
+    assert len(response["body"]) < 5000
+    if response["statusCode"] >= 400:
+        assert set(json.loads(response["body"])) == {"message"}

@@ -267,3 +267,41 @@ def test_pathological_whitespace_is_parsed_in_linear_time(server: LocalGateway, 
     status, _ = answer_or_close(server.port, head)
     assert status == (200 if value.endswith(b" ") else 400)
     assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.parametrize("connection", ["keep-alive", "Keep-Alive, x"])
+def test_http_1_0_with_transfer_encoding_closes_after_the_message(
+    server: LocalGateway, connection: str
+) -> None:
+    """RFC 9112 6.1: an HTTP/1.0 message with Transfer-Encoding has untrusted framing. It is answered and
+    the connection closes, so that a request smuggled behind its body is never served."""
+    smuggled = b"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+    data = (
+        b"POST / HTTP/1.0\r\nHost: x\r\nConnection: " + connection.encode() + b"\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n" + smuggled
+    )
+    with RawConnection(server.port, timeout=BOUND) as conn:
+        conn.send(data)
+        response = conn.read_response()
+        assert response.status == 200
+        assert response.header("Connection") == "close"
+        assert conn.is_closed()
+    assert_still_serving(server.port)
+
+
+def test_content_length_of_5000_digits_gets_413_not_a_dropped_connection(server: LocalGateway) -> None:
+    """int() refuses strings over 4300 digits: such a length is simply over the limit."""
+    data = b"POST / HTTP/1.1\r\n" + HOST + b"Content-Length: " + b"9" * 5000 + b"\r\n\r\nx"
+    status, elapsed = answer_or_close(server.port, data)
+    assert status == 413
+    assert elapsed < BOUND
+    assert_still_serving(server.port)
+
+
+def test_rejections_quote_client_values_briefly(serve: ServerFactory, rest_event_gateway: Gateway) -> None:
+    server = serve(rest_event_gateway, timeout=TIMEOUT)
+    data = b"POST / HTTP/1.1\r\n" + HOST + b"Expect: " + b"e" * 30_000 + b"\r\nContent-Length: 1\r\n\r\nx"
+    with RawConnection(server.port, timeout=BOUND) as conn:
+        response = conn.exchange(data)
+    assert response.status == 417
+    assert len(response.body) < 500
