@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._spelling import option
 from ._types import BodyInput, Event, HeaderInput
 from .config import GatewayConfig
 from .errors import ConfigurationError, GatewayErrorWarning
@@ -101,8 +102,9 @@ class Gateway:
         cls,
         path: str | os.PathLike[str],
         *,
-        api: str | None = None,
+        template_api: str | None = None,
         function: str | None = None,
+        api: str | None = None,
         parameters: Mapping[str, str] | None = None,
         custom_domain: bool = False,
         handler: Callable[..., Any] | None = None,
@@ -110,21 +112,24 @@ class Gateway:
     ) -> Gateway:
         """A gateway configured from a SAM or CloudFormation template (see :mod:`apigw_emulator.template`).
 
-        :param api: the logical id of the API when the template has several.
+        :param template_api: the logical id of the API when the template has several.
         :param function: the logical id of the function when the API routes to several (a gateway has one
             handler; requests to the other functions' routes get the front door's 403/404).
+        :param api: the front door, as in ``Gateway(api=...)``: it chooses among the template's APIs
+            (``"rest"`` is its REST API, when it has one) and must agree with the one chosen.
         :param parameters: template parameter values (defaults come from the template).
         :param custom_domain: serve the API through the template's custom domain (SAM ``Domain``).
-        :param handler: use this handler instead of importing the template's.
+        :param handler: use this handler instead of importing the template's (which is then not imported).
         :param options: further :class:`Gateway` options, which override the template's.
         :raises apigw_emulator.template.TemplateError: naming an unsupported or invalid construct.
         """
-        from .template import gateway_kwargs_from_template  # noqa: PLC0415 - needs PyYAML
+        from .template import load_template  # noqa: PLC0415 - needs PyYAML
 
-        template_handler, kwargs = gateway_kwargs_from_template(
-            path, api=api, function=function, parameters=parameters, custom_domain=custom_domain
+        template = load_template(path, parameters=parameters)
+        target, kwargs = template.gateway_options(
+            template_api=template_api, function=function, api=api, custom_domain=custom_domain
         )
-        return cls(handler if handler is not None else template_handler, **{**kwargs, **options})
+        return cls(handler if handler is not None else target.load_handler(), **{**kwargs, **options})
 
     @property
     def api(self) -> str:
@@ -199,7 +204,9 @@ class Gateway:
         :raises Exception: the handler's own exception when ``raise_handler_exceptions`` is true.
         """
         if self.handler is None:
-            raise ConfigurationError("this Gateway has no handler: pass one to Gateway(handler, ...)")
+            raise ConfigurationError(
+                f"this Gateway has no handler, so it can only build events: give it one ({option('handler')})"
+            )
         invocation = invoke(
             self.handler,
             request,
