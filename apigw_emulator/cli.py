@@ -284,6 +284,8 @@ def _bind_failure(host: str, port: int, exc: OSError) -> str:
 def _banner(gateway: Any, server: Any) -> str:
     """What ``serve`` prints once it listens: the front door, its URL, then its routes."""
     lines = [f"apigw-emulator: serving the {FRONT_DOORS[gateway.api]} on {server.url_for('/')}"]
+    if gateway.api in ("function-url", "alb"):  # no routes: every method and path reaches the function
+        return lines[0]
     lines += [f"  {route.key}" for route in gateway.config.routes]
     return "\n".join(lines)
 

@@ -22,7 +22,8 @@ class HandlerRef:
     """A handler string resolved to its module, so the module can be re-imported when its code changes.
 
     :param spec: ``module:function``, ``file.py:function`` or SAM's ``module.function``.
-    :param code_uri: the folder the module lives in (SAM's ``CodeUri``); it is put first on ``sys.path``.
+    :param code_uri: the folder the module lives in (SAM's ``CodeUri``); it is put first on ``sys.path``
+        (for ``file.py:function``, the file's folder is).
     """
 
     def __init__(self, spec: str, code_uri: str | Path | None = None) -> None:
@@ -108,6 +109,9 @@ def _split(spec: str) -> tuple[str, str, Path | None]:
 
 
 def _import_file(name: str, path: Path) -> ModuleType:
+    # The file's folder is its code directory, as CodeUri is for SAM: its sibling modules import.
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
     specification = importlib.util.spec_from_file_location(name, path)
     if specification is None or specification.loader is None:  # pragma: no cover - .py files always load
         raise ConfigurationError(f"cannot load {path}")
