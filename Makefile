@@ -1,19 +1,28 @@
 # Quick start: `make demo` runs the main job, `make test` runs every check. Both create .venv and
-# install the project from its own files first.
+# install the project from its own files first: the demo only the library and what the example function
+# needs, the checks the whole developer toolchain.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+DEMO_INSTALLED := $(VENV)/.demo-installed
 
 .PHONY: demo test lint typing pytest bench bench-compare bench-chart peers tox clean
 
-$(INSTALLED): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The library (requests-toolbelt for the demo's multipart uploads) and the image function's requirements.
+$(DEMO_INSTALLED): pyproject.toml function/requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[toolbelt]" -r function/requirements.txt
+	touch $@
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-demo: $(INSTALLED)
+demo: $(DEMO_INSTALLED)
 	$(BIN)/python scripts/demo.py
 
 test: lint typing pytest
@@ -50,9 +59,9 @@ bench-chart: $(INSTALLED)
 peers: $(INSTALLED)
 	$(BIN)/tox run -e peers
 
-# The tox matrix, with the pyenv interpreters made visible to tox.
+# The tox matrix in parallel (tox.ini finds pyenv's interpreters through virtualenv-pyenv).
 tox: $(INSTALLED)
-	$(BIN)/tox run-parallel --discover $(wildcard $(HOME)/.pyenv/versions/3.1[0-3].*/bin/python3.1[0-3])
+	$(BIN)/tox run-parallel
 
 clean:
 	rm -rf $(VENV) .tox .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks *.egg-info

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
         GatewayErrorWarning as GatewayErrorWarning,
     )
     from .errors import (
+        HandlerImportError as HandlerImportError,
+    )
+    from .errors import (
         InvalidRequestError as InvalidRequestError,
     )
     from .errors import (
@@ -105,6 +108,7 @@ _LOCATIONS = {
     "GatewayErrorWarning": "errors",
     "GatewayResponse": "response",
     "HttpRequest": "request",
+    "HandlerImportError": "errors",
     "InvalidRequestError": "errors",
     "Invocation": "invoke",
     "LambdaContext": "lambda_context",

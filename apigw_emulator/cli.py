@@ -1,14 +1,22 @@
 """The ``apigw-emulator`` command: print the event of a request, invoke a handler, serve an API.
 
 Request options follow curl (``-X``, ``-H``, ``-d``, ``--data-binary @file``, ``-F name=@file;type=...``,
-``-o``, ``-f``), exit codes follow curl where it has one (22 for ``--fail`` on an HTTP error, 26 for a file
-that cannot be read) and argparse otherwise (2 for a usage error).
+``-o``, ``-f``). Every failure is one line on stderr saying what is wrong and what to do, never a Python
+traceback (a handler's own exception during ``invoke`` excepted: that traceback is the handler's). Exit codes
+follow curl where it has one: 22 for ``--fail`` on an HTTP error, 23 when the output cannot be written
+(``| head`` closing the pipe), 26 for a file that cannot be read, 45 for an address the server cannot
+bind; 2 for everything wrong with the command itself (argparse's usage errors, a bad template, a handler
+that cannot be imported: curl's "failed to initialize").
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
+import os
+import socket
 import sys
 import warnings
 from collections.abc import Sequence
@@ -17,15 +25,42 @@ from typing import Any, BinaryIO
 
 __all__ = ["main"]
 
+EXIT_USAGE = 2
 EXIT_HTTP_ERROR = 22
+EXIT_WRITE_ERROR = 23
 EXIT_READ_ERROR = 26
+EXIT_BIND_ERROR = 45
 API_CHOICES = ("rest", "http", "http-v1", "function-url", "alb")
+
+#: What each front door is called in messages.
+FRONT_DOORS = {
+    "rest": "REST API (payload 1.0)",
+    "http": "HTTP API (payload 2.0)",
+    "http-v1": "HTTP API (payload 1.0)",
+    "function-url": "Lambda function URL",
+    "alb": "Application Load Balancer",
+}
+
+#: curl's content types for ``-F name=@file`` without ``;type=``, by file name suffix (curl's own table,
+#: the same on every system, unlike :mod:`mimetypes`); any other file is ``application/octet-stream``.
+_FORM_CONTENT_TYPES = (
+    (".gif", "image/gif"),
+    (".jpg", "image/jpeg"),
+    (".jpeg", "image/jpeg"),
+    (".png", "image/png"),
+    (".svg", "image/svg+xml"),
+    (".txt", "text/plain"),
+    (".htm", "text/html"),
+    (".html", "text/html"),
+    (".pdf", "application/pdf"),
+    (".xml", "application/xml"),
+)
 
 
 class CliError(Exception):
     """A problem to report on stderr with an exit code."""
 
-    def __init__(self, message: str, code: int = 2) -> None:
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.code = code
 
@@ -57,8 +92,17 @@ def _form_field(spec: str) -> tuple[str, Any]:
     except OSError as exc:
         raise CliError(f"can't read file {path!r} for -F {name}: {exc.strerror}", EXIT_READ_ERROR) from exc
     filename = options.get("filename", Path(path).name)
-    content_type = options.get("type", "application/octet-stream")
+    content_type = options.get("type") or form_content_type(filename)
     return name, (filename, content, content_type)
+
+
+def form_content_type(filename: str) -> str:
+    """The Content-Type curl gives a ``-F name=@file`` part without ``;type=``: from the file name."""
+    lowered = filename.lower()
+    for suffix, content_type in _FORM_CONTENT_TYPES:
+        if lowered.endswith(suffix):
+            return content_type
+    return "application/octet-stream"
 
 
 def _headers(values: Sequence[str]) -> list[tuple[str, str]]:
@@ -115,21 +159,23 @@ def _gateway(args: argparse.Namespace, handler: Any) -> Any:
     from .gateway import Gateway  # noqa: PLC0415
 
     options: dict[str, Any] = {"raise_handler_exceptions": False}
-    if args.api:
-        options["api"] = args.api
     if args.binary_media_type:
         options["binary_media_types"] = args.binary_media_type
     if args.stage:
         options["stage"] = args.stage
     if args.template:
-        if args.api:
-            raise CliError(
-                "--api picks the front door; with --template the template does (choose with --template-api)"
-            )
+        # --api means the front door here too: it chooses among the template's APIs.
         return Gateway.from_template(
-            args.template, api=args.template_api, function=args.function, handler=handler, **options
+            args.template,
+            template_api=args.template_api,
+            function=args.function,
+            api=args.api,
+            handler=handler,
+            **options,
         )
-    return Gateway(handler, **options)
+    if args.template_api or args.function:
+        raise CliError("--template-api and --function choose in a template: give it with --template FILE")
+    return Gateway(handler, **(options | ({"api": args.api} if args.api else {})))
 
 
 def _load(args: argparse.Namespace) -> Any:
@@ -148,7 +194,13 @@ def _print_response(response: Any, args: argparse.Namespace, out: BinaryIO) -> N
     head += [f"{name}: {value}" for name, value in response.headers]
     out.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1", "replace"))
     if args.output and args.output != "-":
-        Path(args.output).write_bytes(response.body)
+        try:
+            Path(args.output).write_bytes(response.body)
+        except OSError as exc:
+            raise CliError(
+                f"can't write the body to {args.output!r}: {exc.strerror}: check the path (-o FILE)",
+                EXIT_WRITE_ERROR,
+            ) from exc
         print(f"apigw-emulator: wrote {len(response.body)} body bytes to {args.output}", file=sys.stderr)
         return
     try:
@@ -198,20 +250,44 @@ def _command_serve(args: argparse.Namespace) -> int:
     def factory() -> Any:
         return _gateway(args, ref.load(reload=True) if ref else None)
 
-    server = LocalGateway(
-        factory(),
-        host=args.host,
-        port=args.port,
-        stage_in_path=args.stage_in_path,
-        reload=factory if args.reload else None,
-        watch_paths=ref.source_files() if (ref and args.reload) else None,
-    )
-    print(
-        f"apigw-emulator: serving {args.api or 'rest'} API on http://{args.host}:{server.port}",
-        file=sys.stderr,
-    )
+    gateway = factory()
+    try:
+        server = LocalGateway(
+            gateway,
+            host=args.host,
+            port=args.port,
+            stage_in_path=args.stage_in_path,
+            reload=factory if args.reload else None,
+            watch_paths=ref.source_files() if (ref and args.reload) else None,
+        )
+    except OSError as exc:
+        raise CliError(_bind_failure(args.host, args.port, exc), EXIT_BIND_ERROR) from exc
+    print(_banner(gateway, server), file=sys.stderr, flush=True)
     server.serve_forever()
     return 0
+
+
+def _bind_failure(host: str, port: int, exc: OSError) -> str:
+    """One line on why ``host:port`` cannot be served, and what to do."""
+    where = f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use: stop what serves it, or pick another with --port"
+    if exc.errno == errno.EACCES:
+        return (
+            f"not allowed to listen on {where} (ports below 1024 need privileges): pick another with --port"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"can't listen on {where}: {host!r} is not an address of this machine: check --host"
+    return f"can't listen on {where}: {exc.strerror or exc}: check --host and --port"
+
+
+def _banner(gateway: Any, server: Any) -> str:
+    """What ``serve`` prints once it listens: the front door, its URL, then its routes."""
+    lines = [f"apigw-emulator: serving the {FRONT_DOORS[gateway.api]} on {server.url_for('/')}"]
+    if gateway.api in ("function-url", "alb"):  # no routes: every method and path reaches the function
+        return lines[0]
+    lines += [f"  {route.key}" for route in gateway.config.routes]
+    return "\n".join(lines)
 
 
 def _add_request_options(parser: argparse.ArgumentParser) -> None:
@@ -266,12 +342,42 @@ def _add_gateway_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--function", metavar="ID", help="with --template: the logical id of the function")
 
 
+def _add_serve_options(parser: argparse.ArgumentParser) -> None:
+    """The options of ``serve`` alone (how and where it listens, how it runs the handler)."""
+    parser.add_argument("--code-uri", metavar="DIR", help="folder of the handler's module (SAM CodeUri)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "-p", "--port", type=_port, default=3000, help="port (default 3000; 0 picks a free one)"
+    )
+    parser.add_argument(
+        "--stage-in-path", action="store_true", help="serve execute-api style URLs: /STAGE/path"
+    )
+    parser.add_argument(
+        "--no-reload",
+        dest="reload",
+        action="store_false",
+        help="do not re-import the handler when its file changes",
+    )
+
+
+def _port(value: str) -> int:
+    """A TCP port for argparse: 0 (any free one) to 65535."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0 to 65535)") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: use 0 to 65535 (0 picks a free one)")
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``apigw-emulator`` command."""
     parser = argparse.ArgumentParser(
         prog="apigw-emulator",
         description="Faithful AWS API Gateway, function URL and ALB traffic for local Lambda handlers.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     event = commands.add_parser("event", help="print the event AWS would send for a request")
@@ -300,44 +406,59 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the API over HTTP on localhost")
     serve.add_argument("handler", metavar="HANDLER", nargs="?", help="handler, unless --template names it")
     _add_gateway_options(serve)
-    serve.add_argument("--code-uri", metavar="DIR", help="folder of the handler's module (SAM CodeUri)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("-p", "--port", type=int, default=3000, help="port (default 3000; 0 picks a free one)")
-    serve.add_argument(
-        "--stage-in-path", action="store_true", help="serve execute-api style URLs: /STAGE/path"
-    )
-    serve.add_argument(
-        "--no-reload",
-        dest="reload",
-        action="store_false",
-        help="do not re-import the handler when its file changes",
-    )
+    _add_serve_options(serve)
     serve.set_defaults(run=_command_serve)
     return parser
 
 
+def _version() -> str:
+    from . import __version__  # noqa: PLC0415
+
+    return __version__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code."""
+    from ._spelling import command_line  # noqa: PLC0415
     from .errors import ApigwEmulatorError, ApigwEmulatorWarning  # noqa: PLC0415
 
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in ("serve", "invoke") and not args.handler and not args.template:
         parser.error(f"{args.command} needs a HANDLER or --template")
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), command_line():
         warnings.simplefilter("always", ApigwEmulatorWarning)
         warnings.showwarning = _show_warning
         try:
             code: int = args.run(args)
         except CliError as exc:
-            print(f"apigw-emulator: {exc}", file=sys.stderr)
-            return exc.code
+            return _fail(str(exc), exc.code)
         except ApigwEmulatorError as exc:
-            print(f"apigw-emulator: {exc}", file=sys.stderr)
-            return 2
+            return _fail(str(exc), EXIT_USAGE)
+        except BrokenPipeError:
+            return _output_closed()
         except KeyboardInterrupt:
             return 130
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _output_closed()
     return code
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"apigw-emulator: {message}", file=sys.stderr)
+    return code
+
+
+def _output_closed() -> int:
+    """The reader of stdout went away (``| head``): stop writing, say so once, exit as curl does (23)."""
+    # Python flushes stdout once more at exit: point it at /dev/null so that flush cannot fail again.
+    with contextlib.suppress(OSError, ValueError):  # a stdout without a file descriptor has nothing to flush
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return _fail("the output was closed before it was all written (a pipe to head?)", EXIT_WRITE_ERROR)
 
 
 def _show_warning(message: Any, category: type[Warning], *_: Any, **__: Any) -> None:

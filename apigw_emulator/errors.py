@@ -14,6 +14,7 @@ __all__ = [
     "ConfigurationError",
     "EventFormatError",
     "GatewayErrorWarning",
+    "HandlerImportError",
     "InvalidRequestError",
     "LambdaFunctionError",
     "MissingEnvironmentWarning",
@@ -27,6 +28,15 @@ class ApigwEmulatorError(Exception):
 
 class ConfigurationError(ApigwEmulatorError, ValueError):
     """The gateway configuration is invalid (unknown API kind, bad stage name, bad media type...)."""
+
+
+class HandlerImportError(ConfigurationError):
+    """The handler's module failed while being imported: a syntax error, a missing dependency, an exception
+    raised at import time (the Lambda runtime's ``Runtime.UserCodeSyntaxError`` and
+    ``Runtime.ImportModuleError``).
+
+    The message says which file and line, and what to do; the original exception is the ``__cause__``.
+    """
 
 
 class InvalidRequestError(ApigwEmulatorError, ValueError):

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from ._spelling import option
 from ._types import BodyInput, Event, HeaderInput
 from .config import GatewayConfig
 from .errors import ConfigurationError, GatewayErrorWarning
@@ -168,8 +169,9 @@ class Gateway:
         cls,
         path: str | os.PathLike[str],
         *,
-        api: str | None = None,
+        template_api: str | None = None,
         function: str | None = None,
+        api: str | None = None,
         parameters: Mapping[str, str] | None = None,
         custom_domain: bool = False,
         handler: Callable[..., Any] | str | HandlerSource | None = None,
@@ -178,12 +180,14 @@ class Gateway:
     ) -> Gateway:
         """A gateway configured from a SAM or CloudFormation template (see :mod:`apigw_emulator.template`).
 
-        :param api: the logical id of the API when the template has several.
+        :param template_api: the logical id of the API when the template has several.
         :param function: the logical id of the function when the API routes to several (a gateway has one
             handler; requests to the other functions' routes get the front door's 403/404).
+        :param api: the front door, as in ``Gateway(api=...)``: it chooses among the template's APIs
+            (``"rest"`` is its REST API, when it has one) and must agree with the one chosen.
         :param parameters: template parameter values (defaults come from the template).
         :param custom_domain: serve the API through the template's custom domain (SAM ``Domain``).
-        :param handler: use this handler instead of importing the template's.
+        :param handler: use this handler instead of the template's (which is then not imported).
         :param env_vars: the functions' environment variables in SAM CLI's ``--env-vars`` format
             (``{"Parameters": {...}, "MyFunction": {...}}``), over the template's ``Environment.Variables``.
         :param options: further :class:`Gateway` options, which override the template's (``isolation``,
@@ -191,17 +195,22 @@ class Gateway:
             environment variables in place (each worker process imports it with ``isolation="process"``).
         :raises apigw_emulator.template.TemplateError: naming an unsupported or invalid construct.
         """
-        from .template import gateway_kwargs_from_template  # noqa: PLC0415 - needs PyYAML
+        from .template import load_template  # noqa: PLC0415 - needs PyYAML
+        from .templates.model import function_options  # noqa: PLC0415
 
-        template_handler, kwargs = gateway_kwargs_from_template(
-            path,
-            api=api,
-            function=function,
-            parameters=parameters,
-            custom_domain=custom_domain,
-            env_vars=env_vars,
-        )
-        return cls(handler if handler is not None else template_handler, **{**kwargs, **options})
+        template = load_template(path, parameters=parameters)
+        choice: dict[str, Any] = {
+            "template_api": template_api,
+            "function": function,
+            "api": api,
+            "custom_domain": custom_domain,
+        }
+        if handler is None:
+            template_handler, kwargs = template.gateway_kwargs(**choice, env_vars=env_vars)
+            return cls(template_handler, **{**kwargs, **options})
+        target, kwargs = template.gateway_options(**choice)
+        kwargs.update(function_options(target, env_vars))
+        return cls(handler, **{**kwargs, **options})
 
     @property
     def api(self) -> str:
@@ -276,7 +285,9 @@ class Gateway:
         :raises Exception: the handler's own exception when ``raise_handler_exceptions`` is true.
         """
         if self.handler is None:
-            raise ConfigurationError("this Gateway has no handler: pass one to Gateway(handler, ...)")
+            raise ConfigurationError(
+                f"this Gateway has no handler, so it can only build events: give it one ({option('handler')})"
+            )
         invocation = invoke(
             self.environments,
             request,

@@ -11,6 +11,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ._import_failure import import_failure
+from ._spelling import option
 from .errors import ConfigurationError
 
 __all__ = ["HandlerRef", "load_handler"]
@@ -20,7 +22,8 @@ class HandlerRef:
     """A handler string resolved to its module, so the module can be re-imported when its code changes.
 
     :param spec: ``module:function``, ``file.py:function`` or SAM's ``module.function``.
-    :param code_uri: the folder the module lives in (SAM's ``CodeUri``); it is put first on ``sys.path``.
+    :param code_uri: the folder the module lives in (SAM's ``CodeUri``); it is put first on ``sys.path``
+        (for ``file.py:function``, the file's folder is).
     """
 
     def __init__(self, spec: str, code_uri: str | Path | None = None) -> None:
@@ -52,19 +55,37 @@ class HandlerRef:
 
     def _import(self, *, reload: bool) -> ModuleType:
         if self.file is not None:
-            return _import_file(self.module_name, self.file)
-        if self.code_uri is not None and str(self.code_uri) not in sys.path:
-            sys.path.insert(0, str(self.code_uri))
+            try:
+                return _import_file(self.module_name, self.file)
+            except Exception as exc:
+                raise import_failure(exc, f"handler {self.spec}", str(self.file)) from exc
+        if self.code_uri is not None:
+            if not self.code_uri.is_dir():
+                raise ConfigurationError(
+                    f"{self.spec}: the code directory {self.code_uri} does not exist: give the folder that "
+                    f"holds {self.module_name.replace('.', '/')}.py ({option('code_uri')})"
+                )
+            if str(self.code_uri) not in sys.path:
+                sys.path.insert(0, str(self.code_uri))
         try:
             module = sys.modules.get(self.module_name) if reload else None
             if module is not None:
                 return importlib.reload(module)
             return importlib.import_module(self.module_name)
         except ModuleNotFoundError as exc:
-            where = f" in {self.code_uri}" if self.code_uri else " (give the folder with --code-uri)"
+            if exc.name is not None and not _is_prefix(exc.name, self.module_name):
+                raise import_failure(exc, f"handler {self.spec}", self.module_name) from exc
+            where = f" in {self.code_uri}" if self.code_uri else f" (give its folder: {option('code_uri')})"
             raise ConfigurationError(
                 f"{self.spec}: cannot import {self.module_name!r}{where}: {exc}"
             ) from exc
+        except Exception as exc:
+            raise import_failure(exc, f"handler {self.spec}", self.module_name) from exc
+
+
+def _is_prefix(name: str, module: str) -> bool:
+    """Whether ``name`` is ``module`` or one of its parent packages."""
+    return module == name or module.startswith(name + ".")
 
 
 def _split(spec: str) -> tuple[str, str, Path | None]:
@@ -88,6 +109,9 @@ def _split(spec: str) -> tuple[str, str, Path | None]:
 
 
 def _import_file(name: str, path: Path) -> ModuleType:
+    # The file's folder is its code directory, as CodeUri is for SAM: its sibling modules import.
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
     specification = importlib.util.spec_from_file_location(name, path)
     if specification is None or specification.loader is None:  # pragma: no cover - .py files always load
         raise ConfigurationError(f"cannot load {path}")

@@ -12,13 +12,20 @@ nothing of the library is imported until a fixture is used.
 - ``apigw_server``: a :class:`~apigw_emulator.LocalGateway` on a free port of 127.0.0.1, started once per
   session (per worker under pytest-xdist) and cleared after each test: ``apigw_server.serve(gateway)``
   puts a gateway behind it for the current test, ``apigw_server.url`` is its address.
+
+The library's warnings (a 404 or 413 of the front door and why, a body AWS would corrupt) explain what a
+test sees. In a test they are not warnings but part of its report: the section "Captured apigw-emulator
+warnings" of a failing test lists them, so a negative-path test that expects its 404 passes under
+``filterwarnings = error`` while an unexpected 404 explains itself. ``pytest.warns`` still catches them.
+The ``apigw_warnings = warn`` ini value restores ordinary warnings (``filterwarnings`` then applies).
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+import warnings
+from collections.abc import Callable, Generator, Iterator
+from typing import TYPE_CHECKING, Any, TextIO
 
 import pytest
 
@@ -29,6 +36,10 @@ if TYPE_CHECKING:
 API_CHOICES = ("rest", "http", "http-v1", "function-url", "alb")
 ISOLATION_CHOICES = ("in-process", "process")
 MARKER = "apigw"
+#: Values of the ``apigw_warnings`` ini option.
+WARNING_MODES = ("report", "warn")
+#: The key of the report section (pytest shows it as "Captured apigw-emulator warnings call").
+REPORT_SECTION = "apigw-emulator warnings"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -66,25 +77,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "apigw_api", "default front door of the apigw fixture (rest, http, http-v1, function-url, alb)"
     )
     parser.addini("apigw_template", "SAM/CloudFormation template for the apigw fixture", type="paths")
+    parser.addini(
+        "apigw_warnings",
+        "apigw-emulator's warnings in tests: report (listed in the report of a failing test, never an "
+        "error) or warn (ordinary warnings, filterwarnings applies). Default: report",
+        default="report",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker."""
+    """Register the marker; check the ``apigw_warnings`` value."""
+    mode = config.getini("apigw_warnings")
+    if mode not in WARNING_MODES:
+        raise pytest.UsageError(f"apigw_warnings = {mode!r}: use one of {', '.join(WARNING_MODES)}")
     config.addinivalue_line(
         "markers",
         f"{MARKER}(**options): Gateway options for the gateways of the apigw fixture in this test "
-        "(api=..., binary_media_types=[...], stage=...); unknown options are an error",
+        "(api=..., binary_media_types=[...], stage=...; with a template also template_api=..., "
+        "function=...); unknown options are an error",
     )
 
 
 def _known_options() -> frozenset[str]:
+    """Gateway options, and the template choices of ``Gateway.from_template`` (``template_api``...)."""
     from .config import GatewayConfig  # noqa: PLC0415 - keep the plugin light
     from .gateway import Gateway  # noqa: PLC0415
 
-    names = set(inspect.signature(GatewayConfig.create).parameters) | set(
-        inspect.signature(Gateway).parameters
+    names = (
+        set(inspect.signature(GatewayConfig.create).parameters)
+        | set(inspect.signature(Gateway).parameters)
+        | set(inspect.signature(Gateway.from_template).parameters)
     )
-    return frozenset(names - {"self", "cls", "handler", "options"})
+    return frozenset(names - {"self", "cls", "handler", "options", "path"})
 
 
 def _marker_options(item: pytest.Item) -> dict[str, Any]:
@@ -97,16 +121,70 @@ def _marker_options(item: pytest.Item) -> dict[str, Any]:
     return options
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Reject unknown marker options before the test runs, naming them."""
-    if item.get_closest_marker(MARKER) is None:
-        return
-    unknown = sorted(set(_marker_options(item)) - _known_options())
-    if unknown:
-        raise pytest.UsageError(
-            f"@pytest.mark.{MARKER}: unknown option(s) {', '.join(unknown)}; "
-            f"known: {', '.join(sorted(_known_options()))}"
-        )
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
+    """Reject unknown marker options before the test runs, naming them; report the setup's warnings."""
+    if item.get_closest_marker(MARKER) is not None:
+        unknown = sorted(set(_marker_options(item)) - _known_options())
+        if unknown:
+            raise pytest.UsageError(
+                f"@pytest.mark.{MARKER}: unknown option(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(_known_options()))}"
+            )
+    return (yield from _reporting_warnings(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    """Report the test's apigw-emulator warnings instead of raising or showing them."""
+    return (yield from _reporting_warnings(item, "call"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, object, object]:
+    """Report the teardown's apigw-emulator warnings instead of raising or showing them."""
+    return (yield from _reporting_warnings(item, "teardown"))
+
+
+def _reporting_warnings(item: pytest.Item, when: str) -> Generator[None, object, object]:
+    """Run one phase of a test with the library's warnings collected into its report section.
+
+    Inside, a filter shows every :class:`~apigw_emulator.ApigwEmulatorWarning` (ahead of the project's
+    ``error`` filters) and ``showwarning`` keeps them for the report; any other warning goes on to pytest
+    as before. ``pytest.warns`` and ``warnings.catch_warnings`` in the test sit inside and see them first.
+    """
+    if item.config.getini("apigw_warnings") == "warn":
+        return (yield)
+    from .errors import ApigwEmulatorWarning  # noqa: PLC0415 - a small module, with no dependencies
+
+    caught: list[str] = []
+    with warnings.catch_warnings():
+        warnings.filterwarnings("always", category=ApigwEmulatorWarning)
+        passed_on = warnings.showwarning
+
+        def show(  # noqa: PLR0917 - the signature of warnings.showwarning
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            if issubclass(category, ApigwEmulatorWarning):
+                caught.append(f"{category.__name__}: {message}")
+            else:
+                passed_on(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        try:
+            return (yield)
+        finally:
+            if caught:
+                item.add_report_section(when, REPORT_SECTION, "\n".join(caught))
+
+
+#: The options that only mean something for a gateway built from a template.
+_TEMPLATE_CHOICES = frozenset({"template_api", "function", "parameters", "custom_domain"})
 
 
 def _default_api(config: pytest.Config) -> str | None:
@@ -148,8 +226,10 @@ def apigw(request: pytest.FixtureRequest, apigw_options: dict[str, Any]) -> Iter
     (``"app.lambda_handler"`` with ``code_uri=``).
 
     With no handler and a template configured (``--apigw-template`` or the ``apigw_template`` ini value),
-    the gateway comes from the template (``Gateway.from_template``; ``api=``/``function=`` select). The
-    gateways' execution environments (worker processes with ``isolation="process"``) end with the test.
+    the gateway comes from the template (``Gateway.from_template``): ``api=`` is the front door there too
+    (``"rest"`` picks the template's REST API), ``template_api=`` a logical id, ``function=`` the function.
+    The gateways' execution environments (worker processes with ``isolation="process"``) end with the
+    test.
     """
     from .gateway import Gateway  # noqa: PLC0415 - keep the plugin light
 
@@ -174,11 +254,13 @@ def apigw(request: pytest.FixtureRequest, apigw_options: dict[str, Any]) -> Iter
         merged.update(node_options)
         merged.update(options)
         if handler is None and template:
-            from_template = getattr(Gateway, "from_template", None)
-            if from_template is None:  # pragma: no cover - until the template loader ships
-                raise pytest.UsageError("this apigw-emulator cannot read templates")
-            gateway: Gateway = from_template(template, **merged)
-            return gateway
+            return Gateway.from_template(template, **merged)
+        template_only = sorted(set(merged) & _TEMPLATE_CHOICES)
+        if template_only:
+            raise pytest.UsageError(
+                f"apigw: {', '.join(template_only)} choose in a template, and none is configured "
+                "(--apigw-template or the apigw_template ini value), or a handler was given"
+            )
         return Gateway(handler, **merged)
 
     yield make

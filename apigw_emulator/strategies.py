@@ -984,8 +984,9 @@ def events(
 def from_template(
     path: str | os.PathLike[str],
     *,
-    api: str | None = None,
+    template_api: str | None = None,
     function: str | None = None,
+    api: str | None = None,
     parameters: Mapping[str, str] | None = None,
     custom_domain: bool = False,
     requests: SearchStrategy[HttpRequest] = requests(),
@@ -997,8 +998,10 @@ def from_template(
     come from :func:`from_gateway` for the :class:`~apigw_emulator.Gateway` it describes.
 
     :param path: the template file.
-    :param api: the logical id of the API or function URL, needed when the template has several.
+    :param template_api: the logical id of the API or function URL, needed when the template has several.
     :param function: the logical id of the function, needed when the API's routes go to several.
+    :param api: the front door (``"rest"``, ``"http"``...), as everywhere: it chooses among the template's
+        APIs by kind.
     :param parameters: template parameter values, overriding their defaults.
     :param custom_domain: serve the API through the custom domain of SAM's ``Domain`` property.
     :param requests: the strategy of requests whose method and path are aimed at the routes.
@@ -1007,17 +1010,16 @@ def from_template(
 
     Example::
 
-        @given(from_template("template.yaml", api="ImageRestApi", requests=requests(bodies=images())))
+        @given(from_template("template.yaml", api="rest", requests=requests(bodies=images())))
         def test_every_route_takes_images(request): ...
 
     Examples shrink as :func:`from_gateway` examples do.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise InvalidArgument(f"path={path!r} must be a str or a path")
-    if api is not None and not isinstance(api, str):
-        raise InvalidArgument(f"api={api!r} must be a str or None")
-    if function is not None and not isinstance(function, str):
-        raise InvalidArgument(f"function={function!r} must be a str or None")
+    for name, value in (("template_api", template_api), ("function", function), ("api", api)):
+        if value is not None and not isinstance(value, str):
+            raise InvalidArgument(f"{name}={value!r} must be a str or None")
     if parameters is not None and not isinstance(parameters, Mapping):
         raise InvalidArgument(f"parameters={parameters!r} must be a mapping or None")
     _check_bool("custom_domain", custom_domain)
@@ -1026,7 +1028,12 @@ def from_template(
 
     try:
         _, gateway_kwargs = gateway_kwargs_from_template(
-            path, api=api, function=function, parameters=parameters, custom_domain=custom_domain
+            path,
+            template_api=template_api,
+            function=function,
+            api=api,
+            parameters=parameters,
+            custom_domain=custom_domain,
         )
     except ConfigurationError as err:  # TemplateError names the file, the property and the problem
         raise InvalidArgument(f"path={os.fspath(path)!r} cannot be used: {err}") from err

@@ -2,7 +2,7 @@
 
 ::
 
-    handler, kwargs = gateway_kwargs_from_template("template.yaml", api="ImageApi")
+    handler, kwargs = gateway_kwargs_from_template("template.yaml", template_api="ImageApi")
     gw = Gateway(handler, **kwargs)       # api, stage, routes, binary_media_types, function_name, timeout...
 
     template = load_template("template.yaml", parameters={"Stage": "dev"})
@@ -96,8 +96,9 @@ def load_template(path: str | os.PathLike[str], *, parameters: Mapping[str, str]
 def gateway_kwargs_from_template(
     path: str | os.PathLike[str],
     *,
-    api: str | None = None,
+    template_api: str | None = None,
     function: str | None = None,
+    api: str | None = None,
     parameters: Mapping[str, str] | None = None,
     custom_domain: bool = False,
     env_vars: Mapping[str, Any] | None = None,
@@ -113,9 +114,11 @@ def gateway_kwargs_from_template(
         response = Gateway(handler, **kwargs).request("POST", "/upload", data=b"...")
 
     :param path: the template file.
-    :param api: the logical id of the API or function URL (``ServerlessRestApi`` for SAM's implicit REST
-        API, ``<Function>Url`` for a ``FunctionUrlConfig``); needed when there are several.
+    :param template_api: the logical id of the API or function URL (``ServerlessRestApi`` for SAM's
+        implicit REST API, ``<Function>Url`` for a ``FunctionUrlConfig``); needed when there are several.
     :param function: the logical id of the function; needed when the API's routes go to several.
+    :param api: the front door, as for :class:`~apigw_emulator.Gateway` (``"rest"``, ``"http"``...): only
+        the template's APIs of that kind are candidates, which is enough when there is one of each.
     :param parameters: template parameter values (see :func:`load_template`).
     :param custom_domain: serve the API through the custom domain of SAM's ``Domain`` property.
     :param env_vars: the functions' variables in SAM CLI's ``--env-vars`` format, over the template's.
@@ -123,4 +126,6 @@ def gateway_kwargs_from_template(
         message lists the candidates); when the handler cannot be imported.
     """
     template = load_template(path, parameters=parameters)
-    return template.gateway_kwargs(api=api, function=function, custom_domain=custom_domain, env_vars=env_vars)
+    return template.gateway_kwargs(
+        template_api=template_api, function=function, api=api, custom_domain=custom_domain, env_vars=env_vars
+    )

@@ -219,7 +219,9 @@ def test_invoke_with_the_project_template(capsysbinary: pytest.CaptureFixture[by
     assert out.endswith("[600, 400, 3]\n")
 
 
-def test_template_decides_the_front_door(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
-    code, _, err = run(capsysbinary, "event", "/x", "--template", str(ROOT_TEMPLATE), "--api", "http")
-    assert code == 2
-    assert "--template-api" in err
+def test_api_chooses_among_the_template_apis(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    code, out, _ = run(
+        capsysbinary, "event", "/shape", "-X", "POST", "--template", str(ROOT_TEMPLATE), "--api", "http"
+    )
+    assert code == 0
+    assert json.loads(out)["version"] == "2.0"

@@ -549,7 +549,7 @@ def test_from_template_aims_requests_at_the_templates_routes(
     expected = gateway.config.routes[0]
 
     @settings(max_examples=10)
-    @given(from_template(template_path, api=api))
+    @given(from_template(template_path, template_api=api))
     def check(request: HttpRequest) -> None:
         event = quietly_build(gateway, request)
         assert request.method == expected.method
@@ -560,7 +560,7 @@ def test_from_template_aims_requests_at_the_templates_routes(
 
 def test_from_template_turns_template_errors_into_invalid_argument(template_path: Path) -> None:
     with pytest.raises(InvalidArgument, match="several APIs") as info:
-        from_template(template_path)  # two APIs and no api=...
+        from_template(template_path)  # two APIs and no template_api=...
     assert isinstance(info.value.__cause__, ConfigurationError)
 
 

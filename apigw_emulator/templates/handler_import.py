@@ -29,6 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._import_failure import import_failure
+from .._spelling import own_handler
 from .errors import TemplateError
 
 if TYPE_CHECKING:
@@ -57,7 +59,8 @@ def load_python_handler(function: Function) -> Callable[..., Any]:
         module = _inline_module(function, module_name, where)
     else:
         code_dir = code_dir_of(function, f"{where}.CodeUri")
-        module = _import_from(code_dir, module_name, f"{where}.Handler")
+        subject = f"function {function.logical_id} (Handler {function.handler})"
+        module = _import_from(code_dir, module_name, f"{where}.Handler", subject)
     return _handler_attribute(module, attribute, function, f"{where}.Handler")
 
 
@@ -78,7 +81,7 @@ def _check_python(function: Function, where: str) -> None:
     if function.package_type.lower() == "image":
         raise TemplateError(
             f"function {function.logical_id} is a container image (PackageType: Image): its handler "
-            "cannot be imported; pass your own handler to Gateway(...)",
+            f"cannot be imported; {own_handler()}",
             where=f"{where}.PackageType",
         )
     if function.runtime is None:
@@ -89,7 +92,7 @@ def _check_python(function: Function, where: str) -> None:
     if not _PYTHON_RUNTIME.match(function.runtime):
         raise TemplateError(
             f"function {function.logical_id} has runtime {function.runtime!r}: only python3.x handlers can "
-            "be imported; pass your own handler to Gateway(...)",
+            f"be imported; {own_handler()}",
             where=f"{where}.Runtime",
         )
 
@@ -144,7 +147,7 @@ def _module_file(code_dir: Path, module_name: str) -> Path | None:
     return None
 
 
-def _import_from(code_dir: Path, module_name: str, where: str) -> types.ModuleType:
+def _import_from(code_dir: Path, module_name: str, where: str, subject: str) -> types.ModuleType:
     file = _module_file(code_dir, module_name)
     if file is None:
         expected = Path(*module_name.split(".")).with_suffix(".py")
@@ -157,7 +160,10 @@ def _import_from(code_dir: Path, module_name: str, where: str) -> types.ModuleTy
     if loaded is not None:
         return loaded
     name = _importable_name(file) or f"{_private_package(code_dir)}.{module_name}"
-    return importlib.import_module(name)
+    try:
+        return importlib.import_module(name)
+    except Exception as exc:
+        raise import_failure(exc, subject, str(file)) from exc
 
 
 def _append_to_sys_path(code_dir: Path) -> None:
@@ -243,6 +249,10 @@ def _inline_module(function: Function, module_name: str, where: str) -> types.Mo
         sys.modules[name] = module
         try:
             exec(compile(source, module.__file__, "exec"), module.__dict__)
+        except Exception as exc:
+            del sys.modules[name]
+            subject = f"function {function.logical_id} (inline code)"
+            raise import_failure(exc, subject, module.__file__) from exc
         except BaseException:
             del sys.modules[name]
             raise

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .._spelling import option
 from ..errors import MissingEnvironmentWarning
 from ..runtime.model import HandlerSource
 from .errors import TemplateError
@@ -17,6 +18,14 @@ from .handler_import import check_python_handler, code_dir_of, load_python_handl
 __all__ = ["Api", "ApiKind", "ApiRoute", "Function", "Template"]
 
 ApiKind = Literal["rest", "http", "function-url"]
+
+#: The kind of template API behind each front door a ``Gateway`` can be (``api=``).
+_KIND_OF_FRONT_DOOR: dict[str, ApiKind] = {
+    "rest": "rest",
+    "http": "http",
+    "http-v1": "http",
+    "function-url": "function-url",
+}
 
 _LISTED_ROUTES = 4
 
@@ -127,6 +136,10 @@ class Function:
             "--env-vars FILE, or env_vars= of Gateway.from_template) or with environment={...}"
         )
 
+    def code_uri_is_remote(self) -> bool:
+        """Whether ``CodeUri`` points to S3 (the code is not on this machine)."""
+        return self.code_uri is not None and self.code_uri.startswith("s3://")
+
     def code_dir(self) -> Path:
         """The function's local code folder (``CodeUri`` relative to the template).
 
@@ -148,6 +161,22 @@ class Function:
             missing module or a missing handler attribute.
         """
         return load_python_handler(self)
+
+
+def function_options(function: Function, env_vars: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The ``Gateway`` keyword arguments of a function's own configuration: its environment variables
+    (with ``env_vars`` overrides; a :class:`MissingEnvironmentWarning` names those that cannot be known),
+    its runtime and, for local code, its code folder."""
+    options: dict[str, Any] = {"environment": function.environment_with(env_vars)}
+    message = function.missing_environment_message(env_vars)
+    if message is not None:
+        warnings.warn(MissingEnvironmentWarning(message), stacklevel=4)
+    if function.runtime is not None:
+        options["runtime"] = function.runtime
+    local = function.package_type.lower() != "image" and not function.code_uri_is_remote()
+    if local and function.inline_code is None:
+        options["code_uri"] = function.code_dir()
+    return options
 
 
 @dataclass(frozen=True)
@@ -219,7 +248,7 @@ class Api:
                 raise TemplateError(f"API {self.logical_id} has no route to a Lambda function")
             raise TemplateError(
                 f"the routes of API {self.logical_id} go to several functions ({', '.join(ids)}) and a "
-                "Gateway calls one handler: choose one with function=..."
+                f"Gateway calls one handler: choose one with {option('function')}"
             )
         if function_id not in ids:
             raise TemplateError(
@@ -346,41 +375,72 @@ class Template:
                 source=str(self.path),
             ) from None
 
-    def select(self, *, api: str | None = None, function: str | None = None) -> tuple[Api, Function]:
+    def select(
+        self, *, template_api: str | None = None, function: str | None = None, api: str | None = None
+    ) -> tuple[Api, Function]:
         """The API and the function a ``Gateway`` stands for.
 
-        :param api: an API's logical id; needed when the template has several (or the function is behind
-            several).
+        :param template_api: an API's logical id; needed when the template has several candidates.
         :param function: a function's logical id; needed when the API's routes go to several functions.
-        :raises TemplateError: when a name is unknown or the choice is ambiguous; the message lists the
-            candidates.
+        :param api: the front door (``"rest"``, ``"http"``, ``"http-v1"``, ``"function-url"``), as everywhere
+            else: only the template's APIs of that kind are candidates.
+        :raises TemplateError: when a name is unknown, ``api`` is not a front door the template can have,
+            or the choice is ambiguous; the message lists the candidates.
         """
-        if api is not None:
-            chosen = self.api(api)
-        elif function is not None:
-            self.function(function)
-            chosen = self._only(
-                [a for a in self.apis if function in a.function_ids],
-                f"function {function!r} is behind",
-                "pass api=... to choose one",
-            )
+        kind = self._kind_of(api)
+        if template_api is not None:
+            chosen = self.api(template_api)
+            if kind is not None and chosen.kind != kind:
+                raise TemplateError(
+                    f"API {chosen.logical_id} is a {chosen.kind} API, not a {kind} API as api={api!r} asks",
+                    source=str(self.path),
+                )
         else:
-            chosen = self._only(
-                [a for a in self.apis if a.routes],
-                "the template has",
-                "pass api=... (and function=... when its routes go to several functions)",
-            )
+            candidates = [a for a in self.apis if a.routes and (kind is None or a.kind == kind)]
+            subject, hint = "the template has", f"choose one with {option('template_api')}"
+            if function is not None:
+                self.function(function)
+                candidates = [a for a in candidates if function in a.function_ids]
+                subject = f"function {function!r} is behind"
+            else:
+                hint += f" (and {option('function')} when its routes go to several functions)"
+            chosen = self._only(candidates, subject, hint, kind)
         try:
             return chosen, chosen.function_for(function)
         except TemplateError as exc:
             exc.source = exc.source or str(self.path)
             raise
 
+    def gateway_options(
+        self,
+        *,
+        template_api: str | None = None,
+        function: str | None = None,
+        api: str | None = None,
+        custom_domain: bool = False,
+    ) -> tuple[Function, dict[str, Any]]:
+        """The function and the ``Gateway`` keyword arguments for one API (see :meth:`select`), without
+        importing the handler.
+
+        :raises TemplateError: as :meth:`select` and :meth:`Api.gateway_options` do; when the routes give
+            another front door than ``api`` (an HTTP API whose routes use payload 1.0 is ``"http-v1"``).
+        """
+        chosen, target = self.select(template_api=template_api, function=function, api=api)
+        options = chosen.gateway_options(target.logical_id, custom_domain=custom_domain)
+        if api is not None and options["api"] != api:
+            raise TemplateError(
+                f"the routes of {target.logical_id} on API {chosen.logical_id} make it the "
+                f"{options['api']!r} front door (their payload format), not {api!r}",
+                source=str(self.path),
+            )
+        return target, options
+
     def gateway_kwargs(
         self,
         *,
-        api: str | None = None,
+        template_api: str | None = None,
         function: str | None = None,
+        api: str | None = None,
         custom_domain: bool = False,
         env_vars: Mapping[str, Any] | None = None,
     ) -> tuple[HandlerSource, dict[str, Any]]:
@@ -391,32 +451,44 @@ class Template:
 
         :param env_vars: overrides of the functions' variables in SAM CLI's ``--env-vars`` format (see
             :meth:`Function.environment_with`).
-        :raises TemplateError: as :meth:`select`, :meth:`Api.gateway_options` and
-            :meth:`Function.load_handler` do.
+        :raises TemplateError: as :meth:`gateway_options` does, and for a function without a local Python
+            handler (an image, code in S3, another runtime).
         """
-        chosen, target = self.select(api=api, function=function)
-        options = chosen.gateway_options(target.logical_id, custom_domain=custom_domain)
-        options["environment"] = target.environment_with(env_vars)
-        message = target.missing_environment_message(env_vars)
-        if message is not None:
-            warnings.warn(MissingEnvironmentWarning(message), stacklevel=3)
-        if target.runtime is not None:
-            options["runtime"] = target.runtime
-        code_uri = None if target.inline_code is not None else target.code_dir()
-        if code_uri is not None:
-            options["code_uri"] = code_uri
+        target, options = self.gateway_options(
+            template_api=template_api, function=function, api=api, custom_domain=custom_domain
+        )
         check_python_handler(target)
-        return HandlerSource(target.handler or "", target.load_handler, code_uri), options
+        options.update(function_options(target, env_vars))
+        source = HandlerSource(target.handler or "", target.load_handler, options.get("code_uri"))
+        return source, options
 
-    def _only(self, candidates: list[Api], subject: str, hint: str) -> Api:
-        if len(candidates) == 1:
-            return candidates[0]
-        if not candidates:
+    def _kind_of(self, api: str | None) -> ApiKind | None:
+        if api is None:
+            return None
+        if api in _KIND_OF_FRONT_DOOR:
+            return _KIND_OF_FRONT_DOOR[api]
+        known = ", ".join(repr(k) for k in _KIND_OF_FRONT_DOOR)
+        if any(candidate.logical_id == api for candidate in self.apis):
             raise TemplateError(
-                f"{subject} no API or function URL with a Lambda route", source=str(self.path)
+                f"api={api!r} names a front door ({known}); {api} is the logical id of one of the template's "
+                f"APIs: choose it with {option('template_api')}",
+                source=str(self.path),
             )
         raise TemplateError(
-            f"{subject} several APIs: {self._list_apis(candidates)}; {hint}", source=str(self.path)
+            f"api={api!r} is not a front door a template describes ({known})", source=str(self.path)
+        )
+
+    def _only(self, candidates: list[Api], subject: str, hint: str, kind: ApiKind | None) -> Api:
+        if len(candidates) == 1:
+            return candidates[0]
+        what = "API" if kind is None else f"{kind} API"
+        if not candidates:
+            alternative = " or function URL" if kind is None else ""
+            raise TemplateError(
+                f"{subject} no {what}{alternative} with a Lambda route", source=str(self.path)
+            )
+        raise TemplateError(
+            f"{subject} several {what}s: {self._list_apis(candidates)}; {hint}", source=str(self.path)
         )
 
     @staticmethod

@@ -127,3 +127,58 @@ def test_server_fixture_works_under_xdist(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_server_a=SERVER_TESTS, test_server_b=SERVER_TESTS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--dist", "loadfile")
     result.assert_outcomes(passed=4)
+
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+TEMPLATE_TESTS = """
+from pathlib import Path
+
+import pytest
+
+JPEG = Path("photo-400x600.jpg").read_bytes()
+
+
+@pytest.fixture
+def apigw_options():  # the README's project-wide defaults
+    return {"api": "rest", "binary_media_types": ["multipart~1form-data", "image~1*"]}
+
+
+def test_api_rest_picks_the_templates_rest_api(apigw):
+    gw = apigw()
+    assert (gw.api, gw.config.stage) == ("rest", "Prod")
+    form = {"image": ("cat.jpg", JPEG)}
+    assert gw.request("POST", "/shape", files=form).json() == [[600, 400, 3]]
+
+
+@pytest.mark.apigw(api="http", binary_media_types=[])
+def test_a_marker_picks_the_http_api(apigw):
+    assert apigw().request("POST", "/shape", data=JPEG, headers={"Content-Type": "image/jpeg"}).json() == [
+        600, 400, 3
+    ]
+
+
+@pytest.mark.apigw(api="http-v1")
+def test_a_front_door_the_template_does_not_have_says_so(apigw):
+    with pytest.raises(Exception, match="make it the 'http' front door"):
+        apigw()
+
+
+@pytest.mark.apigw(template_api="ImageHttpApi", api="http", binary_media_types=[])
+def test_template_api_is_the_logical_id(apigw):
+    assert apigw().api == "http"
+
+
+def test_template_choices_without_a_template_are_a_usage_error(apigw):
+    with pytest.raises(pytest.UsageError, match="template_api choose in a template"):
+        apigw(lambda event, context: {}, template_api="ImageRestApi")
+"""
+
+
+def test_api_means_the_front_door_in_template_mode_too(pytester: pytest.Pytester) -> None:
+    shutil.copy(ROOT / "template.yaml", pytester.path / "template.yaml")
+    shutil.copytree(ROOT / "function", pytester.path / "function")
+    shutil.copy(ROOT / "fixtures" / "images" / "photo-400x600.jpg", pytester.path)
+    pytester.makeini("[pytest]\nfilterwarnings = error\napigw_template = template.yaml\n")
+    pytester.makepyfile(test_template=TEMPLATE_TESTS)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=5)

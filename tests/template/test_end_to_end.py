@@ -94,7 +94,7 @@ def test_implicit_api_other_function_routes_are_not_this_gateway(recwarn: pytest
 
 # -- (3) HTTP API: payload 1.0 and 2.0, $default ---------------------------------------------------------
 def test_http_api_payload_1_routes() -> None:
-    gw = gateway("http_api.yaml", api="ShopApi", function="OrdersV1Function")
+    gw = gateway("http_api.yaml", template_api="ShopApi", function="OrdersV1Function")
     answer = gw.request("GET", "/orders/42").json()
     assert answer["version"] == "1.0"
     assert (answer["resource"], answer["pathParameters"]) == ("/orders/{id}", {"id": "42"})
@@ -102,7 +102,7 @@ def test_http_api_payload_1_routes() -> None:
 
 
 def test_http_api_payload_2_routes_and_default() -> None:
-    gw = gateway("http_api.yaml", api="ShopApi", function="DefaultFunction")
+    gw = gateway("http_api.yaml", template_api="ShopApi", function="DefaultFunction")
     items = gw.request("GET", "/items/a/b").json()
     assert (items["version"], items["routeKey"]) == ("2.0", "ANY /items/{proxy+}")
     assert items["pathParameters"] == {"proxy": "a/b"}
@@ -113,7 +113,7 @@ def test_http_api_payload_2_routes_and_default() -> None:
 
 
 def test_http_api_through_its_custom_domain() -> None:
-    gw = gateway("http_api.yaml", api="ShopApi", function="DefaultFunction", custom_domain=True)
+    gw = gateway("http_api.yaml", template_api="ShopApi", function="DefaultFunction", custom_domain=True)
     assert gw.url == "https://shop.test.example.com/shop"
     response = gw.request("GET", "/items/x")
     assert event_of(response)["requestContext"]["domainName"] == "shop.test.example.com"
@@ -126,7 +126,7 @@ def test_implicit_http_api_default_route() -> None:
 
 # -- (4) function URLs -----------------------------------------------------------------------------------
 def test_function_url_with_iam_auth() -> None:
-    gw = gateway("function_url.yaml", api="UrlFunctionUrl")
+    gw = gateway("function_url.yaml", template_api="UrlFunctionUrl")
     assert ".lambda-url.us-east-1.on.aws" in gw.url
     response = gw.request("POST", "/any/path", data=PNG, headers={"Content-Type": "application/octet-stream"})
     event = event_of(response)
@@ -135,14 +135,14 @@ def test_function_url_with_iam_auth() -> None:
 
 
 def test_cloudformation_function_url() -> None:
-    response = gateway("function_url.yaml", api="PlainUrl").request("GET", "/")
+    response = gateway("function_url.yaml", template_api="PlainUrl").request("GET", "/")
     assert event_of(response)["requestContext"]["accountId"] == "anonymous"
     assert response.json()["memory"] == "1024"
 
 
 # -- (5) raw CloudFormation -------------------------------------------------------------------------------
 def test_cloudformation_rest_api_with_inline_body_and_inline_code() -> None:
-    gw = gateway("cloudformation_rest.yaml", api="PetsApi")
+    gw = gateway("cloudformation_rest.yaml", template_api="PetsApi")
     answer = gw.request("PUT", "/pets/9", data=PNG, headers={"Content-Type": "image/png"}).json()
     assert (answer["resource"], answer["pathParameters"]) == ("/pets/{petId}", {"petId": "9"})
     assert answer["isBase64Encoded"] is True  # image/* from the Body's extension
@@ -150,7 +150,7 @@ def test_cloudformation_rest_api_with_inline_body_and_inline_code() -> None:
 
 
 def test_cloudformation_rest_api_from_methods() -> None:
-    answer = gateway("cloudformation_rest.yaml", api="TreeApi").request("GET", "/items/3").json()
+    answer = gateway("cloudformation_rest.yaml", template_api="TreeApi").request("GET", "/items/3").json()
     assert (answer["resource"], answer["pathParameters"], answer["stage"]) == (
         "/items/{id}",
         {"id": "3"},
@@ -159,7 +159,7 @@ def test_cloudformation_rest_api_from_methods() -> None:
 
 
 def test_cloudformation_http_api_in_json() -> None:
-    gw = gateway("cloudformation_http.json", api="EchoApi")
+    gw = gateway("cloudformation_http.json", template_api="EchoApi")
     assert gw.url.endswith("/beta")
     answer = gw.request("GET", "/echo/hi").json()
     assert (answer["routeKey"], answer["pathParameters"], answer["stage"]) == (

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from apigw_emulator.errors import HandlerImportError
 from apigw_emulator.template import Function, TemplateError, load_template
 from tests.template.data.echo_app import app as echo_app
 
@@ -159,5 +160,8 @@ def test_an_error_in_the_handler_module_is_the_module_own(tmp_path: Path) -> Non
         "raise RuntimeError('missing dependency')\n", encoding="utf-8"
     )
     template = load_template(write_template(tmp_path, {"Fn": "broken:app.handler"}))
-    with pytest.raises(RuntimeError, match="missing dependency"):
+    with pytest.raises(
+        HandlerImportError, match=r"raised RuntimeError: missing dependency \(.*app.py, line 1\)"
+    ) as caught:
         template.functions["Fn"].load_handler()
+    assert isinstance(caught.value.__cause__, RuntimeError)

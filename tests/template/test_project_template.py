@@ -48,7 +48,7 @@ def test_an_image_upload_through_the_template_gateways(template_path: Path, api:
     image = ROOT / "fixtures" / "images" / "photo-400x600.jpg"
     if not (ROOT / "function" / "app.py").is_file() or not image.is_file():
         pytest.skip("function/app.py or the fixture image is not there yet")
-    handler, kwargs = gateway_kwargs_from_template(template_path, api=api)
+    handler, kwargs = gateway_kwargs_from_template(template_path, template_api=api)
     response = Gateway(handler, **kwargs).request(
         "POST", "/shape", files={"image": ("photo.jpg", image.read_bytes(), "image/jpeg")}
     )

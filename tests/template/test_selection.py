@@ -11,6 +11,7 @@ from apigw_emulator.template import TemplateError, gateway_kwargs_from_template,
 from tests.template.data.echo_app import app as echo_app
 
 DATA = Path(__file__).parent / "data"
+ROOT_TEMPLATE = Path(__file__).resolve().parent.parent.parent / "template.yaml"
 
 
 def test_a_template_with_one_api_and_one_function_needs_no_choice() -> None:
@@ -31,7 +32,7 @@ def test_several_apis_are_listed_with_their_routes() -> None:
         in message
     )
     assert "ServerlessHttpApi (http, stage $default: $default -> PingFunction)" in message
-    assert "pass api=..." in message
+    assert "choose one with template_api=..." in message
 
 
 def test_a_function_chooses_its_api() -> None:
@@ -42,9 +43,9 @@ def test_a_function_chooses_its_api() -> None:
 
 def test_an_api_with_several_functions_needs_the_function() -> None:
     with pytest.raises(TemplateError, match=r"go to several functions \(OrdersV1Function, DefaultFunction\)"):
-        gateway_kwargs_from_template(DATA / "http_api.yaml", api="ShopApi")
+        gateway_kwargs_from_template(DATA / "http_api.yaml", template_api="ShopApi")
     handler, kwargs = gateway_kwargs_from_template(
-        DATA / "http_api.yaml", api="ShopApi", function="OrdersV1Function"
+        DATA / "http_api.yaml", template_api="ShopApi", function="OrdersV1Function"
     )
     assert handler.load() is echo_app.v1_handler
     assert kwargs["api"] == "http-v1"
@@ -67,11 +68,11 @@ def test_a_function_behind_several_apis_needs_the_api(tmp_path: Path) -> None:
         match=r"function 'UrlFunction' is behind several APIs: ServerlessHttpApi .*UrlFunctionUrl",
     ):
         gateway_kwargs_from_template(path, function="UrlFunction")
-    assert gateway_kwargs_from_template(path, api="UrlFunctionUrl")[1]["api"] == "function-url"
+    assert gateway_kwargs_from_template(path, template_api="UrlFunctionUrl")[1]["api"] == "function-url"
 
 
 @pytest.mark.parametrize(
-    ("api", "function", "message"),
+    ("template_api", "function", "message"),
     [
         ("Nope", None, r"no API 'Nope' in the template; its APIs: ShopApi \(http"),
         (
@@ -86,9 +87,11 @@ def test_a_function_behind_several_apis_needs_the_api(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_unknown_names_list_the_known_ones(api: str | None, function: str | None, message: str) -> None:
+def test_unknown_names_list_the_known_ones(
+    template_api: str | None, function: str | None, message: str
+) -> None:
     with pytest.raises(TemplateError, match=message) as caught:
-        gateway_kwargs_from_template(DATA / "http_api.yaml", api=api, function=function)
+        gateway_kwargs_from_template(DATA / "http_api.yaml", template_api=template_api, function=function)
     assert caught.value.source.endswith("http_api.yaml")
 
 
@@ -103,3 +106,26 @@ def test_the_template_selects_like_the_function() -> None:
     template = load_template(DATA / "implicit_api.yaml")
     api, function = template.select(function="UploadFunction")
     assert (api.logical_id, function.logical_id) == ("ServerlessRestApi", "UploadFunction")
+
+
+def test_api_is_the_front_door_and_chooses_among_the_apis_by_kind() -> None:
+    handler, kwargs = gateway_kwargs_from_template(ROOT_TEMPLATE, api="rest")
+    assert (kwargs["api"], kwargs["binary_media_types"]) == ("rest", ["multipart/form-data", "image/*"])
+    assert gateway_kwargs_from_template(ROOT_TEMPLATE, api="http")[1]["function_name"] == "ImageFunction"
+    assert handler.load().__name__ == "lambda_handler"
+
+
+def test_a_logical_id_given_as_api_says_where_it_belongs() -> None:
+    with pytest.raises(
+        TemplateError, match=r"ImageRestApi is the logical id .* choose it with template_api="
+    ):
+        gateway_kwargs_from_template(ROOT_TEMPLATE, api="ImageRestApi")
+
+
+def test_api_must_agree_with_the_chosen_api() -> None:
+    with pytest.raises(TemplateError, match="API ImageHttpApi is a http API, not a rest API"):
+        gateway_kwargs_from_template(ROOT_TEMPLATE, template_api="ImageHttpApi", api="rest")
+    with pytest.raises(TemplateError, match=r"make it the 'http-v1' front door .*, not 'http'"):
+        gateway_kwargs_from_template(DATA / "http_api.yaml", function="OrdersV1Function", api="http")
+    with pytest.raises(TemplateError, match="the template has no function-url API with a Lambda route"):
+        gateway_kwargs_from_template(ROOT_TEMPLATE, api="function-url")

@@ -1,0 +1,38 @@
+"""One-line explanations of a handler module that fails while it is imported.
+
+A syntax error names the file, line and what Python objects to; a missing dependency names the module to
+install; any other exception raised at import time names itself and the line that raised it. The result is
+a :class:`~apigw_emulator.errors.HandlerImportError` whose cause is the original exception, so a Python
+caller still sees the full traceback while the command line prints one line.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from .errors import HandlerImportError
+
+__all__ = ["import_failure"]
+
+
+def import_failure(exc: Exception, subject: str, module: str) -> HandlerImportError:
+    """The error to raise (``from exc``) when importing ``module`` raised ``exc``; ``subject`` starts the
+    message (``"handler app.lambda_handler"``)."""
+    if isinstance(exc, SyntaxError):
+        where = f"{exc.filename}, line {exc.lineno}" if exc.filename else f"line {exc.lineno}"
+        return HandlerImportError(
+            f"{subject}: {type(exc).__name__} in {where}: {exc.msg}: fix it and try again"
+        )
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        return HandlerImportError(
+            f"{subject}: importing {module} needs the module {exc.name!r}, which is not installed "
+            "here: install the package that provides it into this environment (the function's "
+            "requirements.txt, for example)"
+        )
+    frames = traceback.extract_tb(exc.__traceback__)
+    user_frames = [frame for frame in frames if not frame.filename.startswith("<frozen ")]
+    location = f" ({user_frames[-1].filename}, line {user_frames[-1].lineno})" if user_frames else ""
+    return HandlerImportError(
+        f"{subject}: importing {module} raised {type(exc).__name__}: {exc}{location}: the module's "
+        "top-level code must run without error"
+    )

@@ -1,0 +1,46 @@
+"""The wheel and the sdist of this tree, built once per session, offline, with the installed backend."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from tests.packaging._dists import ROOT, Distributions
+
+
+@pytest.fixture(scope="session")
+def dists(tmp_path_factory: pytest.TempPathFactory) -> Distributions:
+    """``python -m build`` of the source tree: the sdist, then the wheel built from that sdist.
+
+    ``--no-isolation`` uses the setuptools and build of the test environment (both in the ``test`` extra),
+    so nothing is downloaded.
+    """
+    out = tmp_path_factory.mktemp("dist")
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    (sdist,) = out.glob("*.tar.gz")
+    (wheel,) = out.glob("*.whl")
+    return Distributions(sdist=sdist, wheel=wheel)
+
+
+@pytest.fixture(scope="session")
+def unpacked_sdist(dists: Distributions, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sdist unpacked in a temporary folder, away from the checkout (and its neighbours)."""
+    target = tmp_path_factory.mktemp("sdist")
+    with tarfile.open(dists.sdist) as sdist:
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+: refuse links and paths out of the target
+            sdist.extractall(target, filter="data")
+        else:  # pragma: no cover - older patch releases
+            sdist.extractall(target)
+        top = sdist.getnames()[0].split("/", 1)[0]
+    return target / top
