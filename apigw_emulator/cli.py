@@ -155,10 +155,15 @@ def _multipart(fields: list[tuple[str, Any]]) -> tuple[str, bytes]:
     return str(prepared.headers["Content-Type"]), body
 
 
-def _gateway(args: argparse.Namespace, handler: Any) -> Any:
+def _gateway(args: argparse.Namespace, location: tuple[str, Path] | None) -> Any:
     from .gateway import Gateway  # noqa: PLC0415
 
     options: dict[str, Any] = {"raise_handler_exceptions": False}
+    if hasattr(args, "isolation"):
+        options.update(_function_options(args))
+    handler: str | None = None
+    if location is not None:
+        handler, options["code_uri"] = location
     if args.binary_media_type:
         options["binary_media_types"] = args.binary_media_type
     if args.stage:
@@ -175,16 +180,27 @@ def _gateway(args: argparse.Namespace, handler: Any) -> Any:
         )
     if args.template_api or args.function:
         raise CliError("--template-api and --function choose in a template: give it with --template FILE")
+    options.pop("env_vars", None)
     return Gateway(handler, **(options | ({"api": args.api} if args.api else {})))
 
 
-def _load(args: argparse.Namespace) -> Any:
-    """The handler named on the command line; None to use the template's."""
-    if args.handler is None:
-        return None
-    from .handlers import HandlerRef  # noqa: PLC0415
+def _location(args: argparse.Namespace) -> tuple[str, Path] | None:
+    """The handler named on the command line and its folder; None to use the template's."""
+    from ._cli_functions import FunctionOptionError, handler_location  # noqa: PLC0415
 
-    return HandlerRef(args.handler, args.code_uri).load()
+    try:
+        return handler_location(args.handler, args.code_uri)
+    except FunctionOptionError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _function_options(args: argparse.Namespace) -> dict[str, Any]:
+    from ._cli_functions import FunctionOptionError, function_options  # noqa: PLC0415
+
+    try:
+        return function_options(args)
+    except FunctionOptionError as exc:
+        raise CliError(str(exc), EXIT_READ_ERROR) from exc
 
 
 def _print_response(response: Any, args: argparse.Namespace, out: BinaryIO) -> None:
@@ -227,30 +243,49 @@ def _command_event(args: argparse.Namespace) -> int:
 
 
 def _command_invoke(args: argparse.Namespace) -> int:
-    gateway = _gateway(args, _load(args))
-    request = _build_request(args, gateway)
-    invocation = gateway.invoke(request)
+    log: list[str] = []
+    args.function_log = log.append  # shown after the invocation, unless its init failed
+    with warnings.catch_warnings(record=True) as caught, _gateway(args, _location(args)) as gateway:
+        warnings.simplefilter("always")
+        request = _build_request(args, gateway)
+        invocation = gateway.invoke(request)
+    if invocation.init_error:
+        raise CliError(init_failure(gateway, invocation.error, invocation.function_error))
     if invocation.error is not None:
         import traceback  # noqa: PLC0415
 
         traceback.print_exception(invocation.error, file=sys.stderr)
     _print_response(invocation.response, args, sys.stdout.buffer)
     sys.stdout.flush()
+    for line in log:
+        print(line, file=sys.stderr)
+    for warning in caught:
+        _show_warning(warning.message, warning.category)
     if args.fail and invocation.response.status >= 400:
         return EXIT_HTTP_ERROR
     return 0
 
 
 def _command_serve(args: argparse.Namespace) -> int:
-    from .handlers import HandlerRef  # noqa: PLC0415
+    from ._cli_functions import HeldLog, watch_paths  # noqa: PLC0415
+    from .runtime.in_process import forget_modules  # noqa: PLC0415
     from .server import LocalGateway  # noqa: PLC0415
 
-    ref = HandlerRef(args.handler, args.code_uri) if args.handler else None
+    location = _location(args)
+    args.function_log = held = HeldLog()
+    gateway = _gateway(args, location)
+    failure = gateway.environments.prewarm()  # a broken function is said now, not at the first request
+    if failure is not None:
+        held.drop()
+        gateway.close()
+        raise CliError(init_failure(gateway, failure.exception, failure.error))
 
-    def factory() -> Any:
-        return _gateway(args, ref.load(reload=True) if ref else None)
+    def factory() -> Any:  # after a change of the code or the template: a fresh function
+        fresh = _gateway(args, location)
+        if fresh.isolation == "in-process":
+            forget_modules(fresh.function.code_uri)
+        return fresh
 
-    gateway = factory()
     try:
         server = LocalGateway(
             gateway,
@@ -258,13 +293,67 @@ def _command_serve(args: argparse.Namespace) -> int:
             port=args.port,
             stage_in_path=args.stage_in_path,
             reload=factory if args.reload else None,
-            watch_paths=ref.source_files() if (ref and args.reload) else None,
+            watch_paths=watch_paths(args, location) if args.reload else None,
         )
     except OSError as exc:
+        gateway.close()
         raise CliError(_bind_failure(args.host, args.port, exc), EXIT_BIND_ERROR) from exc
     print(_banner(gateway, server), file=sys.stderr, flush=True)
-    server.serve_forever()
+    held.release()
+    try:
+        server.serve_forever()
+    finally:
+        server.gateway.close()
     return 0
+
+
+def init_failure(gateway: Any, exc: BaseException | None, document: dict[str, Any] | None) -> str:
+    """One line on why the function cannot initialise, and what to do."""
+    from ._import_failure import import_failure  # noqa: PLC0415
+    from .errors import LambdaFunctionError  # noqa: PLC0415
+
+    handler = gateway.function.handler or "the handler"
+    subject = f"handler {handler}"
+    module = handler.rsplit(".", 1)[0]
+    original = exc.__cause__ if isinstance(exc, LambdaFunctionError) and exc.__cause__ else exc
+    document = document or {}
+    error_type = str(document.get("errorType", ""))
+    if isinstance(original, Exception) and not isinstance(original, LambdaFunctionError):
+        if error_type == "Runtime.HandlerNotFound":
+            return f"{subject}: {document.get('errorMessage')}: check the function's name"
+        if isinstance(original, ModuleNotFoundError) and original.name == module.split(".")[0]:
+            return f"{subject}: cannot import {module!r} (give its folder: --code-uri DIR)"
+        return str(import_failure(original, subject, module))
+    return _runtime_failure(subject, module, error_type, document)
+
+
+def _runtime_failure(subject: str, module: str, error_type: str, document: dict[str, Any]) -> str:
+    """One line from the error document a worker's runtime reported for a failed init."""
+    import re  # noqa: PLC0415
+
+    message = str(document.get("errorMessage", ""))
+    trace = document.get("stackTrace") or [""]
+    if error_type == "Runtime.UserCodeSyntaxError":
+        where = re.match(r'\s*File "(.*)" Line (\d+)', str(trace[0]))
+        detail = message.split("': ", 1)[-1]
+        place = f" in {where[1]}, line {where[2]}" if where else ""
+        return f"{subject}: SyntaxError{place}: {detail}: fix it and try again"
+    if error_type == "Runtime.ImportModuleError":
+        missing = re.search(r"No module named '([^']+)'", message)
+        if missing and missing[1] == module.split(".", maxsplit=1)[0]:
+            return f"{subject}: cannot import {module!r} (give its folder: --code-uri DIR)"
+        if missing:
+            return (
+                f"{subject}: importing {module} needs the module {missing[1]!r}, which is not installed "
+                "here: install the package that provides it into this environment (the function's "
+                "requirements.txt, for example)"
+            )
+    if error_type == "Runtime.HandlerNotFound":
+        return f"{subject}: {message}: check the function's name"
+    return (
+        f"{subject}: importing {module} raised {error_type}: {message}: the module's top-level code must "
+        "run without error"
+    )
 
 
 def _bind_failure(host: str, port: int, exc: OSError) -> str:
@@ -282,11 +371,15 @@ def _bind_failure(host: str, port: int, exc: OSError) -> str:
 
 
 def _banner(gateway: Any, server: Any) -> str:
-    """What ``serve`` prints once it listens: the front door, its URL, then its routes."""
+    """What ``serve`` prints once it listens: the front door, its URL, how the function runs, its routes."""
     lines = [f"apigw-emulator: serving the {FRONT_DOORS[gateway.api]} on {server.url_for('/')}"]
-    if gateway.api in ("function-url", "alb"):  # no routes: every method and path reaches the function
-        return lines[0]
-    lines += [f"  {route.key}" for route in gateway.config.routes]
+    if gateway.api not in ("function-url", "alb"):  # no routes: every method and path reaches the function
+        lines += [f"  {route.key}" for route in gateway.config.routes]
+    if gateway.isolation == "process":
+        runs = f"in worker processes ({gateway.runtime_client}, up to {gateway.max_concurrency} at once)"
+    else:
+        runs = "in this process (--isolation in-process)"
+    lines.append(f"  function {gateway.function.name} runs {runs}")
     return "\n".join(lines)
 
 
@@ -356,7 +449,7 @@ def _add_serve_options(parser: argparse.ArgumentParser) -> None:
         "--no-reload",
         dest="reload",
         action="store_false",
-        help="do not re-import the handler when its file changes",
+        help="do not start the function afresh when its code (or the template) changes",
     )
 
 
@@ -373,6 +466,8 @@ def _port(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``apigw-emulator`` command."""
+    from ._cli_functions import add_function_options  # noqa: PLC0415
+
     parser = argparse.ArgumentParser(
         prog="apigw-emulator",
         description="Faithful AWS API Gateway, function URL and ALB traffic for local Lambda handlers.",
@@ -401,12 +496,14 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", help="write the body to FILE (- for stdout, even binary)"
     )
     invoke.add_argument("-f", "--fail", action="store_true", help="exit 22 when the status is 400 or more")
+    add_function_options(invoke, default_isolation="in-process")
     invoke.set_defaults(run=_command_invoke)
 
     serve = commands.add_parser("serve", help="serve the API over HTTP on localhost")
     serve.add_argument("handler", metavar="HANDLER", nargs="?", help="handler, unless --template names it")
     _add_gateway_options(serve)
     _add_serve_options(serve)
+    add_function_options(serve, default_isolation="process")
     serve.set_defaults(run=_command_serve)
     return parser
 

@@ -68,6 +68,7 @@ class Invocation:
     :ivar response: the response the client receives.
     :ivar duration: seconds the handler ran.
     :ivar init_duration: seconds of the init phase when this invocation had a cold start, else None.
+    :ivar init_error: whether the function's init failed (the handler was never called).
     """
 
     request: HttpRequest
@@ -79,6 +80,7 @@ class Invocation:
     function_error: dict[str, Any] | None = None
     duration: float = 0.0
     init_duration: float | None = None
+    init_error: bool = False
     stamp: RequestStamp | None = field(default=None, repr=False)
 
 
@@ -228,6 +230,7 @@ def invoke(
         stamp=stamp,
         duration=outcome.duration,
         init_duration=outcome.init_duration,
+        init_error=outcome.init_error,
     )
     if outcome.kind == "throttled":
         reason = (

@@ -260,4 +260,6 @@ def test_the_banner_names_the_front_door_and_its_routes(args: list[str], front_d
         rf"apigw-emulator: serving the {re.escape(front_door)} on http://127\.0\.0\.1:\d+/", lines[0]
     )
     # A function URL has no routes: every method and path reaches the function.
-    assert lines[1:] == (["  POST /{proxy+}", "  OPTIONS /{proxy+}"] if "--template" in args else [])
+    assert lines[1:-1] == (["  POST /{proxy+}", "  OPTIONS /{proxy+}"] if "--template" in args else [])
+    # Then how the function runs: serve's default is a worker process per execution environment.
+    assert re.fullmatch(r"  function \S+ runs in worker processes \(bootstrap, up to 10 at once\)", lines[-1])

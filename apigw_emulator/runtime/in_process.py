@@ -37,7 +37,7 @@ from ._bootstrap import RuntimeFaultError, exception_document, load_lambda_handl
 from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, InvokeOutcome, InvokeRequest
 from .variables import applied, lambda_variables, log_stream_name, python_path_entries, task_root_of
 
-__all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment"]
+__all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_modules"]
 
 #: Lambda's budget for the init phase, in seconds (it has its own, apart from the function timeout).
 INIT_TIMEOUT = 10.0
@@ -113,11 +113,18 @@ class HandlerCode:
     def _forget_modules(self) -> None:
         module_name = self.name.rsplit(".", 1)[0].replace("/", ".")
         roots = [self._task_root, *self._layers] if self._task_root is not None else []
-        for name, module in list(sys.modules.items()):
-            path = getattr(module, "__file__", None) or ""
-            own = name == module_name or name.startswith(module_name + ".")
-            if own or (path and any(_is_within(path, root) for root in roots if root is not None)):
-                del sys.modules[name]
+        forget_modules(*roots, module=module_name)
+
+
+def forget_modules(*roots: Path | None, module: str | None = None) -> None:
+    """Remove from ``sys.modules`` the modules loaded from files under ``roots`` (and ``module`` with its
+    submodules), so that the next import runs their code afresh, as a new Lambda environment would."""
+    folders = [root for root in roots if root is not None]
+    for name, loaded in list(sys.modules.items()):
+        path = getattr(loaded, "__file__", None) or ""
+        own = module is not None and (name == module or name.startswith(module + "."))
+        if own or (path and any(_is_within(path, folder) for folder in folders)):
+            del sys.modules[name]
 
 
 def _is_within(path: str, root: Path) -> bool:
@@ -277,6 +284,7 @@ class InProcessEnvironment(ExecutionEnvironment):
         self._handler: Callable[..., Any] | None = None
         self._thread: _EnvironmentThread | None = None
         self._variables: dict[str, str] | None = None
+        self._init_duration: float | None = None
 
     def __repr__(self) -> str:
         return f"InProcessEnvironment({self.code.name!r}, alive={self.alive})"
@@ -293,29 +301,48 @@ class InProcessEnvironment(ExecutionEnvironment):
             )
         return self._variables
 
+    def initialise(self) -> InvokeOutcome | None:
+        """Import the handler now (on the calling thread when it is the main thread, else on the
+        environment's own thread); None when it succeeded, else the failure."""
+        if not self.alive:
+            raise RuntimeError("this execution environment was reset; the pool makes a new one")
+        if self._handler is not None:
+            return None
+        return self._initialise(_can_use_alarm())
+
+    def _initialise(self, on_main: bool) -> InvokeOutcome | None:
+        started = time.perf_counter()
+        succeeded, value = self._run(self._init, on_main, INIT_TIMEOUT)
+        init_duration = time.perf_counter() - started
+        if succeeded:
+            self._init_duration = init_duration
+            return None
+        if value is None:  # the init overran its budget
+            outcome = self._timed_out(init_duration)
+            outcome.init_error = True
+            return outcome
+        self.alive = False  # Lambda runs the init again on the next invocation
+        document = exception_document(value, runtime_file="in_process.py")
+        return InvokeOutcome(
+            "error",
+            error=document,
+            exception=_as_user_error(value, document),
+            init_error=True,
+            init_duration=init_duration,
+        )
+
     def invoke(self, request: InvokeRequest) -> InvokeOutcome:
         """Init when cold, then call the handler with the event and context, under the deadline."""
         if not self.alive:
             raise RuntimeError("this execution environment was reset; the pool makes a new one")
         request.context.log_stream_name = self.log_stream_name
         on_main = _can_use_alarm()
-        init_duration: float | None = None
         if self._handler is None:
-            started = time.perf_counter()
-            succeeded, value = self._run(self._init, on_main, INIT_TIMEOUT)
-            init_duration = time.perf_counter() - started
-            if not succeeded:
-                if value is None:  # the init overran the deadline
-                    return self._timed_out(init_duration)
-                self.alive = False  # Lambda runs the init again on the next invocation
-                document = exception_document(value, runtime_file="in_process.py")
-                return InvokeOutcome(
-                    "error",
-                    error=document,
-                    exception=_as_user_error(value, document),
-                    init_error=True,
-                    init_duration=init_duration,
-                )
+            failure = self._initialise(on_main)
+            if failure is not None:
+                return failure
+        # The init's duration is reported with the first invocation (a warmed-up environment's too).
+        init_duration, self._init_duration = self._init_duration, None
         handler = self._handler
         assert handler is not None
         trace = {"_X_AMZN_TRACE_ID": request.trace_id}

@@ -161,6 +161,11 @@ class ExecutionEnvironment(abc.ABC):
         environment dead (:attr:`alive` False), so that the pool starts a fresh one.
         """
 
+    def initialise(self) -> InvokeOutcome | None:
+        """Run the init phase now (a cold environment warms up before its first invocation): None when
+        it succeeded, else the failure as :meth:`invoke` would report it (the environment is then dead)."""
+        raise NotImplementedError(f"{type(self).__name__} initialises on its first invocation only")
+
     @abc.abstractmethod
     def shutdown(self) -> None:
         """Release the environment (a worker process is ended); idempotent."""

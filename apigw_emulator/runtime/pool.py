@@ -108,6 +108,21 @@ class EnvironmentPool:
             )
         return outcome
 
+    def prewarm(self) -> InvokeOutcome | None:
+        """Start one environment and run its init now, as provisioned concurrency would: the next
+        invocation is warm. None when the init succeeded; else its failure (nothing is kept)."""
+        environment = self._acquire()
+        if environment is None:
+            return None  # every environment is busy: there is nothing to warm
+        try:
+            failure = environment.initialise()
+        except BaseException:
+            environment.alive = False
+            raise
+        finally:
+            self._release(environment)
+        return failure
+
     def close(self) -> None:
         """Shut the idle environments down now and the busy ones when their invocation ends (a timeout
         bounds that); no new invocation is taken. Idempotent."""

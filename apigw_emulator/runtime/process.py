@@ -168,6 +168,21 @@ class ProcessEnvironment(ExecutionEnvironment):
             outcome.init_duration = init_duration
             return outcome
 
+    def initialise(self) -> InvokeOutcome | None:
+        """Start the worker and run the init now (a warm-up before the first invocation): None when its
+        runtime is ready, else the failure (the environment is then dead)."""
+        with self._lock:
+            if not self.alive:
+                raise RuntimeError("this execution environment was shut down or reset")
+            if self._worker is not None:
+                return None
+            started = time.perf_counter()
+            failure = self._init("")
+            if failure is not None:
+                failure.init_duration = time.perf_counter() - started
+                self.alive = False
+            return failure
+
     def shutdown(self) -> None:
         """End the worker (killed, reaped, its remaining output forwarded); idempotent, and safe to call
         from another thread while an invocation waits (it ends as an error)."""

@@ -55,6 +55,10 @@ DEFAULT_MAX_CONNECTIONS = 256
 #: The largest body the server reads: API Gateway's payload limit. A bigger body is not read; the gateway
 #: gets a stand-in of ``MAX_BODY + 1`` bytes and answers with AWS's own 413.
 MAX_BODY = API_PAYLOAD_LIMIT
+#: Seconds between two looks at the watched files, when there are more than a few of them.
+WATCH_INTERVAL = 0.2
+#: Up to this many watched files are looked at before every request.
+_ALWAYS_WATCHED = 16
 #: After a 413, what the server still reads (and discards) so that the client can read the response
 #: before the connection closes (closing with unread data makes the kernel reset the connection).
 _DRAIN_LIMIT = 4 * API_PAYLOAD_LIMIT
@@ -77,11 +81,28 @@ def _log_to_stderr(line: str) -> None:
 
 
 class _Watcher:
-    """The modification times and sizes of some files, compared with the last accepted ones."""
+    """The modification times and sizes of some files, compared with the last accepted ones (a few files
+    before every request; more at most every :data:`WATCH_INTERVAL` seconds, so that watching a code
+    folder costs requests nothing)."""
 
     def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
         self.paths = tuple(Path(p) for p in paths)
         self.accepted = self.snapshot()
+        self._next_look = 0.0
+
+    def due(self) -> bool:
+        """Whether it is time to look at the files again (always, for a few files)."""
+        if len(self.paths) <= _ALWAYS_WATCHED:
+            return True
+        now = time.monotonic()
+        if now < self._next_look:
+            return False
+        self._next_look = now + WATCH_INTERVAL
+        return True
+
+    def changed(self, stamps: tuple[tuple[int, int] | None, ...]) -> list[Path]:
+        """The files whose stamps differ from the accepted ones."""
+        return [path for path, old, new in zip(self.paths, self.accepted, stamps, strict=True) if old != new]
 
     def snapshot(self) -> tuple[tuple[int, int] | None, ...]:
         """The current (mtime in ns, size) of each file, None for a missing one."""
@@ -453,18 +474,20 @@ class LocalGateway:
 
     def _current_gateway(self) -> Gateway:
         """The gateway, rebuilt by ``reload`` first when a watched file changed."""
-        if self._reload is None or not self._watcher.paths:
+        if self._reload is None or not self._watcher.paths or not self._watcher.due():
             return self.gateway
         if self._watcher.snapshot() == self._watcher.accepted:
             return self.gateway
         with self._reload_lock:
             stamps = self._watcher.snapshot()
             if stamps != self._watcher.accepted:
+                changed = self._watcher.changed(stamps)
                 previous, self.gateway = self.gateway, self._reload()
                 self._watcher.accepted = stamps
                 if previous is not self.gateway:
                     previous.close()  # its environments end (busy ones after their invocation)
-                self._log(f"apigw-emulator: reloaded ({', '.join(str(p) for p in self._watcher.paths)})")
+                shown = ", ".join(str(path) for path in changed[:3]) + (" ..." if len(changed) > 3 else "")
+                self._log(f"apigw-emulator: reloaded ({shown} changed)")
             return self.gateway
 
     # -- responding and logging ---------------------------------------------------------------------------

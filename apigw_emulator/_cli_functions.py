@@ -1,0 +1,198 @@
+"""How the command line runs the function: its handler, its execution environments, its variables, and the
+files whose changes make ``serve`` start it afresh."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .runtime.model import ISOLATIONS
+from .runtime.pool import DEFAULT_MAX_CONCURRENCY
+
+__all__ = ["HeldLog", "add_function_options", "function_options", "handler_location", "watch_paths"]
+
+#: The most source files ``serve`` watches for changes (each is checked before a request).
+MAX_WATCHED = 400
+#: Folders never watched: environments, caches, version control.
+_SKIPPED = {".venv", "venv", "__pycache__", "node_modules", ".git", ".tox", ".aws-sam", "site-packages"}
+
+
+class FunctionOptionError(Exception):
+    """An option of the function cannot be used (the message says what to do)."""
+
+
+def add_function_options(parser: argparse.ArgumentParser, *, default_isolation: str) -> None:
+    """``--isolation``, ``--runtime-client``, ``--env-vars`` and ``--max-concurrency``."""
+    parser.add_argument(
+        "--isolation",
+        choices=ISOLATIONS,
+        default=default_isolation,
+        help=f"where the function runs: a worker process per execution environment (process) or this "
+        f"process (in-process); default {default_isolation}",
+    )
+    parser.add_argument(
+        "--runtime-client",
+        metavar="CLIENT",
+        default="bootstrap",
+        help="with --isolation process: the runtime in the workers, bootstrap (the emulator's own), "
+        "awslambdaric (AWS's runtime interface client) or the path of a custom runtime's bootstrap",
+    )
+    parser.add_argument(
+        "--env-vars",
+        metavar="FILE",
+        help="the function's environment variables, in SAM CLI's format: {\"Parameters\": {...}, "
+        '"<LogicalId>": {...}} (with --template only the template\'s variables are overridden, as in SAM)',
+    )
+    parser.add_argument(
+        "--max-concurrency",
+        type=_positive,
+        default=DEFAULT_MAX_CONCURRENCY,
+        metavar="N",
+        help=f"execution environments the function may have at once; more requests are throttled "
+        f"(default {DEFAULT_MAX_CONCURRENCY})",
+    )
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} is not at least 1")
+    return number
+
+
+def _env_vars(path: str | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FunctionOptionError(f"can't read --env-vars {path!r}: {exc.strerror}") from exc
+    except ValueError as exc:
+        raise FunctionOptionError(f"--env-vars {path!r} is not JSON: {exc}") from exc
+    if not isinstance(document, dict) or not all(isinstance(v, dict) for v in document.values()):
+        raise FunctionOptionError(
+            f'--env-vars {path!r}: expected {{"Parameters": {{"NAME": "value"}}, "<LogicalId>": {{...}}}}'
+        )
+    return document
+
+
+def function_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``Gateway`` (or ``Gateway.from_template``) keyword arguments of the function options."""
+    options: dict[str, Any] = {
+        "isolation": args.isolation,
+        "runtime_client": args.runtime_client,
+        "max_concurrency": args.max_concurrency,
+        "function_log": getattr(args, "function_log", None) or _to_stderr,
+    }
+    env_vars = _env_vars(args.env_vars)
+    if args.template:
+        options["env_vars"] = env_vars
+    elif env_vars:
+        # Without a template nothing is declared: every variable of "Parameters" is the function's.
+        options["environment"] = {name: str(value) for name, value in env_vars.get("Parameters", {}).items()}
+    return options
+
+
+def _to_stderr(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+class HeldLog:
+    """A function log that holds its lines until :meth:`release` (then writes them, and every later line,
+    to standard error) or :meth:`drop`: ``serve`` shows a failed init as one line, not as the runtime's
+    own report of it."""
+
+    def __init__(self) -> None:
+        self._held: list[str] | None = []
+
+    def __call__(self, line: str) -> None:
+        held = self._held
+        if held is None:
+            _to_stderr(line)
+        else:
+            held.append(line)
+
+    def release(self) -> None:
+        """Write the held lines; from now on lines go straight to standard error."""
+        held, self._held = self._held, None
+        for line in held or ():
+            _to_stderr(line)
+
+    def drop(self) -> None:
+        """Forget the held lines (they go straight to standard error from now on)."""
+        self._held = None
+
+
+def handler_location(spec: str | None, code_uri: str | None) -> tuple[str, Path] | None:
+    """The command line's ``HANDLER`` (``module.function`` as in SAM, ``module:function`` or
+    ``file.py:function``) as Lambda's handler name and its code folder; None without one (the template's
+    is used). The handler is imported when the function initialises, as Lambda's runtime imports it.
+
+    :raises FunctionOptionError: for a malformed handler, a ``--code-uri`` that is not a folder, a file
+        that does not exist.
+    """
+    if spec is None:
+        return None
+    spec = spec.strip()
+    if code_uri is not None and not Path(code_uri).is_dir():
+        raise FunctionOptionError(
+            f"the code directory {Path(code_uri).resolve()} does not exist: give the folder of the handler's "
+            "module with --code-uri DIR"
+        )
+    left, colon, function = spec.rpartition(":")
+    if colon and left.endswith(".py"):
+        file = Path(left).resolve()
+        if not file.is_file():
+            raise FunctionOptionError(f"handler {spec}: there is no file {file}")
+        return f"{file.stem}.{function}", file.parent
+    name = f"{left}.{function}" if colon else spec
+    module, dot, attribute = name.rpartition(".")
+    if not dot or not module or not attribute.isidentifier():
+        raise FunctionOptionError(
+            f"handler {spec!r}: expected 'module.function' (SAM's Handler), 'module:function' or "
+            "'file.py:function'"
+        )
+    return name, Path(code_uri).resolve() if code_uri is not None else Path.cwd()
+
+
+def watch_paths(args: argparse.Namespace, location: tuple[str, Path] | None) -> list[Path]:
+    """The files whose changes make ``serve`` start the function afresh: the template, and the Python
+    files of the function's code folders (at most :data:`MAX_WATCHED`)."""
+    folders: list[Path] = []
+    paths: list[Path] = []
+    if location is not None:
+        folders.append(location[1])
+    if args.template:
+        from .template import load_template  # noqa: PLC0415
+
+        paths.append(Path(args.template).resolve())
+        template = load_template(args.template)
+        for function in template.functions.values():
+            if function.inline_code is None and not function.code_uri_is_remote():
+                try:
+                    folders.append(function.code_dir())
+                except Exception:  # reported when the function is invoked
+                    continue
+    for folder in dict.fromkeys(folders):
+        for path in _python_files(folder):
+            if len(paths) >= MAX_WATCHED:
+                return paths
+            paths.append(path)
+    return paths
+
+
+def _python_files(folder: Path) -> Iterator[Path]:
+    for root, directories, files in os.walk(folder):
+        directories[:] = sorted(d for d in directories if d not in _SKIPPED and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".py"):
+                yield Path(root) / name
