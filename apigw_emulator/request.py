@@ -94,7 +94,11 @@ def _check_value(name: str, value: str) -> None:
 
 
 def _checked_pairs(headers: object) -> tuple[tuple[str, str], ...]:
-    """The ``headers`` of :class:`HttpRequest`: (str, str) pairs, each a valid header, as a tuple."""
+    """The ``headers`` of :class:`HttpRequest`: (str, str) pairs, each a valid header, as a tuple.
+
+    The loop is the quick path (names seen before, printable values: a few dozen ns a header); anything
+    unusual raises inside it and :func:`_explain_pairs` says precisely what is wrong.
+    """
     if headers.__class__ is not tuple:
         if isinstance(headers, (str, bytes, Mapping)) or not isinstance(headers, Iterable):
             raise InvalidRequestError(
@@ -103,25 +107,41 @@ def _checked_pairs(headers: object) -> tuple[tuple[str, str], ...]:
             )
         headers = tuple(headers)
     pairs: tuple[Any, ...] = headers
+    try:
+        for pair in pairs:
+            if pair.__class__ is not tuple:
+                raise TypeError
+            name, value = pair
+            if name not in _VALID_NAMES:
+                if name.__class__ is not str:
+                    raise TypeError
+                _checked_name(name)
+            if not value.isprintable():
+                if value.__class__ is not str:
+                    raise TypeError
+                _check_value(name, value)
+    except (TypeError, ValueError, AttributeError):
+        _explain_pairs(pairs)
+        raise
+    return pairs
+
+
+def _explain_pairs(pairs: tuple[Any, ...]) -> None:
+    """:raises InvalidRequestError: saying which header of ``pairs`` is not a (str, str) pair."""
     for pair in pairs:
         if pair.__class__ is not tuple or len(pair) != 2:
             raise InvalidRequestError(f"a header must be a (name, value) pair of str, got {shorten(pair)}")
         name, value = pair
-        if name.__class__ is not str or name not in _VALID_NAMES:
-            if not isinstance(name, str):
-                raise InvalidRequestError(
-                    f"header name {shorten(name)} is a {type(name).__name__}, not a str "
-                    "(HttpRequest.build() decodes bytes)"
-                )
-            _checked_name(name)
-        if value.__class__ is not str:
+        if not isinstance(name, str):
+            raise InvalidRequestError(
+                f"header name {shorten(name)} is a {type(name).__name__}, not a str "
+                "(HttpRequest.build() decodes bytes)"
+            )
+        if not isinstance(value, str):
             raise InvalidRequestError(
                 f"header {name!r} has a {type(value).__name__} value, not a str (HttpRequest.build() "
                 "converts bytes and numbers)"
             )
-        if not value.isprintable():
-            _check_value(name, value)
-    return pairs
 
 
 #: Header names already found to be tokens (bounded: names repeat, values do not).

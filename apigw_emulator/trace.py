@@ -22,6 +22,7 @@ __all__ = ["trace_header"]
 #: An X-Ray trace id: version 1, the epoch seconds in 8 hex digits, 24 random hex digits.
 _TRACE_ID = re.compile(r"1-[0-9a-f]{8}-[0-9a-f]{24}")
 _ROOT_PREFIX_LENGTH = len("Root=")
+_NAME_LENGTH = len("x-amzn-trace-id")
 
 
 def _fields(value: str) -> list[tuple[str, str]]:
@@ -53,7 +54,11 @@ def trace_header(request: HttpRequest, api: str, stamp: RequestStamp) -> str:
     :param stamp: the request's generated ids; its ``trace_id`` is used when the client sent no usable
         trace header (and its digits for an added ``Parent`` or ``Self``).
     """
-    client = request.header("x-amzn-trace-id")
+    client = None
+    for name, value in reversed(request.headers):  # the last one, as request.header() would pick
+        if len(name) == _NAME_LENGTH and name.lower() == "x-amzn-trace-id":  # len first: quick for most
+            client = value
+            break
     if client is None:
         return stamp.trace_id
     fields = _fields(client)

@@ -12,8 +12,9 @@ header alone, without decoding a pixel and without numpy.
 - Errors are ``{"message": "..."}`` saying what to change: 404 unknown path, 405 other methods (with
   ``Allow``), 415 other Content-Types, 400 for a body that is not what its headers say (invalid base64,
   multipart without boundary, truncated or without an ``image`` field, binary data corrupted by a REST API
-  missing binaryMediaTypes, an empty body), 413 for an image over Pillow's pixel limit or too many images,
-  422 for an image that cannot be read or is truncated.
+  missing binaryMediaTypes, an empty body, an event that is not a JSON object), 413 for an image over
+  Pillow's pixel limit or too many images, 422 for an image that cannot be read or is truncated. Messages
+  quote what the client sent (names, filenames, types) cut to a few dozen characters.
 
 Deployed by SAM with ``CodeUri: function/`` and ``Handler: app.lambda_handler``, this module is the
 top-level ``app``; in the repository it is ``function.app``. The imports below work both ways.
