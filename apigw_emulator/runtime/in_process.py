@@ -26,8 +26,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -35,7 +34,14 @@ from typing import Any
 from ..errors import LambdaFunctionError
 from ._bootstrap import RuntimeFaultError, exception_document, load_lambda_handler
 from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, InvokeOutcome, InvokeRequest
-from .variables import applied, lambda_variables, log_stream_name, python_path_entries, task_root_of
+from .variables import (
+    applied,
+    encoded,
+    lambda_variables,
+    log_stream_name,
+    python_path_entries,
+    task_root_of,
+)
 
 __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_modules"]
 
@@ -172,21 +178,24 @@ class _Alarm:
             self.armed = False
             raise _DeadlineExceededError
 
-    @contextmanager
-    def armed_around(self) -> Iterator[None]:
-        previous_handler = signal.signal(signal.SIGALRM, self._on_alarm)
-        started = time.monotonic()
+    def __enter__(self) -> None:
+        self._previous_handler = _set_handler(signal.SIGALRM, self._on_alarm)
+        self._started = time.monotonic()
         self.armed = True
-        previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, self.seconds)
-        try:
-            yield
-        finally:
-            self.armed = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous_handler)
-            if previous_delay > 0:  # another timer (pytest-timeout's...) was running: let it go on
-                remaining = previous_delay - (time.monotonic() - started)
-                signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-6), previous_interval)
+        self._previous_timer = signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _set_handler(signal.SIGALRM, self._previous_handler)
+        previous_delay, previous_interval = self._previous_timer
+        if previous_delay > 0:  # another timer (pytest-timeout's...) was running: let it go on
+            remaining = previous_delay - (time.monotonic() - self._started)
+            signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-6), previous_interval)
+
+
+#: ``signal.signal`` without its conversion of handlers to enums (about 2 µs a call, twice a call).
+_set_handler: Callable[[int, Any], Any] = getattr(getattr(signal, "_signal", signal), "signal", signal.signal)
 
 
 def _can_use_alarm() -> bool:
@@ -197,7 +206,7 @@ def _call_on_main_thread(job: Callable[[], Any], seconds: float) -> tuple[bool, 
     """(finished, succeeded, value or exception) of ``job`` under a ``SIGALRM`` deadline."""
     alarm = _Alarm(seconds)
     try:
-        with alarm.armed_around():
+        with alarm:
             value = job()
     except _DeadlineExceededError:
         return False, False, None
@@ -285,6 +294,7 @@ class InProcessEnvironment(ExecutionEnvironment):
         self._thread: _EnvironmentThread | None = None
         self._variables: dict[str, str] | None = None
         self._init_duration: float | None = None
+        self._encoded: dict[bytes, bytes | None] | None = None
 
     def __repr__(self) -> str:
         return f"InProcessEnvironment({self.code.name!r}, alive={self.alive})"
@@ -345,10 +355,12 @@ class InProcessEnvironment(ExecutionEnvironment):
         init_duration, self._init_duration = self._init_duration, None
         handler = self._handler
         assert handler is not None
-        trace = {"_X_AMZN_TRACE_ID": request.trace_id}
+        if self._encoded is None:
+            self._encoded = encoded(self.variables())
+        variables = {**self._encoded, **encoded({"_X_AMZN_TRACE_ID": request.trace_id})}
 
         def call() -> Any:
-            with applied({**self.variables(), **trace}):
+            with applied(variables):
                 return handler(request.event, request.context)
 
         started = time.perf_counter()

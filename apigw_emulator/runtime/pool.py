@@ -89,7 +89,8 @@ class EnvironmentPool:
                 f"{self.function.name} busy (max_concurrency)"
             )
             return InvokeOutcome("throttled")
-        self._say(f"START RequestId: {request.request_id} Version: {self.function.version}")
+        if self.log is not None:
+            self._say(f"START RequestId: {request.request_id} Version: {self.function.version}")
         try:
             outcome = environment.invoke(request)
         except BaseException:
@@ -97,10 +98,11 @@ class EnvironmentPool:
             raise
         finally:
             self._release(environment)
-        if outcome.kind == "timeout":
-            self._say(f"{request.request_id} Task timed out after {self.function.timeout:.2f} seconds")
-        self._say(f"END RequestId: {request.request_id}")
-        self._say(report_line(request.request_id, self.function, outcome))
+        if self.log is not None:
+            if outcome.kind == "timeout":
+                self._say(f"{request.request_id} Task timed out after {self.function.timeout:.2f} seconds")
+            self._say(f"END RequestId: {request.request_id}")
+            self._say(report_line(request.request_id, self.function, outcome))
         if not environment.alive:
             self._say(
                 f"apigw-emulator: the execution environment of {self.function.name} was reset "

@@ -13,8 +13,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import ConfigurationError
@@ -139,34 +138,100 @@ def lambda_variables(
 
 
 _environ_lock = threading.Lock()
-#: The contexts of :func:`applied` that are active now, oldest first, and what each key was before the
-#: first of them set it: contexts on several threads may overlap in any order.
-_active: list[tuple[object, Mapping[str, str | None]]] = []
-_baseline: dict[str, str | None] = {}
+#: The contexts of :func:`applied` that are active now, oldest first (their variables encoded as
+#: ``os.environ`` stores them), and what each key held before the first of them set it: contexts on
+#: several threads may overlap and end in any order.
+_active: list[tuple[object, dict[bytes, bytes | None]]] = []
+_baseline: dict[bytes, bytes | None] = {}
+_TZ = b"TZ"
 
 
-@contextmanager
-def applied(variables: Mapping[str, str | None]) -> Iterator[None]:
+class _RawEnviron:
+    """``os.environ`` at the level it stores itself: encoded keys and values, and the C environment.
+
+    Setting a dozen variables around every call through the ``os.environ`` mapping costs about 100 µs
+    (each key and value is encoded and checked on every access); this writes the same two places
+    (``putenv`` and the mapping's own store) directly, with values encoded once. Where the mapping does
+    not have that shape (another implementation), it goes through the public mapping.
+    """
+
+    def __init__(self) -> None:
+        environ = os.environ
+        self.data: dict[bytes, bytes] | None = getattr(environ, "_data", None)
+        encode_key = getattr(environ, "encodekey", None)
+        if not isinstance(self.data, dict) or encode_key is None or not hasattr(os, "unsetenv"):
+            self.data = None
+        self.encode = encode_key if self.data is not None else None
+
+    def key(self, name: str) -> bytes:
+        return self.encode(name) if self.encode is not None else name.encode("utf-8", "surrogateescape")
+
+    @staticmethod
+    def value(text: str | None) -> bytes | None:
+        return None if text is None else text.encode(sys.getfilesystemencoding(), "surrogateescape")
+
+    def get(self, key: bytes) -> bytes | None:
+        if self.data is not None:
+            return self.data.get(key)
+        value = os.environ.get(key.decode("utf-8", "surrogateescape"))
+        return self.value(value)
+
+    def set(self, key: bytes, value: bytes | None) -> None:
+        if self.data is None:
+            name = key.decode("utf-8", "surrogateescape")
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value.decode(sys.getfilesystemencoding(), "surrogateescape")
+        elif value is None:
+            if key in self.data:
+                os.unsetenv(key)
+                del self.data[key]
+        else:
+            os.putenv(key, value)
+            self.data[key] = value
+
+
+_raw = _RawEnviron()
+
+
+def encoded(variables: Mapping[str, str | None]) -> dict[bytes, bytes | None]:
+    """``variables`` as ``os.environ`` stores them, for :func:`applied` (encode once, apply often)."""
+    return {_raw.key(name): _raw.value(value) for name, value in variables.items()}
+
+
+class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
     """Set ``variables`` in ``os.environ`` (None removes one) and restore what was there afterwards.
 
-    ``os.environ`` is the process's: in-process functions that run at the same time on several threads
-    see each other's values (a process environment does not have this limit). Overlapping contexts end in
-    any order and still leave ``os.environ`` as it was before the first. ``TZ`` changes also call
-    :func:`time.tzset`, so that ``time.localtime()`` follows, as on Lambda.
+    ``variables`` may be :func:`encoded` already. ``os.environ`` is the process's: in-process functions
+    that run at the same time on several threads see each other's values (a process environment does not
+    have this limit). Overlapping contexts end in any order and still leave ``os.environ`` as it was
+    before the first. ``TZ`` changes also call :func:`time.tzset`, so that ``time.localtime()`` follows,
+    as on Lambda.
     """
-    token = object()
-    with _environ_lock:
-        for key in variables:
-            if not any(key in layer for _, layer in _active):
-                _baseline[key] = os.environ.get(key)
-        _active.append((token, variables))
-        _set(variables)
-    try:
-        yield
-    finally:
+
+    __slots__ = ("_variables",)
+
+    def __init__(self, variables: Mapping[str, str | None] | dict[bytes, bytes | None]) -> None:
+        first = next(iter(variables), None)
+        self._variables: dict[bytes, bytes | None] = (
+            variables if isinstance(first, bytes) else encoded(variables)  # type: ignore[arg-type,assignment]
+        )
+
+    def __enter__(self) -> None:
+        variables = self._variables
         with _environ_lock:
-            _active[:] = [(t, layer) for t, layer in _active if t is not token]
-            restored: dict[str, str | None] = {}
+            for key in variables:
+                if key not in _baseline:
+                    _baseline[key] = _raw.get(key)
+            _active.append((self, variables))
+            _set(variables)
+
+    def __exit__(self, *exc_info: object) -> None:
+        variables = self._variables
+        with _environ_lock:
+            _active[:] = [(t, layer) for t, layer in _active if t is not self]
+            restored: dict[bytes, bytes | None] = {}
             for key in variables:
                 for _, layer in reversed(_active):
                     if key in layer:
@@ -177,14 +242,47 @@ def applied(variables: Mapping[str, str | None]) -> Iterator[None]:
             _set(restored)
 
 
-def _set(variables: Mapping[str, str | None]) -> None:
-    for key, value in variables.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    if "TZ" in variables and hasattr(time, "tzset"):
-        time.tzset()
+#: ``TZ`` values that name UTC: setting one where the local zone already is UTC changes nothing.
+_UTC_ZONES = frozenset({b":UTC", b"UTC", b"UTC0", b":Etc/UTC", b"Etc/UTC", b"GMT", b":GMT"})
+
+
+def _machine_zone_is_utc() -> bool:
+    """Whether the zone of an unset ``TZ`` is UTC here (looked at once, before any ``TZ`` is applied)."""
+    unset = "TZ" not in os.environ or os.environ["TZ"].encode() in _UTC_ZONES
+    return unset and time.timezone == 0 and time.altzone == 0 and not time.daylight
+
+
+_MACHINE_UTC = _machine_zone_is_utc()
+
+
+def _is_utc(zone: bytes | None) -> bool:
+    return _MACHINE_UTC if zone is None else zone in _UTC_ZONES
+
+
+def _set(variables: dict[bytes, bytes | None]) -> None:
+    zone_before = _raw.get(_TZ) if _TZ in variables else None
+    data = _raw.data
+    if data is not None:  # the fast path of _RawEnviron.set, inlined: this runs around every call
+        putenv, unsetenv = os.putenv, os.unsetenv
+        for key, value in variables.items():
+            if value is not None:
+                putenv(key, value)
+                data[key] = value
+            elif key in data:
+                unsetenv(key)
+                del data[key]
+    else:
+        for key, value in variables.items():
+            _raw.set(key, value)
+    if _TZ not in variables or not hasattr(time, "tzset"):
+        return
+    zone = variables[_TZ]
+    if zone == zone_before:
+        return
+    # tzset costs ~10 µs: skip it where the zone stays UTC (a machine on UTC, Lambda's ":UTC").
+    if _is_utc(zone) and _is_utc(zone_before):
+        return
+    time.tzset()
 
 
 def python_path_entries(task_root: Path, layers: tuple[Path, ...] | list[Path]) -> list[str]:
