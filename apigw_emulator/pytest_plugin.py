@@ -1,7 +1,8 @@
 """pytest plugin of apigw-emulator: fixtures that give Lambda projects faithful gateways.
 
 Registered through the ``pytest11`` entry point, so installing apigw-emulator is enough. It stays light:
-nothing of the library is imported until a fixture is used.
+nothing of the library is imported until a test runs (then only its small ``errors`` module, for the
+warnings) or a fixture is used.
 
 - ``apigw``: a factory, ``apigw(handler, **options) -> Gateway``. Options merge, last wins: the
   ``apigw_options`` fixture (override it in a ``conftest.py`` for project-wide defaults), the ini/command
