@@ -1,7 +1,8 @@
 """pytest plugin of apigw-emulator: fixtures that give Lambda projects faithful gateways.
 
 Registered through the ``pytest11`` entry point, so installing apigw-emulator is enough. It stays light:
-nothing of the library is imported until a fixture is used.
+nothing of the library is imported until a test runs (then only its small ``errors`` module, for the
+warnings) or a fixture is used.
 
 - ``apigw``: a factory, ``apigw(handler, **options) -> Gateway``. Options merge, last wins: the
   ``apigw_options`` fixture (override it in a ``conftest.py`` for project-wide defaults), the ini/command
@@ -23,13 +24,13 @@ The ``apigw_warnings = warn`` ini value restores ordinary warnings (``filterwarn
 from __future__ import annotations
 
 import inspect
-import warnings
 from collections.abc import Callable, Generator, Iterator
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from ._warning_report import WarningReport
     from .gateway import Gateway
     from .server import LocalGateway
 
@@ -40,6 +41,7 @@ MARKER = "apigw"
 WARNING_MODES = ("report", "warn")
 #: The key of the report section (pytest shows it as "Captured apigw-emulator warnings call").
 REPORT_SECTION = "apigw-emulator warnings"
+_REPORT: pytest.StashKey[WarningReport] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -131,56 +133,46 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
                 f"@pytest.mark.{MARKER}: unknown option(s) {', '.join(unknown)}; "
                 f"known: {', '.join(sorted(_known_options()))}"
             )
-    return (yield from _reporting_warnings(item, "setup"))
+    return (yield from _reporting_phase(item, "setup"))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     """Report the test's apigw-emulator warnings instead of raising or showing them."""
-    return (yield from _reporting_warnings(item, "call"))
+    return (yield from _reporting_phase(item, "call"))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, object, object]:
     """Report the teardown's apigw-emulator warnings instead of raising or showing them."""
-    return (yield from _reporting_warnings(item, "teardown"))
+    return (yield from _reporting_phase(item, "teardown"))
 
 
-def _reporting_warnings(item: pytest.Item, when: str) -> Generator[None, object, object]:
-    """Run one phase of a test with the library's warnings collected into its report section.
-
-    Inside, a filter shows every :class:`~apigw_emulator.ApigwEmulatorWarning` (ahead of the project's
-    ``error`` filters) and ``showwarning`` keeps them for the report; any other warning goes on to pytest
-    as before. ``pytest.warns`` and ``warnings.catch_warnings`` in the test sit inside and see them first.
-    """
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    """Keep the library's warnings of the whole test for its report (see ``_warning_report``), unless
+    ``apigw_warnings = warn``."""
     if item.config.getini("apigw_warnings") == "warn":
         return (yield)
-    from .errors import ApigwEmulatorWarning  # noqa: PLC0415 - a small module, with no dependencies
+    from ._warning_report import WarningReport  # noqa: PLC0415 - imports only the small errors module
 
-    caught: list[str] = []
-    with warnings.catch_warnings():
-        warnings.filterwarnings("always", category=ApigwEmulatorWarning)
-        passed_on = warnings.showwarning
+    report = WarningReport()
+    item.stash[_REPORT] = report
+    with report.capturing():
+        return (yield)
 
-        def show(  # noqa: PLR0917 - the signature of warnings.showwarning
-            message: Warning | str,
-            category: type[Warning],
-            filename: str,
-            lineno: int,
-            file: TextIO | None = None,
-            line: str | None = None,
-        ) -> None:
-            if issubclass(category, ApigwEmulatorWarning):
-                caught.append(f"{category.__name__}: {message}")
-            else:
-                passed_on(message, category, filename, lineno, file, line)
 
-        warnings.showwarning = show
-        try:
-            return (yield)
-        finally:
-            if caught:
-                item.add_report_section(when, REPORT_SECTION, "\n".join(caught))
+def _reporting_phase(item: pytest.Item, when: str) -> Generator[None, object, object]:
+    """Run one phase; the library's warnings it raised become its report section."""
+    report = item.stash.get(_REPORT, None)
+    start = len(report.caught) if report is not None else 0
+    try:
+        return (yield)
+    finally:
+        if report is not None and report.caught[start:]:
+            item.add_report_section(when, REPORT_SECTION, "\n".join(report.caught[start:]))
 
 
 #: The options that only mean something for a gateway built from a template.

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -177,6 +178,22 @@ def test_an_image_function_asks_for_a_handler_argument(tmp_path: Path) -> None:
     line = one_line_failure(run("invoke", "/", "--template", str(template)), EXIT_USAGE)
     assert "give your own handler as the HANDLER argument" in line
     assert "Gateway(" not in line
+
+
+def test_event_does_not_import_the_templates_handler(tmp_path: Path) -> None:
+    (tmp_path / "function").mkdir()
+    (tmp_path / "function" / "app.py").write_text("import not_installed_anywhere\n", encoding="utf-8")
+    shutil.copy(TEMPLATE, tmp_path / "template.yaml")
+    done = run("event", "/shape", "-X", "POST", "--template", "template.yaml", "--api", "http", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["routeKey"] == "POST /{proxy+}"
+    # invoke of a route of the function needs the handler (imported at its init), and says why it cannot
+    # have it; a request no route matches is answered without an init, as on AWS
+    line = one_line_failure(
+        run("invoke", "/shape", "-X", "POST", "--template", "template.yaml", "--api", "http", cwd=tmp_path),
+        2,
+    )
+    assert "needs the module 'not_installed_anywhere'" in line
 
 
 def test_template_choices_without_a_template_say_so() -> None:

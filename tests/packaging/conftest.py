@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import subprocess
 import sys
 import tarfile
@@ -17,9 +19,22 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> Distributions:
     """``python -m build`` of the source tree: the sdist, then the wheel built from that sdist.
 
     ``--no-isolation`` uses the setuptools and build of the test environment (both in the ``test`` extra),
-    so nothing is downloaded.
+    so nothing is downloaded. Under pytest-xdist the first worker builds and the others wait for it and
+    reuse its files (two builds at once would share the tree's ``egg-info``).
     """
-    out = tmp_path_factory.mktemp("dist")
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out = shared / "apigw-emulator-dists"
+    with (shared / "apigw-emulator-dists.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "built").is_file():
+            _build(out)
+    (sdist,) = out.glob("*.tar.gz")
+    (wheel,) = out.glob("*.whl")
+    return Distributions(sdist=sdist, wheel=wheel)
+
+
+def _build(out: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
         capture_output=True,
@@ -28,9 +43,7 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> Distributions:
         check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    (sdist,) = out.glob("*.tar.gz")
-    (wheel,) = out.glob("*.whl")
-    return Distributions(sdist=sdist, wheel=wheel)
+    (out / "built").touch()
 
 
 @pytest.fixture(scope="session")

@@ -77,7 +77,10 @@ def test_the_sdist_carries_everything_the_suite_reads(dists: Distributions) -> N
 
 def sdist_environment(tree: Path) -> dict[str, str]:
     """Run from the unpacked sdist with its own package first on ``sys.path``, not the installed one."""
-    return {**os.environ, "PYTHONPATH": str(tree), "HYPOTHESIS_PROFILE": "ci"}
+    # Not the PYTEST_* variables of this run either (under pytest-xdist they would say the inner run is a
+    # worker).
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    return {**inherited, "PYTHONPATH": str(tree), "HYPOTHESIS_PROFILE": "ci"}
 
 
 def test_the_unpacked_sdist_imports_its_own_package(unpacked_sdist: Path) -> None:

@@ -51,8 +51,13 @@ class Newcomer:
 
 
 def _clean_environment() -> dict[str, str]:
-    """The caller's environment without what would point Python at this checkout."""
-    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS", "PYTHONHOME")}
+    """The caller's environment without what would point Python at this checkout, or tell pytest it runs
+    under pytest-xdist."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "PYTHONHOME") and not k.startswith("PYTEST_")
+    }
 
 
 def jpeg_bytes() -> tuple[bytes, list[int]]:
@@ -73,27 +78,22 @@ def newcomer(dists: Distributions, tmp_path_factory: pytest.TempPathFactory) -> 
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
+    # Clean environment: from the unpacked sdist, PYTHONPATH would show pip its apigw_emulator.egg-info,
+    # and pip would take the package for installed already.
+    install = ["install", "--quiet", "--no-deps", "--force-reinstall", str(dists.wheel)]
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(python),
-            "install",
-            "--quiet",
-            "--no-deps",
-            dists.wheel,
-        ],
+        [sys.executable, "-m", "pip", "--python", str(python), *install],
         check=True,
         timeout=120,
         capture_output=True,
+        env=_clean_environment(),
     )
     purelib = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
         capture_output=True,
         text=True,
+        env=_clean_environment(),
     ).stdout.strip()
     ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     Path(purelib, "parent_environment.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")

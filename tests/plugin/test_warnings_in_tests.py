@@ -40,6 +40,11 @@ def test_fixture_gateways_too(apigw):
     assert apigw(handler, routes=["GET /items"]).request("GET", "/nope").status_code == 403
 
 
+def test_recwarn_records_them(recwarn):
+    Gateway(handler, api="http", routes=["GET /items"]).request("GET", "/nope")
+    assert [w.category for w in recwarn.list] == [GatewayErrorWarning]
+
+
 def test_other_warnings_keep_the_project_filters():
     import warnings
     warnings.warn("not the emulator's", DeprecationWarning)
@@ -51,7 +56,7 @@ def test_expected_gateway_errors_pass_under_filterwarnings_error(pytester: pytes
     pytester.makepyfile(test_negative=NEGATIVE_PATHS)
     result = pytester.runpytest("-p", "no:cacheprovider")
     # The DeprecationWarning is still an error: only the emulator's own warnings are reported instead.
-    result.assert_outcomes(passed=4, failed=1)
+    result.assert_outcomes(passed=5, failed=1)
     result.stdout.fnmatch_lines(["E   *DeprecationWarning: not the emulator's"])
     assert "GatewayErrorWarning" not in result.stdout.str()
 
@@ -87,8 +92,8 @@ def test_warn_mode_gives_ordinary_warnings_back(pytester: pytest.Pytester) -> No
     pytester.makeini(STRICT_INI + "apigw_warnings = warn\n")
     pytester.makepyfile(test_negative=NEGATIVE_PATHS)
     result = pytester.runpytest("-p", "no:cacheprovider")
-    # Now the two negative paths without pytest.warns fail on the warning, as filterwarnings says.
-    result.assert_outcomes(passed=1, failed=4)
+    # Now the negative paths without pytest.warns or recwarn fail on the warning, as filterwarnings says.
+    result.assert_outcomes(passed=2, failed=4)
     result.stdout.fnmatch_lines(["*GatewayErrorWarning: the http front door answers 404*"])
 
 
