@@ -75,6 +75,9 @@ RuntimeClientSpec = str | Path | Sequence[str]
 
 #: Longest piece of output forwarded as one line (CloudWatch's largest event is 256 KB).
 MAX_LINE = 256 * 1024
+#: How old a peak-memory reading may be for a quick invocation: reading ``/proc/<pid>/status`` costs more
+#: than the rest of a warm invocation's bookkeeping, and a handler that takes little time adds little memory.
+_MEMORY_STALE = 0.02
 #: Without a pollable process handle, how often a wait checks whether the worker is still there.
 _EXIT_POLL = 0.05
 _BOOTSTRAP_SCRIPT = str(Path(_bootstrap.__file__).resolve())
@@ -285,7 +288,7 @@ class ProcessEnvironment(ExecutionEnvironment):
             if kind in ("response", "error", "too-large"):
                 duration = time.perf_counter() - started
                 worker.forward_output(final=False)
-                memory = worker.max_memory_mb()
+                memory = worker.max_memory_mb(stale_after=_MEMORY_STALE if duration < _MEMORY_STALE else 0.0)
                 if kind == "response":
                     return InvokeOutcome("result", result=event.body, duration=duration, max_memory_mb=memory)
                 error = (
@@ -376,6 +379,7 @@ class _Worker:
         self.server = server
         self.log = log
         self.peak_mb: int | None = None
+        self._memory_read_at = 0.0
         self._partial = b""
         self._status_fd = -1
         self._exit_fd = -1
@@ -470,8 +474,13 @@ class _Worker:
             output.close()
             self._output = None
 
-    def max_memory_mb(self) -> int | None:
-        """The worker's peak resident memory in MB (rounded up), from ``/proc``; None elsewhere."""
+    def max_memory_mb(self, stale_after: float = 0.0) -> int | None:
+        """The worker's peak resident memory in MB (rounded up), from ``/proc``; None elsewhere. A reading
+        younger than ``stale_after`` seconds is reused."""
+        now = time.monotonic()
+        if stale_after and now - self._memory_read_at < stale_after and self.peak_mb is not None:
+            return self.peak_mb
+        self._memory_read_at = now
         if self._status_fd < 0:
             try:
                 self._status_fd = os.open(f"/proc/{self.process.pid}/status", os.O_RDONLY)

@@ -143,6 +143,10 @@ TOO_LARGE = _json_error(
     "RequestEntityTooLarge", f"Exceeded maximum allowed payload size ({MAX_PAYLOAD} bytes)."
 )
 INVALID_REQUEST_ID = _json_error("InvalidRequestID", "Invalid request ID")
+_ACCEPTED_RESPONSE = (
+    f"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: {len(ACCEPTED)}\r\n\r\n"
+).encode("latin-1") + ACCEPTED
+_PIPELINED_NEXT = f"GET {NEXT_PATH} HTTP/1.1\r\n".encode("latin-1")
 _REASONS = {
     200: "OK",
     202: "Accepted",
@@ -188,13 +192,15 @@ class _Request:
 class _Connection:
     """One connection of the runtime: its unparsed input and the request being read."""
 
-    __slots__ = ("buffer", "closed", "request", "sock")
+    __slots__ = ("buffer", "closed", "deferred", "request", "sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.buffer = bytearray()
         self.request: _Request | None = None
         self.closed = False
+        #: A response held back to go out with the next one (see :meth:`RuntimeAPIServer._accept_post`).
+        self.deferred = b""
 
 
 class RuntimeAPIServer:
@@ -265,6 +271,8 @@ class RuntimeAPIServer:
         self._pending_next = None
         self._state = RUNNING
         self._current_id = invocation.request_id
+        if self._events:
+            self._events = deque(event for event in self._events if event.kind != "ready")
         if self._send(connection, invocation.head(), invocation.event, deadline):
             return True
         self._state, self._current_id = RESPONSE_SENT, None
@@ -558,6 +566,12 @@ class RuntimeAPIServer:
         self._respond(connection, 403, _json_error("InvalidStateTransition", message), request.close)
 
     def _accept_post(self, connection: _Connection, request: _Request) -> None:
+        """202. When the runtime sent its next ``next`` right behind its answer (pipelined, as the
+        emulator's runtime does), the 202 waits to go out in one write with that ``next``'s answer: the
+        runtime is woken once per invocation instead of twice."""
+        if not request.close and connection.buffer.startswith(_PIPELINED_NEXT):
+            connection.deferred = _ACCEPTED_RESPONSE
+            return
         self._respond(connection, 202, ACCEPTED, request.close)
 
     def _respond(
@@ -586,6 +600,8 @@ class RuntimeAPIServer:
         connection failed or stalled past ``deadline``."""
         if connection.closed:
             return False
+        if connection.deferred:
+            head, connection.deferred = connection.deferred + head, b""
         sock = connection.sock
         parts: Iterable[bytes] = (head + body,) if len(body) < 65536 else (head, body)
         try:
