@@ -131,6 +131,8 @@ _LOG_INDENT = "\u00a0"
 
 
 NEXT_PATH = "/2018-06-01/runtime/invocation/next"
+#: The largest answer the platform takes (Lambda's 6 MB synchronous limit).
+MAX_PAYLOAD = 6291556
 
 
 class RuntimeClient:
@@ -196,16 +198,25 @@ class RuntimeClient:
     def post_and_next(
         self, path: str, body: bytes, headers: tuple[tuple[str, str], ...] = ()
     ) -> tuple[dict[str, str], bytes]:
-        """POST an invocation's answer and ask for the next invocation in the same write."""
+        """POST an invocation's answer and ask for the next invocation in the same write (one the platform
+        refuses, over its 6 MB limit, goes alone: the runtime does not go on after it)."""
+        if len(body) > MAX_PAYLOAD:
+            self.post(path, body, headers)
+            return self.next()
         self._send(self._head("POST", path, body, headers), body, self._head("GET", NEXT_PATH))
         self._check_post(path)
         return self._read_next()
 
     def _check_post(self, path: str) -> None:
         status, _, answer = self._read_response()
-        # As awslambdaric: a refused post is the runtime's failure (a 413 for a too large response is the
-        # platform's business: the invocation has failed already).
-        if status not in (202, 413):
+        if status != 202:
+            # As awslambdaric: a refused answer (a 413 for a response over the limit, too) ends the
+            # runtime; the platform has failed the invocation already.
+            kind = "error" if path.endswith("/error") else "success"
+            sys.stdout.write(
+                f"[ERROR] [{int(time.time() * 1000)}] LAMBDA_RUNTIME Failed to post handler {kind} response."
+                f" Http response code: {status}. {answer.decode('utf-8', 'replace')}\n"
+            )
             raise RuntimeClientError(path, status, answer)
 
     def _read_next(self) -> tuple[dict[str, str], bytes]:

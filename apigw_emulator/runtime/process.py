@@ -78,9 +78,12 @@ MAX_LINE = 256 * 1024
 #: How old a peak-memory reading may be for a quick invocation: reading ``/proc/<pid>/status`` costs more
 #: than the rest of a warm invocation's bookkeeping, and a handler that takes little time adds little memory.
 _MEMORY_STALE = 0.02
+#: Shortest wait for a warm runtime's ``next`` before an invocation.
+_NEXT_GRACE = 1.0
 #: Without a pollable process handle, how often a wait checks whether the worker is still there.
 _EXIT_POLL = 0.05
 _BOOTSTRAP_SCRIPT = str(Path(_bootstrap.__file__).resolve())
+_AWSLAMBDARIC_MAIN = "import sys; del sys.path[0]; from awslambdaric.__main__ import main; main(sys.argv)"
 #: Variables of the emulator's environment a worker does not inherit (each is set per function or per
 #: invocation).
 _NOT_INHERITED = ("_X_AMZN_TRACE_ID", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONINSPECT")
@@ -157,7 +160,7 @@ class ProcessEnvironment(ExecutionEnvironment):
             if not self.alive:
                 raise RuntimeError("this execution environment was shut down or reset")
             init_duration = None
-            worker = self._worker
+            worker = self._warm_worker(request)
             if worker is None:
                 started = time.perf_counter()
                 failure = self._init(request.request_id)
@@ -191,7 +194,9 @@ class ProcessEnvironment(ExecutionEnvironment):
         if client == "bootstrap":
             return [self.python, _BOOTSTRAP_SCRIPT]
         if client == "awslambdaric":
-            return [self.python, "-m", "awslambdaric", self.handler]
+            # As ``python -m awslambdaric <handler>``, without the cwd Python puts first on sys.path for
+            # ``-m`` (the task root comes first from PYTHONPATH, as in Lambda's own layout).
+            return [self.python, "-c", _AWSLAMBDARIC_MAIN, self.handler]
         if isinstance(client, Path):
             return [str(client)]
         if isinstance(client, str):
@@ -288,7 +293,8 @@ class ProcessEnvironment(ExecutionEnvironment):
             if kind in ("response", "error", "too-large"):
                 duration = time.perf_counter() - started
                 worker.forward_output(final=False)
-                memory = worker.max_memory_mb(stale_after=_MEMORY_STALE if duration < _MEMORY_STALE else 0.0)
+                stale = _MEMORY_STALE if duration < _MEMORY_STALE else 0.0
+                memory = worker.max_memory_mb(stale_after=stale)
                 if kind == "response":
                     return InvokeOutcome("result", result=event.body, duration=duration, max_memory_mb=memory)
                 error = (
@@ -297,6 +303,28 @@ class ProcessEnvironment(ExecutionEnvironment):
                     else _error_document(event.body, event.error_type)
                 )
                 return InvokeOutcome("error", error=error, duration=duration, max_memory_mb=memory)
+
+    def _warm_worker(self, request: InvokeRequest) -> _Worker | None:
+        """The worker, once its runtime asks for the invocation; None when it ended since the last one
+        (a runtime that exits after an invocation, as awslambdaric does when its answer is refused):
+        the environment starts afresh, as Lambda resets a sandbox whose runtime exited."""
+        worker = self._worker
+        if worker is None:
+            return None
+        if worker.server.state == "Ready":
+            return worker
+        deadline = time.monotonic() + max(request.wait, _NEXT_GRACE)
+        while True:
+            event = worker.wait(deadline)
+            if event is None:
+                worker.reap()
+                self._discard(worker)
+                self.log_stream = log_stream_name(self.function.version)
+                return None
+            if event.kind == "ready":
+                return worker
+            if event.kind == "timeout":
+                return worker  # the invocation times out in its turn
 
     def _invocation(self, request: InvokeRequest) -> Invocation:
         context = request.context

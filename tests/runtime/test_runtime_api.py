@@ -225,7 +225,9 @@ def test_init_error_is_accepted_during_init(server: RuntimeAPIServer, runtime: R
     assert runtime.read()[0] == 202
 
 
-def test_init_error_once_an_invocation_was_asked_for_is_403(server: RuntimeAPIServer, runtime: Runtime) -> None:
+def test_init_error_once_an_invocation_was_asked_for_is_403(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
     start_invocation(server, runtime)
     runtime.send("POST", "/2018-06-01/runtime/init/error", b"{}")
     assert wait(server, 0.1).kind == "timeout"
