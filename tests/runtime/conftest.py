@@ -70,6 +70,7 @@ class Environments:
         environment: Mapping[str, str] | None = None,
         layers: Sequence[Path] = (),
         name: str = "my-function",
+        runtime: str | None = None,
         log: bool = True,
         **options: Any,
     ) -> ProcessEnvironment:
@@ -87,6 +88,7 @@ class Environments:
             code_uri=task_root,
             environment=dict(environment or {}),
             layers=tuple(layers),
+            **({"runtime": runtime} if runtime else {}),
         )
         environment_ = ProcessEnvironment(
             function,

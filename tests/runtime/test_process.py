@@ -205,7 +205,7 @@ def test_a_timeout_kills_the_worker_and_a_new_environment_inits_afresh(environme
     elapsed = time.monotonic() - started
     assert outcome.kind == "timeout"
     assert 0.5 <= outcome.duration < elapsed
-    assert elapsed < 0.5 + 1.0  # killed at its deadline, not when the handler would have finished
+    assert elapsed < 10  # killed at its deadline, not when the handler would have finished (30 s)
     assert not environment.alive
     assert environment.pid is None
     assert not process_exists(pid)
