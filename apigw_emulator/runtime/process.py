@@ -311,13 +311,12 @@ class ProcessEnvironment(ExecutionEnvironment):
         worker = self._worker
         if worker is None:
             return None
-        if worker.server.state == "Ready":
+        if worker.process.poll() is None and worker.server.state == "Ready":
             return worker
         deadline = time.monotonic() + max(request.wait, _NEXT_GRACE)
         while True:
-            event = worker.wait(deadline)
+            event = None if worker.process.returncode is not None else worker.wait(deadline)
             if event is None:
-                worker.reap()
                 self._discard(worker)
                 self.log_stream = log_stream_name(self.function.version)
                 return None

@@ -127,9 +127,14 @@ class Invocation:
             ("Lambda-Runtime-Cognito-Identity", self.cognito_identity),
             ("Lambda-Runtime-Aws-Tenant-Id", self.tenant_id),
         )
-        lines += [f"{name}: {value}" for name, value in optional if value]
+        # Values from the client's request (the trace header) cannot break the head: no CR or LF.
+        lines += [f"{name}: {_one_line(value)}" for name, value in optional if value]
         lines.append(f"Content-Length: {len(self.event)}")
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def _one_line(value: str) -> str:
+    return value.replace("\r", " ").replace("\n", " ") if "\r" in value or "\n" in value else value
 
 
 def _json_error(error_type: str, message: str) -> bytes:

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -562,3 +563,34 @@ def test_awslambdaric_name_or_custom_command_are_the_choices(environments: Envir
     assert environment._command()[-1] == "app.handler"
     environment.runtime_client = Path("/opt/my runtime/bootstrap")
     assert environment._command() == ["/opt/my runtime/bootstrap"]
+
+
+def test_shutdown_during_an_invocation_ends_it(environments: Environments) -> None:
+    environment = environments("import time\n\ndef handler(event, context):\n    time.sleep(30)\n")
+    outcomes: list[InvokeOutcome] = []
+    thread = threading.Thread(target=lambda: outcomes.append(environments.invoke(environment)))
+    thread.start()
+    deadline = time.monotonic() + 10
+    while environment.pid is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)
+    environment.shutdown()
+    thread.join(10)
+    assert not thread.is_alive()
+    (outcome,) = outcomes
+    assert outcome.kind == "error"
+    assert outcome.error is not None
+    assert outcome.error["errorMessage"].endswith("Error: Runtime exited with error: signal: killed")
+
+
+def test_a_worker_gone_between_invocations_is_replaced_by_a_fresh_one(environments: Environments) -> None:
+    environment = environments(STATE)
+    first = result_json(environments.invoke(environment))
+    stream = environment.log_stream
+    os.kill(first["pid"], signal.SIGKILL)
+    outcome = environments.invoke(environment)
+    second = result_json(outcome)
+    assert second["pid"] != first["pid"]
+    assert (second["inits"], second["calls"]) == (1, 1)
+    assert outcome.init_duration is not None
+    assert environment.log_stream != stream  # a new sandbox, a new log stream
