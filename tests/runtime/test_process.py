@@ -588,6 +588,9 @@ def test_a_worker_gone_between_invocations_is_replaced_by_a_fresh_one(environmen
     first = result_json(environments.invoke(environment))
     stream = environment.log_stream
     os.kill(first["pid"], signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while process_exists(first["pid"]) and time.monotonic() < deadline:
+        time.sleep(0.01)
     outcome = environments.invoke(environment)
     second = result_json(outcome)
     assert second["pid"] != first["pid"]
