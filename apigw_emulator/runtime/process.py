@@ -141,7 +141,6 @@ class ProcessEnvironment(ExecutionEnvironment):
         self.alive = True
         self._worker: _Worker | None = None
         self._lock = threading.Lock()
-        self._shut_down = False
 
     # -- the lifecycle -----------------------------------------------------------------------------------
 
@@ -178,10 +177,9 @@ class ProcessEnvironment(ExecutionEnvironment):
         """End the worker (killed, reaped, its remaining output forwarded); idempotent, and safe to call
         from another thread while an invocation waits (it ends as an error)."""
         self.alive = False
-        self._shut_down = True
         worker = self._worker
         if worker is not None:
-            worker.kill()
+            worker.kill(record_memory=False)  # the invoking thread may be using the worker's descriptors
         with self._lock:
             if self._worker is not None:
                 self._worker.close()
@@ -447,18 +445,19 @@ class _Worker:
 
     def wait(self, deadline: float) -> RuntimeEvent | None:
         """The runtime's next event (``"timeout"`` at ``deadline``), forwarding output meanwhile; None when
-        the process has exited."""
+        the process has exited (after what it sent before it did: an answer posted just before exiting
+        still counts)."""
         while True:
             limit = deadline if self._exit_fd >= 0 else min(deadline, time.monotonic() + _EXIT_POLL)
             event = self.server.wait(limit)
             if event.kind == "watched":
                 if event.fd == self._exit_fd:
-                    return None
+                    return self.server.drain()
                 self.forward_output(final=False)
                 continue
             if event.kind == "timeout" and self._exit_fd < 0:
                 if self.process.poll() is not None:
-                    return None
+                    return self.server.drain()
                 if time.monotonic() < deadline:
                     continue
             return event
@@ -523,11 +522,13 @@ class _Worker:
             self.peak_mb = max(1, math.ceil(kilobytes / 1024))
         return self.peak_mb
 
-    def kill(self) -> None:
-        """SIGKILL the worker's process group (the worker and what it started); reaping is :meth:`reap`."""
+    def kill(self, *, record_memory: bool = True) -> None:
+        """SIGKILL the worker's process group (the worker and what it started), after a last reading of
+        its peak memory; reaping is :meth:`reap`."""
         if self.process.returncode is not None:
             return
-        self.max_memory_mb()
+        if record_memory:
+            self.max_memory_mb()
         try:
             if os.name == "posix":
                 os.killpg(self.process.pid, signal.SIGKILL)

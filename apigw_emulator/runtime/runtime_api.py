@@ -266,6 +266,25 @@ class RuntimeAPIServer:
                     events.append(RuntimeEvent("watched", fd=data))
         return events.popleft()
 
+    def drain(self) -> RuntimeEvent | None:
+        """What the runtime sent that is already here (its process may have ended since): the first
+        event of it, without waiting and without watched descriptors; None when there is none."""
+        for _ in range(1000):  # each round reads what every connection holds
+            progress = False
+            for key, _ in self._selector.select(0):
+                if key.data is None:
+                    self._accept()
+                    progress = True
+                elif isinstance(key.data, _Connection):
+                    self._read(key.data)
+                    progress = True
+            if not progress:
+                break
+        events = [event for event in self._events if event.kind not in ("ready", "watched")]
+        self._events.clear()
+        self._events.extend(events[1:])
+        return events[0] if events else None
+
     def hand_over(self, invocation: Invocation, deadline: float) -> bool:
         """Answer the runtime's pending ``next`` with ``invocation``. False when no ``next`` is pending
         any more (its connection closed) or the event could not be written before ``deadline``: wait for
@@ -276,8 +295,10 @@ class RuntimeAPIServer:
         self._pending_next = None
         self._state = RUNNING
         self._current_id = invocation.request_id
-        if self._events:
-            self._events = deque(event for event in self._events if event.kind != "ready")
+        if self._events:  # a "ready" not waited for is stale now
+            kept = [event for event in self._events if event.kind != "ready"]
+            self._events.clear()
+            self._events.extend(kept)
         if self._send(connection, invocation.head(), invocation.event, deadline):
             return True
         self._state, self._current_id = RESPONSE_SENT, None

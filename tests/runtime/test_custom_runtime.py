@@ -163,3 +163,29 @@ def _interpreter(minor: int) -> str | None:
         if probe.returncode == 0:
             return candidate
     return None
+
+
+ANSWER_AND_EXIT = """#!{python}
+import os, socket
+host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+sock = socket.create_connection((host, int(port)))
+sock.sendall(b"GET /2018-06-01/runtime/invocation/next HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+head = b""
+while b"\\r\\n\\r\\n" not in head:
+    head += sock.recv(65536)
+request_id = [line.split(b":", 1)[1].strip() for line in head.split(b"\\r\\n")
+              if line.lower().startswith(b"lambda-runtime-aws-request-id:")][0]
+sock.sendall(b"POST /2018-06-01/runtime/invocation/" + request_id + b"/response HTTP/1.1\\r\\n"
+             b"Host: x\\r\\nContent-Length: 4\\r\\n\\r\\n\\"ok\\"")
+os._exit(0)  # gone before the 202 is read
+"""
+
+
+def test_an_answer_posted_just_before_the_runtime_exits_counts(environments: Environments) -> None:
+    root = environments.task_root({})
+    bootstrap = write_executable(root / "bootstrap", ANSWER_AND_EXIT.format(python=sys.executable))
+    environment = environments(task_root=root, runtime_client=str(bootstrap))
+    for _ in range(5):
+        outcome = environments.invoke(environment)
+        assert result_json(outcome) == "ok"
+        assert outcome.init_duration is not None  # the runtime exited: each invocation starts afresh
