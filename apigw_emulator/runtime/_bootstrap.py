@@ -26,7 +26,17 @@ import traceback
 from types import TracebackType
 from typing import Any
 
-__all__ = ["RuntimeFaultError", "error_document", "exception_document", "load_lambda_handler"]
+__all__ = [
+    "LambdaContext",
+    "RuntimeClient",
+    "RuntimeFaultError",
+    "error_document",
+    "exception_document",
+    "load_lambda_handler",
+    "main",
+    "marshal_response",
+    "to_json",
+]
 
 MALFORMED_HANDLER_NAME = "Runtime.MalformedHandlerName"
 BUILT_IN_MODULE_CONFLICT = "Runtime.BuiltInModuleConflict"

@@ -58,6 +58,7 @@ from typing import IO, Any
 
 import orjson
 
+from ..errors import ConfigurationError
 from . import _bootstrap
 from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest, LogSink
 from .runtime_api import MAX_PAYLOAD, Invocation, RuntimeAPIServer, RuntimeEvent
@@ -110,6 +111,7 @@ class ProcessEnvironment(ExecutionEnvironment):
     :param environ: the variables a worker inherits before Lambda's are applied (default: the emulator's
         ``os.environ`` when the worker starts, so that credentials and ``PATH`` reach it).
     :param init_timeout: the init phase's budget in seconds.
+    :raises ConfigurationError: on a system that is not POSIX (process groups, pollable pipes).
     """
 
     def __init__(
@@ -126,6 +128,10 @@ class ProcessEnvironment(ExecutionEnvironment):
         environ: Mapping[str, str] | None = None,
         init_timeout: float = INIT_TIMEOUT,
     ) -> None:
+        if os.name != "posix":
+            raise ConfigurationError(
+                "process execution environments need a POSIX system (Linux, macOS); use in-process ones"
+            )
         self.function = function
         self.region = region
         self.account_id = account_id

@@ -597,3 +597,12 @@ def test_a_worker_gone_between_invocations_is_replaced_by_a_fresh_one(environmen
     assert (second["inits"], second["calls"]) == (1, 1)
     assert outcome.init_duration is not None
     assert environment.log_stream != stream  # a new sandbox, a new log stream
+
+
+def test_the_inherited_environment_can_be_given(environments: Environments) -> None:
+    inherited = {"PATH": os.environ.get("PATH", ""), "FROM_THE_HOST": "1", "_X_AMZN_TRACE_ID": "stale"}
+    environment = environments(VARIABLES, environ=inherited)
+    environ = result_json(environments.invoke(environment, trace_id=None))["environ"]
+    assert environ["FROM_THE_HOST"] == "1"
+    assert "HOME" not in environ
+    assert "_X_AMZN_TRACE_ID" not in environ  # never inherited: set per invocation
