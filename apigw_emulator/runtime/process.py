@@ -10,8 +10,9 @@ loopback (:mod:`.runtime_api`):
 
 - ``"bootstrap"``: the emulator's own runtime (:mod:`._bootstrap`, standard library only, run as a
   script), which follows AWS's runtime interface client;
-- ``"awslambdaric"``: AWS's runtime interface client itself (``python -m awslambdaric <handler>``), the
-  code that calls handlers in Lambda's Python images; it must be installed for ``python``;
+- ``"awslambdaric"``: AWS's runtime interface client itself (its ``python -m awslambdaric <handler>``
+  entry point, without the cwd ``-m`` puts first on ``sys.path``), the code that calls handlers in
+  Lambda's Python images; it must be installed for ``python``;
 - any other value: a custom runtime's ``bootstrap`` executable (a path, or a command line), run with the
   function's environment (``_HANDLER``, ``LAMBDA_TASK_ROOT``, ``AWS_LAMBDA_RUNTIME_API``...) as Lambda runs
   ``bootstrap`` in ``provided`` runtimes.
@@ -25,7 +26,8 @@ Lambda's rules, as this module applies them:
 - At the timeout (:attr:`InvokeRequest.wait`) the worker's process group is killed (SIGKILL) and reaped,
   the environment is dead (:attr:`alive` False): the pool starts a fresh one. A worker that exits during
   an invocation gives ``Runtime.ExitError`` (``RequestId: ... Error: Runtime exited with error: exit status
-  1``) and the environment is dead too.
+  1``) and the environment is dead too. A runtime that exits between invocations (awslambdaric does when
+  its answer is refused as too large) is replaced at the next one, which inits afresh.
 - The handler's stdout and stderr reach ``log`` line by line (the protocol has its own channel, the
   loopback connection). Lines are forwarded while the environment waits for the runtime; between
   invocations (when a Lambda sandbox is frozen) output waits in the pipe.
