@@ -269,7 +269,7 @@ class ProcessEnvironment(ExecutionEnvironment):
                 return InvokeOutcome("error", error=error, init_error=True)
             if event.kind == "timeout":
                 self._discard(worker)
-                return InvokeOutcome("timeout", init_error=True, duration=self.init_timeout)
+                return InvokeOutcome("timeout", init_error=True)
 
     # -- invoke ------------------------------------------------------------------------------------------
 

@@ -391,3 +391,24 @@ def _connections(server: RuntimeAPIServer) -> list[Any]:
     from apigw_emulator.runtime.runtime_api import _Connection  # noqa: PLC0415
 
     return [key.data for key in server._selector.get_map().values() if isinstance(key.data, _Connection)]
+
+
+def test_a_malformed_request_is_400_and_ends_the_connection(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    runtime.sock.sendall(b"POST /2018-06-01/runtime/init/error HTTP/1.1\r\nContent-Length: ten\r\n\r\n")
+    assert wait(server, 0.1).kind == "timeout"
+    assert runtime.read()[0] == 400
+    assert runtime.file.read() == b""
+    assert server.state == "Started"
+
+
+def test_an_answer_cut_short_is_no_answer(server: RuntimeAPIServer, runtime: Runtime) -> None:
+    start_invocation(server, runtime)
+    runtime.sock.sendall(
+        f"POST /2018-06-01/runtime/invocation/{REQUEST_ID}/response HTTP/1.1\r\nHost: x\r\n"
+        'Content-Length: 100\r\n\r\n{"partial": '.encode()
+    )
+    runtime.close()
+    assert wait(server, 0.2).kind == "timeout"
+    assert server.state == "Running"  # still waiting for an answer: the invocation will time out
