@@ -26,7 +26,17 @@ import traceback
 from types import TracebackType
 from typing import Any
 
-__all__ = ["RuntimeFaultError", "error_document", "exception_document", "load_lambda_handler"]
+__all__ = [
+    "LambdaContext",
+    "RuntimeClient",
+    "RuntimeFaultError",
+    "error_document",
+    "exception_document",
+    "load_lambda_handler",
+    "main",
+    "marshal_response",
+    "to_json",
+]
 
 MALFORMED_HANDLER_NAME = "Runtime.MalformedHandlerName"
 BUILT_IN_MODULE_CONFLICT = "Runtime.BuiltInModuleConflict"
@@ -130,25 +140,30 @@ _NON_ASCII_RUNTIMES = frozenset(f"AWS_Lambda_python3.{minor}" for minor in range
 _LOG_INDENT = "\u00a0"
 
 
+NEXT_PATH = "/2018-06-01/runtime/invocation/next"
+#: The largest answer the platform takes (Lambda's 6 MB synchronous limit).
+MAX_PAYLOAD = 6291556
+
+
 class RuntimeClient:
     """The runtime's side of the Runtime API: one keep-alive HTTP/1.1 connection to ``host:port``.
 
     Small on purpose (a request line, a few headers, a Content-Length body; responses with a
-    Content-Length or chunked), so that an invocation costs a few system calls; a lost connection is
-    opened again once per call.
+    Content-Length or chunked), so that an invocation costs a few system calls. An answer and the next
+    ``next`` go out in one write (HTTP/1.1 pipelining, :meth:`post_and_next`), so that the platform can
+    answer both at once.
     """
 
     def __init__(self, address: str) -> None:
         host, _, port = address.rpartition(":")
         self._server = (host.strip("[]") or "127.0.0.1", int(port))
-        self._host_header = f"Host: {address}\r\n".encode("latin-1")
+        self._host_header = f"Host: {address}\r\n"
         self._sock: Any = None
         self._file: Any = None
 
     def _connect(self) -> None:
         import socket  # noqa: PLC0415 (only the worker needs it)
 
-        self.close()
         self._sock = socket.create_connection(self._server)
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._file = self._sock.makefile("rb", buffering=65536)
@@ -161,34 +176,64 @@ class RuntimeClient:
             self._sock.close()
             self._sock = None
 
-    def request(
+    def _head(
         self, method: str, path: str, body: bytes = b"", headers: tuple[tuple[str, str], ...] = ()
-    ) -> tuple[int, dict[str, str], bytes]:
-        """Send one request and read its response: (status, headers by lower-case name, body)."""
-        head = [f"{method} {path} HTTP/1.1\r\n".encode("latin-1"), self._host_header]
-        head += [f"{name}: {value}\r\n".encode("latin-1") for name, value in headers]
+    ) -> bytes:
+        lines = [f"{method} {path} HTTP/1.1\r\n", self._host_header]
+        lines += [f"{name}: {value}\r\n" for name, value in headers]
         if method != "GET":
-            head.append(f"Content-Length: {len(body)}\r\n".encode("latin-1"))
-        head.append(b"\r\n")
-        for attempt in (1, 2):
-            fresh = self._sock is None
-            if fresh:
-                self._connect()
-            try:
-                self._send(b"".join(head), body)
-                return self._read_response()
-            except (ConnectionError, _ClosedByServerError):
-                self.close()
-                if fresh or attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+            lines.append(f"Content-Length: {len(body)}\r\n")
+        lines.append("\r\n")
+        return "".join(lines).encode("latin-1")
 
-    def _send(self, head: bytes, body: bytes) -> None:
-        if len(body) < 65536:
-            self._sock.sendall(head + body)
+    def _send(self, *parts: bytes) -> None:
+        if self._sock is None:
+            self._connect()
+        if sum(len(part) for part in parts) < 65536:
+            self._sock.sendall(b"".join(parts))
         else:
-            self._sock.sendall(head)
-            self._sock.sendall(body)
+            for part in parts:
+                self._sock.sendall(part)
+
+    def next(self) -> tuple[dict[str, str], bytes]:
+        """Wait for the next invocation: its headers (by lower-case name) and its event."""
+        self._send(self._head("GET", NEXT_PATH))
+        return self._read_next()
+
+    def post(self, path: str, body: bytes, headers: tuple[tuple[str, str], ...] = ()) -> None:
+        """POST ``body`` to ``path`` and check the 202."""
+        self._send(self._head("POST", path, body, headers), body)
+        self._check_post(path)
+
+    def post_and_next(
+        self, path: str, body: bytes, headers: tuple[tuple[str, str], ...] = ()
+    ) -> tuple[dict[str, str], bytes]:
+        """POST an invocation's answer and ask for the next invocation in the same write (one the platform
+        refuses, over its 6 MB limit, goes alone: the runtime does not go on after it)."""
+        if len(body) > MAX_PAYLOAD:
+            self.post(path, body, headers)
+            return self.next()
+        self._send(self._head("POST", path, body, headers), body, self._head("GET", NEXT_PATH))
+        self._check_post(path)
+        return self._read_next()
+
+    def _check_post(self, path: str) -> None:
+        status, _, answer = self._read_response()
+        if status != 202:
+            # As awslambdaric: a refused answer (a 413 for a response over the limit, too) ends the
+            # runtime; the platform has failed the invocation already.
+            kind = "error" if path.endswith("/error") else "success"
+            sys.stdout.write(
+                f"[ERROR] [{int(time.time() * 1000)}] LAMBDA_RUNTIME Failed to post handler {kind} response."
+                f" Http response code: {status}. {answer.decode('utf-8', 'replace')}\n"
+            )
+            raise RuntimeClientError(path, status, answer)
+
+    def _read_next(self) -> tuple[dict[str, str], bytes]:
+        status, headers, body = self._read_response()
+        if status != 200:
+            raise RuntimeClientError(NEXT_PATH, status, body)
+        return headers, body
 
     def _read_response(self) -> tuple[int, dict[str, str], bytes]:
         readline = self._file.readline
@@ -227,13 +272,6 @@ class RuntimeClient:
         if len(data) != size:
             raise _ClosedByServerError
         return data
-
-    def post(self, path: str, body: bytes, headers: tuple[tuple[str, str], ...] = ()) -> None:
-        status, _, answer = self.request("POST", path, body, headers)
-        # As awslambdaric: a refused post is the runtime's failure (a 413 for a too large response is the
-        # platform's business: the invocation has failed already).
-        if status not in (202, 413):
-            raise RuntimeClientError(path, status, answer)
 
 
 class _ClosedByServerError(Exception):
@@ -539,8 +577,10 @@ def _parse_json_header(value: str, name: str) -> Any:
         ) from None
 
 
-def _handle(client: RuntimeClient, handler: Any, headers: dict[str, str], body: bytes) -> None:
-    """One invocation: context, event, handler, result (or error document) posted back."""
+def _handle(
+    handler: Any, headers: dict[str, str], body: bytes
+) -> tuple[str, bytes, tuple[tuple[str, str], ...]]:
+    """One invocation: context, event, handler call; what to post back (path, body, headers)."""
     request_id = headers.get("lambda-runtime-aws-request-id", "")
     try:
         client_context = headers.get("lambda-runtime-client-context")
@@ -564,16 +604,12 @@ def _handle(client: RuntimeClient, handler: Any, headers: dict[str, str], body: 
     except Exception as exc:
         document = exception_document(exc, request_id)
         log_error(document)
-        client.post(
+        return (
             f"/2018-06-01/runtime/invocation/{request_id}/error",
             to_json(document).encode("utf-8"),
-            (
-                (ERROR_TYPE_HEADER, document["errorType"]),
-                ("Content-Type", "application/json"),
-            ),
+            ((ERROR_TYPE_HEADER, document["errorType"]), ("Content-Type", "application/json")),
         )
-        return
-    client.post(
+    return (
         f"/2018-06-01/runtime/invocation/{request_id}/response",
         result,
         (("Content-Type", content_type),),
@@ -635,21 +671,19 @@ def main(argv: list[str] | None = None) -> int:
             ((ERROR_TYPE_HEADER, document["errorType"]),),
         )
         return 1
-    while True:
-        try:
-            status, headers, body = client.request("GET", "/2018-06-01/runtime/invocation/next")
-        except (OSError, _ClosedByServerError):
-            return 1  # the Runtime API is gone: so is the emulator (or it gave this worker up)
-        if status != 200:
-            raise RuntimeClientError("/2018-06-01/runtime/invocation/next", status, body)
-        _request_id = headers.get("lambda-runtime-aws-request-id", "")
-        _tenant_id = headers.get("lambda-runtime-aws-tenant-id")
-        trace_id = headers.get("lambda-runtime-trace-id")
-        if trace_id is not None:
-            os.environ["_X_AMZN_TRACE_ID"] = trace_id
-        else:
-            os.environ.pop("_X_AMZN_TRACE_ID", None)
-        _handle(client, handler, headers, body)
+    try:
+        headers, body = client.next()
+        while True:
+            _request_id = headers.get("lambda-runtime-aws-request-id", "")
+            _tenant_id = headers.get("lambda-runtime-aws-tenant-id")
+            trace_id = headers.get("lambda-runtime-trace-id")
+            if trace_id is not None:
+                os.environ["_X_AMZN_TRACE_ID"] = trace_id
+            else:
+                os.environ.pop("_X_AMZN_TRACE_ID", None)
+            headers, body = client.post_and_next(*_handle(handler, headers, body))
+    except (ConnectionError, _ClosedByServerError):
+        return 1  # the Runtime API is gone: so is the emulator (or it gave this worker up)
 
 
 if __name__ == "__main__":

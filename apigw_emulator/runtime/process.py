@@ -10,8 +10,9 @@ loopback (:mod:`.runtime_api`):
 
 - ``"bootstrap"``: the emulator's own runtime (:mod:`._bootstrap`, standard library only, run as a
   script), which follows AWS's runtime interface client;
-- ``"awslambdaric"``: AWS's runtime interface client itself (``python -m awslambdaric <handler>``), the
-  code that calls handlers in Lambda's Python images; it must be installed for ``python``;
+- ``"awslambdaric"``: AWS's runtime interface client itself (its ``python -m awslambdaric <handler>``
+  entry point, without the cwd ``-m`` puts first on ``sys.path``), the code that calls handlers in
+  Lambda's Python images; it must be installed for ``python``;
 - any other value: a custom runtime's ``bootstrap`` executable (a path, or a command line), run with the
   function's environment (``_HANDLER``, ``LAMBDA_TASK_ROOT``, ``AWS_LAMBDA_RUNTIME_API``...) as Lambda runs
   ``bootstrap`` in ``provided`` runtimes.
@@ -25,7 +26,8 @@ Lambda's rules, as this module applies them:
 - At the timeout (:attr:`InvokeRequest.wait`) the worker's process group is killed (SIGKILL) and reaped,
   the environment is dead (:attr:`alive` False): the pool starts a fresh one. A worker that exits during
   an invocation gives ``Runtime.ExitError`` (``RequestId: ... Error: Runtime exited with error: exit status
-  1``) and the environment is dead too.
+  1``) and the environment is dead too. A runtime that exits between invocations (awslambdaric does when
+  its answer is refused as too large) is replaced at the next one, which inits afresh.
 - The handler's stdout and stderr reach ``log`` line by line (the protocol has its own channel, the
   loopback connection). Lines are forwarded while the environment waits for the runtime; between
   invocations (when a Lambda sandbox is frozen) output waits in the pipe.
@@ -58,6 +60,7 @@ from typing import IO, Any
 
 import orjson
 
+from ..errors import ConfigurationError
 from . import _bootstrap
 from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest, LogSink
 from .runtime_api import MAX_PAYLOAD, Invocation, RuntimeAPIServer, RuntimeEvent
@@ -75,9 +78,15 @@ RuntimeClientSpec = str | Path | Sequence[str]
 
 #: Longest piece of output forwarded as one line (CloudWatch's largest event is 256 KB).
 MAX_LINE = 256 * 1024
+#: How old a peak-memory reading may be for a quick invocation: reading ``/proc/<pid>/status`` costs more
+#: than the rest of a warm invocation's bookkeeping, and a handler that takes little time adds little memory.
+_MEMORY_STALE = 0.02
+#: Shortest wait for a warm runtime's ``next`` before an invocation.
+_NEXT_GRACE = 1.0
 #: Without a pollable process handle, how often a wait checks whether the worker is still there.
 _EXIT_POLL = 0.05
 _BOOTSTRAP_SCRIPT = str(Path(_bootstrap.__file__).resolve())
+_AWSLAMBDARIC_MAIN = "import sys; del sys.path[0]; from awslambdaric.__main__ import main; main(sys.argv)"
 #: Variables of the emulator's environment a worker does not inherit (each is set per function or per
 #: invocation).
 _NOT_INHERITED = ("_X_AMZN_TRACE_ID", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONINSPECT")
@@ -104,6 +113,7 @@ class ProcessEnvironment(ExecutionEnvironment):
     :param environ: the variables a worker inherits before Lambda's are applied (default: the emulator's
         ``os.environ`` when the worker starts, so that credentials and ``PATH`` reach it).
     :param init_timeout: the init phase's budget in seconds.
+    :raises ConfigurationError: on a system that is not POSIX (process groups, pollable pipes).
     """
 
     def __init__(
@@ -120,6 +130,10 @@ class ProcessEnvironment(ExecutionEnvironment):
         environ: Mapping[str, str] | None = None,
         init_timeout: float = INIT_TIMEOUT,
     ) -> None:
+        if os.name != "posix":
+            raise ConfigurationError(
+                "process execution environments need a POSIX system (Linux, macOS); use in-process ones"
+            )
         self.function = function
         self.region = region
         self.account_id = account_id
@@ -135,7 +149,6 @@ class ProcessEnvironment(ExecutionEnvironment):
         self.alive = True
         self._worker: _Worker | None = None
         self._lock = threading.Lock()
-        self._shut_down = False
 
     # -- the lifecycle -----------------------------------------------------------------------------------
 
@@ -154,7 +167,7 @@ class ProcessEnvironment(ExecutionEnvironment):
             if not self.alive:
                 raise RuntimeError("this execution environment was shut down or reset")
             init_duration = None
-            worker = self._worker
+            worker = self._warm_worker(request)
             if worker is None:
                 started = time.perf_counter()
                 failure = self._init(request.request_id)
@@ -187,10 +200,9 @@ class ProcessEnvironment(ExecutionEnvironment):
         """End the worker (killed, reaped, its remaining output forwarded); idempotent, and safe to call
         from another thread while an invocation waits (it ends as an error)."""
         self.alive = False
-        self._shut_down = True
         worker = self._worker
         if worker is not None:
-            worker.kill()
+            worker.kill(record_memory=False)  # the invoking thread may be using the worker's descriptors
         with self._lock:
             if self._worker is not None:
                 self._worker.close()
@@ -203,7 +215,9 @@ class ProcessEnvironment(ExecutionEnvironment):
         if client == "bootstrap":
             return [self.python, _BOOTSTRAP_SCRIPT]
         if client == "awslambdaric":
-            return [self.python, "-m", "awslambdaric", self.handler]
+            # As ``python -m awslambdaric <handler>``, without the cwd Python puts first on sys.path for
+            # ``-m`` (the task root comes first from PYTHONPATH, as in Lambda's own layout).
+            return [self.python, "-c", _AWSLAMBDARIC_MAIN, self.handler]
         if isinstance(client, Path):
             return [str(client)]
         if isinstance(client, str):
@@ -270,7 +284,7 @@ class ProcessEnvironment(ExecutionEnvironment):
                 return InvokeOutcome("error", error=error, init_error=True)
             if event.kind == "timeout":
                 self._discard(worker)
-                return InvokeOutcome("timeout", init_error=True, duration=self.init_timeout)
+                return InvokeOutcome("timeout", init_error=True)
 
     # -- invoke ------------------------------------------------------------------------------------------
 
@@ -300,7 +314,8 @@ class ProcessEnvironment(ExecutionEnvironment):
             if kind in ("response", "error", "too-large"):
                 duration = time.perf_counter() - started
                 worker.forward_output(final=False)
-                memory = worker.max_memory_mb()
+                stale = _MEMORY_STALE if duration < _MEMORY_STALE else 0.0
+                memory = worker.max_memory_mb(stale_after=stale)
                 if kind == "response":
                     return InvokeOutcome("result", result=event.body, duration=duration, max_memory_mb=memory)
                 error = (
@@ -309,6 +324,27 @@ class ProcessEnvironment(ExecutionEnvironment):
                     else _error_document(event.body, event.error_type)
                 )
                 return InvokeOutcome("error", error=error, duration=duration, max_memory_mb=memory)
+
+    def _warm_worker(self, request: InvokeRequest) -> _Worker | None:
+        """The worker, once its runtime asks for the invocation; None when it ended since the last one
+        (a runtime that exits after an invocation, as awslambdaric does when its answer is refused):
+        the environment starts afresh, as Lambda resets a sandbox whose runtime exited."""
+        worker = self._worker
+        if worker is None:
+            return None
+        if worker.process.poll() is None and worker.server.state == "Ready":
+            return worker
+        deadline = time.monotonic() + max(request.wait, _NEXT_GRACE)
+        while True:
+            event = None if worker.process.returncode is not None else worker.wait(deadline)
+            if event is None:
+                self._discard(worker)
+                self.log_stream = log_stream_name(self.function.version)
+                return None
+            if event.kind == "ready":
+                return worker
+            if event.kind == "timeout":
+                return worker  # the invocation times out in its turn
 
     def _invocation(self, request: InvokeRequest) -> Invocation:
         context = request.context
@@ -391,6 +427,7 @@ class _Worker:
         self.server = server
         self.log = log
         self.peak_mb: int | None = None
+        self._memory_read_at = 0.0
         self._partial = b""
         self._status_fd = -1
         self._exit_fd = -1
@@ -431,18 +468,19 @@ class _Worker:
 
     def wait(self, deadline: float) -> RuntimeEvent | None:
         """The runtime's next event (``"timeout"`` at ``deadline``), forwarding output meanwhile; None when
-        the process has exited."""
+        the process has exited (after what it sent before it did: an answer posted just before exiting
+        still counts)."""
         while True:
             limit = deadline if self._exit_fd >= 0 else min(deadline, time.monotonic() + _EXIT_POLL)
             event = self.server.wait(limit)
             if event.kind == "watched":
                 if event.fd == self._exit_fd:
-                    return None
+                    return self.server.drain()
                 self.forward_output(final=False)
                 continue
             if event.kind == "timeout" and self._exit_fd < 0:
                 if self.process.poll() is not None:
-                    return None
+                    return self.server.drain()
                 if time.monotonic() < deadline:
                     continue
             return event
@@ -485,8 +523,13 @@ class _Worker:
             output.close()
             self._output = None
 
-    def max_memory_mb(self) -> int | None:
-        """The worker's peak resident memory in MB (rounded up), from ``/proc``; None elsewhere."""
+    def max_memory_mb(self, stale_after: float = 0.0) -> int | None:
+        """The worker's peak resident memory in MB (rounded up), from ``/proc``; None elsewhere. A reading
+        younger than ``stale_after`` seconds is reused."""
+        now = time.monotonic()
+        if stale_after and now - self._memory_read_at < stale_after and self.peak_mb is not None:
+            return self.peak_mb
+        self._memory_read_at = now
         if self._status_fd < 0:
             try:
                 self._status_fd = os.open(f"/proc/{self.process.pid}/status", os.O_RDONLY)
@@ -502,11 +545,13 @@ class _Worker:
             self.peak_mb = max(1, math.ceil(kilobytes / 1024))
         return self.peak_mb
 
-    def kill(self) -> None:
-        """SIGKILL the worker's process group (the worker and what it started); reaping is :meth:`reap`."""
+    def kill(self, *, record_memory: bool = True) -> None:
+        """SIGKILL the worker's process group (the worker and what it started), after a last reading of
+        its peak memory; reaping is :meth:`reap`."""
         if self.process.returncode is not None:
             return
-        self.max_memory_mb()
+        if record_memory:
+            self.max_memory_mb()
         try:
             if os.name == "posix":
                 os.killpg(self.process.pid, signal.SIGKILL)

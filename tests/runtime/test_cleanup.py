@@ -1,0 +1,108 @@
+"""Nothing is left behind: after many timeouts (each one kills and reaps a worker), the emulator has the
+child processes, threads and file descriptors it had before."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from .conftest import Environments, result_json
+
+#: A runtime that takes the invocation and never answers, with a child of its own (the whole process
+#: group is killed); it starts in a few milliseconds, so that hundreds of timeouts stay quick.
+HANGING_RUNTIME = """#!/bin/sh
+curl -sS -o /dev/null "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/next"
+sleep 60 &
+wait
+"""
+
+
+def children() -> list[int]:
+    """Process ids whose parent is this process, zombies included (Linux)."""
+    me = str(os.getpid())
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[1] == me:
+                found.append(int(entry))
+    return found
+
+
+def snapshot() -> tuple[list[int], int, int, int]:
+    return (
+        children(),
+        threading.active_count(),
+        len(os.listdir("/proc/self/task")),
+        len(os.listdir("/proc/self/fd")),
+    )
+
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts processes in /proc")
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the quick hanging runtime needs curl")
+def test_250_timeouts_leave_no_process_thread_or_descriptor(environments: Environments) -> None:
+    root = environments.task_root({"bootstrap": HANGING_RUNTIME})
+    (root / "bootstrap").chmod(0o755)
+    before = snapshot()
+    for _ in range(250):
+        environment = environments(task_root=root, runtime_client=str(root / "bootstrap"), timeout=0.01)
+        outcome = environments.invoke(environment)
+        assert outcome.kind == "timeout"
+        assert not environment.alive
+    assert snapshot() == before
+
+
+def test_timeouts_of_the_emulators_runtime_leave_nothing_behind(environments: Environments) -> None:
+    source = """
+        import time
+
+        def handler(event, context):
+            if event.get("sleep"):
+                time.sleep(event["sleep"])
+            return 1
+        """
+    root = environments.task_root({"app.py": source})
+    before = snapshot()
+    for _ in range(15):
+        environment = environments(task_root=root, timeout=0.05)
+        assert result_json(environments.invoke(environment)) == 1
+        assert environments.invoke(environment, {"sleep": 10}).kind == "timeout"
+    assert snapshot() == before
+
+
+def test_two_environments_serve_two_slow_invocations_at_once(environments: Environments) -> None:
+    source = """
+        import time
+
+        def handler(event, context):
+            start = time.time()
+            time.sleep(0.5)
+            return [start, time.time()]
+        """
+    root = environments.task_root({"app.py": source})
+    pair = [environments(task_root=root), environments(task_root=root)]
+    for environment in pair:  # warm both
+        assert environment.invoke(environments.request(environment, {"n": 0}, wait=3)).kind == "result"
+    spans: list[list[float]] = []
+
+    def call(n: int) -> None:
+        spans.append(result_json(pair[n].invoke(environments.request(pair[n], {"n": n}))))
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    (first_start, first_end), (second_start, second_end) = spans
+    assert first_start < second_end
+    assert second_start < first_end  # the two ran at the same time, each in its own worker

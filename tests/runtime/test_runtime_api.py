@@ -1,0 +1,414 @@
+"""The Lambda Runtime API server, spoken to with raw bytes: endpoints, headers, status codes, limits.
+
+The server has no thread of its own: the test plays both sides, writing a runtime's request on a socket,
+then driving the server with ``wait`` and reading what it answered.
+"""
+
+from __future__ import annotations
+
+import json
+import select
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from apigw_emulator.runtime.runtime_api import MAX_PAYLOAD, Invocation, RuntimeAPIServer, RuntimeEvent
+
+NEXT = "/2018-06-01/runtime/invocation/next"
+REQUEST_ID = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
+ARN = "arn:aws:lambda:eu-west-1:123456789012:function:my-function"
+
+
+@pytest.fixture
+def server() -> Iterator[RuntimeAPIServer]:
+    api = RuntimeAPIServer()
+    try:
+        yield api
+    finally:
+        api.close()
+
+
+class Runtime:
+    """The runtime's end of one connection."""
+
+    def __init__(self, server: RuntimeAPIServer) -> None:
+        host, port = server.address.split(":")
+        self.server = server
+        self.sock = socket.create_connection((host, int(port)), timeout=5)
+        self.file = self.sock.makefile("rb")
+        self.writers: list[threading.Thread] = []
+
+    def send(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.server.address}"]
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        if method == "POST" and "Transfer-Encoding" not in (headers or {}):
+            lines.append(f"Content-Length: {len(body)}")
+        self.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+
+    def write(self, data: bytes) -> None:
+        """Send ``data``; more than the socket buffers take goes from a thread while the server reads."""
+        if len(data) < 256 * 1024:
+            self.sock.sendall(data)
+            return
+        thread = threading.Thread(target=self.sock.sendall, args=(data,), daemon=True)
+        thread.start()
+        self.writers.append(thread)
+
+    def flush(self) -> None:
+        for thread in self.writers:
+            thread.join(10)
+        self.writers.clear()
+
+    def pending(self, timeout: float = 0.05) -> bool:
+        """Whether an answer is waiting to be read."""
+        return bool(self.file.peek(1)) if select.select([self.sock], [], [], timeout)[0] else False
+
+    def read(self) -> tuple[int, dict[str, str], bytes]:
+        status = int(self.file.readline().split()[1])
+        headers: dict[str, str] = {}
+        while (line := self.file.readline()) != b"\r\n":
+            name, _, value = line.decode().partition(":")
+            headers[name] = value.strip()
+        return status, headers, self.file.read(int(headers.get("Content-Length", "0")))
+
+    def close(self) -> None:
+        self.flush()
+        self.file.close()
+        self.sock.close()
+
+
+@pytest.fixture
+def runtime(server: RuntimeAPIServer) -> Iterator[Runtime]:
+    client = Runtime(server)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def wait(server: RuntimeAPIServer, seconds: float = 2.0) -> RuntimeEvent:
+    return server.wait(time.monotonic() + seconds)
+
+
+def invocation(**fields: str) -> Invocation:
+    return Invocation(
+        request_id=REQUEST_ID,
+        event=b'{"key": "value"}',
+        deadline_ms=1542409706888,
+        function_arn=ARN,
+        **fields,
+    )
+
+
+def start_invocation(server: RuntimeAPIServer, runtime: Runtime) -> None:
+    runtime.send("GET", NEXT)
+    assert wait(server).kind == "ready"
+    assert server.hand_over(invocation(), time.monotonic() + 2)
+    assert runtime.read()[0] == 200
+
+
+def test_next_is_answered_only_when_an_invocation_is_handed_over(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    runtime.send("GET", NEXT)
+    assert wait(server).kind == "ready"
+    assert server.state == "Ready"
+    assert not runtime.pending()
+    assert server.hand_over(invocation(trace_id="Root=1-abc"), time.monotonic() + 2)
+    status, headers, body = runtime.read()
+    assert status == 200
+    assert body == b'{"key": "value"}'
+    assert headers["Content-Type"] == "application/json"
+    assert headers["Lambda-Runtime-Aws-Request-Id"] == REQUEST_ID
+    assert headers["Lambda-Runtime-Deadline-Ms"] == "1542409706888"
+    assert headers["Lambda-Runtime-Invoked-Function-Arn"] == ARN
+    assert headers["Lambda-Runtime-Trace-Id"] == "Root=1-abc"
+    assert "Lambda-Runtime-Client-Context" not in headers
+    assert "Lambda-Runtime-Cognito-Identity" not in headers
+    assert server.state == "Running"
+
+
+def test_client_context_and_cognito_identity_headers_are_sent_when_set(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    runtime.send("GET", NEXT)
+    assert wait(server).kind == "ready"
+    identity = '{"cognitoIdentityId":"id","cognitoIdentityPoolId":"pool"}'
+    server.hand_over(
+        invocation(client_context='{"custom":{"a":1}}', cognito_identity=identity),
+        time.monotonic() + 2,
+    )
+    _, headers, _ = runtime.read()
+    assert headers["Lambda-Runtime-Client-Context"] == '{"custom":{"a":1}}'
+    assert headers["Lambda-Runtime-Cognito-Identity"] == identity
+    assert "Lambda-Runtime-Trace-Id" not in headers
+
+
+def test_a_response_is_accepted_with_202(server: RuntimeAPIServer, runtime: Runtime) -> None:
+    start_invocation(server, runtime)
+    runtime.send("POST", f"/2018-06-01/runtime/invocation/{REQUEST_ID}/response", b'{"ok": true}')
+    event = wait(server)
+    assert (event.kind, event.body) == ("response", b'{"ok": true}')
+    status, _, body = runtime.read()
+    assert status == 202
+    assert json.loads(body) == {"status": "OK"}
+    assert server.state == "RuntimeResponseSentState"
+
+
+def test_an_error_is_accepted_with_its_error_type_header(server: RuntimeAPIServer, runtime: Runtime) -> None:
+    start_invocation(server, runtime)
+    document = b'{"errorMessage": "boom", "errorType": "ValueError"}'
+    runtime.send(
+        "POST",
+        f"/2018-06-01/runtime/invocation/{REQUEST_ID}/error",
+        document,
+        {"Lambda-Runtime-Function-Error-Type": "ValueError"},
+    )
+    event = wait(server)
+    assert (event.kind, event.body, event.error_type) == ("error", document, "ValueError")
+    assert runtime.read()[0] == 202
+
+
+def test_an_answer_for_another_request_id_is_400_invalid_request_id(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    start_invocation(server, runtime)
+    runtime.send("POST", "/2018-06-01/runtime/invocation/not-the-one/response", b"{}")
+    assert wait(server, 0.1).kind == "timeout"
+    status, _, body = runtime.read()
+    assert status == 400
+    assert json.loads(body) == {"errorMessage": "Invalid request ID", "errorType": "InvalidRequestID"}
+    assert server.state == "Running"
+
+
+def test_an_answer_with_no_invocation_in_progress_is_403_invalid_state_transition(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    runtime.send("POST", f"/2018-06-01/runtime/invocation/{REQUEST_ID}/response", b"{}")
+    assert wait(server, 0.1).kind == "timeout"
+    status, _, body = runtime.read()
+    assert status == 403
+    assert json.loads(body) == {
+        "errorMessage": "State transition from Started to InvocationResponse failed for runtime. "
+        "Error: State transition is not allowed",
+        "errorType": "InvalidStateTransition",
+    }
+
+
+def test_a_second_answer_is_403(server: RuntimeAPIServer, runtime: Runtime) -> None:
+    start_invocation(server, runtime)
+    path = f"/2018-06-01/runtime/invocation/{REQUEST_ID}/response"
+    runtime.send("POST", path, b"{}")
+    assert wait(server).kind == "response"
+    assert runtime.read()[0] == 202
+    runtime.send("POST", f"/2018-06-01/runtime/invocation/{REQUEST_ID}/error", b"{}")
+    assert wait(server, 0.1).kind == "timeout"
+    status, _, body = runtime.read()
+    assert status == 403
+    assert "from RuntimeResponseSentState to InvocationErrorResponse" in json.loads(body)["errorMessage"]
+
+
+def test_init_error_is_accepted_during_init(server: RuntimeAPIServer, runtime: Runtime) -> None:
+    document = b'{"errorMessage": "m", "errorType": "Runtime.ImportModuleError"}'
+    runtime.send(
+        "POST",
+        "/2018-06-01/runtime/init/error",
+        document,
+        {"Lambda-Runtime-Function-Error-Type": "Runtime.ImportModuleError"},
+    )
+    event = wait(server)
+    assert (event.kind, event.body, event.error_type) == ("init-error", document, "Runtime.ImportModuleError")
+    assert runtime.read()[0] == 202
+
+
+def test_init_error_once_an_invocation_was_asked_for_is_403(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    start_invocation(server, runtime)
+    runtime.send("POST", "/2018-06-01/runtime/init/error", b"{}")
+    assert wait(server, 0.1).kind == "timeout"
+    status, _, body = runtime.read()
+    assert status == 403
+    assert "from Running to InitError" in json.loads(body)["errorMessage"]
+
+
+def test_unknown_paths_are_404_and_known_paths_with_another_method_405(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    runtime.send("GET", "/2018-06-01/runtime/invocation/next/extra")
+    runtime.send("GET", "/2020-01-01/extension/register")
+    runtime.send("POST", NEXT, b"{}")
+    runtime.send("GET", "/2018-06-01/runtime/init/error")
+    assert wait(server, 0.1).kind == "timeout"
+    assert [runtime.read()[0] for _ in range(4)] == [404, 404, 405, 405]
+
+
+def test_a_response_over_6_mb_is_refused_413_before_its_body_arrives(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    start_invocation(server, runtime)
+    size = MAX_PAYLOAD + 1
+    head = (
+        f"POST /2018-06-01/runtime/invocation/{REQUEST_ID}/response HTTP/1.1\r\n"
+        f"Host: x\r\nContent-Length: {size}\r\n\r\n"
+    )
+    runtime.sock.sendall(head.encode())
+    event = wait(server)
+    assert (event.kind, event.size) == ("too-large", size)
+    status, _, body = runtime.read()  # answered before a byte of the body was sent
+    assert status == 413
+    assert json.loads(body) == {
+        "errorMessage": "Exceeded maximum allowed payload size (6291556 bytes).",
+        "errorType": "RequestEntityTooLarge",
+    }
+    runtime.write(b"x" * size)  # the body is read and dropped as it comes
+    largest = 0
+    while runtime.writers[0].is_alive():
+        server.wait(time.monotonic() + 0.01)
+        largest = max(largest, *(len(c.buffer) for c in _connections(server)))
+    runtime.flush()
+    assert wait(server, 0.2).kind == "timeout"
+    assert largest <= 256 * 1024
+    runtime.send("GET", NEXT)  # the connection goes on
+    assert wait(server).kind == "ready"
+
+
+def test_a_response_of_exactly_6291556_bytes_is_accepted(server: RuntimeAPIServer, runtime: Runtime) -> None:
+    start_invocation(server, runtime)
+    body = b"y" * MAX_PAYLOAD
+    runtime.send("POST", f"/2018-06-01/runtime/invocation/{REQUEST_ID}/response", body)
+    event = wait(server)
+    assert event.kind == "response"
+    assert event.body == body
+    assert runtime.read()[0] == 202
+
+
+def test_a_chunked_response_is_accepted_and_a_chunked_one_over_the_limit_refused(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    start_invocation(server, runtime)
+    path = f"/2018-06-01/runtime/invocation/{REQUEST_ID}/response"
+    runtime.send("POST", path, b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", {"Transfer-Encoding": "chunked"})
+    event = wait(server)
+    assert (event.kind, event.body) == ("response", b"hello world")
+    assert runtime.read()[0] == 202
+
+    runtime.send("GET", NEXT)
+    assert wait(server).kind == "ready"
+    server.hand_over(invocation(), time.monotonic() + 2)
+    assert runtime.read()[0] == 200
+    piece = b"z" * (1024 * 1024)
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for _ in range(7)) + b"0\r\n\r\n"
+    runtime.send("POST", path, chunks, headers={"Transfer-Encoding": "chunked"})
+    event = wait(server, 10)
+    assert event.kind == "too-large"
+    while runtime.writers[0].is_alive():
+        server.wait(time.monotonic() + 0.01)
+    runtime.flush()
+    assert runtime.read()[0] == 413
+    runtime.send("GET", NEXT)
+    assert wait(server).kind == "ready"
+
+
+def test_expect_100_continue(server: RuntimeAPIServer, runtime: Runtime) -> None:
+    start_invocation(server, runtime)
+    path = f"/2018-06-01/runtime/invocation/{REQUEST_ID}/response"
+    runtime.sock.sendall(
+        f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n".encode()
+    )
+    assert wait(server, 0.1).kind == "timeout"
+    assert runtime.file.readline() == b"HTTP/1.1 100 Continue\r\n"
+    assert runtime.file.readline() == b"\r\n"
+    runtime.sock.sendall(b"{}")
+    assert wait(server).kind == "response"
+    assert runtime.read()[0] == 202
+
+
+def test_expect_100_continue_with_a_body_over_the_limit_is_refused_at_once(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    start_invocation(server, runtime)
+    path = f"/2018-06-01/runtime/invocation/{REQUEST_ID}/response"
+    runtime.sock.sendall(
+        f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {10 * MAX_PAYLOAD}\r\n"
+        "Expect: 100-continue\r\n\r\n".encode()
+    )
+    assert wait(server).kind == "too-large"
+    status, headers, _ = runtime.read()
+    assert status == 413
+    assert headers["Connection"] == "close"
+    assert runtime.file.read() == b""
+
+
+def test_an_answer_pipelined_with_the_next_next_gets_its_202_with_the_next_event(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    start_invocation(server, runtime)
+    answer = b"{}"
+    runtime.sock.sendall(
+        f"POST /2018-06-01/runtime/invocation/{REQUEST_ID}/response HTTP/1.1\r\nHost: x\r\n"
+        f"Content-Length: {len(answer)}\r\n\r\n".encode()
+        + answer
+        + f"GET {NEXT} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    )
+    assert wait(server).kind == "response"
+    assert not runtime.pending()  # the 202 waits for the next invocation
+    assert server.hand_over(invocation(), time.monotonic() + 2)
+    assert runtime.read()[0] == 202
+    assert runtime.read()[0] == 200
+
+
+def test_a_request_head_over_64_kib_is_refused(server: RuntimeAPIServer, runtime: Runtime) -> None:
+    runtime.sock.sendall(f"GET {NEXT} HTTP/1.1\r\nX: {'a' * 70000}".encode())
+    assert wait(server, 0.2).kind == "timeout"
+    assert runtime.read()[0] == 431
+    assert runtime.file.read() == b""
+
+
+def test_a_runtime_that_reconnects_gets_the_invocation_on_its_new_connection(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    runtime.send("GET", NEXT)
+    assert wait(server).kind == "ready"
+    runtime.close()
+    assert wait(server, 0.1).kind == "timeout"
+    assert not server.hand_over(invocation(), time.monotonic() + 1)
+    second = Runtime(server)
+    try:
+        second.send("GET", NEXT)
+        assert wait(server).kind == "ready"
+        assert server.hand_over(invocation(), time.monotonic() + 1)
+        assert second.read()[0] == 200
+    finally:
+        second.close()
+
+
+def _connections(server: RuntimeAPIServer) -> list[Any]:
+    from apigw_emulator.runtime.runtime_api import _Connection  # noqa: PLC0415
+
+    return [key.data for key in server._selector.get_map().values() if isinstance(key.data, _Connection)]
+
+
+def test_a_malformed_request_is_400_and_ends_the_connection(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    runtime.sock.sendall(b"POST /2018-06-01/runtime/init/error HTTP/1.1\r\nContent-Length: ten\r\n\r\n")
+    assert wait(server, 0.1).kind == "timeout"
+    assert runtime.read()[0] == 400
+    assert runtime.file.read() == b""
+    assert server.state == "Started"
+
+
+def test_an_answer_cut_short_is_no_answer(server: RuntimeAPIServer, runtime: Runtime) -> None:
+    start_invocation(server, runtime)
+    runtime.sock.sendall(
+        f"POST /2018-06-01/runtime/invocation/{REQUEST_ID}/response HTTP/1.1\r\nHost: x\r\n"
+        'Content-Length: 100\r\n\r\n{"partial": '.encode()
+    )
+    runtime.close()
+    assert wait(server, 0.2).kind == "timeout"
+    assert server.state == "Running"  # still waiting for an answer: the invocation will time out
