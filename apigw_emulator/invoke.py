@@ -110,12 +110,16 @@ def runtime_dumps(value: Any) -> bytes:
     all fail there); anything it refuses goes through the stdlib encoder with the runtime's Decimal rule, so
     what serialises and how is what the runtime does. :raises TypeError: when the runtime would fail too.
     """
+    return _dumps(value)[0]
+
+
+def _dumps(value: Any) -> tuple[bytes, bool]:
+    """:func:`runtime_dumps`, and whether orjson wrote it (then orjson reads it back as ``json`` would)."""
     try:
-        return orjson.dumps(value, default=_reject, option=_ORJSON_STRICT)
+        return orjson.dumps(value, default=_reject, option=_ORJSON_STRICT), True
     except TypeError:
-        return json.dumps(value, default=_runtime_default, ensure_ascii=False).encode(
-            "utf-8", "surrogatepass"
-        )
+        payload = json.dumps(value, default=_runtime_default, ensure_ascii=False)
+        return payload.encode("utf-8", "surrogatepass"), False
 
 
 #: Below this estimate a big body's JSON size is not computed exactly (it cannot reach a limit); see
@@ -125,11 +129,10 @@ _EXACT_SIZE_FROM = 3 * 1024 * 1024
 _BIG_STRING = 64 * 1024
 
 
-def _loads(payload: bytes) -> Any:
-    try:
-        return orjson.loads(payload)
-    except orjson.JSONDecodeError:  # what only the stdlib writes: NaN, integers over 64 bits
-        return json.loads(payload)
+def _loads(payload: bytes, by_orjson: bool) -> Any:
+    # orjson reads what it wrote as json does; what only the stdlib writes (integers over 64 bits, which
+    # orjson would read as floats, NaN) is read by the stdlib.
+    return orjson.loads(payload) if by_orjson else json.loads(payload)
 
 
 def round_trip(value: Any) -> tuple[int, Any]:
@@ -145,10 +148,10 @@ def round_trip(value: Any) -> tuple[int, Any]:
     """
     body = value.get("body") if type(value) is dict else None
     if type(body) is not str or len(body) <= _BIG_STRING:
-        payload = runtime_dumps(value)
-        return len(payload), _loads(payload)
-    payload = runtime_dumps({**value, "body": ""})
-    parsed = _loads(payload)
+        payload, by_orjson = _dumps(value)
+        return len(payload), _loads(payload, by_orjson)
+    payload, by_orjson = _dumps({**value, "body": ""})
+    parsed = _loads(payload, by_orjson)
     parsed["body"] = body
     size = len(payload) + len(body)
     if size >= _EXACT_SIZE_FROM or not body.isascii():

@@ -568,6 +568,25 @@ def log_error(document: dict[str, Any]) -> None:
     sys.stdout.write("\r".join(lines) + "\n")
 
 
+_fast_loads: list[Any] = []
+
+
+def load_event(body: bytes, headers: dict[str, str]) -> Any:
+    """The event, with the stdlib's ``json`` rules. When the emulator says it wrote the event with orjson
+    (which then reads it back exactly as ``json`` does), orjson reads it where the worker has it: a 1 MB
+    upload's base64 text is parsed about twice as fast."""
+    if headers.get("apigw-emulator-event-encoder") == "orjson":
+        if not _fast_loads:
+            try:
+                import orjson  # noqa: PLC0415 - optional
+
+                _fast_loads.append(orjson.loads)
+            except ImportError:
+                _fast_loads.append(json.loads)
+        return _fast_loads[0](body)
+    return json.loads(body)
+
+
 def _parse_json_header(value: str, name: str) -> Any:
     try:
         return json.loads(value)
@@ -595,7 +614,7 @@ def _handle(
         )
         if headers.get("content-type", "application/json") == "application/json":
             try:
-                event = json.loads(body)
+                event = load_event(body, headers)
             except Exception as exc:
                 raise RuntimeFaultError(UNMARSHAL_ERROR, f"Unable to unmarshal input: {exc}") from None
         else:

@@ -348,9 +348,12 @@ class ProcessEnvironment(ExecutionEnvironment):
 
     def _invocation(self, request: InvokeRequest) -> Invocation:
         context = request.context
+        orjson_encoded = not _has_nan(request.event)  # orjson would write NaN as null
         try:
-            event = orjson.dumps(request.event)
+            event = orjson.dumps(request.event) if orjson_encoded else b""
         except TypeError:  # what only the standard library writes (integers over 64 bits)
+            orjson_encoded = False
+        if not orjson_encoded:
             event = json.dumps(request.event, ensure_ascii=False).encode("utf-8", "surrogatepass")
         client_context = getattr(context, "client_context", None)
         identity = getattr(context, "identity", None)
@@ -368,6 +371,7 @@ class ProcessEnvironment(ExecutionEnvironment):
             client_context=json.dumps(client_context) if isinstance(client_context, dict) else None,
             cognito_identity=cognito,
             tenant_id=getattr(context, "tenant_id", None),
+            orjson_encoded=orjson_encoded,
         )
 
     # -- endings -----------------------------------------------------------------------------------------
@@ -401,6 +405,18 @@ class ProcessEnvironment(ExecutionEnvironment):
         worker.close()
         if self._worker is worker:
             self._worker = None
+
+
+def _has_nan(value: Any) -> bool:
+    """Whether a JSON-like value holds a float that is not finite (NaN, Infinity): an event does only
+    when it was built by hand, so the walk ends at once for the gateway's events (no float at all)."""
+    if type(value) is float:
+        return not math.isfinite(value)
+    if type(value) is dict:
+        return any(_has_nan(item) for item in value.values() if type(item) in (dict, list, float))
+    if type(value) is list:
+        return any(_has_nan(item) for item in value if type(item) in (dict, list, float))
+    return False
 
 
 def _error_document(body: bytes, error_type: str | None) -> dict[str, Any]:

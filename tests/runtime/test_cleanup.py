@@ -3,9 +3,11 @@ child processes, threads and file descriptors it had before."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -37,13 +39,27 @@ def children() -> list[int]:
     return found
 
 
-def snapshot() -> tuple[list[int], int, int, int]:
+def _counts() -> tuple[list[int], int, int, int]:
     return (
         children(),
         threading.active_count(),
         len(os.listdir("/proc/self/task")),
         len(os.listdir("/proc/self/fd")),
     )
+
+
+def snapshot() -> tuple[list[int], int, int, int]:
+    """The counts once they are steady: what earlier tests of this process left to the garbage collector
+    (a gateway's finalizer ends its workers and threads) is collected and given time to end first."""
+    gc.collect()
+    previous, deadline = _counts(), time.monotonic() + 5
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        current = _counts()
+        if current == previous:
+            return current
+        previous = current
+    return previous
 
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts processes in /proc")

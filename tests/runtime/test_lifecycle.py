@@ -565,3 +565,25 @@ def test_lambda_marshal_error_document() -> None:
     assert invocation.function_error is not None
     assert invocation.function_error["errorType"] == "Runtime.MarshalError"
     assert invocation.function_error["errorMessage"].startswith("Unable to marshal response: ")
+
+
+EVENT_NUMBERS = """
+    import json
+
+    def handler(event, context):
+        seen = {name: repr(event[name]) for name in ("big", "small", "body")}
+        return {"statusCode": 200, "body": json.dumps(seen)}
+"""
+
+
+@pytest.mark.parametrize("body_size", [10, 200_000])  # a big event takes the worker's quicker reading
+def test_lambda_event_numbers_and_bodies_arrive_exact(
+    code_folder: CodeFolder, isolation: Isolation, body_size: int
+) -> None:
+    folder, name = code_folder(EVENT_NUMBERS)
+    overrides = {"big": 2**70 + 1, "small": 0.1}  # an integer over 64 bits: json's rules, not orjson's
+    gw = Gateway(name, code_uri=folder, isolation=isolation, api="http", event_overrides=overrides)
+    body = "é" * body_size
+    seen = gw.request("POST", "/x", data=body.encode(), headers={"Content-Type": "text/plain"}).json()
+    assert seen == {"big": repr(2**70 + 1), "small": "0.1", "body": repr(body)}
+    gw.close()

@@ -94,7 +94,7 @@ def wait(server: RuntimeAPIServer, seconds: float = 2.0) -> RuntimeEvent:
     return server.wait(time.monotonic() + seconds)
 
 
-def invocation(**fields: str) -> Invocation:
+def invocation(**fields: Any) -> Invocation:
     return Invocation(
         request_id=REQUEST_ID,
         event=b'{"key": "value"}',
