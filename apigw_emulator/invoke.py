@@ -214,6 +214,7 @@ def invoke(
         account_id=config.account_id,
         memory_limit_in_mb=function.memory_size,
         timeout=function.timeout,
+        log_stream_name="",  # the execution environment's, set when one takes the invocation
     )
     deadline = function.timeout
     gateway_limit = (

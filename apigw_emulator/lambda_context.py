@@ -40,6 +40,7 @@ class LambdaContext:
         account_id: str = "123456789012",
         memory_limit_in_mb: int = 128,
         timeout: float = 3.0,
+        log_stream_name: str | None = None,
     ) -> None:
         now_ms = int(time.time() * 1000)
         self.aws_request_id = aws_request_id
@@ -48,8 +49,10 @@ class LambdaContext:
         self.invoked_function_arn = f"arn:aws:lambda:{region}:{account_id}:function:{function_name}"
         self.memory_limit_in_mb = str(memory_limit_in_mb)
         self.log_group_name = f"/aws/lambda/{function_name}"
-        day = time.strftime("%Y/%m/%d", time.gmtime(now_ms / 1000))
-        self.log_stream_name = f"{day}/[{function_version}]{random_bits(128):032x}"
+        if log_stream_name is None:  # one is made up; an execution environment gives its own
+            day = time.strftime("%Y/%m/%d", time.gmtime(now_ms / 1000))
+            log_stream_name = f"{day}/[{function_version}]{random_bits(128):032x}"
+        self.log_stream_name = log_stream_name
         self.identity = CognitoIdentity()
         self.client_context: object | None = None
         self.tenant_id: str | None = None

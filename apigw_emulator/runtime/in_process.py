@@ -345,7 +345,6 @@ class InProcessEnvironment(ExecutionEnvironment):
         """Init when cold, then call the handler with the event and context, under the deadline."""
         if not self.alive:
             raise RuntimeError("this execution environment was reset; the pool makes a new one")
-        request.context.log_stream_name = self.log_stream_name
         on_main = _can_use_alarm()
         if self._handler is None:
             failure = self._initialise(on_main)

@@ -152,6 +152,8 @@ class ExecutionEnvironment(abc.ABC):
 
     #: Whether the environment can take an invocation; False once it was reset or shut down.
     alive: bool = True
+    #: The environment's CloudWatch log stream (``AWS_LAMBDA_LOG_STREAM_NAME``, ``context.log_stream_name``).
+    log_stream_name: str = ""
 
     @abc.abstractmethod
     def invoke(self, request: InvokeRequest) -> InvokeOutcome:

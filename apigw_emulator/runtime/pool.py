@@ -92,6 +92,7 @@ class EnvironmentPool:
         if self.log is not None:
             self._say(f"START RequestId: {request.request_id} Version: {self.function.version}")
         try:
+            request.context.log_stream_name = environment.log_stream_name
             outcome = environment.invoke(request)
         except BaseException:
             environment.alive = False

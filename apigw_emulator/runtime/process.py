@@ -153,6 +153,11 @@ class ProcessEnvironment(ExecutionEnvironment):
     # -- the lifecycle -----------------------------------------------------------------------------------
 
     @property
+    def log_stream_name(self) -> str:  # type: ignore[override]
+        """The environment's log stream (a replaced worker is a new sandbox with a new one)."""
+        return self.log_stream
+
+    @property
     def pid(self) -> int | None:
         """The worker's process id, while there is one."""
         worker = self._worker

@@ -221,15 +221,26 @@ class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
     def __enter__(self) -> None:
         variables = self._variables
         with _environ_lock:
-            for key in variables:
-                if key not in _baseline:
-                    _baseline[key] = _raw.get(key)
+            data = _raw.data
+            if not _active and data is not None:  # alone (the usual case): one pass per step
+                _baseline.clear()
+                _baseline.update({key: data.get(key) for key in variables})
+            else:
+                for key in variables:
+                    if key not in _baseline:
+                        _baseline[key] = _raw.get(key)
             _active.append((self, variables))
             _set(variables)
 
     def __exit__(self, *exc_info: object) -> None:
         variables = self._variables
         with _environ_lock:
+            if len(_active) == 1 and _active[0][0] is self:  # alone: put the baseline back
+                _active.clear()
+                baseline = dict(_baseline)
+                _baseline.clear()
+                _set(baseline)
+                return
             _active[:] = [(t, layer) for t, layer in _active if t is not self]
             restored: dict[bytes, bytes | None] = {}
             for key in variables:
