@@ -69,7 +69,7 @@ def error_document(
     }
 
 
-def _user_frames(tb: TracebackType | None, skip_file: str) -> list[str]:
+def _user_frames(tb: TracebackType | None, skip_file: str | tuple[str, ...]) -> list[str]:
     """The traceback's frames from the first one that is not the runtime's own (``skip_file``), formatted
     from (file, line, function, text) as awslambdaric does: without the column markers (``^^^``) that
     Python 3.11+ adds to frames that keep their positions."""
@@ -82,7 +82,10 @@ def _user_frames(tb: TracebackType | None, skip_file: str) -> list[str]:
 
 
 def exception_document(
-    exc: BaseException, request_id: str | None = None, *, runtime_file: str = "_bootstrap.py"
+    exc: BaseException,
+    request_id: str | None = None,
+    *,
+    runtime_file: str | tuple[str, ...] = "_bootstrap.py",
 ) -> dict[str, Any]:
     """The error document of an exception, as the runtime reports a handler's (or an init's) failure."""
     if isinstance(exc, RuntimeFaultError):

@@ -45,6 +45,9 @@ from .variables import (
 
 __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_modules"]
 
+#: The files of the frames a traceback starts with that are the runtime's, not the function's: left out of
+#: ``stackTrace`` as awslambdaric leaves out its own.
+_RUNTIME_FILES = ("in_process.py", "_bootstrap.py")
 #: Lambda's budget for the init phase, in seconds (it has its own, apart from the function timeout).
 INIT_TIMEOUT = 10.0
 
@@ -332,7 +335,7 @@ class InProcessEnvironment(ExecutionEnvironment):
             outcome.init_error = True
             return outcome
         self.alive = False  # Lambda runs the init again on the next invocation
-        document = exception_document(value, runtime_file="in_process.py")
+        document = exception_document(value, runtime_file=_RUNTIME_FILES)
         return InvokeOutcome(
             "error",
             error=document,
@@ -371,7 +374,7 @@ class InProcessEnvironment(ExecutionEnvironment):
             outcome = self._timed_out(duration)
             outcome.init_duration = init_duration
             return outcome
-        document = exception_document(value, request.request_id, runtime_file="in_process.py")
+        document = exception_document(value, request.request_id, runtime_file=_RUNTIME_FILES)
         return InvokeOutcome(
             "error", error=document, exception=value, duration=duration, init_duration=init_duration
         )

@@ -531,6 +531,10 @@ def test_lambda_reports_an_exception_at_import_under_its_own_type(
     assert invocation.function_error is not None
     assert invocation.function_error["errorType"] == "KeyError"
     assert invocation.function_error["errorMessage"] == "'CONFIG'"
+    # The frames start where the runtime's end (at importlib, as awslambdaric reports them) in both kinds.
+    trace = invocation.function_error["stackTrace"]
+    assert "importlib" in trace[0]
+    assert trace[-1].startswith(f'  File "{folder / name.split(".")[0]}.py", line 1, in <module>')
 
 
 def test_lambda_raised_exception_document(code_folder: CodeFolder, isolation: Isolation) -> None:
