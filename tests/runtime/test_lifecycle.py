@@ -87,6 +87,20 @@ MAIN_THREAD = """
 """
 
 
+def _two_at_once(gw: Gateway) -> list[Any]:
+    """The JSON answers of two requests sent at the same time, from two threads."""
+    results: list[Any] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(gw.request("GET", "/").json())) for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(results) == 2
+    return results
+
+
 def test_lambda_main_thread_in_either_environment(code_folder: CodeFolder, isolation: Isolation) -> None:
     folder, name = code_folder(MAIN_THREAD)
     seen = _body(Gateway(name, code_uri=folder, isolation=isolation))
@@ -109,15 +123,7 @@ def test_lambda_serves_two_slow_concurrent_requests_with_two_environments(
 ) -> None:
     folder, name = code_folder(SLEEPY)
     gw = Gateway(name, code_uri=folder, isolation=isolation)
-    results: list[Any] = []
-    threads = [
-        threading.Thread(target=lambda: results.append(gw.request("GET", "/").json())) for _ in range(2)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert len(results) == 2
+    results = _two_at_once(gw)
     assert results[0]["stream"] != results[1]["stream"]  # two environments, two log streams
     if isolation == "process":
         assert results[0]["pid"] != results[1]["pid"]  # two worker processes
@@ -426,15 +432,7 @@ def test_lambda_serves_concurrent_requests_with_several_environments() -> None:
         return _json(thread=threading.get_ident(), stream=context.log_stream_name)
 
     gw = Gateway(handler, timeout=15)
-    results: list[Any] = []
-    threads = [
-        threading.Thread(target=lambda: results.append(gw.request("GET", "/").json())) for _ in range(2)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(20)
-    assert len(results) == 2
+    results = _two_at_once(gw)
     assert results[0]["thread"] != results[1]["thread"]
     assert results[0]["stream"] != results[1]["stream"]  # two environments, two log streams
     assert gw.environments.size == 2
