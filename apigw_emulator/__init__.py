@@ -41,6 +41,12 @@ if TYPE_CHECKING:
         InvalidRequestError as InvalidRequestError,
     )
     from .errors import (
+        LambdaFunctionError as LambdaFunctionError,
+    )
+    from .errors import (
+        MissingEnvironmentWarning as MissingEnvironmentWarning,
+    )
+    from .errors import (
         RouteNotFoundError as RouteNotFoundError,
     )
     from .events import (
@@ -112,7 +118,9 @@ _LOCATIONS = {
     "InvalidRequestError": "errors",
     "Invocation": "invoke",
     "LambdaContext": "lambda_context",
+    "LambdaFunctionError": "errors",
     "LocalGateway": "server",
+    "MissingEnvironmentWarning": "errors",
     "RequestStamp": "ids",
     "RouteNotFoundError": "errors",
     "build_event": "events",
@@ -136,11 +144,14 @@ __all__ = [
     "GatewayConfig",
     "GatewayErrorWarning",
     "GatewayResponse",
+    "HandlerImportError",
     "HttpRequest",
     "InvalidRequestError",
     "Invocation",
     "LambdaContext",
+    "LambdaFunctionError",
     "LocalGateway",
+    "MissingEnvironmentWarning",
     "RequestStamp",
     "RouteNotFoundError",
     "__version__",
