@@ -288,8 +288,8 @@ def _command_serve(args: argparse.Namespace) -> int:
 
     def factory() -> Any:  # after a change of the code or the template: a fresh function
         fresh = _gateway(args, location)
-        if fresh.isolation == "in-process":
-            forget_modules(fresh.function.code_uri)
+        if fresh.isolation == "in-process" and fresh.function.code_uri is not None:
+            forget_modules(under=fresh.function.code_uri)
         return fresh
 
     try:

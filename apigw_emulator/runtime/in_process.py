@@ -79,6 +79,9 @@ class HandlerCode:
         self._lock = threading.Lock()
         self._loaded: Callable[..., Any] | None = self._callable
         self._stale = False
+        #: The modules the function's init imported from its own code (task root, layers): what a reset
+        #: forgets. Modules that were there before (the caller's, third-party libraries) are kept.
+        self._own: set[str] = set()
 
     @property
     def module_file(self) -> str | None:
@@ -86,11 +89,6 @@ class HandlerCode:
         handler = self._loaded or self._callable
         module = sys.modules.get(getattr(handler, "__module__", "") or "")
         return getattr(module, "__file__", None)
-
-    @property
-    def reloadable(self) -> bool:
-        """Whether a reset gives a fresh module (only for a handler name: a callable stays as it is)."""
-        return self._callable is None
 
     def load(self) -> Callable[..., Any]:
         """The handler, imported (afresh after :meth:`discard`) when it is known by name.
@@ -109,34 +107,55 @@ class HandlerCode:
                     if entry not in sys.path:
                         sys.path.insert(0, entry)
             if self._stale:
-                self._forget_modules()
-            handler = self._source.load() if self._source is not None else load_lambda_handler(self.name)
+                forget_modules(self._own)
+            before = set(sys.modules)
+            load = self._source.load if self._source is not None else self._load_by_name
+            try:
+                handler = load()
+            finally:
+                self._own = self._own_modules(set(sys.modules) - before)
             self._loaded, self._stale = handler, False
             return handler
+
+    def _load_by_name(self) -> Callable[..., Any]:
+        handler: Callable[..., Any] = load_lambda_handler(self.name)
+        return handler
 
     def discard(self) -> None:
         """Forget the module state: the next :meth:`load` imports the function's modules again."""
         with self._lock:
             self._stale = True
 
-    def _forget_modules(self) -> None:
+    def _own_modules(self, imported: set[str]) -> set[str]:
+        """Of the modules an init ``imported``, those of the function: its handler's module and what
+        came from its code folder or its layers."""
         module_name = self.name.rsplit(".", 1)[0].replace("/", ".")
-        roots = [self._task_root, *self._layers] if self._task_root is not None else []
-        forget_modules(*roots, module=module_name)
+        folders = [root for root in (self._task_root, *self._layers) if root is not None]
+        own = set()
+        for name in imported:
+            path = getattr(sys.modules.get(name), "__file__", None) or ""
+            if (
+                name == module_name
+                or name.startswith(module_name + ".")
+                or (path and any(_is_within(path, folder) for folder in folders))
+            ):
+                own.add(name)
+        return own
 
 
-def forget_modules(*roots: Path | None, module: str | None = None) -> None:
-    """Remove from ``sys.modules`` the modules loaded from files under ``roots`` (and ``module`` with its
-    submodules), so that the next import runs their code afresh, as a new Lambda environment would."""
-    folders = [root for root in roots if root is not None]
+def forget_modules(names: set[str] | None = None, *, under: Path | None = None) -> None:
+    """Remove modules from ``sys.modules`` (``names``, or those loaded from files ``under`` a folder), so
+    that the next import runs their code afresh, as a new Lambda environment would."""
     for name, loaded in list(sys.modules.items()):
-        path = getattr(loaded, "__file__", None) or ""
-        own = module is not None and (name == module or name.startswith(module + "."))
-        if own or (path and any(_is_within(path, folder) for folder in folders)):
+        if (names is not None and name in names) or (
+            under is not None and _is_within(getattr(loaded, "__file__", None) or "", under)
+        ):
             del sys.modules[name]
 
 
 def _is_within(path: str, root: Path) -> bool:
+    if not path:
+        return False
     try:
         return Path(path).resolve().is_relative_to(root.resolve())
     except (OSError, ValueError):

@@ -589,3 +589,33 @@ def test_lambda_event_numbers_and_bodies_arrive_exact(
     seen = gw.request("POST", "/x", data=body.encode(), headers={"Content-Type": "text/plain"}).json()
     assert seen == {"big": repr(2**70 + 1), "small": "0.1", "body": repr(body)}
     gw.close()
+
+
+def test_lambda_timeout_forgets_only_what_the_functions_init_imported(code_folder: CodeFolder) -> None:
+    # A code folder that also holds a module the caller imported first (a SAM template without CodeUri
+    # makes the project's root the task root): a reset forgets the function's modules, not the caller's.
+    folder, name = code_folder(
+        """
+        import json, time
+        import helper_before, helper_after
+
+        def handler(event, context):
+            if (event.get("queryStringParameters") or {}).get("slow"):
+                time.sleep(5)
+            return {"statusCode": 200, "body": json.dumps(id(helper_after))}
+        """,
+        files={"helper_before.py": "VALUE = 1\n", "helper_after.py": "VALUE = 2\n"},
+    )
+    sys.path.insert(0, str(folder))
+    try:
+        import helper_before  # type: ignore[import-not-found]  # noqa: PLC0415 - the caller's own import
+    finally:
+        sys.path.remove(str(folder))
+    gw = Gateway(name, code_uri=folder, timeout=0.1)
+    first = gw.request("GET", "/").json()
+    assert gw.request("GET", "/?slow=1").status_code == 502
+    second = gw.request("GET", "/").json()
+    assert sys.modules["helper_before"] is helper_before  # the caller's module is kept
+    assert first != second  # the function's own module was imported afresh
+    for module in ("helper_before", "helper_after"):
+        sys.modules.pop(module, None)
