@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import importlib.util
 import os
 import selectors
 import socket
@@ -482,6 +483,7 @@ class LocalGateway:
             stamps = self._watcher.snapshot()
             if stamps != self._watcher.accepted:
                 changed = self._watcher.changed(stamps)
+                _drop_stale_bytecode(changed)
                 previous, self.gateway = self.gateway, self._reload()
                 self._watcher.accepted = stamps
                 if previous is not self.gateway:
@@ -551,6 +553,17 @@ def _invoke(gateway: Gateway, request: HttpRequest) -> _Outcome:
                 outcome.notes.append(_format_exception(invocation.error))
     outcome.notes[:0] = caught
     return outcome
+
+
+def _drop_stale_bytecode(changed: list[Path]) -> None:
+    """Remove the cached bytecode of changed Python files: Python checks a cache by the source's mtime in
+    whole seconds and its size, so an edit within the same second that keeps the size would otherwise be
+    imported as the old code."""
+    for path in changed:
+        if path.suffix != ".py":
+            continue
+        with contextlib.suppress(OSError, ValueError, NotImplementedError):
+            Path(importlib.util.cache_from_source(str(path))).unlink(missing_ok=True)
 
 
 def _format_exception(exc: BaseException) -> str:
