@@ -148,6 +148,10 @@ class Gateway:
         )
         if self.function.code_uri is not None and not self.function.code_uri.is_dir():
             raise ConfigurationError(f"code_uri {str(self.function.code_uri)!r} is not a directory")
+        if isolation == "process" and handler is not None:
+            from .runtime.factories import handler_location  # noqa: PLC0415
+
+            handler_location(handler, self.function)  # a worker must be able to import it by name
         self.integration_timeout = integration_timeout
         self.raise_handler_exceptions = raise_handler_exceptions
         #: Where the function runs: ``"in-process"`` or ``"process"``.
@@ -332,7 +336,9 @@ class Gateway:
         from .runtime.factories import environment_factory  # noqa: PLC0415
 
         if self.handler is None:
-            raise ConfigurationError("this Gateway has no handler: pass one to Gateway(handler, ...)")
+            raise ConfigurationError(
+                f"this Gateway has no handler, so no function to run: give it one ({option('handler')})"
+            )
         factory, log = environment_factory(
             self.handler,
             self.function,

@@ -619,3 +619,11 @@ def test_lambda_timeout_forgets_only_what_the_functions_init_imported(code_folde
     assert first != second  # the function's own module was imported afresh
     for module in ("helper_before", "helper_after"):
         sys.modules.pop(module, None)
+
+
+def test_process_isolation_refuses_a_handler_a_worker_cannot_import_by_name() -> None:
+    def closure(event: Any, context: Any) -> Any:
+        return _json()
+
+    with pytest.raises(ConfigurationError, match="not a module-level function.*code_uri"):
+        Gateway(closure, isolation="process")
