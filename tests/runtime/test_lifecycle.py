@@ -625,5 +625,5 @@ def test_process_isolation_refuses_a_handler_a_worker_cannot_import_by_name() ->
     def closure(event: Any, context: Any) -> Any:
         return _json()
 
-    with pytest.raises(ConfigurationError, match="not a module-level function.*code_uri"):
+    with pytest.raises(ConfigurationError, match=r"not a module-level function.*code_uri"):
         Gateway(closure, isolation="process")
