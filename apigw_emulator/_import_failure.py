@@ -30,7 +30,11 @@ def import_failure(exc: Exception, subject: str, module: str) -> HandlerImportEr
             "requirements.txt, for example)"
         )
     frames = traceback.extract_tb(exc.__traceback__)
-    user_frames = [frame for frame in frames if not frame.filename.startswith("<frozen ")]
+    # The line of top-level code that raised: the deepest frame of a module being imported (the last
+    # frame may be inside the standard library, os.environ's __getitem__ for example).
+    user_frames = [frame for frame in frames if frame.name == "<module>"] or [
+        frame for frame in frames if not frame.filename.startswith("<frozen ")
+    ]
     location = f" ({user_frames[-1].filename}, line {user_frames[-1].lineno})" if user_frames else ""
     return HandlerImportError(
         f"{subject}: importing {module} raised {type(exc).__name__}: {exc}{location}: the module's "
