@@ -83,6 +83,21 @@ def image_function_demo(image: bytes) -> None:
         f"REST API without binaryMediaTypes: POST /shape raw: {answer.status_code} {answer.json()['message']}"
     )
     print()
+    print("=== The same function in a worker process of its own, as Lambda runs it (isolation='process')")
+    log: list[str] = []
+    with Gateway(
+        "app.lambda_handler",
+        api="http",
+        code_uri=ROOT / "function",
+        isolation="process",
+        function_log=log.append,
+    ) as isolated:
+        for _ in range(2):  # a cold start, then a warm one
+            answer = isolated.request("POST", "/shape", files={"image": (IMAGE.name, image, "image/jpeg")})
+            print(f"HTTP API POST /shape multipart: {answer.status_code} {answer.text}")
+    for line in log:
+        print(f"    {line}")
+    print()
 
 
 def main() -> None:
