@@ -19,7 +19,7 @@ from .config import GatewayConfig
 from .errors import ConfigurationError, GatewayErrorWarning
 from .events import BUILDERS
 from .ids import RequestStamp
-from .invoke import Invocation, invoke
+from .invoke import FunctionTarget, Invocation, invoke
 from .request import HttpRequest
 from .runtime.model import ISOLATIONS, FunctionConfig, HandlerSource, Isolation, LogSink
 from .runtime.pool import DEFAULT_MAX_CONCURRENCY, EnvironmentPool
@@ -163,6 +163,8 @@ class Gateway:
         self._builder = BUILDERS[self.config.api]
         self._pool: EnvironmentPool | None = None
         self._pool_lock = threading.Lock()
+        #: For an API whose routes go to several functions: the function of each route key.
+        self._routes_to: Callable[[str], FunctionTarget] | None = None
         self._finalizer: weakref.finalize[Any, Any] | None = None
 
     def __repr__(self) -> str:
@@ -288,12 +290,12 @@ class Gateway:
 
         :raises Exception: the handler's own exception when ``raise_handler_exceptions`` is true.
         """
-        if self.handler is None:
+        if self.handler is None and self._routes_to is None:
             raise ConfigurationError(
                 f"this Gateway has no handler, so it can only build events: give it one ({option('handler')})"
             )
         invocation = invoke(
-            self.environments,
+            self.environments if self._routes_to is None else self._routes_to,
             request,
             self.config,
             self.function,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from .cloudfront import is_edge
 from .config import GatewayConfig
 from .errors import LambdaFunctionError, RouteNotFoundError
 from .events import BUILDERS
+from .events._common import locate
 from .gateway_errors import (
     bad_gateway,
     binary_decode_failed,
@@ -37,7 +39,7 @@ from .runtime.model import FunctionConfig, InvokeRequest
 from .runtime.pool import EnvironmentPool
 from .trace import trace_header
 
-__all__ = ["FunctionConfig", "Invocation", "invoke"]
+__all__ = ["FunctionConfig", "FunctionTarget", "Invocation", "invoke"]
 
 #: Largest request body API Gateway accepts (REST and HTTP APIs, spec 7).
 API_PAYLOAD_LIMIT = 10 * 1024 * 1024
@@ -166,8 +168,18 @@ def _describe(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()
 
 
+@dataclass(frozen=True, slots=True)
+class FunctionTarget:
+    """Where a route's requests go: the function's environments and configuration, and the integration
+    timeout its routes set (None: the front door's default)."""
+
+    environments: EnvironmentPool
+    function: FunctionConfig
+    integration_timeout: float | None = None
+
+
 def invoke(
-    environments: EnvironmentPool,
+    environments: EnvironmentPool | Callable[[str], FunctionTarget],
     request: HttpRequest,
     config: GatewayConfig,
     function: FunctionConfig,
@@ -185,6 +197,9 @@ def invoke(
     Handler exceptions are recorded in :attr:`Invocation.error` (the response is the front door's 5xx);
     re-raising them is the caller's choice. A timeout resets the environment (the pool's next invocation
     initialises a fresh one); all environments busy at the concurrency limit is Lambda's throttling.
+
+    ``environments`` may instead map the key of the route the request matched (``"POST /shape"``) to its
+    :class:`FunctionTarget`: an API whose routes go to several functions.
     """
     if stamp is None:
         stamp = RequestStamp.new(uuid_request_id=config.api in ("rest", "function-url"))
@@ -198,6 +213,11 @@ def invoke(
         event = BUILDERS[config.api](request, config, stamp)
     except RouteNotFoundError as exc:
         return Invocation(request, route_not_found(config, stamp, str(exc)), stamp=stamp)
+    if not isinstance(environments, EnvironmentPool):
+        routed = config.api in ("rest", "http", "http-v1")
+        target = environments(locate(request, config)[2].route.key if routed else "")
+        environments, function = target.environments, target.function
+        integration_timeout = target.integration_timeout
     event_size, handler_event = round_trip(event)
     if event_size > LAMBDA_REQUEST_LIMIT:
         reason = (

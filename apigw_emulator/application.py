@@ -1,0 +1,202 @@
+"""A whole SAM application: every API of a template, each route to the function that owns it, each
+function with execution environments of its own, shared by every API that routes to it.
+
+::
+
+    app = Application.from_template("template.yaml", isolation="process")
+    app.apis["ImageRestApi"].request("POST", "/shape", data=jpeg, headers={"Content-Type": "image/jpeg"})
+    app.close()
+
+An API is a :class:`~apigw_emulator.Gateway` whose routes are all of the API's routes, in one table: the
+route ranking of API Gateway decides (a function's specific route beats another function's
+``{proxy+}``), then the request goes to the function of the route that matched. A function's code is
+imported when it is first invoked: building the application, or events, imports nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from ._spelling import option
+from .errors import ConfigurationError
+from .gateway import Gateway
+from .invoke import FunctionTarget
+from .routing import parse_route
+from .templates.errors import TemplateError
+
+__all__ = ["Application", "RouteEntry"]
+
+
+@dataclass(frozen=True, slots=True)
+class RouteEntry:
+    """One line of the application's table: an API's route and the function it invokes."""
+
+    api: str
+    kind: str
+    route: str
+    function: str
+
+
+class Application:
+    """Every API of a template in front of its functions (see the module's documentation).
+
+    :ivar apis: the APIs by logical id, in the template's order: each a :class:`Gateway`.
+    :ivar functions: a gateway per function (by logical id) that owns its execution environments; the APIs
+        send their routes' requests to them.
+    """
+
+    def __init__(
+        self,
+        apis: Mapping[str, Gateway],
+        functions: Mapping[str, Gateway],
+        owners: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        self.apis = dict(apis)
+        self.functions = dict(functions)
+        self._owners = {api: dict(routes) for api, routes in (owners or {}).items()}
+
+    def __repr__(self) -> str:
+        return f"Application(apis={list(self.apis)}, functions={list(self.functions)})"
+
+    @classmethod
+    def from_template(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        parameters: Mapping[str, str] | None = None,
+        env_vars: Mapping[str, Any] | None = None,
+        handlers: Mapping[str, Callable[..., Any] | str] | None = None,
+        custom_domain: bool = False,
+        **options: Any,
+    ) -> Application:
+        """The application a SAM or CloudFormation template describes.
+
+        :param parameters: template parameter values.
+        :param env_vars: the functions' variables in SAM CLI's ``--env-vars`` format.
+        :param handlers: handlers of your own for some functions, by logical id (a container image's
+            function, say); the others' are the template's.
+        :param custom_domain: serve the APIs through their custom domains (SAM ``Domain``).
+        :param options: :class:`Gateway` options for every function (``isolation``, ``runtime_client``,
+            ``max_concurrency``, ``function_log``, ``raise_handler_exceptions``...).
+        :raises TemplateError: for what the template cannot give (see :mod:`apigw_emulator.template`); an
+            HTTP API whose routes mix payload formats.
+        """
+        from .template import load_template  # noqa: PLC0415 - needs PyYAML
+
+        template = load_template(path, parameters=parameters)
+        own = dict(handlers or {})
+        unknown = sorted(set(own) - set(template.functions))
+        if unknown:
+            raise ConfigurationError(
+                f"handlers for {', '.join(unknown)}: the template has no such function "
+                f"(its functions: {', '.join(template.functions) or 'none'})"
+            )
+        functions: dict[str, Gateway] = {}
+        apis: dict[str, Gateway] = {}
+        owners: dict[str, dict[str, str]] = {}
+        for api in template.apis:
+            if not api.function_ids:
+                continue
+            targets: dict[str, FunctionTarget] = {}
+            route_keys: dict[str, str] = {}
+            api_options: dict[str, Any] | None = None
+            for function_id in api.function_ids:
+                choice = {
+                    "template_api": api.logical_id,
+                    "function": function_id,
+                    "custom_domain": custom_domain,
+                }
+                if function_id not in functions:
+                    functions[function_id] = _function_gateway(
+                        template, choice, own.get(function_id), env_vars, options
+                    )
+                kwargs = api.gateway_options(function_id, custom_domain=custom_domain)
+                if api_options is None:
+                    api_options = kwargs
+                elif kwargs["api"] != api_options["api"]:
+                    raise TemplateError(
+                        f"the routes of HTTP API {api.logical_id} use payload format 1.0 for some functions "
+                        "and 2.0 for others, and an emulated API sends one format: serve one function with "
+                        f"{option('template_api')} and {option('function')}",
+                        source=str(template.path),
+                    )
+                function = functions[function_id]
+                targets[function_id] = FunctionTarget(
+                    function.environments, function.function, kwargs.get("integration_timeout")
+                )
+                for spec in kwargs.get("routes", ()):
+                    route_keys[parse_route(spec).key] = function_id
+            assert api_options is not None
+            for name in ("function_name", "timeout", "memory_size", "integration_timeout"):
+                api_options.pop(name, None)
+            if api.kind != "function-url":
+                api_options["routes"] = [route.spec for route in api.routes]
+            front_door_options = {k: v for k, v in options.items() if k in _API_OPTIONS}
+            gateway = Gateway(None, **api_options, **front_door_options)
+            gateway._routes_to = _router(route_keys, targets, api.function_ids[0])
+            apis[api.logical_id] = gateway
+            owners[api.logical_id] = route_keys or {"": api.function_ids[0]}
+        return cls(apis, functions, owners)
+
+    def routes(self) -> Iterator[RouteEntry]:
+        """Every API's routes with the function each invokes, as ``serve`` prints them."""
+        for api_id, gateway in self.apis.items():
+            owners = self._owners.get(api_id, {})
+            if gateway.api == "function-url":
+                yield RouteEntry(api_id, gateway.api, "(every request)", owners.get("", "?"))
+                continue
+            for route in gateway.config.routes:
+                yield RouteEntry(api_id, gateway.api, route.key, owners.get(route.key, "?"))
+
+    def close(self) -> None:
+        """End every function's execution environments (worker processes); idempotent."""
+        for function in self.functions.values():
+            function.close()
+
+    def __enter__(self) -> Application:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+#: Gateway options that belong to the front door, not to a function.
+_API_OPTIONS = frozenset({"raise_handler_exceptions", "stage", "binary_media_types", "region", "account_id"})
+
+
+def _function_gateway(
+    template: Any,
+    choice: dict[str, Any],
+    handler: Callable[..., Any] | str | None,
+    env_vars: Mapping[str, Any] | None,
+    options: Mapping[str, Any],
+) -> Gateway:
+    """The gateway that owns one function's execution environments (its front door is its first API's)."""
+    from .templates.model import function_options  # noqa: PLC0415
+
+    if handler is None:
+        source, kwargs = template.gateway_kwargs(**choice, env_vars=env_vars)
+        return Gateway(source, **{**kwargs, **options})
+    target, kwargs = template.gateway_options(**choice)
+    kwargs.update(function_options(target, env_vars))
+    return Gateway(handler, **{**kwargs, **options})
+
+
+def _router(
+    route_keys: Mapping[str, str], targets: Mapping[str, FunctionTarget], only: str
+) -> Callable[[str], FunctionTarget]:
+    """The function of each route key (a function URL's one function for any request)."""
+    if not route_keys:
+        target = targets[only]
+        return lambda key: target
+    owners = dict(route_keys)
+    return lambda key: targets[owners[key]]
