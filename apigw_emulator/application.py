@@ -71,6 +71,7 @@ class Application:
         env_vars: Mapping[str, Any] | None = None,
         handlers: Mapping[str, Callable[..., Any] | str] | None = None,
         custom_domain: bool = False,
+        template_api: str | None = None,
         **options: Any,
     ) -> Application:
         """The application a SAM or CloudFormation template describes.
@@ -80,6 +81,7 @@ class Application:
         :param handlers: handlers of your own for some functions, by logical id (a container image's
             function, say); the others' are the template's.
         :param custom_domain: serve the APIs through their custom domains (SAM ``Domain``).
+        :param template_api: only this API (a logical id).
         :param options: :class:`Gateway` options for every function (``isolation``, ``runtime_client``,
             ``max_concurrency``, ``function_log``, ``raise_handler_exceptions``...).
         :raises TemplateError: for what the template cannot give (see :mod:`apigw_emulator.template`); an
@@ -98,7 +100,8 @@ class Application:
         functions: dict[str, Gateway] = {}
         apis: dict[str, Gateway] = {}
         owners: dict[str, dict[str, str]] = {}
-        for api in template.apis:
+        chosen = [template.api(template_api)] if template_api is not None else template.apis
+        for api in chosen:
             if not api.function_ids:
                 continue
             targets: dict[str, FunctionTarget] = {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import functools
 import json
 import os
 import socket
@@ -273,18 +274,17 @@ def _command_invoke(args: argparse.Namespace) -> int:
 
 
 def _command_serve(args: argparse.Namespace) -> int:
+    from ._cli_application import serves_application  # noqa: PLC0415
     from ._cli_functions import HeldLog, watch_paths  # noqa: PLC0415
     from .runtime.in_process import forget_modules  # noqa: PLC0415
     from .server import LocalGateway  # noqa: PLC0415
 
+    if serves_application(args):
+        return _serve_application(args)
     location = _location(args)
     args.function_log = held = HeldLog()
     gateway = _gateway(args, location)
-    failure = gateway.environments.prewarm()  # a broken function is said now, not at the first request
-    if failure is not None:
-        held.drop()
-        gateway.close()
-        raise CliError(init_failure(gateway, failure.exception, failure.error))
+    _prewarm(gateway, held)
 
     def factory() -> Any:  # after a change of the code or the template: a fresh function
         fresh = _gateway(args, location)
@@ -310,6 +310,65 @@ def _command_serve(args: argparse.Namespace) -> int:
         server.serve_forever()
     finally:
         server.gateway.close()
+    return 0
+
+
+def _prewarm(gateway: Any, held: Any) -> None:
+    """Warm one environment of each function up, so that a broken function is said now (one line, exit 2)
+    and not at the first request."""
+    for function in getattr(gateway, "_owned", None) or [gateway]:
+        failure = function.environments.prewarm()
+        if failure is not None:
+            held.drop()
+            gateway.close()
+            raise CliError(init_failure(function, failure.exception, failure.error))
+
+
+def _serve_application(args: argparse.Namespace) -> int:
+    """Every API of the template, the first on ``--port`` and each next one on the port after."""
+    from ._cli_application import ApplicationHolder, application_banner, stop_all  # noqa: PLC0415
+    from ._cli_functions import HeldLog, watch_paths  # noqa: PLC0415
+    from .application import Application  # noqa: PLC0415
+    from .server import LocalGateway  # noqa: PLC0415
+
+    args.function_log = held = HeldLog()
+    options: dict[str, Any] = {"raise_handler_exceptions": False, **_function_options(args)}
+    if args.stage:
+        options["stage"] = args.stage
+
+    def build() -> Application:
+        return Application.from_template(args.template, **options)
+
+    holder = ApplicationHolder(build, watch_paths(args, None) if args.reload else [])
+    application = holder.application
+    for function in application.functions.values():
+        _prewarm(function, held)
+    servers: list[Any] = []
+    try:
+        for number, api_id in enumerate(application.apis):
+            port = args.port + number if args.port else 0
+            try:
+                servers.append(
+                    LocalGateway(
+                        application.apis[api_id],
+                        host=args.host,
+                        port=port,
+                        stage_in_path=args.stage_in_path,
+                        reload=functools.partial(holder.api, api_id) if args.reload else None,
+                        watch_paths=watch_paths(args, None) if args.reload else None,
+                    )
+                )
+            except OSError as exc:
+                raise CliError(_bind_failure(args.host, port, exc), EXIT_BIND_ERROR) from exc
+        urls = {api_id: server.url_for("/") for api_id, server in zip(application.apis, servers, strict=True)}
+        print(application_banner(args.template, application, urls, FRONT_DOORS), file=sys.stderr, flush=True)
+        held.release()
+        for server in servers[1:]:
+            server.start()
+        servers[0].serve_forever()
+    finally:
+        stop_all(servers)
+        holder.close()
     return 0
 
 

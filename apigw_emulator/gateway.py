@@ -163,8 +163,10 @@ class Gateway:
         self._builder = BUILDERS[self.config.api]
         self._pool: EnvironmentPool | None = None
         self._pool_lock = threading.Lock()
-        #: For an API whose routes go to several functions: the function of each route key.
+        #: For an API whose routes go to several functions: the function of each route key, and the
+        #: gateways of those functions when this one owns them (closed with it).
         self._routes_to: Callable[[str], FunctionTarget] | None = None
+        self._owned: list[Gateway] = []
         self._finalizer: weakref.finalize[Any, Any] | None = None
 
     def __repr__(self) -> str:
@@ -211,6 +213,22 @@ class Gateway:
             "api": api,
             "custom_domain": custom_domain,
         }
+        if handler is None and function is None:
+            chosen = template.select_api(template_api=template_api, api=api)
+            if len(chosen.function_ids) > 1:  # each route to its own function
+                from .application import Application  # noqa: PLC0415
+
+                application = Application.from_template(
+                    path,
+                    parameters=parameters,
+                    env_vars=env_vars,
+                    custom_domain=custom_domain,
+                    template_api=chosen.logical_id,
+                    **options,
+                )
+                gateway = application.apis[chosen.logical_id]
+                gateway._owned = list(application.functions.values())
+                return gateway
         if handler is None:
             template_handler, kwargs = template.gateway_kwargs(**choice, env_vars=env_vars)
             return cls(template_handler, **{**kwargs, **options})
@@ -363,6 +381,8 @@ class Gateway:
             finalizer.detach()
         if pool is not None:
             pool.close()
+        for function in self._owned:
+            function.close()
 
     def __enter__(self) -> Gateway:
         return self

@@ -375,6 +375,20 @@ class Template:
                 source=str(self.path),
             ) from None
 
+    def select_api(self, *, template_api: str | None = None, api: str | None = None) -> Api:
+        """The API a ``Gateway`` stands for, whichever functions its routes go to (see :meth:`select`)."""
+        kind = self._kind_of(api)
+        if template_api is not None:
+            chosen = self.api(template_api)
+            if kind is not None and chosen.kind != kind:
+                raise TemplateError(
+                    f"API {chosen.logical_id} is a {chosen.kind} API, not a {kind} API as api={api!r} asks",
+                    source=str(self.path),
+                )
+            return chosen
+        candidates = [a for a in self.apis if a.routes and (kind is None or a.kind == kind)]
+        return self._only(candidates, "the template has", f"choose one with {option('template_api')}", kind)
+
     def select(
         self, *, template_api: str | None = None, function: str | None = None, api: str | None = None
     ) -> tuple[Api, Function]:

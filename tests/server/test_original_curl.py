@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import select
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,29 +24,40 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def served_url() -> Iterator[str]:
-    """``apigw-emulator serve`` of the project's template on a free port; its base URL."""
-    command = [
-        sys.executable,
-        "-m",
-        "apigw_emulator",
-        "serve",
-        "--template",
-        str(ROOT / "template.yaml"),
-        "--template-api",
-        "ImageRestApi",
-        "--port",
-        "0",
-        "--no-reload",
-    ]
+def _port_3000_is_free() -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", 3000))
+        except OSError:
+            return False
+    return True
+
+
+#: ``serve --template template.yaml`` and nothing else (every API, the first on port 3000), and one API
+#: on a free port.
+COMMANDS = {
+    "the-whole-application": ["serve", "--template", "template.yaml"],
+    "one-api": ["serve", "--template", "template.yaml", "--template-api", "ImageRestApi", "--port", "0"],
+}
+
+
+@pytest.fixture(params=sorted(COMMANDS))
+def served_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """``apigw-emulator serve`` of the project's template; the base URL of its (first) REST API."""
+    if request.param == "the-whole-application" and not _port_3000_is_free():
+        pytest.skip("port 3000 is in use on this machine")
+    command = [sys.executable, "-m", "apigw_emulator", *COMMANDS[request.param]]
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stderr is not None
         ready, _, _ = select.select([process.stderr], [], [], 30)  # never wait forever for the banner
         line = process.stderr.readline() if ready else ""
+        while ready and "127.0.0.1:" not in line:  # the application's banner names its file first
+            line = process.stderr.readline()
         found = re.search(r"http://127\.0\.0\.1:(\d+)", line)
         assert found, f"serve did not announce its address: {line!r}"
+        if request.param == "the-whole-application":
+            assert found.group(1) == "3000"
         yield f"http://127.0.0.1:{found.group(1)}"
     finally:
         process.terminate()

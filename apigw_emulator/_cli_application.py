@@ -1,0 +1,82 @@
+"""``apigw-emulator serve --template`` for a whole application: every API of the template on a port of its
+own (the first on ``--port``, the next ones on the ports after it), each route to its function."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .application import Application
+
+__all__ = ["ApplicationHolder", "application_banner", "serves_application"]
+
+
+def serves_application(args: argparse.Namespace) -> bool:
+    """Whether ``serve`` serves the whole application: a template, no handler nor choice of one API or
+    function, and several APIs in it."""
+    if not args.template or args.handler or args.template_api or args.function or args.api:
+        return False
+    from .template import load_template  # noqa: PLC0415
+
+    return sum(1 for api in load_template(args.template).apis if api.routes) > 1
+
+
+class ApplicationHolder:
+    """The application ``serve`` runs, made again (once for all its servers) when a watched file changed.
+
+    :param build: makes the application.
+    :param watch_paths: the files whose changes make it again.
+    """
+
+    def __init__(self, build: Callable[[], Application], watch_paths: list[Path]) -> None:
+        from .server._local import _Watcher  # noqa: PLC0415 - the server's own notion of a change
+
+        self._build = build
+        self._watcher = _Watcher(watch_paths)
+        self._lock = threading.Lock()
+        self.application = build()
+
+    def api(self, api_id: str) -> Any:
+        """The API's gateway of the current application, made again first if a watched file changed."""
+        with self._lock:
+            stamps = self._watcher.snapshot()
+            if stamps != self._watcher.accepted:
+                previous, self.application = self.application, self._build()
+                self._watcher.accepted = stamps
+                previous.close()
+            return self.application.apis[api_id]
+
+    def close(self) -> None:
+        """End the application's execution environments."""
+        self.application.close()
+
+
+def application_banner(
+    template: str, application: Application, urls: Mapping[str, str], front_doors: Mapping[str, str]
+) -> str:
+    """What ``serve`` prints for an application: each API, its front door and URL, its routes and their
+    functions, then how the functions run."""
+    lines = [f"apigw-emulator: serving the application of {template}"]
+    entries = list(application.routes())
+    for api_id, gateway in application.apis.items():
+        lines.append(f"  {api_id}: the {front_doors[gateway.api]} on {urls[api_id]}")
+        lines += [f"    {e.route} -> {e.function}" for e in entries if e.api == api_id]
+    first = next(iter(application.functions.values()), None)
+    if first is not None:
+        if first.isolation == "process":
+            runs = f"in worker processes ({first.runtime_client}, up to {first.max_concurrency} at once each)"
+        else:
+            runs = "in this process (--isolation in-process)"
+        lines.append(f"  functions {', '.join(application.functions)} run {runs}")
+    return "\n".join(lines)
+
+
+def stop_all(servers: list[Any]) -> None:
+    """Stop every server (ignoring the ones that never started)."""
+    for server in servers:
+        with contextlib.suppress(Exception):
+            server.stop()
