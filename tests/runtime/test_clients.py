@@ -36,13 +36,13 @@ FRONT_DOORS = ["rest", "http", "http-v1", "function-url", "alb"]
 @pytest.fixture(autouse=True)
 def _close_adapter_loops() -> Iterator[None]:
     """Mangum makes and sets an event loop at import when the thread has none; close the one it left on
-    the main thread, as the end of a Lambda environment would."""
+    the main thread and start the next test with a fresh policy, as a new Lambda environment would."""
     yield
     policy = asyncio.get_event_loop_policy()
     loop = getattr(getattr(policy, "_local", None), "_loop", None)
     if loop is not None and not loop.is_running():
         loop.close()
-        policy.set_event_loop(None)
+    asyncio.set_event_loop_policy(None)
 
 
 def _options(api: str) -> dict[str, Any]:
