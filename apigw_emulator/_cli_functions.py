@@ -49,6 +49,13 @@ def add_function_options(parser: argparse.ArgumentParser, *, default_isolation: 
         '"<LogicalId>": {...}} (with --template only the template\'s variables are overridden, as in SAM)',
     )
     parser.add_argument(
+        "--layer-folder",
+        action="append",
+        default=[],
+        metavar="ARN=DIR",
+        help="with --template: a local folder for a layer the template names by ARN, repeatable",
+    )
+    parser.add_argument(
         "--max-concurrency",
         type=_positive,
         default=DEFAULT_MAX_CONCURRENCY,
@@ -84,6 +91,16 @@ def _env_vars(path: str | None) -> dict[str, Any] | None:
     return document
 
 
+def _layer_folders(values: list[str]) -> dict[str, str]:
+    folders = {}
+    for value in values:
+        arn, sep, folder = value.rpartition("=")
+        if not sep or not arn or not Path(folder).is_dir():
+            raise FunctionOptionError(f"--layer-folder {value!r}: expected ARN=DIR with DIR a folder")
+        folders[arn] = folder
+    return folders
+
+
 def function_options(args: argparse.Namespace) -> dict[str, Any]:
     """The ``Gateway`` (or ``Gateway.from_template``) keyword arguments of the function options."""
     options: dict[str, Any] = {
@@ -95,6 +112,8 @@ def function_options(args: argparse.Namespace) -> dict[str, Any]:
     env_vars = _env_vars(args.env_vars)
     if args.template:
         options["env_vars"] = env_vars
+        if args.layer_folder:
+            options["layer_folders"] = _layer_folders(args.layer_folder)
     elif env_vars:
         # Without a template nothing is declared: every variable of "Parameters" is the function's.
         options["environment"] = {name: str(value) for name, value in env_vars.get("Parameters", {}).items()}

@@ -69,6 +69,7 @@ class Application:
         *,
         parameters: Mapping[str, str] | None = None,
         env_vars: Mapping[str, Any] | None = None,
+        layer_folders: Mapping[str, str | os.PathLike[str]] | None = None,
         handlers: Mapping[str, Callable[..., Any] | str] | None = None,
         custom_domain: bool = False,
         template_api: str | None = None,
@@ -78,6 +79,7 @@ class Application:
 
         :param parameters: template parameter values.
         :param env_vars: the functions' variables in SAM CLI's ``--env-vars`` format.
+        :param layer_folders: local folders for layers the template names by ARN (``{ARN: folder}``).
         :param handlers: handlers of your own for some functions, by logical id (a container image's
             function, say); the others' are the template's.
         :param custom_domain: serve the APIs through their custom domains (SAM ``Domain``).
@@ -115,7 +117,7 @@ class Application:
                 }
                 if function_id not in functions:
                     functions[function_id] = _function_gateway(
-                        template, choice, own.get(function_id), env_vars, options
+                        template, choice, own.get(function_id), (env_vars, layer_folders), options
                     )
                 kwargs = api.gateway_options(function_id, custom_domain=custom_domain)
                 if api_options is None:
@@ -180,17 +182,18 @@ def _function_gateway(
     template: Any,
     choice: dict[str, Any],
     handler: Callable[..., Any] | str | None,
-    env_vars: Mapping[str, Any] | None,
+    overrides: tuple[Mapping[str, Any] | None, Mapping[str, str | os.PathLike[str]] | None],
     options: Mapping[str, Any],
 ) -> Gateway:
     """The gateway that owns one function's execution environments (its front door is its first API's)."""
     from .templates.model import function_options  # noqa: PLC0415
 
+    env_vars, layer_folders = overrides
     if handler is None:
-        source, kwargs = template.gateway_kwargs(**choice, env_vars=env_vars)
+        source, kwargs = template.gateway_kwargs(**choice, env_vars=env_vars, layer_folders=layer_folders)
         return Gateway(source, **{**kwargs, **options})
     target, kwargs = template.gateway_options(**choice)
-    kwargs.update(function_options(target, env_vars))
+    kwargs.update(function_options(target, env_vars, layer_folders))
     return Gateway(handler, **{**kwargs, **options})
 
 

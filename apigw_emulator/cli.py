@@ -183,6 +183,7 @@ def _gateway(args: argparse.Namespace, location: tuple[str, Path] | None, *, han
     if args.template_api or args.function:
         raise CliError("--template-api and --function choose in a template: give it with --template FILE")
     options.pop("env_vars", None)
+    options.pop("layer_folders", None)
     return Gateway(handler, **(options | ({"api": args.api} if args.api else {})))
 
 

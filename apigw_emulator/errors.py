@@ -18,6 +18,7 @@ __all__ = [
     "InvalidRequestError",
     "LambdaFunctionError",
     "MissingEnvironmentWarning",
+    "MissingLayerWarning",
     "RouteNotFoundError",
 ]
 
@@ -120,3 +121,8 @@ class MissingEnvironmentWarning(ApigwEmulatorWarning):
     Give them in SAM CLI's ``--env-vars`` format (``Gateway.from_template(..., env_vars=...)``) or with
     ``environment=``.
     """
+
+
+class MissingLayerWarning(ApigwEmulatorWarning):
+    """A function of the template uses a layer that is not on this machine (a layer by ARN, or content in
+    S3): it runs without it. Map it to a local folder with ``layer_folders={ARN: folder}``."""

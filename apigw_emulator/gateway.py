@@ -184,6 +184,7 @@ class Gateway:
         custom_domain: bool = False,
         handler: Callable[..., Any] | str | HandlerSource | None = None,
         env_vars: Mapping[str, Any] | None = None,
+        layer_folders: Mapping[str, str | os.PathLike[str]] | None = None,
         **options: Any,
     ) -> Gateway:
         """A gateway configured from a SAM or CloudFormation template (see :mod:`apigw_emulator.template`).
@@ -198,6 +199,8 @@ class Gateway:
         :param handler: use this handler instead of the template's (which is then not imported).
         :param env_vars: the functions' environment variables in SAM CLI's ``--env-vars`` format
             (``{"Parameters": {...}, "MyFunction": {...}}``), over the template's ``Environment.Variables``.
+        :param layer_folders: local folders for layers the template names by ARN (``{ARN: folder}``); a
+            template's own layers (``ContentUri``) are found without it.
         :param options: further :class:`Gateway` options, which override the template's (``isolation``,
             ``environment``...). The handler is imported when the function initialises, with its
             environment variables in place (each worker process imports it with ``isolation="process"``).
@@ -222,6 +225,7 @@ class Gateway:
                     path,
                     parameters=parameters,
                     env_vars=env_vars,
+                    layer_folders=layer_folders,
                     custom_domain=custom_domain,
                     template_api=chosen.logical_id,
                     **options,
@@ -230,10 +234,12 @@ class Gateway:
                 gateway._owned = list(application.functions.values())
                 return gateway
         if handler is None:
-            template_handler, kwargs = template.gateway_kwargs(**choice, env_vars=env_vars)
+            template_handler, kwargs = template.gateway_kwargs(
+                **choice, env_vars=env_vars, layer_folders=layer_folders
+            )
             return cls(template_handler, **{**kwargs, **options})
         target, kwargs = template.gateway_options(**choice)
-        kwargs.update(function_options(target, env_vars))
+        kwargs.update(function_options(target, env_vars, layer_folders))
         return cls(handler, **{**kwargs, **options})
 
     @property

@@ -102,8 +102,11 @@ class HandlerCode:
             if self._callable is not None:
                 self._stale = False
                 return self._callable
-            if self._task_root is not None and self._source is None:
-                for entry in reversed(python_path_entries(self._task_root, list(self._layers))):
+            if self._task_root is not None:
+                entries = python_path_entries(self._task_root, list(self._layers))
+                if self._source is not None:  # a template's loader finds the code folder its own way
+                    entries = entries[1:]
+                for entry in reversed(entries):
                     if entry not in sys.path:
                         sys.path.insert(0, entry)
             if self._stale:

@@ -22,6 +22,7 @@ from .common import (
     ReadContext,
     endpoint_type,
     environment_variables,
+    function_layers,
     make_route,
     media_types,
     merge_routes,
@@ -53,7 +54,13 @@ _PROXY = "AWS_PROXY"
 
 
 def read_lambda_function(
-    logical_id: str, properties: Mapping[str, Any], name: str, resolver: Resolver, template_dir: Path
+    logical_id: str,
+    properties: Mapping[str, Any],
+    name: str,
+    resolver: Resolver,
+    template_dir: Path,
+    *,
+    layers: Mapping[str, Path | None] | None = None,
 ) -> Function:
     """The :class:`Function` of an ``AWS::Lambda::Function``."""
     where = f"Resources.{logical_id}.Properties"
@@ -83,6 +90,7 @@ def read_lambda_function(
         resource_type=LAMBDA_FUNCTION,
         environment=environment,
         unresolved_environment=unresolved,
+        layers=function_layers(properties, resolver, where, layers or {}),
     )
 
 

@@ -238,3 +238,44 @@ def environment_variables(
             "true" if value is True else "false" if value is False else scalar_text(value, here)
         )
     return values, unresolved
+
+
+#: The layer resources a function's ``Layers`` may name by ``Ref``.
+LAYER_TYPES = ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion")
+
+
+def layer_folders(
+    resources: Mapping[str, Mapping[str, Any]], resolver: Resolver, template_dir: Path
+) -> dict[str, Path | None]:
+    """The template's layers by logical id: the local folder of their content (SAM's ``ContentUri``, a
+    local ``Content`` of ``AWS::Lambda::LayerVersion``), or None for content in S3."""
+    folders: dict[str, Path | None] = {}
+    for logical_id, resource in resources.items():
+        if resource.get("Type") not in LAYER_TYPES:
+            continue
+        properties = resource.get("Properties") or {}
+        key = "ContentUri" if resource["Type"] == LAYER_TYPES[0] else "Content"
+        where = f"Resources.{logical_id}.Properties.{key}"
+        content = resolver.resolve(properties.get(key), where) if isinstance(properties, dict) else None
+        if isinstance(content, str) and not content.startswith("s3://"):
+            folders[logical_id] = (template_dir / content).resolve()
+        else:
+            folders[logical_id] = None
+    return folders
+
+
+def function_layers(
+    properties: Mapping[str, Any], resolver: Resolver, where: str, layers: Mapping[str, Path | None]
+) -> tuple[Path | str, ...]:
+    """A function's ``Layers``, in order: a template layer's local folder, or the ARN (a layer that is not
+    on this machine: a layer by ARN, or one whose content is in S3)."""
+    found: list[Path | str] = []
+    for index, item in enumerate(properties.get("Layers") or ()):
+        here = f"{where}.Layers[{index}]"
+        if isinstance(item, dict) and set(item) == {"Ref"} and item["Ref"] in layers:
+            folder = layers[item["Ref"]]
+            found.append(folder if folder is not None else f"{item['Ref']} (content in S3)")
+            continue
+        value = resolver.resolve(item, here)
+        found.append(str(value))
+    return tuple(found)

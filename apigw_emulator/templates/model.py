@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._spelling import option
-from ..errors import MissingEnvironmentWarning
+from ..errors import MissingEnvironmentWarning, MissingLayerWarning
 from ..runtime.model import HandlerSource
 from .errors import TemplateError
 from .handler_import import check_python_handler, code_dir_of, load_python_handler
@@ -79,6 +80,8 @@ class Function:
     :param environment: ``Environment.Variables`` (``Globals`` merged, intrinsics resolved).
     :param unresolved_environment: the variables whose values cannot be known locally (a ``!Ref`` of a
         table...), with the reason; :meth:`environment_with` takes values for them.
+    :param layers: ``Layers`` in order: the local folder of a template layer, or what names a layer that
+        is not on this machine (an ARN).
     """
 
     logical_id: str
@@ -94,6 +97,7 @@ class Function:
     resource_type: str = "AWS::Serverless::Function"
     environment: Mapping[str, str] = field(default_factory=dict)
     unresolved_environment: Mapping[str, str] = field(default_factory=dict)
+    layers: tuple[Path | str, ...] = ()
 
     def environment_with(self, env_vars: Mapping[str, Any] | None = None) -> dict[str, str]:
         """The function's variables with SAM CLI's ``--env-vars`` overrides applied.
@@ -163,11 +167,37 @@ class Function:
         return load_python_handler(self)
 
 
-def function_options(function: Function, env_vars: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def function_options(
+    function: Function,
+    env_vars: Mapping[str, Any] | None = None,
+    layer_folders: Mapping[str, str | os.PathLike[str]] | None = None,
+) -> dict[str, Any]:
     """The ``Gateway`` keyword arguments of a function's own configuration: its environment variables
     (with ``env_vars`` overrides; a :class:`MissingEnvironmentWarning` names those that cannot be known),
-    its runtime and, for local code, its code folder."""
+    its runtime, its layers' folders (``layer_folders`` maps a layer ARN to a local folder; a
+    :class:`MissingLayerWarning` names the layers that are not on this machine) and, for local code, its
+    code folder."""
     options: dict[str, Any] = {"environment": function.environment_with(env_vars)}
+    folders: list[Path] = []
+    missing: list[str] = []
+    for layer in function.layers:
+        if isinstance(layer, Path):
+            folders.append(layer)
+        elif layer_folders and layer in layer_folders:
+            folders.append(Path(layer_folders[layer]).resolve())
+        else:
+            missing.append(layer)
+    if folders:
+        options["layers"] = folders
+    if missing:
+        warnings.warn(
+            MissingLayerWarning(
+                f"function {function.logical_id} runs without the layer(s) {', '.join(missing)}: they are "
+                "not on this machine; map each to a folder laid out as its content (python/...) with "
+                "layer_folders={ARN: folder} (--layer-folder ARN=DIR)"
+            ),
+            stacklevel=4,
+        )
     message = function.missing_environment_message(env_vars)
     if message is not None:
         warnings.warn(MissingEnvironmentWarning(message), stacklevel=4)
@@ -457,6 +487,7 @@ class Template:
         api: str | None = None,
         custom_domain: bool = False,
         env_vars: Mapping[str, Any] | None = None,
+        layer_folders: Mapping[str, str | os.PathLike[str]] | None = None,
     ) -> tuple[HandlerSource, dict[str, Any]]:
         """The handler and the ``Gateway`` keyword arguments for one API and function (see :meth:`select`).
 
@@ -472,7 +503,7 @@ class Template:
             template_api=template_api, function=function, api=api, custom_domain=custom_domain
         )
         check_python_handler(target)
-        options.update(function_options(target, env_vars))
+        options.update(function_options(target, env_vars, layer_folders))
         source = HandlerSource(target.handler or "", target.load_handler, options.get("code_uri"))
         return source, options
 

@@ -15,7 +15,7 @@ from .cloudformation import (
     read_lambda_url,
     read_rest_api,
 )
-from .common import FunctionIndex, ReadContext
+from .common import FunctionIndex, ReadContext, layer_folders
 from .errors import TemplateError
 from .intrinsics import FUNCTION_TYPES, Resolver, read_parameters
 from .model import Api, ApiKind, Function, Template
@@ -68,7 +68,9 @@ def read_template(document: Any, *, path: Path, parameters: Mapping[str, str] | 
     active = {lid: r for lid, r in resources.items() if _exists(lid, r, resolver)}
     global_sections = _section(document, "Globals")
     template_dir = path.parent
-    functions = _functions(active, global_sections, resolver, template_dir)
+    functions = _functions(
+        active, global_sections, resolver, template_dir, layer_folders(active, resolver, template_dir)
+    )
     ctx = ReadContext(resolver, template_dir, str(path), active, FunctionIndex(functions))
     return Template(
         path=path,
@@ -128,6 +130,7 @@ def _functions(
     global_sections: Mapping[str, Any],
     resolver: Resolver,
     template_dir: Path,
+    layers: Mapping[str, Path | None],
 ) -> dict[str, Function]:
     functions = {}
     for logical_id, resource in resources.items():
@@ -137,9 +140,13 @@ def _functions(
         properties = _properties(logical_id, resource)
         if resource["Type"] == SAM_FUNCTION:
             properties = merge_globals(global_sections.get("Function") or {}, properties)
-            functions[logical_id] = read_sam_function(logical_id, properties, name, resolver, template_dir)
+            functions[logical_id] = read_sam_function(
+                logical_id, properties, name, resolver, template_dir, layers=layers
+            )
         else:
-            functions[logical_id] = read_lambda_function(logical_id, properties, name, resolver, template_dir)
+            functions[logical_id] = read_lambda_function(
+                logical_id, properties, name, resolver, template_dir, layers=layers
+            )
     return functions
 
 

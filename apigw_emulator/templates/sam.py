@@ -24,6 +24,7 @@ from .common import (
     ReadContext,
     endpoint_type,
     environment_variables,
+    function_layers,
     make_route,
     media_types,
     merge_routes,
@@ -124,7 +125,13 @@ def _api_events(properties: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 # -- Functions -----------------------------------------------------------------------------------------
 def read_sam_function(
-    logical_id: str, properties: Mapping[str, Any], name: str, resolver: Resolver, template_dir: Path
+    logical_id: str,
+    properties: Mapping[str, Any],
+    name: str,
+    resolver: Resolver,
+    template_dir: Path,
+    *,
+    layers: Mapping[str, Path | None] | None = None,
 ) -> Function:
     """The :class:`Function` of an ``AWS::Serverless::Function`` (``Globals`` already merged)."""
     where = f"Resources.{logical_id}.Properties"
@@ -143,6 +150,7 @@ def read_sam_function(
         resource_type=SAM_FUNCTION,
         environment=environment,
         unresolved_environment=unresolved,
+        layers=function_layers(properties, resolver, where, layers or {}),
     )
 
 
