@@ -117,7 +117,11 @@ class Application:
                 }
                 if function_id not in functions:
                     functions[function_id] = _function_gateway(
-                        template, choice, own.get(function_id), (env_vars, layer_folders), options
+                        template,
+                        choice,
+                        own.get(function_id),
+                        (env_vars, layer_folders),
+                        {k: v for k, v in options.items() if k not in _STAGED},
                     )
                 kwargs = api.gateway_options(function_id, custom_domain=custom_domain)
                 if api_options is None:
@@ -140,8 +144,11 @@ class Application:
                 api_options.pop(name, None)
             if api.kind != "function-url":
                 api_options["routes"] = [route.spec for route in api.routes]
-            front_door_options = {k: v for k, v in options.items() if k in _API_OPTIONS}
-            gateway = Gateway(None, **api_options, **front_door_options)
+            allowed = (
+                _API_OPTIONS if api.kind != "function-url" else _API_OPTIONS - {"stage", "binary_media_types"}
+            )
+            front_door_options = {k: v for k, v in options.items() if k in allowed}
+            gateway = Gateway(None, **{**api_options, **front_door_options})
             gateway._routes_to = _router(route_keys, targets, api.function_ids[0])
             apis[api.logical_id] = gateway
             owners[api.logical_id] = route_keys or {"": api.function_ids[0]}
@@ -176,6 +183,8 @@ class Application:
 
 #: Gateway options that belong to the front door, not to a function.
 _API_OPTIONS = frozenset({"raise_handler_exceptions", "stage", "binary_media_types", "region", "account_id"})
+#: Front-door options of the APIs with stages only (REST and HTTP APIs), and no concern of a function's.
+_STAGED = frozenset({"stage", "binary_media_types"})
 
 
 def _function_gateway(

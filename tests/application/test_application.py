@@ -176,3 +176,8 @@ def test_unknown_routes_get_the_front_doors_answer(template: Path) -> None:
             response = app.apis["Rest"].request("GET", "/")  # REST has no route for the root
         assert response.status_code == 403
         assert response.json() == {"message": "Missing Authentication Token"}
+
+
+def test_front_door_options_apply_to_every_api(template: Path) -> None:
+    app = Application.from_template(template, stage="dev", region="eu-west-1")
+    assert app.apis["Rest"].url.endswith(".execute-api.eu-west-1.amazonaws.com/dev")
