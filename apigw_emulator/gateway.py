@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ._spelling import option
 from ._types import BodyInput, Event, HeaderInput
 from .config import GatewayConfig
+from .cors import CorsRules
 from .errors import ConfigurationError, GatewayErrorWarning
 from .events import BUILDERS
 from .ids import RequestStamp
@@ -97,6 +98,9 @@ class Gateway:
     :param python: process isolation: the Python interpreter of the workers (default: this one).
     :param runtime: the Lambda runtime the function is configured with (``python3.12``), for
         ``AWS_EXECUTION_ENV``; default: this interpreter's version.
+    :param cors: CORS as the front door applies it (:class:`~apigw_emulator.cors.CorsRules`: a REST API's
+        MOCK ``OPTIONS`` methods, an HTTP API's own preflight answers and headers); None: ``OPTIONS``
+        reaches the function like any method.
     :raises ConfigurationError: for any invalid option.
     """
 
@@ -119,6 +123,7 @@ class Gateway:
         function_log: LogSink | None = None,
         python: str | None = None,
         runtime: str | None = None,
+        cors: CorsRules | None = None,
         **options: Any,
     ) -> None:
         if handler is not None and not callable(handler) and not isinstance(handler, (str, HandlerSource)):
@@ -160,6 +165,10 @@ class Gateway:
         self.max_concurrency = max_concurrency
         self.function_log = function_log
         self.python = python or sys.executable
+        if cors is not None and not isinstance(cors, CorsRules):
+            raise ConfigurationError(f"cors must be a CorsRules, got {type(cors).__name__}")
+        #: The CORS the front door applies itself, if any.
+        self.cors = cors
         self._builder = BUILDERS[self.config.api]
         self._pool: EnvironmentPool | None = None
         self._pool_lock = threading.Lock()
@@ -325,6 +334,7 @@ class Gateway:
             self.function,
             integration_timeout=self.integration_timeout,
             stamp=stamp,
+            cors=self.cors,
         )
         error = invocation.error
         if error is not None and self.raise_handler_exceptions:

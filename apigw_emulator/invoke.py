@@ -18,9 +18,10 @@ import orjson
 from ._types import Event
 from .cloudfront import is_edge
 from .config import GatewayConfig
+from .cors import CorsRules, decorate, preflight
 from .errors import LambdaFunctionError, RouteNotFoundError
 from .events import BUILDERS
-from .events._common import locate
+from .events._common import locate, split_prefix
 from .gateway_errors import (
     bad_gateway,
     binary_decode_failed,
@@ -164,6 +165,17 @@ def round_trip(value: Any) -> tuple[int, Any]:
 # -- the invoke step ----------------------------------------------------------------------------------
 
 
+def _preflight(cors: CorsRules, request: HttpRequest, config: GatewayConfig) -> GatewayResponse | None:
+    """The front door's own answer to a CORS preflight (see :mod:`apigw_emulator.cors`), or None."""
+    if request.method != "OPTIONS":
+        return None
+    try:
+        app_path = split_prefix(request, config)[1]
+    except RouteNotFoundError:
+        return None
+    return preflight(cors, request, config.routes, app_path)
+
+
 def _describe(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()
 
@@ -186,6 +198,7 @@ def invoke(
     *,
     integration_timeout: float | None = None,
     stamp: RequestStamp | None = None,
+    cors: CorsRules | None = None,
 ) -> Invocation:
     """Send ``request`` through the front door to the function's ``environments``; say what happened.
 
@@ -209,6 +222,10 @@ def invoke(
     if len(request.body) > limit:
         reason = f"the request body has {len(request.body)} bytes, over the {limit}-byte limit"
         return Invocation(request, payload_too_large(config, stamp, reason), stamp=stamp)
+    if cors is not None:
+        answer = _preflight(cors, request, config)
+        if answer is not None:
+            return Invocation(request, answer, stamp=stamp)
     try:
         event = BUILDERS[config.api](request, config, stamp)
     except RouteNotFoundError as exc:
@@ -323,6 +340,8 @@ def invoke(
         return record
     try:
         record.response = map_result(result, config, request, stamp)
+        if cors is not None:
+            record.response = decorate(cors, request, record.response)
     except _BinaryDecodeError as exc:
         record.response = binary_decode_failed(config, stamp, str(exc))
     except MalformedResultError as exc:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._spelling import option
+from ..cors import CorsRules
 from ..errors import MissingEnvironmentWarning, MissingLayerWarning
 from ..runtime.model import HandlerSource
 from .errors import TemplateError
@@ -229,6 +230,7 @@ class Api:
     :param region: the region the template resolves ``AWS::Region`` to.
     :param account_id: the account the template resolves ``AWS::AccountId`` to.
     :param functions: the template's functions, by logical id.
+    :param cors: the CORS the front door applies itself (SAM ``Cors``, ``CorsConfiguration``), if any.
     """
 
     logical_id: str
@@ -246,6 +248,7 @@ class Api:
     region: str = "us-east-1"
     account_id: str = "123456789012"
     functions: Mapping[str, Function] = field(default_factory=dict, repr=False, compare=False)
+    cors: CorsRules | None = None
 
     @property
     def function_ids(self) -> tuple[str, ...]:
@@ -323,6 +326,8 @@ class Api:
                 options["binary_media_types"] = list(self.binary_media_types)
         if self.stage_variables:
             options["stage_variables"] = dict(self.stage_variables)
+        if self.cors is not None:
+            options["cors"] = self.cors
         timeout = self._integration_timeout(function.logical_id, routes)
         if timeout is not None:
             options["integration_timeout"] = timeout

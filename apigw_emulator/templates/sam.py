@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..cors import CorsRules
+from ..errors import ConfigurationError
 from .common import (
     ReadContext,
     endpoint_type,
@@ -314,6 +316,7 @@ def read_sam_api(
         region=resolver.region,
         account_id=resolver.account_id,
         functions=ctx.functions.functions,
+        cors=_cors(properties, kind, where, resolver),
     )
 
 
@@ -406,9 +409,18 @@ def _ignored_settings(properties: Mapping[str, Any], kind: str, where: str) -> l
             f"{where}.Auth: authorizers and API keys are not enforced; Gateway(authorizer=...) sets the "
             "context an authorizer produces"
         )
-    cors_key = "Cors" if kind == "rest" else "CorsConfiguration"
-    if cors_key in properties:
-        notes.append(
-            f"{where}.{cors_key}: API Gateway's own CORS answers (preflight OPTIONS) are not emulated"
-        )
     return notes
+
+
+def _cors(properties: Mapping[str, Any], kind: str, where: str, resolver: Resolver) -> CorsRules | None:
+    """SAM's ``Cors`` (REST) or ``CorsConfiguration`` (HTTP API), as the front door applies them."""
+    key = "Cors" if kind == "rest" else "CorsConfiguration"
+    if properties.get(key) is None:
+        return None
+    value = resolver.resolve(properties[key], f"{where}.{key}")
+    if value is False:
+        return None
+    try:
+        return CorsRules.from_template("rest" if kind == "rest" else "http", value, f"{where}.{key}")
+    except ConfigurationError as exc:
+        raise TemplateError(str(exc), where=f"{where}.{key}") from None

@@ -120,7 +120,9 @@ def test_http_api_routes_with_their_payload_formats() -> None:
     ]
     assert dict(shop.stage_variables) == {"env": "test"}
     assert (shop.domain_name, shop.base_path) == ("shop.test.example.com", "shop")
-    assert any("CorsConfiguration" in note for note in shop.notes)
+    assert shop.cors is not None  # applied by the front door now, no longer a note
+    assert shop.cors.style == "http"
+    assert not any("CorsConfiguration" in note for note in shop.notes)
     assert any("only the first base path (/shop)" in note for note in shop.notes)
 
 

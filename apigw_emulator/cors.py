@@ -1,0 +1,199 @@
+"""CORS as the front doors do it themselves (spec 3.2 D11, 9 D29).
+
+- A REST API with SAM's ``Cors`` has an ``OPTIONS`` method with a MOCK integration on every path that has
+  methods (unless the path has its own ``OPTIONS``): a preflight gets 200 with the configured
+  ``Access-Control-Allow-*`` headers, without reaching a function. The other methods' responses are the
+  function's own: the gateway adds nothing to them.
+- An HTTP API with ``CorsConfiguration`` answers a preflight (``OPTIONS`` with ``Origin`` and
+  ``Access-Control-Request-Method``) itself, even without an ``OPTIONS`` route, adds the configured headers
+  to the responses of requests that carry an allowed ``Origin``, and ignores the CORS headers the backend
+  returns. The preflight's status (204) and its answer to an origin that is not allowed (no CORS headers)
+  are UNCONFIRMED.
+- Without CORS configured, ``OPTIONS`` is a request like any other: it reaches the function of its route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .errors import ConfigurationError
+from .request import HttpRequest
+from .response import GatewayResponse
+from .routing import Route, _match_segments, _rank
+
+__all__ = ["CorsRules", "decorate", "preflight"]
+
+#: The methods a REST path's ``ANY`` stands for in a preflight answer.
+_ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+@dataclass(frozen=True, slots=True)
+class CorsRules:
+    """A front door's CORS configuration.
+
+    :param style: ``"rest"`` (SAM's ``Cors``: MOCK ``OPTIONS`` methods) or ``"http"`` (an HTTP API's
+        ``CorsConfiguration``).
+    :param allow_origins: allowed origins (``"*"`` for any).
+    :param allow_methods: allowed methods; empty for REST means the path's own methods.
+    :param allow_headers: allowed request headers.
+    :param expose_headers: HTTP API: headers exposed to the browser.
+    :param max_age: seconds a browser may cache the preflight answer.
+    :param allow_credentials: whether credentials are allowed.
+    """
+
+    style: Literal["rest", "http"]
+    allow_origins: tuple[str, ...] = ("*",)
+    allow_methods: tuple[str, ...] = ()
+    allow_headers: tuple[str, ...] = ()
+    expose_headers: tuple[str, ...] = ()
+    max_age: int | None = None
+    allow_credentials: bool = False
+
+    @classmethod
+    def from_template(cls, style: Literal["rest", "http"], value: Any, where: str) -> CorsRules:
+        """SAM's ``Cors`` (a string is the allowed origin; values are quoted, ``"'*'"``) or an HTTP API's
+        ``CorsConfiguration`` (``true`` allows everything).
+
+        :raises ConfigurationError: for a value that is neither.
+        """
+        if value is True:
+            return cls(style, allow_methods=("*",), allow_headers=("*",))
+        if isinstance(value, str):
+            return cls(style, allow_origins=(_unquote(value),))
+        if not isinstance(value, Mapping):
+            raise ConfigurationError(f"{where}: CORS must be a string, true or a mapping, got {value!r}")
+        if style == "rest":
+            return cls(
+                style,
+                allow_origins=_items(value.get("AllowOrigin", "'*'")),
+                allow_methods=_items(value.get("AllowMethods", "")),
+                allow_headers=_items(value.get("AllowHeaders", "")),
+                max_age=_int(value.get("MaxAge"), where),
+                allow_credentials=value.get("AllowCredentials") is True,
+            )
+        return cls(
+            style,
+            allow_origins=_items(value.get("AllowOrigins", ())),
+            allow_methods=_items(value.get("AllowMethods", ())),
+            allow_headers=_items(value.get("AllowHeaders", ())),
+            expose_headers=_items(value.get("ExposeHeaders", ())),
+            max_age=_int(value.get("MaxAge"), where),
+            allow_credentials=value.get("AllowCredentials") is True,
+        )
+
+    def allowed_origin(self, origin: str | None) -> str | None:
+        """The ``Access-Control-Allow-Origin`` value for a request's ``Origin``, or None (not allowed)."""
+        if "*" in self.allow_origins:
+            return origin if (self.allow_credentials and origin) else "*"
+        if origin is not None and origin in self.allow_origins:
+            return origin
+        return None
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] == "'" else text
+
+
+def _items(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(item.strip() for item in _unquote(value).split(",") if item.strip())
+    if isinstance(value, Iterable):
+        return tuple(str(item).strip() for item in value)
+    return ()
+
+
+def _int(value: Any, where: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(_unquote(str(value)))
+    except ValueError:
+        raise ConfigurationError(
+            f"{where}: MaxAge must be a whole number of seconds, got {value!r}"
+        ) from None
+
+
+def _header(request: HttpRequest, name: str) -> str | None:
+    lowered = name.lower()
+    for key, value in request.headers:
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+def preflight(
+    rules: CorsRules, request: HttpRequest, routes: tuple[Route, ...], app_path: str
+) -> GatewayResponse | None:
+    """The front door's own answer to a CORS preflight, or None when the request goes on as usual."""
+    if request.method != "OPTIONS":
+        return None
+    if rules.style == "http":
+        if _header(request, "Origin") is None or _header(request, "Access-Control-Request-Method") is None:
+            return None
+        headers = []
+        origin = rules.allowed_origin(_header(request, "Origin"))
+        if origin is not None:
+            headers.append(("access-control-allow-origin", origin))
+            if rules.allow_methods:
+                headers.append(("access-control-allow-methods", ",".join(rules.allow_methods)))
+            if rules.allow_headers:
+                headers.append(("access-control-allow-headers", ",".join(rules.allow_headers)))
+            if rules.max_age is not None:
+                headers.append(("access-control-max-age", str(rules.max_age)))
+            if rules.allow_credentials:
+                headers.append(("access-control-allow-credentials", "true"))
+        return GatewayResponse(204, tuple(headers), b"")
+    found = _path_methods(routes, app_path)
+    if found is None or found[1]:  # no such resource, or it has an OPTIONS method of its own
+        return None
+    allowed = rules.allow_methods or tuple(sorted({*found[0], "OPTIONS"}))
+    headers = [("Content-Type", "application/json"), ("Content-Length", "0")]
+    headers.append(("Access-Control-Allow-Origin", rules.allow_origins[0] if rules.allow_origins else "*"))
+    headers.append(("Access-Control-Allow-Methods", ",".join(allowed)))
+    if rules.allow_headers:
+        headers.append(("Access-Control-Allow-Headers", ",".join(rules.allow_headers)))
+    if rules.max_age is not None:
+        headers.append(("Access-Control-Max-Age", str(rules.max_age)))
+    if rules.allow_credentials:
+        headers.append(("Access-Control-Allow-Credentials", "true"))
+    return GatewayResponse(200, tuple(headers), b"")
+
+
+def _path_methods(routes: tuple[Route, ...], app_path: str) -> tuple[set[str], bool] | None:
+    """The methods of the resource ``app_path`` resolves to (the most specific path that matches, as for
+    any method; ``ANY`` expanded) and whether one of them is an explicit ``OPTIONS``; None when no
+    resource matches."""
+    trimmed = app_path.strip("/")
+    parts = trimmed.split("/") if trimmed else []
+    matching = [
+        r for r in routes if r.path != "$default" and _match_segments(r.segments, parts, {}) is not None
+    ]
+    if not matching:
+        return None
+    resource = min(matching, key=_rank).path
+    methods: set[str] = set()
+    explicit_options = False
+    for route in matching:
+        if route.path == resource:
+            methods.update(_ALL_METHODS if route.method == "ANY" else (route.method,))
+            explicit_options = explicit_options or route.method == "OPTIONS"
+    return methods, explicit_options
+
+
+def decorate(rules: CorsRules, request: HttpRequest, response: GatewayResponse) -> GatewayResponse:
+    """An HTTP API's response with CORS applied: the backend's CORS headers dropped, the configured ones
+    added when the request's ``Origin`` is allowed. REST responses are the function's own."""
+    if rules.style != "http":
+        return response
+    headers = [(n, v) for n, v in response.headers if not n.lower().startswith("access-control-")]
+    origin = rules.allowed_origin(_header(request, "Origin"))
+    if _header(request, "Origin") is not None and origin is not None:
+        headers.append(("access-control-allow-origin", origin))
+        if rules.expose_headers:
+            headers.append(("access-control-expose-headers", ",".join(rules.expose_headers)))
+        if rules.allow_credentials:
+            headers.append(("access-control-allow-credentials", "true"))
+    return GatewayResponse(response.status, tuple(headers), response.body, reason=response.reason)

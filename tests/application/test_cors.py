@@ -1,0 +1,128 @@
+"""CORS as the front doors do it themselves (spec 3.2 D11, 9 D29; issue #11)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apigw_emulator import Gateway, invocation_of
+from apigw_emulator.cors import CorsRules
+
+
+def backend(event: Any, context: Any) -> Any:
+    return {
+        "statusCode": 200,
+        "headers": {"Access-Control-Allow-Origin": "https://backend.example", "X-Own": "1"},
+        "body": json.dumps({"method": event.get("httpMethod") or event["requestContext"]["http"]["method"]}),
+    }
+
+
+PREFLIGHT = {"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}
+
+
+def test_d11_http_api_answers_a_preflight_itself_without_an_options_route() -> None:
+    rules = CorsRules(
+        "http",
+        allow_origins=("https://app.example",),
+        allow_methods=("GET", "POST"),
+        allow_headers=("content-type",),
+        max_age=600,
+    )
+    gw = Gateway(backend, api="http", routes=["POST /orders"], cors=rules)
+    response = gw.request("OPTIONS", "/orders", headers=PREFLIGHT)
+    assert response.status_code == 204
+    assert response.headers["access-control-allow-origin"] == "https://app.example"
+    assert response.headers["access-control-allow-methods"] == "GET,POST"
+    assert response.headers["access-control-allow-headers"] == "content-type"
+    assert response.headers["access-control-max-age"] == "600"
+    assert invocation_of(response).event is None  # the function was not invoked
+
+
+def test_d11_http_api_adds_its_headers_and_ignores_the_backends() -> None:
+    rules = CorsRules("http", allow_origins=("https://app.example",), expose_headers=("x-own",))
+    gw = Gateway(backend, api="http", cors=rules)
+    response = gw.request("POST", "/orders", headers={"Origin": "https://app.example"})
+    assert response.headers["access-control-allow-origin"] == "https://app.example"
+    assert response.headers["access-control-expose-headers"] == "x-own"
+    assert response.headers["x-own"] == "1"
+    other = gw.request("POST", "/orders", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers  # not allowed, and the backend's is ignored
+    plain = gw.request("POST", "/orders")
+    assert "access-control-allow-origin" not in plain.headers
+
+
+def test_without_cors_options_reaches_the_function() -> None:
+    gw = Gateway(backend, api="http")
+    assert gw.request("OPTIONS", "/orders", headers=PREFLIGHT).json() == {"method": "OPTIONS"}
+    rest = Gateway(backend, api="rest")
+    assert rest.request("OPTIONS", "/orders", headers=PREFLIGHT).json() == {"method": "OPTIONS"}
+
+
+def test_d29_rest_cors_is_a_mock_options_method_on_every_path() -> None:
+    rules = CorsRules("rest", allow_origins=("*",), allow_headers=("Content-Type", "X-Api-Key"))
+    gw = Gateway(backend, api="rest", routes=["POST /shape", "GET /items/{id}"], cors=rules)
+    response = gw.request("OPTIONS", "/shape", headers=PREFLIGHT)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Methods"] == "OPTIONS,POST"  # the path's own methods
+    assert response.headers["Access-Control-Allow-Headers"] == "Content-Type,X-Api-Key"
+    # The other methods' responses are the function's own: nothing added, nothing removed.
+    posted = gw.request("POST", "/shape", headers={"Origin": "https://app.example"})
+    assert posted.headers["Access-Control-Allow-Origin"] == "https://backend.example"
+    with pytest.warns(match="no route matches"):
+        assert gw.request("OPTIONS", "/nowhere", headers=PREFLIGHT).status_code == 403  # no such path
+
+
+def test_d29_rest_path_with_its_own_options_method_reaches_the_function() -> None:
+    rules = CorsRules("rest")
+    gw = Gateway(backend, api="rest", routes=["OPTIONS /shape", "POST /shape"], cors=rules)
+    assert gw.request("OPTIONS", "/shape", headers=PREFLIGHT).json() == {"method": "OPTIONS"}
+
+
+TEMPLATE = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      CodeUri: .
+      Handler: cors_app.handler
+      Events:
+        Rest:
+          Type: Api
+          Properties: {RestApiId: !Ref Rest, Path: /shape, Method: post}
+        Http:
+          Type: HttpApi
+          Properties: {ApiId: !Ref Http, Path: /shape, Method: post}
+  Rest:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Cors:
+        AllowOrigin: "'https://app.example'"
+        AllowHeaders: "'Content-Type'"
+        MaxAge: "'300'"
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowOrigins: [https://app.example]
+        AllowMethods: [POST]
+"""
+
+
+def test_cors_of_a_template_on_both_apis(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(textwrap.dedent(TEMPLATE))
+    rest = Gateway.from_template(tmp_path / "template.yaml", template_api="Rest", handler=backend)
+    answer = rest.request("OPTIONS", "/shape", headers=PREFLIGHT)
+    assert (answer.status_code, answer.headers["Access-Control-Allow-Origin"]) == (200, "https://app.example")
+    assert answer.headers["Access-Control-Max-Age"] == "300"
+    http = Gateway.from_template(tmp_path / "template.yaml", template_api="Http", handler=backend)
+    answer = http.request("OPTIONS", "/shape", headers=PREFLIGHT)
+    assert (answer.status_code, answer.headers["access-control-allow-methods"]) == (204, "POST")
