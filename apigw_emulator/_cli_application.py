@@ -12,7 +12,7 @@ from typing import Any
 
 from .application import Application
 
-__all__ = ["ApplicationHolder", "application_banner", "serves_application"]
+__all__ = ["ApplicationHolder", "application_banner", "how_it_runs", "serves_application"]
 
 
 def serves_application(args: argparse.Namespace) -> bool:
@@ -67,12 +67,15 @@ def application_banner(
         lines += [f"    {e.route} -> {e.function}" for e in entries if e.api == api_id]
     first = next(iter(application.functions.values()), None)
     if first is not None:
-        if first.isolation == "process":
-            runs = f"in worker processes ({first.runtime_client}, up to {first.max_concurrency} at once each)"
-        else:
-            runs = "in this process (--isolation in-process)"
-        lines.append(f"  functions {', '.join(application.functions)} run {runs}")
+        lines.append(f"  functions {', '.join(application.functions)} run {how_it_runs(first)} each")
     return "\n".join(lines)
+
+
+def how_it_runs(gateway: Any) -> str:
+    """Where ``serve`` runs a function: ``in worker processes (bootstrap, up to 10 at once)``..."""
+    if gateway.isolation == "process":
+        return f"in worker processes ({gateway.runtime_client}, up to {gateway.max_concurrency} at once)"
+    return "in this process (--isolation in-process)"
 
 
 def stop_all(servers: list[Any]) -> None:

@@ -441,11 +441,14 @@ def _banner(gateway: Any, server: Any) -> str:
     lines = [f"apigw-emulator: serving the {FRONT_DOORS[gateway.api]} on {server.url_for('/')}"]
     if gateway.api not in ("function-url", "alb"):  # no routes: every method and path reaches the function
         lines += [f"  {route.key}" for route in gateway.config.routes]
-    if gateway.isolation == "process":
-        runs = f"in worker processes ({gateway.runtime_client}, up to {gateway.max_concurrency} at once)"
+    from ._cli_application import how_it_runs  # noqa: PLC0415
+
+    owned = getattr(gateway, "_owned", None)
+    if owned:  # an API whose routes go to several functions
+        names = ", ".join(function.function.name for function in owned)
+        lines.append(f"  functions {names} run {how_it_runs(owned[0])} each")
     else:
-        runs = "in this process (--isolation in-process)"
-    lines.append(f"  function {gateway.function.name} runs {runs}")
+        lines.append(f"  function {gateway.function.name} runs {how_it_runs(gateway)}")
     return "\n".join(lines)
 
 

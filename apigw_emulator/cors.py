@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -133,33 +133,32 @@ def preflight(
     if rules.style == "http":
         if _header(request, "Origin") is None or _header(request, "Access-Control-Request-Method") is None:
             return None
-        headers = []
         origin = rules.allowed_origin(_header(request, "Origin"))
-        if origin is not None:
-            headers.append(("access-control-allow-origin", origin))
-            if rules.allow_methods:
-                headers.append(("access-control-allow-methods", ",".join(rules.allow_methods)))
-            if rules.allow_headers:
-                headers.append(("access-control-allow-headers", ",".join(rules.allow_headers)))
-            if rules.max_age is not None:
-                headers.append(("access-control-max-age", str(rules.max_age)))
-            if rules.allow_credentials:
-                headers.append(("access-control-allow-credentials", "true"))
+        headers = _allow_headers(rules, origin, rules.allow_methods, str.lower) if origin is not None else []
         return GatewayResponse(204, tuple(headers), b"")
     found = _path_methods(routes, app_path)
     if found is None or found[1]:  # no such resource, or it has an OPTIONS method of its own
         return None
     allowed = rules.allow_methods or tuple(sorted({*found[0], "OPTIONS"}))
+    origin = rules.allow_origins[0] if rules.allow_origins else "*"  # the MOCK's static header value
     headers = [("Content-Type", "application/json"), ("Content-Length", "0")]
-    headers.append(("Access-Control-Allow-Origin", rules.allow_origins[0] if rules.allow_origins else "*"))
-    headers.append(("Access-Control-Allow-Methods", ",".join(allowed)))
+    return GatewayResponse(200, (*headers, *_allow_headers(rules, origin, allowed, str)), b"")
+
+
+def _allow_headers(
+    rules: CorsRules, origin: str, methods: tuple[str, ...], case: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """The ``Access-Control-Allow-*`` headers of a preflight answer, names in the front door's casing."""
+    headers = [(case("Access-Control-Allow-Origin"), origin)]
+    if methods:
+        headers.append((case("Access-Control-Allow-Methods"), ",".join(methods)))
     if rules.allow_headers:
-        headers.append(("Access-Control-Allow-Headers", ",".join(rules.allow_headers)))
+        headers.append((case("Access-Control-Allow-Headers"), ",".join(rules.allow_headers)))
     if rules.max_age is not None:
-        headers.append(("Access-Control-Max-Age", str(rules.max_age)))
+        headers.append((case("Access-Control-Max-Age"), str(rules.max_age)))
     if rules.allow_credentials:
-        headers.append(("Access-Control-Allow-Credentials", "true"))
-    return GatewayResponse(200, tuple(headers), b"")
+        headers.append((case("Access-Control-Allow-Credentials"), "true"))
+    return headers
 
 
 def _path_methods(routes: tuple[Route, ...], app_path: str) -> tuple[set[str], bool] | None:

@@ -414,15 +414,18 @@ class Template:
         """The API a ``Gateway`` stands for, whichever functions its routes go to (see :meth:`select`)."""
         kind = self._kind_of(api)
         if template_api is not None:
-            chosen = self.api(template_api)
-            if kind is not None and chosen.kind != kind:
-                raise TemplateError(
-                    f"API {chosen.logical_id} is a {chosen.kind} API, not a {kind} API as api={api!r} asks",
-                    source=str(self.path),
-                )
-            return chosen
+            return self._api_of_kind(template_api, kind, api)
         candidates = [a for a in self.apis if a.routes and (kind is None or a.kind == kind)]
         return self._only(candidates, "the template has", f"choose one with {option('template_api')}", kind)
+
+    def _api_of_kind(self, template_api: str, kind: ApiKind | None, api: str | None) -> Api:
+        chosen = self.api(template_api)
+        if kind is not None and chosen.kind != kind:
+            raise TemplateError(
+                f"API {chosen.logical_id} is a {chosen.kind} API, not a {kind} API as api={api!r} asks",
+                source=str(self.path),
+            )
+        return chosen
 
     def select(
         self, *, template_api: str | None = None, function: str | None = None, api: str | None = None
@@ -438,12 +441,7 @@ class Template:
         """
         kind = self._kind_of(api)
         if template_api is not None:
-            chosen = self.api(template_api)
-            if kind is not None and chosen.kind != kind:
-                raise TemplateError(
-                    f"API {chosen.logical_id} is a {chosen.kind} API, not a {kind} API as api={api!r} asks",
-                    source=str(self.path),
-                )
+            chosen = self._api_of_kind(template_api, kind, api)
         else:
             candidates = [a for a in self.apis if a.routes and (kind is None or a.kind == kind)]
             subject, hint = "the template has", f"choose one with {option('template_api')}"
