@@ -12,7 +12,7 @@ from typing import Any
 
 from .application import Application
 
-__all__ = ["ApplicationHolder", "application_banner", "how_it_runs", "serves_application"]
+__all__ = ["ApplicationHolder", "application_banner", "how_it_runs", "not_emulated", "serves_application"]
 
 
 def serves_application(args: argparse.Namespace) -> bool:
@@ -55,6 +55,20 @@ class ApplicationHolder:
         self.application.close()
 
 
+def not_emulated(template: str, api_ids: list[str] | None = None) -> list[str]:
+    """The banner's lines on what the template configures that the emulator does not do (authorizers,
+    API keys...): said at startup, never silent."""
+    from .template import load_template  # noqa: PLC0415
+
+    notes = [
+        note
+        for api in load_template(template).apis
+        if api_ids is None or api.logical_id in api_ids
+        for note in api.notes
+    ]
+    return [f"  not emulated: {note}" for note in dict.fromkeys(notes)]
+
+
 def application_banner(
     template: str, application: Application, urls: Mapping[str, str], front_doors: Mapping[str, str]
 ) -> str:
@@ -68,6 +82,7 @@ def application_banner(
     first = next(iter(application.functions.values()), None)
     if first is not None:
         lines.append(f"  functions {', '.join(application.functions)} run {how_it_runs(first)} each")
+    lines += not_emulated(template, list(application.apis))
     return "\n".join(lines)
 
 

@@ -305,7 +305,14 @@ def _command_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         gateway.close()
         raise CliError(_bind_failure(args.host, args.port, exc), EXIT_BIND_ERROR) from exc
-    print(_banner(gateway, server), file=sys.stderr, flush=True)
+    banner = _banner(gateway, server)
+    if args.template:
+        from ._cli_application import not_emulated  # noqa: PLC0415
+
+        banner = "\n".join(
+            [banner, *not_emulated(args.template, [args.template_api] if args.template_api else None)]
+        )
+    print(banner, file=sys.stderr, flush=True)
     held.release()
     try:
         server.serve_forever()

@@ -78,3 +78,32 @@ def test_serve_reports_a_broken_function_of_the_application(template: Path) -> N
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1, done.stderr
     assert "needs the module 'not_there_at_all'" in done.stderr
+
+
+def test_serve_says_what_the_template_configures_that_is_not_emulated(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("def handler(event, context):\n    return {'statusCode': 200}\n")
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: python3.12, CodeUri: ., Handler: app.handler, Events: {Get: {Type: Api,\n"
+        "      Properties: {Path: /x, Method: get, Auth: {ApiKeyRequired: true}}}}}\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "apigw_emulator", "serve", "--template", "template.yaml", "--port", "0"],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+    )
+    served = Served(process, "")
+    try:
+        text = ""
+        deadline = time.monotonic() + 30
+        while "not emulated" not in text and time.monotonic() < deadline and process.poll() is None:
+            text = served.read(0.2)
+        assert "  not emulated: Resources.Fn.Properties.Events.Get.Properties.Auth: authorizers" in text
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+        if process.stderr is not None:
+            process.stderr.close()
