@@ -8,13 +8,14 @@ import sys
 import threading
 import warnings
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ._spelling import option
 from ._types import BodyInput, Event, HeaderInput
+from .api_keys import ApiKeyRules
 from .config import GatewayConfig
 from .cors import CorsRules
 from .errors import ConfigurationError, GatewayErrorWarning
@@ -22,6 +23,7 @@ from .events import BUILDERS
 from .ids import RequestStamp
 from .invoke import FunctionTarget, Invocation, invoke
 from .request import HttpRequest
+from .routing import parse_route
 from .runtime.model import ISOLATIONS, FunctionConfig, HandlerSource, Isolation, LogSink
 from .runtime.pool import DEFAULT_MAX_CONCURRENCY, EnvironmentPool
 from .runtime.variables import check_function_variables
@@ -101,6 +103,9 @@ class Gateway:
     :param cors: CORS as the front door applies it (:class:`~apigw_emulator.cors.CorsRules`: a REST API's
         MOCK ``OPTIONS`` methods, an HTTP API's own preflight answers and headers); None: ``OPTIONS``
         reaches the function like any method.
+    :param api_key_routes: REST: the routes whose methods require an API key (``ApiKeyRequired``); a
+        request without a known ``x-api-key`` gets 403 ``{"message": "Forbidden"}``.
+    :param api_keys: REST: the API's keys; none given, any non-empty ``x-api-key`` opens those routes.
     :raises ConfigurationError: for any invalid option.
     """
 
@@ -124,6 +129,8 @@ class Gateway:
         python: str | None = None,
         runtime: str | None = None,
         cors: CorsRules | None = None,
+        api_key_routes: Collection[str] = (),
+        api_keys: Collection[str] = (),
         **options: Any,
     ) -> None:
         if handler is not None and not callable(handler) and not isinstance(handler, (str, HandlerSource)):
@@ -169,6 +176,9 @@ class Gateway:
             raise ConfigurationError(f"cors must be a CorsRules, got {type(cors).__name__}")
         #: The CORS the front door applies itself, if any.
         self.cors = cors
+        keyed = [parse_route(spec).key for spec in api_key_routes]
+        #: The routes that require an API key, and the keys (REST).
+        self.api_keys = ApiKeyRules.of(keyed, api_keys) if keyed else None
         self._builder = BUILDERS[self.config.api]
         self._pool: EnvironmentPool | None = None
         self._pool_lock = threading.Lock()
@@ -335,6 +345,7 @@ class Gateway:
             integration_timeout=self.integration_timeout,
             stamp=stamp,
             cors=self.cors,
+            api_keys=self.api_keys,
         )
         error = invocation.error
         if error is not None and self.raise_handler_exceptions:

@@ -9,6 +9,7 @@ from .response import GatewayResponse
 
 __all__ = [
     "bad_gateway",
+    "forbidden",
     "gateway_timeout",
     "payload_too_large",
     "request_too_long",
@@ -162,3 +163,9 @@ def throttled(config: GatewayConfig, stamp: RequestStamp, reason: str) -> Gatewa
     else:
         response = _text(502, _ALB_502, "text/html")
     return _warn(config, stamp, response, reason)
+
+
+def forbidden(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
+    """An API key is required and missing or unknown: REST 403 ``{"message": "Forbidden"}`` (D7
+    ``INVALID_API_KEY``)."""
+    return _warn(config, stamp, _rest(403, "Forbidden", "ForbiddenException", stamp), reason)

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from ._types import Event
+from .api_keys import ApiKeyRules
 from .cloudfront import is_edge
 from .config import GatewayConfig
 from .cors import CorsRules, decorate, preflight
@@ -25,6 +26,7 @@ from .events._common import locate, split_prefix
 from .gateway_errors import (
     bad_gateway,
     binary_decode_failed,
+    forbidden,
     gateway_timeout,
     payload_too_large,
     request_too_long,
@@ -199,6 +201,7 @@ def invoke(
     integration_timeout: float | None = None,
     stamp: RequestStamp | None = None,
     cors: CorsRules | None = None,
+    api_keys: ApiKeyRules | None = None,
 ) -> Invocation:
     """Send ``request`` through the front door to the function's ``environments``; say what happened.
 
@@ -230,6 +233,10 @@ def invoke(
         event = BUILDERS[config.api](request, config, stamp)
     except RouteNotFoundError as exc:
         return Invocation(request, route_not_found(config, stamp, str(exc)), stamp=stamp)
+    if api_keys is not None and config.api == "rest":
+        refusal = api_keys.refusal(locate(request, config)[2].route.key, request)
+        if refusal is not None:
+            return Invocation(request, forbidden(config, stamp, refusal), stamp=stamp)
     if not isinstance(environments, EnvironmentPool):
         routed = config.api in ("rest", "http", "http-v1")
         target = environments(locate(request, config)[2].route.key if routed else "")

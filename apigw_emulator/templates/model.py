@@ -47,6 +47,7 @@ class ApiRoute:
     :param payload_format_version: ``"1.0"`` (REST APIs, HTTP API payload 1.0) or ``"2.0"``.
     :param timeout_in_millis: the integration timeout the route sets (``TimeoutInMillis``), if any.
     :param origin: where the route is defined, for messages (an event or an OpenAPI operation).
+    :param api_key_required: REST: the method requires an API key (``ApiKeyRequired``).
     """
 
     method: str
@@ -55,6 +56,7 @@ class ApiRoute:
     payload_format_version: str = "1.0"
     timeout_in_millis: int | None = None
     origin: str = field(default="", compare=False)
+    api_key_required: bool = False
 
     @property
     def spec(self) -> str:
@@ -231,6 +233,7 @@ class Api:
     :param account_id: the account the template resolves ``AWS::AccountId`` to.
     :param functions: the template's functions, by logical id.
     :param cors: the CORS the front door applies itself (SAM ``Cors``, ``CorsConfiguration``), if any.
+    :param api_keys: REST: the API keys the template gives values to (``AWS::ApiGateway::ApiKey``).
     """
 
     logical_id: str
@@ -249,6 +252,7 @@ class Api:
     account_id: str = "123456789012"
     functions: Mapping[str, Function] = field(default_factory=dict, repr=False, compare=False)
     cors: CorsRules | None = None
+    api_keys: tuple[str, ...] = ()
 
     @property
     def function_ids(self) -> tuple[str, ...]:
@@ -328,6 +332,10 @@ class Api:
             options["stage_variables"] = dict(self.stage_variables)
         if self.cors is not None:
             options["cors"] = self.cors
+        keyed = [route.spec for route in routes if route.api_key_required]
+        if keyed and self.kind == "rest":
+            options["api_key_routes"] = keyed
+            options["api_keys"] = list(self.api_keys)
         timeout = self._integration_timeout(function.logical_id, routes)
         if timeout is not None:
             options["integration_timeout"] = timeout

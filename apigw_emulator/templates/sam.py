@@ -15,6 +15,7 @@ What SAM's transform does and this module mirrors:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,11 +73,13 @@ _MISSING: Any = object()
 
 @dataclass(frozen=True)
 class EventRoute:
-    """A route a function's event adds to an API, with what the event configures but is not emulated."""
+    """A route a function's event adds to an API, with what the event configures but is not emulated, and
+    its own ``Auth.ApiKeyRequired`` (None: the API's)."""
 
     api_id: str
     route: ApiRoute
     notes: tuple[str, ...] = ()
+    api_key_required: bool | None = None
 
 
 # -- Globals -------------------------------------------------------------------------------------------
@@ -256,8 +259,11 @@ def _event_route(function_id: str, event: Mapping[str, Any], where: str, ctx: Re
         timeout_in_millis=optional_int(resolver, properties, "TimeoutInMillis", where),
         where=where,
     )
-    notes = (f"{where}.Auth: authorizers and API keys are not enforced",) if "Auth" in properties else ()
-    return EventRoute(api_id, route, notes)
+    auth = properties.get("Auth")
+    key_required = auth.get("ApiKeyRequired") if isinstance(auth, dict) else None
+    others = set(auth) - {"ApiKeyRequired"} if isinstance(auth, dict) else set()
+    notes = (f"{where}.Auth: authorizers are not enforced",) if auth is not None and others else ()
+    return EventRoute(api_id, route, notes, key_required if isinstance(key_required, bool) else None)
 
 
 def _event_api_id(properties: Mapping[str, Any], event_type: str, where: str, ctx: ReadContext) -> str:
@@ -290,6 +296,20 @@ def read_sam_api(
     if stage is None and kind == "rest":
         raise TemplateError("an AWS::Serverless::Api needs a StageName", where=f"{where}.StageName")
     definition = load_definition(properties, ("DefinitionBody", "DefinitionUri"), kind, where, ctx)
+    auth = properties.get("Auth")
+    api_key_default = isinstance(auth, dict) and auth.get("ApiKeyRequired") is True
+    event_routes = [
+        EventRoute(
+            event.api_id,
+            dataclasses.replace(
+                event.route,
+                api_key_required=kind == "rest"
+                and (event.api_key_required if event.api_key_required is not None else api_key_default),
+            ),
+            event.notes,
+        )
+        for event in event_routes
+    ]
     routes = merge_routes([*definition.routes, *(event.route for event in event_routes)], logical_id)
     _check_integrations(definition, routes, logical_id)
     notes = [*definition.notes, *(note for event in event_routes for note in event.notes)]
@@ -317,6 +337,7 @@ def read_sam_api(
         account_id=resolver.account_id,
         functions=ctx.functions.functions,
         cors=_cors(properties, kind, where, resolver),
+        api_keys=_api_key_values(ctx),
     )
 
 
@@ -402,12 +423,29 @@ def _domain(
     return str(domain["DomainName"]), str(base_paths[0]).strip("/") if base_paths else ""
 
 
+def _api_key_values(ctx: ReadContext) -> tuple[str, ...]:
+    """The values of the template's ``AWS::ApiGateway::ApiKey`` resources (keys without a ``Value`` are
+    AWS's to generate)."""
+    values = []
+    for logical_id, properties in ctx.resources_of_type("AWS::ApiGateway::ApiKey"):
+        if properties.get("Value") is not None:
+            where = f"Resources.{logical_id}.Properties.Value"
+            values.append(str(ctx.resolver.resolve(properties["Value"], where)))
+    return tuple(values)
+
+
 def _ignored_settings(properties: Mapping[str, Any], kind: str, where: str) -> list[str]:
     notes = []
-    if "Auth" in properties:
+    auth = properties.get("Auth")
+    if auth is not None and (not isinstance(auth, dict) or set(auth) - {"ApiKeyRequired", "UsagePlan"}):
         notes.append(
-            f"{where}.Auth: authorizers and API keys are not enforced; Gateway(authorizer=...) sets the "
-            "context an authorizer produces"
+            f"{where}.Auth: authorizers are not enforced; Gateway(authorizer=...) sets the context an "
+            "authorizer produces"
+        )
+    if isinstance(auth, dict) and "UsagePlan" in auth:
+        notes.append(
+            f"{where}.Auth.UsagePlan: its keys are AWS's to generate: give yours with api_keys=[...] (with "
+            "none, every non-empty x-api-key is taken)"
         )
     return notes
 

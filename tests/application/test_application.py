@@ -181,3 +181,48 @@ def test_unknown_routes_get_the_front_doors_answer(template: Path) -> None:
 def test_front_door_options_apply_to_every_api(template: Path) -> None:
     app = Application.from_template(template, stage="dev", region="eu-west-1")
     assert app.apis["Rest"].url.endswith(".execute-api.eu-west-1.amazonaws.com/dev")
+
+
+KEYED = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      CodeUri: .
+      Handler: keyed_app.handler
+      Events:
+        Open:
+          Type: Api
+          Properties: {RestApiId: !Ref Rest, Path: /open, Method: get, Auth: {ApiKeyRequired: false}}
+        Closed:
+          Type: Api
+          Properties: {RestApiId: !Ref Rest, Path: /closed, Method: get}
+  Rest:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Auth:
+        ApiKeyRequired: true
+  Key:
+    Type: AWS::ApiGateway::ApiKey
+    Properties:
+      Value: abcdefghijklmnopqrstuvwxyz
+"""
+
+
+def test_api_keys_of_a_template_open_the_methods_that_require_one(tmp_path: Path) -> None:
+    def handler(event: Any, context: Any) -> Any:
+        return {"statusCode": 200, "body": event["resource"]}
+
+    (tmp_path / "template.yaml").write_text(textwrap.dedent(KEYED))
+    with Application.from_template(tmp_path / "template.yaml", handlers={"Fn": handler}) as app:
+        rest = app.apis["Rest"]
+        assert rest.request("GET", "/open").status_code == 200  # the event's own Auth wins
+        with pytest.warns(match="requires an API key"):
+            assert rest.request("GET", "/closed").status_code == 403
+        with pytest.warns(match="not one of the API's keys"):
+            assert rest.request("GET", "/closed", headers={"x-api-key": "wrong"}).status_code == 403
+        good = rest.request("GET", "/closed", headers={"x-api-key": "abcdefghijklmnopqrstuvwxyz"})
+        assert good.text == "/closed"

@@ -88,7 +88,7 @@ def test_serve_says_what_the_template_configures_that_is_not_emulated(tmp_path: 
         "  Fn:\n"
         "    Type: AWS::Serverless::Function\n"
         "    Properties: {Runtime: python3.12, CodeUri: ., Handler: app.handler, Events: {Get: {Type: Api,\n"
-        "      Properties: {Path: /x, Method: get, Auth: {ApiKeyRequired: true}}}}}\n"
+        "      Properties: {Path: /x, Method: get, Auth: {Authorizer: Tokens}}}}}\n"
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "apigw_emulator", "serve", "--template", "template.yaml", "--port", "0"],

@@ -89,7 +89,18 @@ def test_implicit_api_other_function_routes_are_not_this_gateway(recwarn: pytest
     assert len(recwarn) == 1
     upload = gateway("implicit_api.yaml", function="UploadFunction")
     assert upload.integration_timeout == 15.0
-    assert upload.request("POST", "/upload", data=b"x").json()["resource"] == "/upload"
+    keyed = upload.request("POST", "/upload", data=b"x", headers={"x-api-key": "any-key"})
+    assert keyed.json()["resource"] == "/upload"
+
+
+def test_api_key_required_without_a_key_is_forbidden(recwarn: pytest.WarningsRecorder) -> None:
+    # D7 INVALID_API_KEY: Auth.ApiKeyRequired on the event, no x-api-key in the request.
+    upload = gateway("implicit_api.yaml", function="UploadFunction")
+    response = upload.request("POST", "/upload", data=b"x")
+    assert response.status_code == 403
+    assert response.json() == {"message": "Forbidden"}
+    assert response.headers["x-amzn-ErrorType"] == "ForbiddenException"
+    assert "requires an API key" in str(recwarn[0].message)
 
 
 # -- (3) HTTP API: payload 1.0 and 2.0, $default ---------------------------------------------------------

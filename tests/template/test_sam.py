@@ -79,7 +79,8 @@ def test_api_events_without_rest_api_id_make_the_implicit_api() -> None:
     assert dict(api.stage_variables) == {"source": "globals"}
     assert specs(api.routes) == ["GET /items", "ANY /items/{id}", "POST /upload"]
     assert api.function_ids == ("ListFunction", "UploadFunction")
-    assert any("Events.Upload.Properties.Auth" in note for note in api.notes)
+    assert not any("Events.Upload.Properties.Auth" in note for note in api.notes)  # enforced now
+    assert [route.api_key_required for route in api.routes_of("UploadFunction")] == [True]
 
 
 def test_globals_merge_scalars_of_the_resource_win() -> None:
