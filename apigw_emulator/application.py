@@ -15,6 +15,7 @@ imported when it is first invoked: building the application, or events, imports 
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from types import TracebackType
 from typing import Any
 
 from ._spelling import option
+from .config import GatewayConfig
 from .errors import ConfigurationError
 from .gateway import Gateway
 from .invoke import FunctionTarget
@@ -121,7 +123,7 @@ class Application:
                         choice,
                         own.get(function_id),
                         (env_vars, layer_folders),
-                        {k: v for k, v in options.items() if k not in _STAGED},
+                        {k: v for k, v in options.items() if k not in _API_OPTIONS or k in _FUNCTION_TOO},
                     )
                 kwargs = api.gateway_options(function_id, custom_domain=custom_domain)
                 if api_options is None:
@@ -181,9 +183,14 @@ class Application:
         self.close()
 
 
-#: Gateway options that belong to the front door, not to a function.
-_API_OPTIONS = frozenset({"raise_handler_exceptions", "stage", "binary_media_types", "region", "account_id"})
-#: Front-door options of the APIs with stages only (REST and HTTP APIs), and no concern of a function's.
+#: Gateway options that belong to the front door (every option of its configuration), not to a function.
+_API_OPTIONS = frozenset(
+    {"raise_handler_exceptions", *inspect.signature(GatewayConfig.create).parameters}
+    - {"cls", "api", "routes"}  # the template's routes decide which function a request goes to
+)
+#: Front-door options a function's own gateway needs too (its variables, its ARN, its errors).
+_FUNCTION_TOO = frozenset({"region", "account_id", "raise_handler_exceptions"})
+#: Front-door options of the APIs with stages only (REST and HTTP APIs).
 _STAGED = frozenset({"stage", "binary_media_types"})
 
 

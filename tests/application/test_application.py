@@ -226,3 +226,8 @@ def test_api_keys_of_a_template_open_the_methods_that_require_one(tmp_path: Path
             assert rest.request("GET", "/closed", headers={"x-api-key": "wrong"}).status_code == 403
         good = rest.request("GET", "/closed", headers={"x-api-key": "abcdefghijklmnopqrstuvwxyz"})
         assert good.text == "/closed"
+
+
+def test_event_options_reach_the_events_of_every_api(template: Path) -> None:
+    app = Application.from_template(template, event_overrides={"stageVariables": {"from": "options"}})
+    assert app.apis["Rest"].event("POST", "/shape", body=b"x")["stageVariables"] == {"from": "options"}

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,12 +25,14 @@ pytestmark = [
 ]
 
 
-def _port_3000_is_free() -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", 3000))
-        except OSError:
-            return False
+def _ports_are_free(*ports: int) -> bool:
+    for port in ports:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return False
     return True
 
 
@@ -44,18 +47,19 @@ COMMANDS = {
 @pytest.fixture(params=sorted(COMMANDS))
 def served_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """``apigw-emulator serve`` of the project's template; the base URL of its (first) REST API."""
-    if request.param == "the-whole-application" and not _port_3000_is_free():
-        pytest.skip("port 3000 is in use on this machine")
+    if request.param == "the-whole-application" and not _ports_are_free(3000, 3001):
+        pytest.skip("port 3000 or 3001 (the template's two APIs) is in use on this machine")
     command = [sys.executable, "-m", "apigw_emulator", *COMMANDS[request.param]]
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stderr is not None
         ready, _, _ = select.select([process.stderr], [], [], 30)  # never wait forever for the banner
         line = process.stderr.readline() if ready else ""
-        while ready and "127.0.0.1:" not in line:  # the application's banner names its file first
-            line = process.stderr.readline()
+        deadline = time.monotonic() + 30
+        while ready and line and "127.0.0.1:" not in line and time.monotonic() < deadline:
+            line = process.stderr.readline()  # the application's banner names its file first
         found = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-        assert found, f"serve did not announce its address: {line!r}"
+        assert found, f"serve did not announce its address: {line!r} (exit code {process.poll()})"
         if request.param == "the-whole-application":
             assert found.group(1) == "3000"
         yield f"http://127.0.0.1:{found.group(1)}"
