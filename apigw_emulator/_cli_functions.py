@@ -6,12 +6,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .runtime.model import ISOLATIONS
+from .runtime.model import ISOLATIONS, to_stderr
 from .runtime.pool import DEFAULT_MAX_CONCURRENCY
 
 __all__ = ["HeldLog", "add_function_options", "function_options", "handler_location", "watch_paths"]
@@ -107,7 +106,7 @@ def function_options(args: argparse.Namespace) -> dict[str, Any]:
         "isolation": args.isolation,
         "runtime_client": args.runtime_client,
         "max_concurrency": args.max_concurrency,
-        "function_log": getattr(args, "function_log", None) or _to_stderr,
+        "function_log": getattr(args, "function_log", None) or to_stderr,
     }
     env_vars = _env_vars(args.env_vars)
     if args.template:
@@ -118,11 +117,6 @@ def function_options(args: argparse.Namespace) -> dict[str, Any]:
         # Without a template nothing is declared: every variable of "Parameters" is the function's.
         options["environment"] = {name: str(value) for name, value in env_vars.get("Parameters", {}).items()}
     return options
-
-
-def _to_stderr(line: str) -> None:
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
 
 
 class HeldLog:
@@ -136,7 +130,7 @@ class HeldLog:
     def __call__(self, line: str) -> None:
         held = self._held
         if held is None:
-            _to_stderr(line)
+            to_stderr(line)
         else:
             held.append(line)
 
@@ -144,7 +138,7 @@ class HeldLog:
         """Write the held lines; from now on lines go straight to standard error."""
         held, self._held = self._held, None
         for line in held or ():
-            _to_stderr(line)
+            to_stderr(line)
 
     def drop(self) -> None:
         """Forget the held lines (they go straight to standard error from now on)."""

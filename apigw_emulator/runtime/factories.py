@@ -10,14 +10,9 @@ from typing import Any
 
 from ..errors import ConfigurationError
 from .in_process import HandlerCode, InProcessEnvironment
-from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, Isolation, LogSink
+from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, Isolation, LogSink, to_stderr
 
 __all__ = ["environment_factory", "handler_location"]
-
-
-def _to_stderr(line: str) -> None:
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
 
 
 def handler_location(
@@ -81,7 +76,7 @@ def environment_factory(
     from .process import ProcessEnvironment  # noqa: PLC0415 - only process isolation needs it
 
     name, task_root = handler_location(handler, function)
-    sink = log if log is not None else _to_stderr
+    sink = log if log is not None else to_stderr
 
     def make() -> ExecutionEnvironment:
         return ProcessEnvironment(

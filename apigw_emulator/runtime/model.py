@@ -26,6 +26,7 @@ __all__ = [
     "InvokeRequest",
     "Isolation",
     "LogSink",
+    "to_stderr",
 ]
 
 #: How a function's code runs: ``"in-process"`` (the calling process, the handler on the calling thread)
@@ -35,6 +36,14 @@ ISOLATIONS: tuple[Isolation, ...] = ("in-process", "process")
 
 #: Where an environment's log lines go (handler output, ``START``/``END``/``REPORT``).
 LogSink = Callable[[str], None]
+
+
+def to_stderr(line: str) -> None:
+    """A :data:`LogSink` that writes each line to standard error at once."""
+    import sys  # noqa: PLC0415
+
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 #: The Python runtime the emulator stands for, as in ``AWS_EXECUTION_ENV`` (``AWS_Lambda_python3.12``).

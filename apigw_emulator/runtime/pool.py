@@ -136,14 +136,6 @@ class EnvironmentPool:
         for environment in environments:
             environment.shutdown()
 
-    def reset(self) -> None:
-        """Shut down the idle environments, so that the next invocations initialise fresh ones (reload)."""
-        with self._lock:
-            environments = list(self._idle)
-            self._idle.clear()
-        for environment in environments:
-            environment.shutdown()
-
     def _acquire(self) -> ExecutionEnvironment | None:
         with self._lock:
             if self._closed:

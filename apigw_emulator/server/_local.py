@@ -9,20 +9,19 @@ import importlib.util
 import os
 import selectors
 import socket
-import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
 
 from ..errors import InvalidRequestError
 from ..gateway import Gateway
 from ..invoke import API_PAYLOAD_LIMIT, Invocation
 from ..request import HttpRequest
 from ..response import GatewayResponse
+from ..runtime.model import to_stderr
 from ._http11 import (
     CONTINUE,
     BadResponseError,
@@ -70,12 +69,6 @@ def _oversized_stand_in() -> bytes:
     """The body the gateway gets for one over :data:`MAX_BODY`: made once and shared (bytes are
     immutable), so that oversized requests cost no memory each, however many arrive."""
     return bytes(MAX_BODY + 1)
-
-
-def _log_to_stderr(line: str) -> None:
-    stream: TextIO = sys.stderr
-    stream.write(line + "\n")
-    stream.flush()
 
 
 # -- reloading ------------------------------------------------------------------------------------------
@@ -197,7 +190,7 @@ class LocalGateway:
         port: int = 0,
         *,
         stage_in_path: bool = False,
-        log: Callable[[str], None] | None = _log_to_stderr,
+        log: Callable[[str], None] | None = to_stderr,
         reload: Callable[[], Gateway] | None = None,
         watch_paths: Iterable[str | os.PathLike[str]] | None = None,
         timeout: float = DEFAULT_TIMEOUT,
