@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 from ._spelling import option
 from ._types import BodyInput, Event, HeaderInput
 from .api_keys import ApiKeyRules
+from .authorizers.check import Authorization
+from .authorizers.model import AuthorizerRules, JwksSource, LambdaAuthorizer
 from .config import GatewayConfig
 from .cors import CorsRules
 from .errors import ConfigurationError, GatewayErrorWarning
 from .events import BUILDERS
 from .ids import RequestStamp
-from .invoke import FunctionTarget, Invocation, invoke
+from .invoke import FunctionTarget, Invocation, function_caller, invoke
 from .request import HttpRequest
 from .routing import parse_route
 from .runtime.model import ISOLATIONS, FunctionConfig, HandlerSource, Isolation, LogSink
@@ -106,6 +108,15 @@ class Gateway:
     :param api_key_routes: REST: the routes whose methods require an API key (``ApiKeyRequired``); a
         request without a known ``x-api-key`` gets 403 ``{"message": "Forbidden"}``.
     :param api_keys: REST: the API's keys; none given, any non-empty ``x-api-key`` opens those routes.
+    :param api_key_source: REST: where the key comes from, ``"HEADER"`` (``x-api-key``) or
+        ``"AUTHORIZER"`` (the Lambda authorizer's ``usageIdentifierKey``).
+    :param authorizers: REST and HTTP APIs: the authorizers and the routes they guard
+        (:class:`~apigw_emulator.authorizers.AuthorizerRules`), run for each request to a guarded route
+        before the function; what they grant is the event's ``requestContext.authorizer``. A Lambda
+        authorizer given as a handler runs in execution environments of its own (``isolation`` as the
+        function's).
+    :param jwks: the signing keys of JWT and Cognito authorizers by authorizer name: a JWKS document or
+        the path of its JSON file.
     :raises ConfigurationError: for any invalid option.
     """
 
@@ -131,6 +142,9 @@ class Gateway:
         cors: CorsRules | None = None,
         api_key_routes: Collection[str] = (),
         api_keys: Collection[str] = (),
+        api_key_source: str = "HEADER",
+        authorizers: AuthorizerRules | None = None,
+        jwks: Mapping[str, JwksSource] | None = None,
         **options: Any,
     ) -> None:
         if handler is not None and not callable(handler) and not isinstance(handler, (str, HandlerSource)):
@@ -178,7 +192,12 @@ class Gateway:
         self.cors = cors
         keyed = [parse_route(spec).key for spec in api_key_routes]
         #: The routes that require an API key, and the keys (REST).
-        self.api_keys = ApiKeyRules.of(keyed, api_keys) if keyed else None
+        self.api_keys = ApiKeyRules.of(keyed, api_keys, api_key_source) if keyed else None
+        #: The authorizers at work on this API's routes, if any.
+        self.authorization = self._authorization(authorizers, jwks)
+        #: The functions of Lambda authorizers named by logical id (an application's), by that id.
+        self.authorizer_functions: dict[str, FunctionTarget] = {}
+        self._authorizer_gateways: dict[str, Gateway] = {}
         self._builder = BUILDERS[self.config.api]
         self._pool: EnvironmentPool | None = None
         self._pool_lock = threading.Lock()
@@ -190,6 +209,46 @@ class Gateway:
 
     def __repr__(self) -> str:
         return f"Gateway(api={self.config.api!r}, url={self.url!r})"
+
+    def _authorization(
+        self, rules: AuthorizerRules | None, jwks: Mapping[str, JwksSource] | None
+    ) -> Authorization | None:
+        if rules is None:
+            if jwks:
+                raise ConfigurationError("jwks= gives keys to JWT or Cognito authorizers, and there are none")
+            return None
+        if not isinstance(rules, AuthorizerRules):
+            raise ConfigurationError(f"authorizers must be an AuthorizerRules, got {type(rules).__name__}")
+        if self.config.api not in ("rest", "http", "http-v1"):
+            raise ConfigurationError(
+                f"a {self.config.api} front door has no authorizers (REST and HTTP APIs do)"
+            )
+        if jwks:
+            rules = rules.with_jwks(jwks)
+        return Authorization(rules, function_caller(self._authorizer_target, self.config))
+
+    def _authorizer_target(self, authorizer: LambdaAuthorizer) -> FunctionTarget | None:
+        """Where a Lambda authorizer's function runs: an application's function, or environments of its
+        own for a handler (made on first use, closed with this gateway)."""
+        if isinstance(authorizer.function, str):
+            return self.authorizer_functions.get(authorizer.function)
+        with self._pool_lock:
+            gateway = self._authorizer_gateways.get(authorizer.name)
+            if gateway is None:
+                gateway = Gateway(
+                    authorizer.function,
+                    self.api,
+                    function_name=authorizer.name,
+                    isolation=self.isolation,
+                    runtime_client=self.runtime_client,
+                    python=self.python,
+                    function_log=self.function_log,
+                    region=self.config.region,
+                    account_id=self.config.account_id,
+                )
+                self._authorizer_gateways[authorizer.name] = gateway
+                self._owned.append(gateway)
+        return FunctionTarget(gateway.environments, gateway.function)
 
     @classmethod
     def from_template(
@@ -346,6 +405,7 @@ class Gateway:
             stamp=stamp,
             cors=self.cors,
             api_keys=self.api_keys,
+            authorization=self.authorization,
         )
         error = invocation.error
         if error is not None and self.raise_handler_exceptions:

@@ -8,6 +8,8 @@ from .ids import RequestStamp
 from .response import GatewayResponse
 
 __all__ = [
+    "access_denied",
+    "authorizer_failure",
     "bad_gateway",
     "forbidden",
     "gateway_timeout",
@@ -15,6 +17,7 @@ __all__ = [
     "request_too_long",
     "route_not_found",
     "throttled",
+    "unauthorized",
 ]
 
 _ALB_502 = (
@@ -32,7 +35,10 @@ _ALB_413 = (
 
 
 def _rest(status: int, message: str, error_type: str, stamp: RequestStamp) -> GatewayResponse:
-    body = f'{{"message": "{message}"}}'.encode()
+    return _rest_body(status, f'{{"message": "{message}"}}'.encode(), error_type, stamp)
+
+
+def _rest_body(status: int, body: bytes, error_type: str, stamp: RequestStamp) -> GatewayResponse:
     return GatewayResponse(
         status,
         (
@@ -169,3 +175,58 @@ def forbidden(config: GatewayConfig, stamp: RequestStamp, reason: str) -> Gatewa
     """An API key is required and missing or unknown: REST 403 ``{"message": "Forbidden"}`` (D7
     ``INVALID_API_KEY``)."""
     return _warn(config, stamp, _rest(403, "Forbidden", "ForbiddenException", stamp), reason)
+
+
+def unauthorized(
+    config: GatewayConfig, stamp: RequestStamp, reason: str, *, www_authenticate: str | None = None
+) -> GatewayResponse:
+    """An authorizer refused the caller's identity, or the request has none: 401
+    ``{"message":"Unauthorized"}`` (D7 ``UNAUTHORIZED``, D27, D28). A JWT authorizer's answer carries a
+    ``www-authenticate`` header (its exact text is UNCONFIRMED)."""
+    if config.api == "rest":
+        response = _rest(401, "Unauthorized", "UnauthorizedException", stamp)
+    else:
+        response = _http(401, "Unauthorized", stamp)
+    if www_authenticate is not None:
+        response = _with_header(response, "www-authenticate", www_authenticate)
+    return _warn(config, stamp, response, reason)
+
+
+#: REST's 403 bodies for a policy that denies (D7 ``ACCESS_DENIED``): an explicit Deny, or no Allow.
+_EXPLICIT_DENY = b'{"Message":"User is not authorized to access this resource with an explicit deny"}'
+_NO_ALLOW = b'{"Message":"User is not authorized to access this resource"}'
+
+
+def access_denied(
+    config: GatewayConfig,
+    stamp: RequestStamp,
+    reason: str,
+    *,
+    explicit: bool = False,
+    www_authenticate: str | None = None,
+) -> GatewayResponse:
+    """An authorizer denied the request: REST 403 with AWS's ``Message`` bodies (an explicit Deny, or no
+    matching Allow); HTTP API 403 ``{"message":"Forbidden"}`` (D7 ``ACCESS_DENIED``, D27)."""
+    if config.api == "rest":
+        body = _EXPLICIT_DENY if explicit else _NO_ALLOW
+        response = _rest_body(403, body, "AccessDeniedException", stamp)
+    else:
+        response = _http(403, "Forbidden", stamp)
+    if www_authenticate is not None:
+        response = _with_header(response, "www-authenticate", www_authenticate)
+    return _warn(config, stamp, response, reason)
+
+
+def authorizer_failure(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
+    """The authorizer failed (raised, timed out, or returned what API Gateway cannot read): REST 500
+    ``{"message": null}`` (D7 ``AUTHORIZER_CONFIGURATION_ERROR`` / ``AUTHORIZER_FAILURE``); HTTP API 500
+    ``{"message":"Internal Server Error"}``."""
+    if config.api == "rest":
+        response = _rest_body(500, b'{"message": null}', "AuthorizerConfigurationException", stamp)
+    else:
+        response = _http(500, "Internal Server Error", stamp)
+    return _warn(config, stamp, response, reason)
+
+
+def _with_header(response: GatewayResponse, name: str, value: str) -> GatewayResponse:
+    return GatewayResponse(response.status, (*response.headers, (name, value)), response.body)

@@ -17,6 +17,8 @@ import orjson
 
 from ._types import Event
 from .api_keys import ApiKeyRules
+from .authorizers.check import Authorization, FunctionCall, FunctionCaller, Granted
+from .authorizers.model import LambdaAuthorizer
 from .cloudfront import is_edge
 from .config import GatewayConfig
 from .cors import CorsRules, decorate, preflight
@@ -33,7 +35,7 @@ from .gateway_errors import (
     route_not_found,
     throttled,
 )
-from .ids import RequestStamp, edge_ids
+from .ids import RequestStamp, edge_ids, stable_id
 from .lambda_context import LambdaContext
 from .request import HttpRequest
 from .response import GatewayResponse, MalformedResultError, _BinaryDecodeError, map_result
@@ -42,7 +44,7 @@ from .runtime.model import FunctionConfig, InvokeRequest
 from .runtime.pool import EnvironmentPool
 from .trace import trace_header
 
-__all__ = ["FunctionConfig", "FunctionTarget", "Invocation", "invoke"]
+__all__ = ["FunctionConfig", "FunctionTarget", "Invocation", "function_caller", "invoke"]
 
 #: Largest request body API Gateway accepts (REST and HTTP APIs, spec 7).
 API_PAYLOAD_LIMIT = 10 * 1024 * 1024
@@ -182,6 +184,19 @@ def _describe(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()
 
 
+def _lambda_context(function: FunctionConfig, config: GatewayConfig, request_id: str) -> LambdaContext:
+    return LambdaContext(
+        aws_request_id=request_id,
+        function_name=function.name,
+        function_version=function.version,
+        region=config.region,
+        account_id=config.account_id,
+        memory_limit_in_mb=function.memory_size,
+        timeout=function.timeout,
+        log_stream_name="",  # the execution environment's, set when one takes the invocation
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class FunctionTarget:
     """Where a route's requests go: the function's environments and configuration, and the integration
@@ -202,13 +217,16 @@ def invoke(
     stamp: RequestStamp | None = None,
     cors: CorsRules | None = None,
     api_keys: ApiKeyRules | None = None,
+    authorization: Authorization | None = None,
 ) -> Invocation:
     """Send ``request`` through the front door to the function's ``environments``; say what happened.
 
-    Steps, each as AWS does them: the payload limit (413); the route (REST 403 / HTTP API 404); the event
-    and Lambda's 6 MB request limit (413); the handler called with the JSON-decoded event and a
-    :class:`LambdaContext` under the function timeout and the integration timeout; the result encoded as
-    the runtime encodes it (6 MB response limit, 502); the result mapped to the client's response.
+    Steps, each as AWS does them: the payload limit (413); a CORS preflight the front door answers; the
+    route (REST 403 / HTTP API 404); the route's authorizer (401, 403, 500, or its context in the event);
+    the API key (REST 403); the event and Lambda's 6 MB request limit (413); the handler called with the
+    JSON-decoded event and a :class:`LambdaContext` under the function timeout and the integration
+    timeout; the result encoded as the runtime encodes it (6 MB response limit, 502); the result mapped
+    to the client's response.
 
     Handler exceptions are recorded in :attr:`Invocation.error` (the response is the front door's 5xx);
     re-raising them is the caller's choice. A timeout resets the environment (the pool's next invocation
@@ -233,13 +251,31 @@ def invoke(
         event = BUILDERS[config.api](request, config, stamp)
     except RouteNotFoundError as exc:
         return Invocation(request, route_not_found(config, stamp, str(exc)), stamp=stamp)
+    routed = config.api in ("rest", "http", "http-v1")
+    route_key, app_path = "", "/"
+    if routed:
+        _, app_path, match = locate(request, config)
+        route_key = match.route.key
+    granted: Granted | None = None
+    if authorization is not None and routed:
+        verdict = authorization.check(
+            request, event, route_key, app_path=app_path, config=config, stamp=stamp
+        )
+        if isinstance(verdict, GatewayResponse):
+            return Invocation(request, verdict, stamp=stamp)
+        if verdict is not None:
+            granted = verdict
+            event["requestContext"]["authorizer"] = verdict.authorizer
     if api_keys is not None and config.api == "rest":
-        refusal = api_keys.refusal(locate(request, config)[2].route.key, request)
+        from_authorizer = granted.usage_identifier_key if granted is not None else None
+        refusal = api_keys.refusal(route_key, request, from_authorizer)
         if refusal is not None:
             return Invocation(request, forbidden(config, stamp, refusal), stamp=stamp)
+        used = api_keys.key_used(route_key, request, from_authorizer)
+        if used is not None:
+            event["requestContext"]["identity"].update(apiKey=used, apiKeyId=stable_id(f"apikey:{used}"))
     if not isinstance(environments, EnvironmentPool):
-        routed = config.api in ("rest", "http", "http-v1")
-        target = environments(locate(request, config)[2].route.key if routed else "")
+        target = environments(route_key)
         environments, function = target.environments, target.function
         integration_timeout = target.integration_timeout
     event_size, handler_event = round_trip(event)
@@ -250,16 +286,7 @@ def invoke(
         )
         return Invocation(request, request_too_long(config, stamp, reason), stamp=stamp)
     request_id = stamp.request_id if config.api == "function-url" else RequestStamp.new().request_id
-    context = LambdaContext(
-        aws_request_id=request_id,
-        function_name=function.name,
-        function_version=function.version,
-        region=config.region,
-        account_id=config.account_id,
-        memory_limit_in_mb=function.memory_size,
-        timeout=function.timeout,
-        log_stream_name="",  # the execution environment's, set when one takes the invocation
-    )
+    context = _lambda_context(function, config, request_id)
     deadline = function.timeout
     gateway_limit = (
         integration_timeout
@@ -354,3 +381,52 @@ def invoke(
     except MalformedResultError as exc:
         record.response = bad_gateway(config, stamp, f"Malformed Lambda proxy response: {exc}")
     return record
+
+
+# -- authorizer functions -----------------------------------------------------------------------------
+
+
+def function_caller(
+    resolve: Callable[[LambdaAuthorizer], FunctionTarget | None], config: GatewayConfig
+) -> FunctionCaller:
+    """How an API calls its Lambda authorizers: each in the execution environments ``resolve`` gives it
+    (None: the authorizer's function is not part of this application, a 500 as for any failure)."""
+
+    def call(authorizer: LambdaAuthorizer, event: Event, wait: float) -> FunctionCall:
+        target = resolve(authorizer)
+        if target is None:
+            return FunctionCall(
+                failure=f"names the function {authorizer.function!r}, which is not here to run"
+            )
+        return call_function(target, event, config, wait)
+
+    return call
+
+
+def call_function(target: FunctionTarget, event: Event, config: GatewayConfig, wait: float) -> FunctionCall:
+    """Invoke a function with an event as Lambda does (JSON in, JSON out) and wait at most ``wait``
+    seconds (or its own timeout): its decoded result, or why there is none."""
+    function = target.function
+    try:
+        _, handler_event = round_trip(event)
+    except (TypeError, ValueError) as exc:
+        return FunctionCall(failure=f"cannot be sent the event: {_describe(exc)}")
+    context = _lambda_context(function, config, RequestStamp.new().request_id)
+    deadline = min(function.timeout, wait)
+    outcome = target.environments.invoke(InvokeRequest(handler_event, context, None, deadline))
+    if outcome.kind == "throttled":
+        return FunctionCall(failure=f"was throttled: every environment of {function.name} is busy")
+    if outcome.kind == "timeout":
+        return FunctionCall(failure=f"did not answer within {deadline:g} s")
+    if outcome.kind == "error":
+        document = outcome.error or {}
+        message = str(document.get("errorMessage", ""))
+        return FunctionCall(
+            failure=f"raised {document.get('errorType', '')}: {message}", error_message=message
+        )
+    try:
+        value = outcome.result
+        result = json.loads(bytes(value)) if isinstance(value, (bytes, bytearray)) else round_trip(value)[1]
+    except (TypeError, ValueError, RecursionError) as exc:
+        return FunctionCall(failure=f"returned what the runtime cannot encode as JSON: {_describe(exc)}")
+    return FunctionCall(result=result)
