@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any
 
 from ._spelling import option
+from .authorizers.model import JwksSource, LambdaAuthorizer
 from .config import GatewayConfig
 from .errors import ConfigurationError
 from .gateway import Gateway
@@ -75,6 +76,7 @@ class Application:
         handlers: Mapping[str, Callable[..., Any] | str] | None = None,
         custom_domain: bool = False,
         template_api: str | None = None,
+        jwks: Mapping[str, JwksSource] | None = None,
         **options: Any,
     ) -> Application:
         """The application a SAM or CloudFormation template describes.
@@ -86,10 +88,13 @@ class Application:
             function, say); the others' are the template's.
         :param custom_domain: serve the APIs through their custom domains (SAM ``Domain``).
         :param template_api: only this API (a logical id).
+        :param jwks: the signing keys of the template's JWT and Cognito authorizers, by authorizer name (a
+            JWKS document or the path of its JSON file).
         :param options: :class:`Gateway` options for every function (``isolation``, ``runtime_client``,
             ``max_concurrency``, ``function_log``, ``raise_handler_exceptions``...).
         :raises TemplateError: for what the template cannot give (see :mod:`apigw_emulator.template`); an
             HTTP API whose routes mix payload formats.
+        :raises ConfigurationError: for ``jwks`` of an authorizer no API has.
         """
         from .template import load_template  # noqa: PLC0415 - needs PyYAML
 
@@ -105,6 +110,11 @@ class Application:
         apis: dict[str, Gateway] = {}
         owners: dict[str, dict[str, str]] = {}
         chosen = [template.api(template_api)] if template_api is not None else template.apis
+        keys = dict(jwks or {})
+        _check_jwks_names(keys, chosen)
+        function_options_only = {
+            k: v for k, v in options.items() if k not in _API_OPTIONS or k in _FUNCTION_TOO
+        }
         for api in chosen:
             if not api.function_ids:
                 continue
@@ -123,7 +133,7 @@ class Application:
                         choice,
                         own.get(function_id),
                         (env_vars, layer_folders),
-                        {k: v for k, v in options.items() if k not in _API_OPTIONS or k in _FUNCTION_TOO},
+                        function_options_only,
                     )
                 kwargs = api.gateway_options(function_id, custom_domain=custom_domain)
                 if api_options is None:
@@ -150,8 +160,23 @@ class Application:
                 _API_OPTIONS if api.kind != "function-url" else _API_OPTIONS - {"stage", "binary_media_types"}
             )
             front_door_options = {k: v for k, v in options.items() if k in allowed}
+            if api.authorizers is not None:
+                api_options["jwks"] = {n: k for n, k in keys.items() if n in api.authorizers.authorizers}
             gateway = Gateway(None, **{**api_options, **front_door_options})
             gateway._routes_to = _router(route_keys, targets, api.function_ids[0])
+            for function_id in authorizer_function_ids(api, template):
+                if function_id not in functions:
+                    functions[function_id] = _authorizer_gateway(
+                        template,
+                        function_id,
+                        own.get(function_id),
+                        (env_vars, layer_folders),
+                        function_options_only,
+                    )
+                function = functions[function_id]
+                gateway.authorizer_functions[function_id] = FunctionTarget(
+                    function.environments, function.function
+                )
             apis[api.logical_id] = gateway
             owners[api.logical_id] = route_keys or {"": api.function_ids[0]}
         return cls(apis, functions, owners)
@@ -211,6 +236,58 @@ def _function_gateway(
     target, kwargs = template.gateway_options(**choice)
     kwargs.update(function_options(target, env_vars, layer_folders))
     return Gateway(handler, **{**kwargs, **options})
+
+
+def _check_jwks_names(keys: Mapping[str, Any], apis: list[Any]) -> None:
+    names = {name for api in apis if api.authorizers is not None for name in api.authorizers.authorizers}
+    unknown = sorted(set(keys) - names)
+    if unknown:
+        raise ConfigurationError(
+            f"jwks for {', '.join(unknown)}: no API of the template has an authorizer of that name "
+            f"(its authorizers: {', '.join(sorted(names)) or 'none'})"
+        )
+
+
+def authorizer_function_ids(api: Any, template: Any) -> list[str]:
+    """The template functions the API's Lambda authorizers run."""
+    if api.authorizers is None:
+        return []
+    return [
+        authorizer.function
+        for authorizer in api.authorizers.authorizers.values()
+        if isinstance(authorizer, LambdaAuthorizer)
+        and isinstance(authorizer.function, str)
+        and authorizer.function in template.functions
+    ]
+
+
+def _authorizer_gateway(
+    template: Any,
+    function_id: str,
+    handler: Callable[..., Any] | str | None,
+    overrides: tuple[Mapping[str, Any] | None, Mapping[str, str | os.PathLike[str]] | None],
+    options: Mapping[str, Any],
+) -> Gateway:
+    """The gateway that owns the execution environments of a function no route invokes (an authorizer)."""
+    from .runtime.model import HandlerSource  # noqa: PLC0415
+    from .templates.handler_import import check_python_handler  # noqa: PLC0415
+    from .templates.model import function_options  # noqa: PLC0415
+
+    target = template.function(function_id)
+    kwargs: dict[str, Any] = {
+        "function_name": target.name,
+        "timeout": target.timeout,
+        "memory_size": target.memory_size,
+        "region": template.region,
+        "account_id": template.account_id,
+    }
+    env_vars, layer_folders = overrides
+    kwargs.update(function_options(target, env_vars, layer_folders))
+    if handler is not None:
+        return Gateway(handler, **{**kwargs, **options})
+    check_python_handler(target)
+    source = HandlerSource(target.handler or "", target.load_handler, kwargs.get("code_uri"))
+    return Gateway(source, **{**kwargs, **options})
 
 
 def _router(

@@ -295,12 +295,14 @@ class Gateway:
             "custom_domain": custom_domain,
         }
         if handler is None and function is None:
-            chosen = template.select_api(template_api=template_api, api=api)
-            if len(chosen.function_ids) > 1:  # each route to its own function
-                from .application import Application  # noqa: PLC0415
+            from .application import Application, authorizer_function_ids  # noqa: PLC0415
 
+            chosen = template.select_api(template_api=template_api, api=api)
+            # Each route to its own function, and the authorizers' functions: an application's API.
+            if len(chosen.function_ids) > 1 or authorizer_function_ids(chosen, template):
                 application = Application.from_template(
                     path,
+                    jwks=options.pop("jwks", None),
                     parameters=parameters,
                     env_vars=env_vars,
                     layer_folders=layer_folders,
