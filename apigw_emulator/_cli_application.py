@@ -78,7 +78,11 @@ def application_banner(
     entries = list(application.routes())
     for api_id, gateway in application.apis.items():
         lines.append(f"  {api_id}: the {front_doors[gateway.api]} on {urls[api_id]}")
-        lines += [f"    {e.route} -> {e.function}" for e in entries if e.api == api_id]
+        lines += [
+            f"    {e.route} -> {e.function}" + (f" (authorizer {e.authorizer})" if e.authorizer else "")
+            for e in entries
+            if e.api == api_id
+        ]
     first = next(iter(application.functions.values()), None)
     if first is not None:
         lines.append(f"  functions {', '.join(application.functions)} run {how_it_runs(first)} each")

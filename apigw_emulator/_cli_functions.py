@@ -55,6 +55,14 @@ def add_function_options(parser: argparse.ArgumentParser, *, default_isolation: 
         help="with --template: a local folder for a layer the template names by ARN, repeatable",
     )
     parser.add_argument(
+        "--jwks",
+        action="append",
+        default=[],
+        metavar="NAME=FILE",
+        help="with --template: the JSON Web Key Set that signs the tokens of the JWT or Cognito authorizer "
+        "NAME, repeatable (without it, that authorizer refuses every token)",
+    )
+    parser.add_argument(
         "--max-concurrency",
         type=_positive,
         default=DEFAULT_MAX_CONCURRENCY,
@@ -100,6 +108,18 @@ def _layer_folders(values: list[str]) -> dict[str, str]:
     return folders
 
 
+def _jwks_files(values: list[str]) -> dict[str, str]:
+    files = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not name or not Path(path).is_file():
+            raise FunctionOptionError(
+                f"--jwks {value!r}: expected NAME=FILE, NAME an authorizer, FILE a JWKS file"
+            )
+        files[name] = path
+    return files
+
+
 def function_options(args: argparse.Namespace) -> dict[str, Any]:
     """The ``Gateway`` (or ``Gateway.from_template``) keyword arguments of the function options."""
     options: dict[str, Any] = {
@@ -113,6 +133,8 @@ def function_options(args: argparse.Namespace) -> dict[str, Any]:
         options["env_vars"] = env_vars
         if args.layer_folder:
             options["layer_folders"] = _layer_folders(args.layer_folder)
+        if args.jwks:
+            options["jwks"] = _jwks_files(args.jwks)
     elif env_vars:
         # Without a template nothing is declared: every variable of "Parameters" is the function's.
         options["environment"] = {name: str(value) for name, value in env_vars.get("Parameters", {}).items()}

@@ -36,12 +36,14 @@ __all__ = ["Application", "RouteEntry"]
 
 @dataclass(frozen=True, slots=True)
 class RouteEntry:
-    """One line of the application's table: an API's route and the function it invokes."""
+    """One line of the application's table: an API's route, the function it invokes and the authorizer
+    that guards it (None: open)."""
 
     api: str
     kind: str
     route: str
     function: str
+    authorizer: str | None = None
 
 
 class Application:
@@ -179,6 +181,7 @@ class Application:
                 )
             apis[api.logical_id] = gateway
             owners[api.logical_id] = route_keys or {"": api.function_ids[0]}
+        warn_not_emulated(chosen, str(template.path))
         return cls(apis, functions, owners)
 
     def routes(self) -> Iterator[RouteEntry]:
@@ -188,8 +191,16 @@ class Application:
             if gateway.api == "function-url":
                 yield RouteEntry(api_id, gateway.api, "(every request)", owners.get("", "?"))
                 continue
+            rules = gateway.authorization.rules if gateway.authorization is not None else None
             for route in gateway.config.routes:
-                yield RouteEntry(api_id, gateway.api, route.key, owners.get(route.key, "?"))
+                guard = rules.routes.get(route.key) if rules is not None else None
+                yield RouteEntry(
+                    api_id,
+                    gateway.api,
+                    route.key,
+                    owners.get(route.key, "?"),
+                    guard.authorizer if guard is not None else None,
+                )
 
     def close(self) -> None:
         """End every function's execution environments (worker processes); idempotent."""
@@ -236,6 +247,23 @@ def _function_gateway(
     target, kwargs = template.gateway_options(**choice)
     kwargs.update(function_options(target, env_vars, layer_folders))
     return Gateway(handler, **{**kwargs, **options})
+
+
+def warn_not_emulated(apis: list[Any], source: str) -> None:
+    """One :class:`~apigw_emulator.errors.NotEmulatedWarning` naming what the APIs configure that is not
+    emulated (their notes), if anything."""
+    import warnings  # noqa: PLC0415
+
+    from .errors import NotEmulatedWarning  # noqa: PLC0415
+
+    notes = list(dict.fromkeys(note for api in apis for note in api.notes))
+    if notes:
+        warnings.warn(
+            NotEmulatedWarning(
+                f"{source} configures what the emulator does not enforce: " + "; ".join(notes)
+            ),
+            stacklevel=3,
+        )
 
 
 def _check_jwks_names(keys: Mapping[str, Any], apis: list[Any]) -> None:

@@ -184,6 +184,7 @@ def _gateway(args: argparse.Namespace, location: tuple[str, Path] | None, *, han
         raise CliError("--template-api and --function choose in a template: give it with --template FILE")
     options.pop("env_vars", None)
     options.pop("layer_folders", None)
+    options.pop("jwks", None)
     return Gateway(handler, **(options | ({"api": args.api} if args.api else {})))
 
 

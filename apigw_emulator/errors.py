@@ -126,3 +126,9 @@ class MissingEnvironmentWarning(ApigwEmulatorWarning):
 class MissingLayerWarning(ApigwEmulatorWarning):
     """A function of the template uses a layer that is not on this machine (a layer by ARN, or content in
     S3): it runs without it. Map it to a local folder with ``layer_folders={ARN: folder}``."""
+
+
+class NotEmulatedWarning(ApigwEmulatorWarning):
+    """The template configures what the emulator does not enforce (IAM authorization, mutual TLS, a
+    resource policy...): requests pass where AWS might refuse them. Emitted once for each gateway or
+    application built from the template, listing every such setting; ``serve`` prints them at startup."""

@@ -313,14 +313,21 @@ class Gateway:
                 gateway = application.apis[chosen.logical_id]
                 gateway._owned = list(application.functions.values())
                 return gateway
+        from .application import warn_not_emulated  # noqa: PLC0415
+
         if handler is None:
             template_handler, kwargs = template.gateway_kwargs(
                 **choice, env_vars=env_vars, layer_folders=layer_folders
             )
-            return cls(template_handler, **{**kwargs, **options})
-        target, kwargs = template.gateway_options(**choice)
-        kwargs.update(function_options(target, env_vars, layer_folders))
-        return cls(handler, **{**kwargs, **options})
+            gateway = cls(template_handler, **{**kwargs, **options})
+        else:
+            target, kwargs = template.gateway_options(**choice)
+            kwargs.update(function_options(target, env_vars, layer_folders))
+            gateway = cls(handler, **{**kwargs, **options})
+        warn_not_emulated(
+            [template.select(template_api=template_api, function=function, api=api)[0]], str(path)
+        )
+        return gateway
 
     @property
     def api(self) -> str:
