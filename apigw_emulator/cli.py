@@ -594,7 +594,7 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code."""
     from ._spelling import command_line  # noqa: PLC0415
-    from .errors import ApigwEmulatorError, ApigwEmulatorWarning  # noqa: PLC0415
+    from .errors import ApigwEmulatorError, ApigwEmulatorWarning, NotEmulatedWarning  # noqa: PLC0415
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -602,6 +602,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"{args.command} needs a HANDLER or --template")
     with warnings.catch_warnings(), command_line():
         warnings.simplefilter("always", ApigwEmulatorWarning)
+        if args.command == "serve":  # its banner lists what is not emulated
+            warnings.simplefilter("ignore", NotEmulatedWarning)
         warnings.showwarning = _show_warning
         try:
             code: int = args.run(args)

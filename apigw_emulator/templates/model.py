@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._spelling import option
+from ..authorizers.model import AuthorizerRules
 from ..cors import CorsRules
 from ..errors import MissingEnvironmentWarning, MissingLayerWarning
 from ..runtime.model import HandlerSource
@@ -234,6 +235,8 @@ class Api:
     :param functions: the template's functions, by logical id.
     :param cors: the CORS the front door applies itself (SAM ``Cors``, ``CorsConfiguration``), if any.
     :param api_keys: REST: the API keys the template gives values to (``AWS::ApiGateway::ApiKey``).
+    :param authorizers: the authorizers and the routes they guard (SAM's ``Auth``), if any.
+    :param api_key_source: REST: ``ApiKeySourceType``, ``"HEADER"`` or ``"AUTHORIZER"``.
     """
 
     logical_id: str
@@ -253,6 +256,8 @@ class Api:
     functions: Mapping[str, Function] = field(default_factory=dict, repr=False, compare=False)
     cors: CorsRules | None = None
     api_keys: tuple[str, ...] = ()
+    authorizers: AuthorizerRules | None = None
+    api_key_source: str = "HEADER"
 
     @property
     def function_ids(self) -> tuple[str, ...]:
@@ -332,10 +337,14 @@ class Api:
             options["stage_variables"] = dict(self.stage_variables)
         if self.cors is not None:
             options["cors"] = self.cors
-        keyed = [route.spec for route in routes if route.api_key_required]
+        # The whole API's rules: an application's API takes them from its first function's options.
+        keyed = [route.spec for route in self.routes if route.api_key_required]
         if keyed and self.kind == "rest":
             options["api_key_routes"] = keyed
             options["api_keys"] = list(self.api_keys)
+            options["api_key_source"] = self.api_key_source
+        if self.authorizers is not None:
+            options["authorizers"] = self.authorizers
         timeout = self._integration_timeout(function.logical_id, routes)
         if timeout is not None:
             options["integration_timeout"] = timeout

@@ -40,6 +40,7 @@ from .errors import TemplateError
 from .intrinsics import NO_VALUE, Resolver, is_intrinsic
 from .model import Api, ApiKind, ApiRoute, Function
 from .openapi import Definition, read_definition
+from .sam_auth import EventAuth, event_auth, read_api_auth
 from .yaml_loader import load_document
 
 __all__ = [
@@ -73,13 +74,14 @@ _MISSING: Any = object()
 
 @dataclass(frozen=True)
 class EventRoute:
-    """A route a function's event adds to an API, with what the event configures but is not emulated, and
-    its own ``Auth.ApiKeyRequired`` (None: the API's)."""
+    """A route a function's event adds to an API, with what the event configures but is not emulated, its
+    own ``Auth.ApiKeyRequired`` (None: the API's) and its ``Auth.Authorizer`` and scopes."""
 
     api_id: str
     route: ApiRoute
     notes: tuple[str, ...] = ()
     api_key_required: bool | None = None
+    auth: EventAuth = dataclasses.field(default_factory=EventAuth)
 
 
 # -- Globals -------------------------------------------------------------------------------------------
@@ -261,9 +263,10 @@ def _event_route(function_id: str, event: Mapping[str, Any], where: str, ctx: Re
     )
     auth = properties.get("Auth")
     key_required = auth.get("ApiKeyRequired") if isinstance(auth, dict) else None
-    others = set(auth) - {"ApiKeyRequired"} if isinstance(auth, dict) else set()
-    notes = (f"{where}.Auth: authorizers are not enforced",) if auth is not None and others else ()
-    return EventRoute(api_id, route, notes, key_required if isinstance(key_required, bool) else None)
+    route_auth, notes = event_auth(properties, where, ctx)
+    return EventRoute(
+        api_id, route, tuple(notes), key_required if isinstance(key_required, bool) else None, route_auth
+    )
 
 
 def _event_api_id(properties: Mapping[str, Any], event_type: str, where: str, ctx: ReadContext) -> str:
@@ -307,6 +310,7 @@ def read_sam_api(
                 and (event.api_key_required if event.api_key_required is not None else api_key_default),
             ),
             event.notes,
+            auth=event.auth,
         )
         for event in event_routes
     ]
@@ -314,6 +318,9 @@ def read_sam_api(
     _check_integrations(definition, routes, logical_id)
     notes = [*definition.notes, *(note for event in event_routes for note in event.notes)]
     notes.extend(_ignored_settings(properties, kind, where))
+    api_auth = read_api_auth(properties, kind, where, ctx)
+    notes.extend(api_auth.notes)
+    authorizers = api_auth.rules([(event.route, event.auth) for event in event_routes], notes)
     domain_name, base_path = _domain(properties, where, resolver, notes)
     binary = [
         *_list_property(properties, "BinaryMediaTypes", where, resolver),
@@ -338,6 +345,8 @@ def read_sam_api(
         functions=ctx.functions.functions,
         cors=_cors(properties, kind, where, resolver),
         api_keys=_api_key_values(ctx),
+        authorizers=authorizers,
+        api_key_source=_api_key_source(properties, where, resolver) if kind == "rest" else "HEADER",
     )
 
 
@@ -437,17 +446,23 @@ def _api_key_values(ctx: ReadContext) -> tuple[str, ...]:
 def _ignored_settings(properties: Mapping[str, Any], kind: str, where: str) -> list[str]:
     notes = []
     auth = properties.get("Auth")
-    if auth is not None and (not isinstance(auth, dict) or set(auth) - {"ApiKeyRequired", "UsagePlan"}):
-        notes.append(
-            f"{where}.Auth: authorizers are not enforced; Gateway(authorizer=...) sets the context an "
-            "authorizer produces"
-        )
     if isinstance(auth, dict) and "UsagePlan" in auth:
         notes.append(
             f"{where}.Auth.UsagePlan: its keys are AWS's to generate: give yours with api_keys=[...] (with "
             "none, every non-empty x-api-key is taken)"
         )
     return notes
+
+
+def _api_key_source(properties: Mapping[str, Any], where: str, resolver: Resolver) -> str:
+    """``ApiKeySourceType``: ``HEADER`` (``x-api-key``, the default) or ``AUTHORIZER``."""
+    source = (optional_string(resolver, properties, "ApiKeySourceType", where) or "HEADER").upper()
+    if source not in ("HEADER", "AUTHORIZER"):
+        raise TemplateError(
+            f"ApiKeySourceType must be HEADER or AUTHORIZER, got {source!r}",
+            where=f"{where}.ApiKeySourceType",
+        )
+    return source
 
 
 def _cors(properties: Mapping[str, Any], kind: str, where: str, resolver: Resolver) -> CorsRules | None:

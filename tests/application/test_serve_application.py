@@ -88,7 +88,7 @@ def test_serve_says_what_the_template_configures_that_is_not_emulated(tmp_path: 
         "  Fn:\n"
         "    Type: AWS::Serverless::Function\n"
         "    Properties: {Runtime: python3.12, CodeUri: ., Handler: app.handler, Events: {Get: {Type: Api,\n"
-        "      Properties: {Path: /x, Method: get, Auth: {Authorizer: Tokens}}}}}\n"
+        "      Properties: {Path: /x, Method: get, Auth: {Authorizer: AWS_IAM}}}}}\n"
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "apigw_emulator", "serve", "--template", "template.yaml", "--port", "0"],
@@ -101,7 +101,10 @@ def test_serve_says_what_the_template_configures_that_is_not_emulated(tmp_path: 
         deadline = time.monotonic() + 30
         while "not emulated" not in text and time.monotonic() < deadline and process.poll() is None:
             text = served.read(0.2)
-        assert "  not emulated: Resources.Fn.Properties.Events.Get.Properties.Auth: authorizers" in text
+        assert (
+            "  not emulated: Resources.Fn.Properties.Events.Get.Properties.Auth: IAM (SigV4) authorization is "
+            "not enforced"
+        ) in text
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=10)
