@@ -102,8 +102,8 @@ def test_serve_says_what_the_template_configures_that_is_not_emulated(tmp_path: 
         while "not emulated" not in text and time.monotonic() < deadline and process.poll() is None:
             text = served.read(0.2)
         assert (
-            "  not emulated: Resources.Fn.Properties.Events.Get.Properties.Auth: IAM (SigV4) authorization is "
-            "not enforced"
+            "  not emulated: Resources.Fn.Properties.Events.Get.Properties.Auth: "
+            "IAM (SigV4) authorization is not enforced"
         ) in text
     finally:
         process.send_signal(signal.SIGINT)
