@@ -13,6 +13,10 @@ warnings) or a fixture is used.
 - ``apigw_server``: a :class:`~apigw_emulator.LocalGateway` on a free port of 127.0.0.1, started once per
   session (per worker under pytest-xdist) and cleared after each test: ``apigw_server.serve(gateway)``
   puts a gateway behind it for the current test, ``apigw_server.url`` is its address.
+- ``jwt_issuer``: a :class:`~apigw_emulator.testing.JwtIssuer`, a fresh signing key per test: give its
+  ``jwks`` to a JWT or Cognito authorizer and send ``jwt_issuer.token(...)``. It needs the ``jwt`` extra
+  (``pip install "apigw-emulator[jwt]"``); without it a test that asks for the fixture errors with that
+  message rather than being skipped, since a test of an authorizer cannot pass without it.
 
 The library's warnings (a 404 or 413 of the front door and why, a body AWS would corrupt) explain what a
 test sees. In a test they are not warnings but part of its report: the section "Captured apigw-emulator
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     from ._warning_report import WarningReport
     from .gateway import Gateway
     from .server import LocalGateway
+    from .testing import JwtIssuer
 
 API_CHOICES = ("rest", "http", "http-v1", "function-url", "alb")
 ISOLATION_CHOICES = ("in-process", "process")
@@ -327,3 +332,15 @@ def apigw_server(apigw_server_session: ServerHandle) -> Iterator[ServerHandle]:
     """The session's server, cleared after the test: ``apigw_server.serve(apigw(handler)).url``."""
     yield apigw_server_session
     apigw_server_session.clear()
+
+
+@pytest.fixture
+def jwt_issuer() -> JwtIssuer:
+    """An identity provider with a fresh key: ``jwt_issuer.jwks`` for the authorizer,
+    ``jwt_issuer.token("alice", scopes=["orders/read"])`` for the request (``Bearer`` prefix optional).
+
+    Errors (``ConfigurationError``, naming the ``jwt`` extra) when PyJWT or cryptography is missing.
+    """
+    from .testing import JwtIssuer  # noqa: PLC0415 - keep the plugin light
+
+    return JwtIssuer()

@@ -182,3 +182,39 @@ def test_api_means_the_front_door_in_template_mode_too(pytester: pytest.Pytester
     pytester.makeini("[pytest]\nfilterwarnings = error\napigw_template = template.yaml\n")
     pytester.makepyfile(test_template=TEMPLATE_TESTS)
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=5)
+
+
+def test_jwt_issuer_fixture_signs_tokens_its_jwks_verifies(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from apigw_emulator.authorizers.tokens import verify_jwt
+        from apigw_emulator.testing import JwtIssuer
+
+        def test_it(jwt_issuer):
+            assert isinstance(jwt_issuer, JwtIssuer)
+            token = jwt_issuer.token("alice", scopes=["orders/read"])
+            claims = verify_jwt(
+                token, jwks=jwt_issuer.jwks, issuers=[jwt_issuer.issuer], audiences=["test-audience"]
+            )
+            assert claims["sub"] == "alice"
+
+        def test_a_fresh_key_per_test(jwt_issuer, request):
+            assert jwt_issuer.key_id == "test-key"
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_jwt_issuer_fixture_errors_naming_the_extra_without_pyjwt(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import sys
+
+        sys.modules["jwt"] = None
+        """
+    )
+    pytester.makepyfile("def test_it(jwt_issuer):\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--tb=line")
+    result.assert_outcomes(errors=1)
+    message = 'ConfigurationError: checking JSON Web Tokens needs PyJWT and cryptography: pip install "'
+    assert message + 'apigw-emulator[jwt]"' in result.stdout.str()
