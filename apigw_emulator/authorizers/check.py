@@ -300,6 +300,7 @@ def _token_authorizer(
     from .tokens import (  # noqa: PLC0415 - PyJWT is optional
         TokenRejected,
         bearer_token,
+        check_cognito_token_use,
         check_scopes,
         cognito_issuers,
         scopes_of,
@@ -324,6 +325,7 @@ def _token_authorizer(
                 issuers=cognito_issuers(authorizer.user_pool_arns),
                 audiences=None,
             )
+            check_cognito_token_use(claims, route.scopes)
             check_scopes(claims, route.scopes)
         except TokenRejected as exc:
             return unauthorized(
