@@ -218,3 +218,35 @@ def test_jwt_issuer_fixture_errors_naming_the_extra_without_pyjwt(pytester: pyte
     result.assert_outcomes(errors=1)
     message = 'ConfigurationError: checking JSON Web Tokens needs PyJWT and cryptography: pip install "'
     assert message + 'apigw-emulator[jwt]"' in result.stdout.str()
+
+
+SAMPLE_APP_TESTS = """
+import pytest
+
+
+@pytest.mark.apigw(template_api="RestApi")
+def test_the_rest_api_runs_its_token_authorizer(apigw):
+    gw = apigw()
+    assert gw.request("GET", "/items", headers={"Authorization": "Bearer allow-ann"}).json()["function"] == (
+        "ItemsFunction"
+    )
+    with pytest.warns(Warning, match="401"):
+        assert gw.request("GET", "/items").status_code == 401
+
+
+def test_the_http_api_checks_tokens_of_the_jwt_issuer_fixture(apigw, jwt_issuer):
+    gw = apigw(template_api="HttpApi", jwks={"JwtAuth": jwt_issuer.jwks})
+    token = jwt_issuer.token("ann", audience="sample-app", scopes=["profile.read"])
+    seen = gw.request("GET", "/me", headers={"Authorization": token}).json()
+    assert seen["authorizer"]["jwt"]["claims"]["sub"] == "ann"
+    team = gw.request("GET", "/team", headers={"X-User": "ann"}).json()
+    assert team["authorizer"]["lambda"]["user"] == "ann"
+"""
+
+
+def test_the_sample_application_through_the_plugin(pytester: pytest.Pytester) -> None:
+    sample = Path(__file__).resolve().parent.parent / "application" / "sample_app"
+    shutil.copytree(sample, pytester.path / "sample_app")
+    pytester.makeini("[pytest]\nfilterwarnings = error\napigw_template = sample_app/template.yaml\n")
+    pytester.makepyfile(test_sample_app=SAMPLE_APP_TESTS)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
