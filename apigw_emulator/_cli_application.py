@@ -87,7 +87,25 @@ def application_banner(
     if first is not None:
         lines.append(f"  functions {', '.join(application.functions)} run {how_it_runs(first)} each")
     lines += not_emulated(template, list(application.apis))
+    lines += _keyless_authorizers(application)
     return "\n".join(lines)
+
+
+def _keyless_authorizers(application: Application) -> list[str]:
+    """A line for each JWT or Cognito authorizer without signing keys (it refuses every token)."""
+    from .authorizers.model import LambdaAuthorizer  # noqa: PLC0415
+
+    names = {
+        name
+        for gateway in application.apis.values()
+        if gateway.authorization is not None
+        for name, authorizer in gateway.authorization.rules.authorizers.items()
+        if not isinstance(authorizer, LambdaAuthorizer) and authorizer.jwks is None
+    }
+    return [
+        f"  authorizer {name} has no JWKS: it refuses every token (give one with --jwks {name}=FILE)"
+        for name in sorted(names)
+    ]
 
 
 def how_it_runs(gateway: Any) -> str:

@@ -40,9 +40,11 @@ Decisions:
   integrations (``http``, ``http_proxy``, ``aws``, ``mock`` other than a CORS ``OPTIONS``), definitions or
   code in S3, ``Fn::ForEach``, WebSocket APIs, response streaming, an HTTP API Lambda integration without
   ``payloadFormatVersion``; loading a handler of a non-Python runtime or of an image.
-- What is configured but cannot change an event is accepted and listed in :attr:`Api.notes`, without a
-  warning (test suites run with warnings as errors): authorizers (``Gateway(authorizer=...)`` fills their
-  context), CORS answers of the front door, mock ``OPTIONS`` methods, extra stages or base paths.
+- SAM's ``Auth`` becomes :attr:`Api.authorizers` (Lambda, JWT and Cognito authorizers the front door
+  runs, see :mod:`apigw_emulator.authorizers`), its ``Cors`` / ``CorsConfiguration`` :attr:`Api.cors`.
+- What is configured but not emulated is listed in :attr:`Api.notes` (IAM authorization, resource
+  policies, extra stages or base paths, mock ``OPTIONS`` methods of a definition...): ``serve`` prints
+  them and building a gateway warns once (:class:`~apigw_emulator.errors.NotEmulatedWarning`).
 - A ``Gateway`` calls one handler: when an API's routes go to several functions, ``function=`` chooses one
   and only its routes are given to the ``Gateway`` (a request to another function's route gets the front
   door's "no route" answer).

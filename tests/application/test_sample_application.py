@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from apigw_emulator._cli_application import application_banner
 from apigw_emulator.application import Application
 from apigw_emulator.errors import GatewayErrorWarning
 from apigw_emulator.gateway import Gateway
@@ -208,3 +209,13 @@ def test_the_sample_application_runs_in_worker_processes_too(issuer: JwtIssuer) 
         )
         token = issuer.token("ann", audience="sample-app", scopes=["profile.read"])
         assert app.apis["HttpApi"].request("GET", "/me", headers={"Authorization": token}).status_code == 200
+
+
+def test_the_banner_says_when_a_jwt_authorizer_has_no_keys() -> None:
+    with Application.from_template(SAMPLE) as app:
+        urls = {api: f"http://127.0.0.1:{3000 + i}/" for i, api in enumerate(app.apis)}
+        banner = application_banner(str(SAMPLE), app, urls, {"rest": "REST API", "http": "HTTP API"})
+    assert (
+        "authorizer JwtAuth has no JWKS: it refuses every token (give one with --jwks JwtAuth=FILE)" in banner
+    )
+    assert "    GET /me -> ProfileFunction (authorizer JwtAuth)" in banner

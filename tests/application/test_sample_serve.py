@@ -80,6 +80,7 @@ def test_serve_banner_lists_each_api_route_function_and_authorizer(served: Serve
     assert "    GET /items/{id} -> ItemsFunction (authorizer RequestAuth)" in banner
     assert "    GET /me -> ProfileFunction (authorizer JwtAuth)" in banner
     assert "    GET /health -> PublicFunction\n" in banner
+    assert "has no JWKS" not in banner  # --jwks gave it
     assert _url(served, "RestApi") != _url(served, "HttpApi")
 
 
