@@ -81,7 +81,8 @@ class _DefinitionReader:
         self._read_binary_media_types(where)
         if _has_authorizers(self.document):
             self.definition.notes.append(
-                f"{where}: authorizers are not enforced; Gateway(authorizer=...) sets their context"
+                f"{where}: the definition's x-amazon-apigateway-authorizer security schemes are not run "
+                "(SAM's Auth authorizers are); Gateway(authorizer=...) sets the context they would give"
             )
         return self.definition
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from apigw_emulator import invocation_of
+from apigw_emulator import Gateway, invocation_of
 from apigw_emulator.application import Application, RouteEntry
-from apigw_emulator.errors import ConfigurationError
+from apigw_emulator.errors import ConfigurationError, NotEmulatedWarning
 from apigw_emulator.runtime.model import Isolation
 
 HANDLER = """
@@ -231,3 +231,21 @@ def test_api_keys_of_a_template_open_the_methods_that_require_one(tmp_path: Path
 def test_event_options_reach_the_events_of_every_api(template: Path) -> None:
     app = Application.from_template(template, event_overrides={"stageVariables": {"from": "options"}})
     assert app.apis["Rest"].event("POST", "/shape", body=b"x")["stageVariables"] == {"from": "options"}
+
+
+def test_what_the_template_does_not_enforce_is_warned_once_per_gateway(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("def handler(event, context):\n    return {'statusCode': 200}\n")
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: python3.12, CodeUri: ., Handler: app.handler, Events: {Get: {Type: Api,\n"
+        "      Properties: {Path: /x, Method: get, Auth: {Authorizer: AWS_IAM}}}}}\n"
+    )
+    for build in (Gateway.from_template, Application.from_template):
+        with pytest.warns(NotEmulatedWarning) as caught:
+            built = build(tmp_path / "template.yaml")
+        built.close()
+        assert len(caught) == 1
+        assert "IAM (SigV4) authorization is not enforced" in str(caught[0].message)
