@@ -200,8 +200,9 @@ def handler_location(spec: str | None, code_uri: str | None) -> tuple[str, Path]
 
 
 def watch_paths(args: argparse.Namespace, location: tuple[str, Path] | None) -> list[Path]:
-    """The files whose changes make ``serve`` start the function afresh: the template, and the Python
-    files of the function's code folders (at most :data:`MAX_WATCHED`)."""
+    """The files whose changes make ``serve`` start the function afresh: the template, the JWKS files of
+    ``--jwks``, and the Python files of the functions' code folders and local layers (at most
+    :data:`MAX_WATCHED`)."""
     folders: list[Path] = []
     paths: list[Path] = []
     if location is not None:
@@ -210,8 +211,10 @@ def watch_paths(args: argparse.Namespace, location: tuple[str, Path] | None) -> 
         from .template import load_template  # noqa: PLC0415
 
         paths.append(Path(args.template).resolve())
+        paths += [Path(value.partition("=")[2]).resolve() for value in getattr(args, "jwks", None) or []]
         template = load_template(args.template)
         for function in template.functions.values():
+            folders += [layer for layer in function.layers if isinstance(layer, Path)]
             if function.inline_code is None and not function.code_uri_is_remote():
                 try:
                     folders.append(function.code_dir())

@@ -7,6 +7,7 @@ key. Each test is named after the AWS rule it checks (spec 9: D7, D25-D29).
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from apigw_emulator._cli_application import application_banner
+from apigw_emulator._cli_functions import watch_paths
 from apigw_emulator.application import Application
 from apigw_emulator.errors import GatewayErrorWarning
 from apigw_emulator.gateway import Gateway
@@ -219,3 +221,16 @@ def test_the_banner_says_when_a_jwt_authorizer_has_no_keys() -> None:
         "authorizer JwtAuth has no JWKS: it refuses every token (give one with --jwks JwtAuth=FILE)" in banner
     )
     assert "    GET /me -> ProfileFunction (authorizer JwtAuth)" in banner
+
+
+def test_serve_watches_every_function_layer_and_jwks_file_of_the_application(tmp_path: Path) -> None:
+    jwks = tmp_path / "jwks.json"
+    watched = watch_paths(argparse.Namespace(template=str(SAMPLE), jwks=[f"JwtAuth={jwks}"]), None)
+    names = {path.relative_to(SAMPLE.parent).as_posix() for path in watched if SAMPLE.parent in path.parents}
+    assert {
+        "template.yaml",
+        "layers/common/python/sample_common.py",
+        "src/auth/token_authorizer.py",
+        "src/items/app.py",
+    } <= names
+    assert jwks.resolve() in watched
