@@ -233,9 +233,10 @@ def test_event_options_reach_the_events_of_every_api(template: Path) -> None:
     assert app.apis["Rest"].event("POST", "/shape", body=b"x")["stageVariables"] == {"from": "options"}
 
 
-def test_what_the_template_does_not_enforce_is_warned_once_per_gateway(tmp_path: Path) -> None:
-    (tmp_path / "app.py").write_text("def handler(event, context):\n    return {'statusCode': 200}\n")
-    (tmp_path / "template.yaml").write_text(
+def write_iam_project(folder: Path) -> None:
+    """A one-function project whose route asks for IAM authorization (not enforced locally)."""
+    (folder / "app.py").write_text("def handler(event, context):\n    return {'statusCode': 200}\n")
+    (folder / "template.yaml").write_text(
         "Transform: AWS::Serverless-2016-10-31\n"
         "Resources:\n"
         "  Fn:\n"
@@ -243,6 +244,10 @@ def test_what_the_template_does_not_enforce_is_warned_once_per_gateway(tmp_path:
         "    Properties: {Runtime: python3.12, CodeUri: ., Handler: app.handler, Events: {Get: {Type: Api,\n"
         "      Properties: {Path: /x, Method: get, Auth: {Authorizer: AWS_IAM}}}}}\n"
     )
+
+
+def test_what_the_template_does_not_enforce_is_warned_once_per_gateway(tmp_path: Path) -> None:
+    write_iam_project(tmp_path)
     for build in (Gateway.from_template, Application.from_template):
         with pytest.warns(NotEmulatedWarning) as caught:
             built = build(tmp_path / "template.yaml")

@@ -6,10 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +14,8 @@ import pytest
 
 from apigw_emulator.testing import JwtIssuer
 from tests.runtime.test_serve_environments import Served
+
+from ._serve import serving
 
 SAMPLE = Path(__file__).parent / "sample_app" / "template.yaml"
 CURL = shutil.which("curl")
@@ -31,25 +30,8 @@ def issuer() -> JwtIssuer:
 @pytest.fixture(scope="module")
 def served(issuer: JwtIssuer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     jwks = issuer.write_jwks(tmp_path_factory.mktemp("keys") / "jwks.json")
-    command = [sys.executable, "-m", "apigw_emulator", "serve", "--template", str(SAMPLE), "--port", "0"]
-    process = subprocess.Popen([*command, "--jwks", f"JwtAuth={jwks}"], stderr=subprocess.PIPE)
-    served = Served(process, "")
-    text = ""
-    deadline = time.monotonic() + 60
-    while " run in " not in text and time.monotonic() < deadline and process.poll() is None:
-        text = served.read(0.2)
-    assert " run in " in text, text
-    try:
+    with serving("--template", str(SAMPLE), "--port", "0", "--jwks", f"JwtAuth={jwks}") as served:
         yield served
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
 
 
 def _url(served: Served, api: str) -> str:

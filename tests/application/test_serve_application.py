@@ -4,10 +4,8 @@ its own function (issue #11)."""
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,33 +14,14 @@ import requests
 
 from tests.runtime.test_serve_environments import Served
 
-from .test_application import template  # noqa: F401 - the fixture
+from ._serve import serving
+from .test_application import template, write_iam_project  # noqa: F401 - the fixture
 
 
 @pytest.fixture
 def served(template: Path) -> Iterator[Served]:  # noqa: F811 - the fixture imported above
-    process = subprocess.Popen(
-        [sys.executable, "-m", "apigw_emulator", "serve", "--template", str(template), "--port", "0"],
-        cwd=template.parent,
-        stderr=subprocess.PIPE,
-    )
-    served = Served(process, "")
-    text = ""
-    deadline = time.monotonic() + 30
-    while " run in " not in text and time.monotonic() < deadline and process.poll() is None:
-        text = served.read(0.2)
-    assert " run in " in text, text
-    try:
+    with serving("--template", str(template), "--port", "0", cwd=template.parent, wait=30) as served:
         yield served
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
 
 
 def _url(banner: str, api: str) -> str:
@@ -81,32 +60,10 @@ def test_serve_reports_a_broken_function_of_the_application(template: Path) -> N
 
 
 def test_serve_says_what_the_template_configures_that_is_not_emulated(tmp_path: Path) -> None:
-    (tmp_path / "app.py").write_text("def handler(event, context):\n    return {'statusCode': 200}\n")
-    (tmp_path / "template.yaml").write_text(
-        "Transform: AWS::Serverless-2016-10-31\n"
-        "Resources:\n"
-        "  Fn:\n"
-        "    Type: AWS::Serverless::Function\n"
-        "    Properties: {Runtime: python3.12, CodeUri: ., Handler: app.handler, Events: {Get: {Type: Api,\n"
-        "      Properties: {Path: /x, Method: get, Auth: {Authorizer: AWS_IAM}}}}}\n"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "apigw_emulator", "serve", "--template", "template.yaml", "--port", "0"],
-        cwd=tmp_path,
-        stderr=subprocess.PIPE,
-    )
-    served = Served(process, "")
-    try:
-        text = ""
-        deadline = time.monotonic() + 30
-        while "not emulated" not in text and time.monotonic() < deadline and process.poll() is None:
-            text = served.read(0.2)
+    write_iam_project(tmp_path)
+    with serving("--template", "template.yaml", "--port", "0", cwd=tmp_path, ready="not emulated") as served:
+        text = served.read(0.1)
         assert (
             "  not emulated: Resources.Fn.Properties.Events.Get.Properties.Auth: "
             "IAM (SigV4) authorization is not enforced"
         ) in text
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=10)
-        if process.stderr is not None:
-            process.stderr.close()
