@@ -253,7 +253,10 @@ def invoke(
         return Invocation(request, route_not_found(config, stamp, str(exc)), stamp=stamp)
     routed = config.api in ("rest", "http", "http-v1")
     route_key, app_path = "", "/"
-    if routed:
+    needs_route = (
+        authorization is not None or api_keys is not None or not isinstance(environments, EnvironmentPool)
+    )
+    if routed and needs_route:  # the route match again, only for what depends on it
         _, app_path, match = locate(request, config)
         route_key = match.route.key
     granted: Granted | None = None
