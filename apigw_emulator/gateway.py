@@ -25,6 +25,7 @@ from .events import BUILDERS
 from .ids import RequestStamp
 from .invoke import FunctionTarget, Invocation, function_caller, invoke
 from .request import HttpRequest
+from .route_integrations import RouteIntegrations
 from .routing import parse_route
 from .runtime.model import ISOLATIONS, FunctionConfig, HandlerSource, Isolation, LogSink
 from .runtime.pool import DEFAULT_MAX_CONCURRENCY, EnvironmentPool
@@ -115,6 +116,9 @@ class Gateway:
         before the function; what they grant is the event's ``requestContext.authorizer``. A Lambda
         authorizer given as a handler runs in execution environments of its own (``isolation`` as the
         function's).
+    :param integrations: the routes the front door answers itself
+        (:class:`~apigw_emulator.route_integrations.RouteIntegrations`: MOCK integrations, unsigned
+        requests to ``AWS_IAM`` routes, integrations not run yet), as templates give them.
     :param jwks: the signing keys of JWT and Cognito authorizers by authorizer name: a JWKS document or
         the path of its JSON file.
     :raises ConfigurationError: for any invalid option.
@@ -145,6 +149,7 @@ class Gateway:
         api_key_source: str = "HEADER",
         authorizers: AuthorizerRules | None = None,
         jwks: Mapping[str, JwksSource] | None = None,
+        integrations: RouteIntegrations | None = None,
         **options: Any,
     ) -> None:
         if handler is not None and not callable(handler) and not isinstance(handler, (str, HandlerSource)):
@@ -195,6 +200,12 @@ class Gateway:
         self.api_keys = ApiKeyRules.of(keyed, api_keys, api_key_source) if keyed else None
         #: The authorizers at work on this API's routes, if any.
         self.authorization = self._authorization(authorizers, jwks)
+        if integrations is not None and not isinstance(integrations, RouteIntegrations):
+            raise ConfigurationError(
+                f"integrations must be a RouteIntegrations, got {type(integrations).__name__}"
+            )
+        #: The routes the front door answers itself (MOCK integrations, IAM routes...), if any.
+        self.integrations = integrations
         #: The functions of Lambda authorizers named by logical id (an application's), by that id.
         self.authorizer_functions: dict[str, FunctionTarget] = {}
         self._authorizer_gateways: dict[str, Gateway] = {}
@@ -415,6 +426,7 @@ class Gateway:
             cors=self.cors,
             api_keys=self.api_keys,
             authorization=self.authorization,
+            integrations=self.integrations,
         )
         error = invocation.error
         if error is not None and self.raise_handler_exceptions:

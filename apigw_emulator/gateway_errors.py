@@ -13,6 +13,8 @@ __all__ = [
     "bad_gateway",
     "forbidden",
     "gateway_timeout",
+    "integration_configuration_error",
+    "missing_authentication_token",
     "payload_too_large",
     "request_too_long",
     "route_not_found",
@@ -230,3 +232,23 @@ def authorizer_failure(config: GatewayConfig, stamp: RequestStamp, reason: str) 
 
 def _with_header(response: GatewayResponse, name: str, value: str) -> GatewayResponse:
     return GatewayResponse(response.status, (*response.headers, (name, value)), response.body)
+
+
+def integration_configuration_error(
+    config: GatewayConfig, stamp: RequestStamp, reason: str
+) -> GatewayResponse:
+    """REST: 500 ``{"message": "Internal server error"}`` for an integration API Gateway cannot complete as
+    configured (``Execution failed due to configuration error`` in its logs), such as a MOCK status that no
+    integration response maps."""
+    response = _rest(500, "Internal server error", "InternalServerErrorException", stamp)
+    return _warn(config, stamp, response, reason)
+
+
+def missing_authentication_token(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
+    """A request without a SigV4 signature to an ``AWS_IAM`` route: REST 403 ``Missing Authentication
+    Token`` (D7 ``MISSING_AUTHENTICATION_TOKEN``); HTTP API 403 ``{"message":"Forbidden"}`` (UNCONFIRMED)."""
+    if config.api == "rest":
+        response = _rest(403, "Missing Authentication Token", "MissingAuthenticationTokenException", stamp)
+    else:
+        response = _http(403, "Forbidden", stamp)
+    return _warn(config, stamp, response, reason)

@@ -39,6 +39,7 @@ from .ids import RequestStamp, edge_ids, stable_id
 from .lambda_context import LambdaContext
 from .request import HttpRequest
 from .response import GatewayResponse, MalformedResultError, _BinaryDecodeError, map_result
+from .route_integrations import RouteIntegrations
 from .runtime._bootstrap import MARSHAL_ERROR
 from .runtime.model import FunctionConfig, InvokeRequest
 from .runtime.pool import EnvironmentPool
@@ -218,6 +219,7 @@ def invoke(
     cors: CorsRules | None = None,
     api_keys: ApiKeyRules | None = None,
     authorization: Authorization | None = None,
+    integrations: RouteIntegrations | None = None,
 ) -> Invocation:
     """Send ``request`` through the front door to the function's ``environments``; say what happened.
 
@@ -254,12 +256,19 @@ def invoke(
     routed = config.api in ("rest", "http", "http-v1")
     route_key, app_path = "", "/"
     needs_route = (
-        authorization is not None or api_keys is not None or not isinstance(environments, EnvironmentPool)
+        authorization is not None
+        or api_keys is not None
+        or integrations is not None
+        or not isinstance(environments, EnvironmentPool)
     )
     if routed and needs_route:  # the route match again, only for what depends on it
         _, app_path, match = locate(request, config)
         route_key = match.route.key
     granted: Granted | None = None
+    if integrations is not None and routed:
+        unsigned = integrations.before_authorizer(route_key, request, config, stamp)
+        if unsigned is not None:
+            return Invocation(request, unsigned, stamp=stamp)
     if authorization is not None and routed:
         verdict = authorization.check(
             request, event, route_key, app_path=app_path, config=config, stamp=stamp
@@ -277,6 +286,10 @@ def invoke(
         used = api_keys.key_used(route_key, request, from_authorizer)
         if used is not None:
             event["requestContext"]["identity"].update(apiKey=used, apiKeyId=stable_id(f"apikey:{used}"))
+    if integrations is not None and routed:
+        answer = integrations.integration(route_key, request, config, stamp)
+        if answer is not None:
+            return Invocation(request, answer, stamp=stamp)
     if not isinstance(environments, EnvironmentPool):
         target = environments(route_key)
         environments, function = target.environments, target.function

@@ -34,6 +34,7 @@ from .errors import TemplateError
 from .intrinsics import Resolver, root_resource_marker
 from .model import Api, ApiRoute, Function
 from .sam import load_definition, url_api
+from .sam_translate import ASSET_PATH, ASSET_PROPERTY
 
 __all__ = [
     "HTTP_API_V2",
@@ -61,14 +62,19 @@ def read_lambda_function(
     template_dir: Path,
     *,
     layers: Mapping[str, Path | None] | None = None,
+    metadata: Any = None,
 ) -> Function:
-    """The :class:`Function` of an ``AWS::Lambda::Function``."""
+    """The :class:`Function` of an ``AWS::Lambda::Function`` (``metadata``: the resource's, whose
+    ``aws:asset:path`` locates local code, as CDK writes it and SAM's expansion gives it)."""
     where = f"Resources.{logical_id}.Properties"
     environment, unresolved = environment_variables(resolver, properties, where)
     code = resolver.resolve(properties.get("Code") or {}, f"{where}.Code")
     code_uri = inline = None
     package_type = optional_string(resolver, properties, "PackageType", where) or "Zip"
-    if isinstance(code, str):
+    asset = metadata.get(ASSET_PATH) if isinstance(metadata, dict) else None
+    if isinstance(asset, str) and metadata.get(ASSET_PROPERTY, "Code") == "Code":
+        code_uri = asset
+    elif isinstance(code, str):
         code_uri = code
     elif isinstance(code, dict) and "ZipFile" in code:
         inline = str(code["ZipFile"])

@@ -254,10 +254,14 @@ def layer_folders(
         if resource.get("Type") not in LAYER_TYPES:
             continue
         properties = resource.get("Properties") or {}
+        metadata = resource.get("Metadata") or {}
+        asset = metadata.get("aws:asset:path") if isinstance(metadata, dict) else None
         key = "ContentUri" if resource["Type"] == LAYER_TYPES[0] else "Content"
         where = f"Resources.{logical_id}.Properties.{key}"
         content = resolver.resolve(properties.get(key), where) if isinstance(properties, dict) else None
-        if isinstance(content, str) and not content.startswith("s3://"):
+        if isinstance(asset, str):  # CDK's asset metadata, and SAM's local ContentUri after expansion
+            folders[logical_id] = (template_dir / asset).resolve()
+        elif isinstance(content, str) and not content.startswith("s3://"):
             folders[logical_id] = (template_dir / content).resolve()
         else:
             folders[logical_id] = None

@@ -14,6 +14,7 @@ from .._spelling import option
 from ..authorizers.model import AuthorizerRules
 from ..cors import CorsRules
 from ..errors import MissingEnvironmentWarning, MissingLayerWarning
+from ..route_integrations import RouteIntegrations
 from ..runtime.model import HandlerSource
 from .errors import TemplateError
 from .handler_import import check_python_handler, code_dir_of, load_python_handler
@@ -237,6 +238,10 @@ class Api:
     :param api_keys: REST: the API keys the template gives values to (``AWS::ApiGateway::ApiKey``).
     :param authorizers: the authorizers and the routes they guard (SAM's ``Auth``), if any.
     :param api_key_source: REST: ``ApiKeySourceType``, ``"HEADER"`` or ``"AUTHORIZER"``.
+    :param stages: every stage of the API with its variables (``stage`` is the one used by default).
+    :param api_key_routes: REST: the routes whose methods require an API key (Lambda or not).
+    :param integrations: the routes the front door answers itself (MOCK, IAM without a signature,
+        integrations not run yet).
     """
 
     logical_id: str
@@ -258,6 +263,9 @@ class Api:
     api_keys: tuple[str, ...] = ()
     authorizers: AuthorizerRules | None = None
     api_key_source: str = "HEADER"
+    stages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    api_key_routes: tuple[str, ...] = ()
+    integrations: RouteIntegrations | None = None
 
     @property
     def function_ids(self) -> tuple[str, ...]:
@@ -300,7 +308,7 @@ class Api:
         return self.functions[function_id]
 
     def gateway_options(
-        self, function_id: str | None = None, *, custom_domain: bool = False
+        self, function_id: str | None = None, *, custom_domain: bool = False, stage: str | None = None
     ) -> dict[str, Any]:
         """The :class:`~apigw_emulator.Gateway` keyword arguments for this API in front of one function.
 
@@ -310,6 +318,7 @@ class Api:
         :param function_id: the function, required when the API's routes go to several.
         :param custom_domain: give ``domain_name`` and ``base_path`` of SAM's ``Domain`` property, so
             requests come through the custom domain instead of the ``execute-api`` host.
+        :param stage: the stage to serve (its variables with it); None: the API's first stage.
         :raises TemplateError: when the function is ambiguous, or its HTTP API routes mix payload formats
             or integration timeouts (one ``Gateway`` has one of each).
         """
@@ -326,19 +335,27 @@ class Api:
         if self.kind == "function-url":
             options["function_url_auth_type"] = self.function_url_auth_type or "NONE"
             return options
-        if self.stage is not None:
+        variables = self.stage_variables
+        if stage is not None and stage in self.stages:
+            variables = self.stages[stage]
+            options["stage"] = stage
+        elif self.stage is not None:
             options["stage"] = self.stage
         options["routes"] = [route.spec for route in routes]
+        if self.integrations is not None:
+            own = {*self.integrations.mocks, *self.integrations.unsupported}
+            options["routes"] += [key for key in own if key not in options["routes"]]
+            options["integrations"] = self.integrations
         if self.kind == "rest":
             options["endpoint_type"] = self.endpoint_type or "EDGE"
             if self.binary_media_types:
                 options["binary_media_types"] = list(self.binary_media_types)
-        if self.stage_variables:
-            options["stage_variables"] = dict(self.stage_variables)
+        if variables:
+            options["stage_variables"] = dict(variables)
         if self.cors is not None:
             options["cors"] = self.cors
         # The whole API's rules: an application's API takes them from its first function's options.
-        keyed = [route.spec for route in self.routes if route.api_key_required]
+        keyed = list(self.api_key_routes) or [route.spec for route in self.routes if route.api_key_required]
         if keyed and self.kind == "rest":
             options["api_key_routes"] = keyed
             options["api_keys"] = list(self.api_keys)

@@ -1,0 +1,173 @@
+"""The model of an API (:mod:`apigw_emulator.model`) as the options of today's front door (an :class:`Api`):
+Lambda proxy routes to functions, the authorizers and the routes they guard, API keys, CORS, the stage, and
+the routes the front door answers itself (MOCK integrations, IAM-authorized routes without a signature,
+integrations not run yet)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..authorizers.model import AuthorizerRules, RouteAuthorization
+from ..model.http import HttpApi
+from ..model.rest import RestApi
+from ..route_integrations import RouteIntegrations
+from ..routing import parse_route
+from .common import merge_routes
+from .errors import TemplateError
+from .model import Api, ApiRoute, Function
+
+__all__ = ["http_api_to_api", "rest_api_to_api"]
+
+
+def _route_key(method: str, path: str) -> str:
+    return parse_route("$default" if path == "$default" else f"{method} {path}").key
+
+
+def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: str, account_id: str) -> Api:
+    """The :class:`Api` of a REST API model."""
+    routes: list[ApiRoute] = []
+    mocks = {}
+    unsupported: dict[str, str] = {}
+    iam: list[str] = []
+    guarded: dict[str, RouteAuthorization] = {}
+    notes = list(model.not_emulated)
+    for method in model.methods:
+        key = _route_key(method.http_method, method.path)
+        integration = method.integration
+        target = integration.target
+        if integration.type == "AWS_PROXY" and target is not None and target.function_id in functions:
+            if target.qualifier is not None:
+                notes.append(
+                    f"{method.origin}: the integration invokes {target.function_id} qualified by "
+                    f"{target.qualifier}; the function's own code runs (versions and aliases are one "
+                    "function here)"
+                )
+            routes.append(
+                ApiRoute(
+                    method=method.http_method,
+                    path=method.path,
+                    function_id=str(target.function_id),
+                    timeout_in_millis=integration.timeout_in_millis,
+                    origin=method.origin,
+                    api_key_required=method.api_key_required,
+                )
+            )
+        elif integration.type == "MOCK":
+            mocks[key] = integration
+        else:
+            why = _why_not_run(integration.type, integration.uri)
+            unsupported[key] = why
+            notes.append(f"{method.origin}: {key} answers 500: {why}")
+        if method.authorization_type in ("CUSTOM", "COGNITO_USER_POOLS") and method.authorizer is not None:
+            guarded[key] = RouteAuthorization(method.authorizer, method.authorization_scopes)
+        elif method.authorization_type == "AWS_IAM":
+            iam.append(key)
+    if iam:
+        notes.append(
+            f"{model.logical_id}: AWS_IAM routes ({', '.join(iam)}) refuse unsigned requests as AWS does; "
+            "a SigV4 signature is not checked against credentials"
+        )
+    keyed = [r for r in routes if r.api_key_required]
+    keyed_other = [m for m in model.methods if m.api_key_required and m.integration.type != "AWS_PROXY"]
+    stage = model.stage()
+    return Api(
+        logical_id=model.logical_id,
+        kind="rest",
+        resource_type="AWS::ApiGateway::RestApi",
+        stage=stage.name if stage else None,
+        routes=merge_routes(routes, model.logical_id),
+        binary_media_types=model.binary_media_types,
+        stage_variables=dict(stage.variables) if stage else {},
+        stages={s.name: dict(s.variables) for s in model.stages},
+        endpoint_type=model.endpoint_type,
+        notes=tuple(notes),
+        region=region,
+        account_id=account_id,
+        functions=functions,
+        api_keys=model.api_keys,
+        api_key_routes=tuple(
+            dict.fromkeys([*(r.spec for r in keyed), *(f"{m.http_method} {m.path}" for m in keyed_other)])
+        ),
+        authorizers=AuthorizerRules(dict(model.authorizers), guarded) if guarded else None,
+        api_key_source=model.api_key_source,
+        integrations=RouteIntegrations(mocks, unsupported, frozenset(iam))
+        if mocks or unsupported or iam
+        else None,
+    )
+
+
+def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: str, account_id: str) -> Api:
+    """The :class:`Api` of an HTTP API model."""
+    routes: list[ApiRoute] = []
+    unsupported: dict[str, str] = {}
+    iam: list[str] = []
+    guarded: dict[str, RouteAuthorization] = {}
+    notes = list(model.not_emulated)
+    for route in model.routes:
+        method, _, path = route.route_key.partition(" ")
+        if not path:
+            method, path = "ANY", route.route_key
+        try:
+            key = _route_key(method, path)
+        except Exception as exc:
+            raise TemplateError(str(exc), where=route.origin) from None
+        integration = route.integration
+        target = integration.target if integration is not None else None
+        if (
+            integration is not None
+            and integration.type == "AWS_PROXY"
+            and target is not None
+            and target.function_id in functions
+        ):
+            routes.append(
+                ApiRoute(
+                    method=parse_route(key).method if key != "$default" else "ANY",
+                    path=path if key != "$default" else "$default",
+                    function_id=str(target.function_id),
+                    payload_format_version=integration.payload_format_version,
+                    timeout_in_millis=integration.timeout_in_millis,
+                    origin=route.origin,
+                )
+            )
+        else:
+            why = (
+                "the route has no integration"
+                if integration is None
+                else _why_not_run(integration.type, integration.uri)
+            )
+            unsupported[key] = why
+            notes.append(f"{route.origin}: {key} answers 500: {why}")
+        if route.authorization_type in ("JWT", "CUSTOM") and route.authorizer is not None:
+            guarded[key] = RouteAuthorization(route.authorizer, route.authorization_scopes)
+        elif route.authorization_type == "AWS_IAM":
+            iam.append(key)
+    if iam:
+        notes.append(
+            f"{model.logical_id}: AWS_IAM routes ({', '.join(iam)}) refuse unsigned requests as AWS does; "
+            "a SigV4 signature is not checked against credentials"
+        )
+    stage = model.stage()
+    return Api(
+        logical_id=model.logical_id,
+        kind="http",
+        resource_type="AWS::ApiGatewayV2::Api",
+        stage=stage.name if stage else None,
+        routes=merge_routes(routes, model.logical_id),
+        stage_variables=dict(stage.variables) if stage else {},
+        stages={s.name: dict(s.variables) for s in model.stages},
+        notes=tuple(notes),
+        region=region,
+        account_id=account_id,
+        functions=functions,
+        cors=model.cors,
+        authorizers=AuthorizerRules(dict(model.authorizers), guarded) if guarded else None,
+        integrations=RouteIntegrations({}, unsupported, frozenset(iam)) if unsupported or iam else None,
+    )
+
+
+def _why_not_run(integration_type: str, uri: str | None) -> str:
+    if integration_type in ("AWS_PROXY", "AWS") and uri is not None and ":lambda:" in uri:
+        if integration_type == "AWS":
+            return "Lambda custom (AWS) integrations are not run yet"
+        return f"the integration invokes a function that is not in this template ({uri})"
+    return f"{integration_type} integrations are not run yet ({uri or 'no URI'})"

@@ -1,0 +1,114 @@
+"""One template document to a :class:`Template` as AWS deploys it: SAM expanded by AWS's translator into
+CloudFormation, then one reader for that and for plain CloudFormation and CDK output: functions, then every
+API read into API Gateway's own model (:mod:`apigw_emulator.model`), then each API as the front door's
+options.
+
+This reader replaces :mod:`.reader` once every template test runs through it (see ``docs/api-model.md``);
+until then it is reached with ``read_deployed_template`` only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .adapter import http_api_to_api, rest_api_to_api
+from .apigateway import REST_API, Resources, read_rest_api_model
+from .apigatewayv2 import read_http_api_model
+from .cloudformation import HTTP_API_V2, LAMBDA_URL, read_lambda_function, read_lambda_url
+from .common import FunctionIndex, ReadContext, layer_folders
+from .errors import TemplateError
+from .intrinsics import FUNCTION_TYPES, Resolver, read_parameters
+from .model import Api, Function, Template
+from .reader import _exists, _function_name, _properties, _resources, _section
+from .sam_translate import expand_sam, is_sam
+
+__all__ = ["read_deployed_template"]
+
+
+def read_deployed_template(
+    document: Any, *, path: Path, parameters: Mapping[str, str] | None = None
+) -> Template:
+    """Read a parsed template document (long-form intrinsics) for local emulation.
+
+    :param path: the template file; local code, layer and definition paths are relative to its directory.
+    :param parameters: values for the template's parameters (and pseudo parameters such as
+        ``AWS::Region``), overriding their defaults.
+    :raises TemplateError: for anything unsupported or unresolvable (see :mod:`apigw_emulator.template`).
+    """
+    if not isinstance(document, dict):
+        raise TemplateError("a template must be a mapping with a Resources section")
+    _resources(document)
+    declared, pseudo = read_parameters(document.get("Parameters"), parameters)
+    template_dir = path.parent
+    if is_sam(document):
+        values = {name: p.value for name, p in declared.items() if p.value is not None}
+        document = expand_sam(
+            document, template_dir=template_dir, parameters={**values, **pseudo}, source=str(path)
+        )
+    resources = _resources(document)
+    resolver = Resolver(
+        parameters=declared,
+        pseudo=pseudo,
+        resource_types={lid: str(resource.get("Type")) for lid, resource in resources.items()},
+        mappings=_section(document, "Mappings"),
+        conditions=_section(document, "Conditions"),
+    )
+    resolver.function_name = lambda logical_id: _function_name(logical_id, resources, resolver)
+    active = {lid: r for lid, r in resources.items() if _exists(lid, r, resolver)}
+    functions = _functions(active, resolver, template_dir, layer_folders(active, resolver, template_dir))
+    ctx = ReadContext(resolver, template_dir, str(path), active, FunctionIndex(functions))
+    return Template(
+        path=path,
+        apis=_apis(active, ctx, functions),
+        functions=functions,
+        region=resolver.region,
+        account_id=resolver.account_id,
+        stack_name=pseudo["AWS::StackName"],
+    )
+
+
+def _functions(
+    resources: Mapping[str, Mapping[str, Any]],
+    resolver: Resolver,
+    template_dir: Path,
+    layers: Mapping[str, Path | None],
+) -> dict[str, Function]:
+    functions = {}
+    for logical_id, resource in resources.items():
+        if resource["Type"] not in FUNCTION_TYPES:
+            continue
+        functions[logical_id] = read_lambda_function(
+            logical_id,
+            _properties(logical_id, resource),
+            resolver.function_name(logical_id),
+            resolver,
+            template_dir,
+            layers=layers,
+            metadata=resource.get("Metadata"),
+        )
+    return functions
+
+
+def _apis(
+    resources: Mapping[str, Mapping[str, Any]], ctx: ReadContext, functions: Mapping[str, Function]
+) -> list[Api]:
+    names = {function.name: logical_id for logical_id, function in functions.items()}
+    catalogue = Resources(resources, ctx.resolver, ctx.template_dir, names)
+    region, account = ctx.resolver.region, ctx.resolver.account_id
+    apis: list[Api] = []
+    for logical_id, resource in resources.items():
+        resource_type = resource["Type"]
+        if resource_type == REST_API:
+            model = read_rest_api_model(logical_id, _properties(logical_id, resource), catalogue)
+            apis.append(rest_api_to_api(model, functions, region, account))
+        elif resource_type == HTTP_API_V2:
+            properties = _properties(logical_id, resource)
+            protocol = str(ctx.resolver.resolve(properties.get("ProtocolType", "HTTP"), logical_id)).upper()
+            if protocol != "HTTP":
+                continue  # WebSocket APIs are not front doors of Lambda proxy events
+            model_http = read_http_api_model(logical_id, properties, catalogue)
+            apis.append(http_api_to_api(model_http, functions, region, account))
+        elif resource_type == LAMBDA_URL:
+            apis.append(read_lambda_url(logical_id, _properties(logical_id, resource), ctx))
+    return apis
