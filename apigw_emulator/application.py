@@ -137,7 +137,9 @@ class Application:
                         (env_vars, layer_folders),
                         function_options_only,
                     )
-                kwargs = api.gateway_options(function_id, custom_domain=custom_domain)
+                kwargs = api.gateway_options(
+                    function_id, custom_domain=custom_domain, stage=options.get("stage")
+                )
                 if api_options is None:
                     api_options = kwargs
                 elif kwargs["api"] != api_options["api"]:
@@ -157,7 +159,7 @@ class Application:
             for name in ("function_name", "timeout", "memory_size", "integration_timeout"):
                 api_options.pop(name, None)
             if api.kind != "function-url":
-                api_options["routes"] = [route.spec for route in api.routes]
+                api_options["routes"] = api.route_specs
             allowed = (
                 _API_OPTIONS if api.kind != "function-url" else _API_OPTIONS - {"stage", "binary_media_types"}
             )

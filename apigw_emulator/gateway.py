@@ -304,6 +304,7 @@ class Gateway:
             "function": function,
             "api": api,
             "custom_domain": custom_domain,
+            "stage": options.get("stage"),
         }
         if handler is None and function is None:
             from .application import Application, authorizer_function_ids  # noqa: PLC0415

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .errors import ConfigurationError
 
-__all__ = ["DEFAULT_METHODS", "Route", "RouteMatch", "match_route", "parse_route"]
+__all__ = ["DEFAULT_METHODS", "Route", "RouteMatch", "match_route", "parse_route", "precedence"]
 
 DEFAULT_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _PARAM = re.compile(r"^\{([A-Za-z0-9_.-]+)(\+?)\}$")
@@ -94,6 +94,13 @@ def _rank(route: Route) -> tuple[int, ...]:
         else:
             ranks.append(0)
     return (*ranks, 3)
+
+
+def precedence(spec: str) -> tuple[int, ...]:
+    """A sort key that lists routes as API Gateway ranks them: static segments before parameters before
+    greedy ones, ``$default`` last."""
+    route = parse_route(spec)
+    return (9,) if route.key == "$default" else _rank(route)
 
 
 def match_route(routes: tuple[Route, ...], method: str, path: str) -> RouteMatch | None:

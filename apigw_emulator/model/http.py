@@ -54,13 +54,17 @@ class HttpStage:
 
 @dataclass(frozen=True, slots=True)
 class HttpApi:
-    """An HTTP API (``ProtocolType: HTTP``)."""
+    """An HTTP API (``ProtocolType: HTTP``).
+
+    :param custom_domains: ``(domain name, API mapping key)`` of each API mapping to this API.
+    """
 
     logical_id: str
     routes: tuple[HttpRoute, ...]
     stages: tuple[HttpStage, ...] = ()
     authorizers: Mapping[str, Authorizer] = field(default_factory=dict)
     cors: CorsRules | None = None
+    custom_domains: tuple[tuple[str, str], ...] = ()
     not_emulated: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 

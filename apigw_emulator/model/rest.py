@@ -165,6 +165,7 @@ class RestApi:
     :param api_key_source: ``HEADER`` or ``AUTHORIZER``.
     :param endpoint_type: ``EDGE``, ``REGIONAL`` or ``PRIVATE``.
     :param api_keys: the values of the template's API keys (``AWS::ApiGateway::ApiKey``).
+    :param custom_domains: ``(domain name, base path)`` of each base path mapping to this API.
     :param not_emulated: settings read but not run by the emulator, each a sentence naming where.
     """
 
@@ -179,6 +180,7 @@ class RestApi:
     api_key_source: str = "HEADER"
     endpoint_type: str = "EDGE"
     api_keys: tuple[str, ...] = ()
+    custom_domains: tuple[tuple[str, str], ...] = ()
     not_emulated: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 

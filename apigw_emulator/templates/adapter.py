@@ -11,7 +11,7 @@ from ..authorizers.model import AuthorizerRules, RouteAuthorization
 from ..model.http import HttpApi
 from ..model.rest import RestApi
 from ..route_integrations import RouteIntegrations
-from ..routing import parse_route
+from ..routing import parse_route, precedence
 from .common import merge_routes
 from .errors import TemplateError
 from .model import Api, ApiRoute, Function
@@ -69,6 +69,9 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
         )
     keyed = [r for r in routes if r.api_key_required]
     keyed_other = [m for m in model.methods if m.api_key_required and m.integration.type != "AWS_PROXY"]
+    if len(model.custom_domains) > 1:
+        notes.append(f"{model.logical_id}: served through its first custom domain mapping only")
+    routes.sort(key=lambda route: precedence(route.spec))
     stage = model.stage()
     return Api(
         logical_id=model.logical_id,
@@ -90,6 +93,8 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
         ),
         authorizers=AuthorizerRules(dict(model.authorizers), guarded) if guarded else None,
         api_key_source=model.api_key_source,
+        domain_name=model.custom_domains[0][0] if model.custom_domains else None,
+        base_path=model.custom_domains[0][1] if model.custom_domains else "",
         integrations=RouteIntegrations(mocks, unsupported, frozenset(iam))
         if mocks or unsupported or iam
         else None,
@@ -146,6 +151,9 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
             f"{model.logical_id}: AWS_IAM routes ({', '.join(iam)}) refuse unsigned requests as AWS does; "
             "a SigV4 signature is not checked against credentials"
         )
+    if len(model.custom_domains) > 1:
+        notes.append(f"{model.logical_id}: served through its first custom domain mapping only")
+    routes.sort(key=lambda route: precedence(route.spec))
     stage = model.stage()
     return Api(
         logical_id=model.logical_id,
@@ -160,6 +168,8 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
         account_id=account_id,
         functions=functions,
         cors=model.cors,
+        domain_name=model.custom_domains[0][0] if model.custom_domains else None,
+        base_path=model.custom_domains[0][1] if model.custom_domains else "",
         authorizers=AuthorizerRules(dict(model.authorizers), guarded) if guarded else None,
         integrations=RouteIntegrations({}, unsupported, frozenset(iam)) if unsupported or iam else None,
     )

@@ -80,6 +80,22 @@ class Resources:
             return default
         return self.resolver.string(value, f"{where}.{key}")
 
+    def custom_domains(
+        self, api_id: str, mapping_type: str, owner_key: str, path_key: str
+    ) -> tuple[tuple[str, str], ...]:
+        """``(domain name, base path)`` of the mappings of an API to custom domains (``DomainName``
+        resources: the domain name they declare)."""
+        found = []
+        for _, properties, where in self.of_type(mapping_type, owner_key, api_id):
+            domain = properties.get("DomainName")
+            if isinstance(domain, dict) and set(domain) == {"Ref"} and domain["Ref"] in self.resources:
+                declared = self.resources[domain["Ref"]].get("Properties") or {}
+                domain = declared.get("DomainName") if isinstance(declared, dict) else None
+            name = self.resolver.string(domain, f"{where}.DomainName")
+            base = self.string(properties, path_key, where) or ""
+            found.append((name, "" if base == "(none)" else base))
+        return tuple(found)
+
     def definition(
         self, logical_id: str, properties: Mapping[str, Any], where: str
     ) -> tuple[Any, str] | None:
@@ -91,9 +107,12 @@ class Resources:
         metadata = self.resources[logical_id].get("Metadata") or {}
         local = metadata.get(ASSET_PATH) if isinstance(metadata, dict) else None
         if not isinstance(local, str):
+            location = self.resolver.resolve(properties["BodyS3Location"], f"{where}.BodyS3Location")
+            if isinstance(location, dict):
+                location = f"s3://{location.get('Bucket', '')}/{location.get('Key', '')}"
             raise TemplateError(
-                "the OpenAPI definition is in S3 and not on this machine: point DefinitionUri (SAM) to the "
-                "local file",
+                f"the OpenAPI definition is in S3 ({location}), not on this machine: point DefinitionUri "
+                "(SAM) or BodyS3Location to the local file",
                 where=f"{where}.BodyS3Location",
             )
         path = (self.template_dir / local).resolve()
@@ -136,6 +155,9 @@ def read_rest_api_model(logical_id: str, properties: Mapping[str, Any], resource
         api_key_source=(source or api.api_key_source).upper(),
         endpoint_type=endpoint_type(properties, where, resolver),
         api_keys=_api_key_values(resources),
+        custom_domains=resources.custom_domains(
+            logical_id, "AWS::ApiGateway::BasePathMapping", "RestApiId", "BasePath"
+        ),
         not_emulated=tuple(not_emulated),
     )
 

@@ -45,8 +45,14 @@ def read_http_api_model(logical_id: str, properties: Mapping[str, Any], resource
         cors = http_cors(
             resources.resolver.resolve(properties["CorsConfiguration"], where), f"{where}.CorsConfiguration"
         )
+    domains = resources.custom_domains(logical_id, "AWS::ApiGatewayV2::ApiMapping", "ApiId", "ApiMappingKey")
     return dataclasses.replace(
-        api, routes=tuple(routes), stages=tuple(stages), authorizers=authorizers, cors=cors
+        api,
+        routes=tuple(routes),
+        stages=tuple(stages),
+        authorizers=authorizers,
+        cors=cors,
+        custom_domains=domains,
     )
 
 

@@ -8,6 +8,7 @@ until then it is reached with ``read_deployed_template`` only."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ def read_deployed_template(
     _resources(document)
     declared, pseudo = read_parameters(document.get("Parameters"), parameters)
     template_dir = path.parent
+    written = list(document.get("Resources") or {})
     if is_sam(document):
         values = {name: p.value for name, p in declared.items() if p.value is not None}
         document = expand_sam(
@@ -60,11 +62,20 @@ def read_deployed_template(
     ctx = ReadContext(resolver, template_dir, str(path), active, FunctionIndex(functions))
     return Template(
         path=path,
-        apis=_apis(active, ctx, functions),
+        apis=_in_template_order(_apis(active, ctx, functions), written),
         functions=functions,
         region=resolver.region,
         account_id=resolver.account_id,
         stack_name=pseudo["AWS::StackName"],
+    )
+
+
+def _in_template_order(apis: list[Api], written: list[str]) -> list[Api]:
+    """The APIs in the order the template writes them (generated ones, such as SAM's implicit APIs, after
+    the written ones), function URLs last."""
+    position = {logical_id: index for index, logical_id in enumerate(written)}
+    return sorted(
+        apis, key=lambda api: (api.kind == "function-url", position.get(api.logical_id, len(written)))
     )
 
 
@@ -97,6 +108,7 @@ def _apis(
     catalogue = Resources(resources, ctx.resolver, ctx.template_dir, names)
     region, account = ctx.resolver.region, ctx.resolver.account_id
     apis: list[Api] = []
+    skipped: list[str] = []
     for logical_id, resource in resources.items():
         resource_type = resource["Type"]
         if resource_type == REST_API:
@@ -106,9 +118,12 @@ def _apis(
             properties = _properties(logical_id, resource)
             protocol = str(ctx.resolver.resolve(properties.get("ProtocolType", "HTTP"), logical_id)).upper()
             if protocol != "HTTP":
-                continue  # WebSocket APIs are not front doors of Lambda proxy events
+                skipped.append(f"Resources.{logical_id}: {protocol} APIs are not emulated")
+                continue
             model_http = read_http_api_model(logical_id, properties, catalogue)
             apis.append(http_api_to_api(model_http, functions, region, account))
         elif resource_type == LAMBDA_URL:
             apis.append(read_lambda_url(logical_id, _properties(logical_id, resource), ctx))
+    if skipped:  # said with every API the template serves
+        apis = [dataclasses.replace(api, notes=(*api.notes, *skipped)) for api in apis]
     return apis

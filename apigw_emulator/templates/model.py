@@ -272,6 +272,16 @@ class Api:
         """The logical ids of the functions behind the routes, in route order."""
         return tuple(dict.fromkeys(route.function_id for route in self.routes))
 
+    @property
+    def route_specs(self) -> list[str]:
+        """Every route of the API as ``Gateway(routes=...)`` takes them: the Lambda routes, then the routes
+        the front door answers itself (MOCK methods...)."""
+        specs = [route.spec for route in self.routes]
+        if self.integrations is not None:
+            own = [*self.integrations.mocks, *self.integrations.unsupported]
+            specs += [key for key in own if key not in specs]
+        return specs
+
     def routes_of(self, function_id: str) -> tuple[ApiRoute, ...]:
         """The routes that invoke ``function_id``."""
         return tuple(route for route in self.routes if route.function_id == function_id)
@@ -343,7 +353,7 @@ class Api:
             options["stage"] = self.stage
         options["routes"] = [route.spec for route in routes]
         if self.integrations is not None:
-            own = {*self.integrations.mocks, *self.integrations.unsupported}
+            own = [*self.integrations.mocks, *self.integrations.unsupported]
             options["routes"] += [key for key in own if key not in options["routes"]]
             options["integrations"] = self.integrations
         if self.kind == "rest":
@@ -499,6 +509,7 @@ class Template:
         function: str | None = None,
         api: str | None = None,
         custom_domain: bool = False,
+        stage: str | None = None,
     ) -> tuple[Function, dict[str, Any]]:
         """The function and the ``Gateway`` keyword arguments for one API (see :meth:`select`), without
         importing the handler.
@@ -507,7 +518,7 @@ class Template:
             another front door than ``api`` (an HTTP API whose routes use payload 1.0 is ``"http-v1"``).
         """
         chosen, target = self.select(template_api=template_api, function=function, api=api)
-        options = chosen.gateway_options(target.logical_id, custom_domain=custom_domain)
+        options = chosen.gateway_options(target.logical_id, custom_domain=custom_domain, stage=stage)
         if api is not None and options["api"] != api:
             raise TemplateError(
                 f"the routes of {target.logical_id} on API {chosen.logical_id} make it the "
@@ -523,6 +534,7 @@ class Template:
         function: str | None = None,
         api: str | None = None,
         custom_domain: bool = False,
+        stage: str | None = None,
         env_vars: Mapping[str, Any] | None = None,
         layer_folders: Mapping[str, str | os.PathLike[str]] | None = None,
     ) -> tuple[HandlerSource, dict[str, Any]]:
@@ -537,7 +549,7 @@ class Template:
             handler (an image, code in S3, another runtime).
         """
         target, options = self.gateway_options(
-            template_api=template_api, function=function, api=api, custom_domain=custom_domain
+            template_api=template_api, function=function, api=api, custom_domain=custom_domain, stage=stage
         )
         check_python_handler(target)
         options.update(function_options(target, env_vars, layer_folders))

@@ -34,7 +34,7 @@ from ..routing import parse_route
 from .common import media_types, normalise_method
 from .errors import TemplateError
 from .integrations import lambda_target, read_authorizer, resolve_uri
-from .intrinsics import Resolver, is_intrinsic
+from .intrinsics import NO_VALUE, Resolver, is_intrinsic
 
 __all__ = ["read_http_definition", "read_rest_definition"]
 
@@ -71,14 +71,23 @@ class _Reader:
         if not isinstance(paths, dict):
             raise TemplateError("paths must be a mapping", where=f"{self.where}.paths")
         found: list[tuple[str, str, Mapping[str, Any], str]] = []
-        for path, item in paths.items():
+        for path, written in paths.items():
             here = f"{self.where}.paths.{path}"
+            # SAM writes the paths of a function with a Condition as Fn::If [condition, item, NoValue].
+            item = self.resolver.resolve(written, here) if is_intrinsic(written) else written
+            if item is NO_VALUE:
+                continue
             if not isinstance(item, dict):
                 raise TemplateError("a path item must be a mapping", where=here)
             if "$ref" in item:
                 raise TemplateError("$ref path items are not supported: inline the operations", where=here)
-            for method, operation in item.items():
+            for method, written_operation in item.items():
                 if str(method).lower() not in _OPERATIONS:
+                    continue
+                operation = written_operation
+                if is_intrinsic(operation):
+                    operation = self.resolver.resolve(operation, f"{here}.{method}")
+                if operation is NO_VALUE:
                     continue
                 if not isinstance(operation, dict):
                     raise TemplateError("an operation must be a mapping", where=f"{here}.{method}")
@@ -224,6 +233,8 @@ class _Reader:
         authorizers: Mapping[str, Authorizer],
         default_validator: Any,
     ) -> Method:
+        if path in ("$default", "/$default"):
+            raise TemplateError("a REST API has no $default route; use ANY /{proxy+}", where=where)
         self.check_path(http_method, path, where)
         spec = self.integration_spec(operation, where)
         if spec is None:

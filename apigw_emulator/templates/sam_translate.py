@@ -46,10 +46,17 @@ _INCLUDE_DEPTH = 50
 
 
 def is_sam(document: Mapping[str, Any]) -> bool:
-    """Whether the template asks for SAM's transform."""
+    """Whether the template asks for SAM's transform, or has SAM resources (SAM CLI reads those too)."""
     transform = document.get("Transform")
     names = transform if isinstance(transform, list) else [transform]
-    return SAM_TRANSFORM in names
+    resources = document.get("Resources")
+    return SAM_TRANSFORM in names or (
+        isinstance(resources, dict)
+        and any(
+            isinstance(resource, dict) and str(resource.get("Type", "")).startswith("AWS::Serverless::")
+            for resource in resources.values()
+        )
+    )
 
 
 def inline_includes(value: Any, template_dir: Path, where: str, depth: int = 0) -> Any:
@@ -106,19 +113,21 @@ def expand_sam(
     :raises TemplateError: with the translator's own messages when SAM would refuse the template.
     """
     sam_document = inline_includes(copy.deepcopy(dict(document)), template_dir, "template")
-    assets = _swap_local_paths(sam_document, template_dir)
+    if not isinstance(sam_document.get("Transform"), (str, list)):
+        sam_document["Transform"] = SAM_TRANSFORM
+    assets = _swap_local_paths(sam_document)
     translated = _translate(sam_document, parameters, source)
     _restore_local_paths(translated, assets)
     return translated
 
 
-def _swap_local_paths(document: dict[str, Any], template_dir: Path) -> dict[str, Path]:
+def _swap_local_paths(document: dict[str, Any]) -> dict[str, str]:
     """Replace local paths by S3 placeholders, in place; the placeholder keys to the paths."""
-    assets: dict[str, Path] = {}
+    assets: dict[str, str] = {}
 
     def placeholder(path: Any) -> dict[str, str]:
         key = f"asset-{len(assets)}"
-        assets[key] = (template_dir / str(path)).resolve()
+        assets[key] = str(path)  # as written: relative to the template's folder
         return {"Bucket": _PLACEHOLDER_BUCKET, "Key": key}
 
     globals_section = document.get("Globals")
@@ -187,7 +196,7 @@ def _translate(document: dict[str, Any], parameters: Mapping[str, str], source: 
         raise TemplateError(f"SAM refuses the template: {exc.message}", source=source) from None
 
 
-def _restore_local_paths(document: dict[str, Any], assets: Mapping[str, Path]) -> None:
+def _restore_local_paths(document: dict[str, Any], assets: Mapping[str, str]) -> None:
     """Give each translated resource that holds a placeholder CDK's asset metadata for its local path."""
     for resource in (document.get("Resources") or {}).values():
         properties = resource.get("Properties") if isinstance(resource, dict) else None
@@ -197,7 +206,7 @@ def _restore_local_paths(document: dict[str, Any], assets: Mapping[str, Path]) -
             key = _placeholder_key(value)
             if key is not None and key in assets:
                 metadata = resource.setdefault("Metadata", {})
-                metadata[ASSET_PATH] = str(assets[key])
+                metadata[ASSET_PATH] = assets[key]
                 metadata[ASSET_PROPERTY] = name
                 break
 

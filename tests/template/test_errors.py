@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,106 +18,58 @@ BROKEN = DATA / "broken"
     ("name", "where", "message"),
     [
         (
-            "http_proxy_integration",
-            "Resources.LegacyApi.Properties.DefinitionBody.paths./legacy.get.x-amazon-apigateway-integration.type",
-            "GET /legacy: integration type 'http_proxy' is not a Lambda proxy integration",
-        ),
-        (
-            "mock_integration",
-            "Resources.MockApi.Properties.DefinitionBody.paths./status.get.x-amazon-apigateway-integration.type",
-            "GET /status: integration type 'mock' is not a Lambda proxy integration",
-        ),
-        (
-            "aws_integration_method",
-            "Resources.SendMethod.Properties.Integration.Type",
-            "POST /: integration type 'AWS' is not a Lambda proxy integration",
-        ),
-        (
             "s3_definition_uri",
-            "Resources.RemoteApi.Properties.DefinitionUri",
-            r"OpenAPI definitions in S3 \(s3://my-bucket/openapi.yaml\) are not supported",
+            "Resources.RemoteApi.Properties.BodyS3Location",
+            r"the OpenAPI definition is in S3 \(s3://my-bucket/openapi.yaml\), not on this machine",
         ),
         (
             "s3_body_location",
             "Resources.RemoteApi.Properties.BodyS3Location",
-            "OpenAPI definitions in S3 .* are not supported",
+            r"the OpenAPI definition is in S3 \(s3://.*\), not on this machine",
         ),
         (
+            # SAM deploys a DefinitionUri as the REST API's BodyS3Location.
             "missing_definition_file",
-            "Resources.LostApi.Properties.DefinitionUri",
+            "Resources.LostApi.Properties.BodyS3Location",
             "OpenAPI definition not found: .*not-there.yaml",
         ),
         (
+            # SAM's generated stage resource carries the API's StageName.
             "import_value",
-            "Resources.SharedApi.Properties.StageName",
+            "Resources.SharedApiStage.Properties.StageName",
             "Fn::ImportValue cannot be resolved locally",
         ),
         (
-            "unknown_ref",
-            "Resources.EchoFunction.Properties.Events.Get.Properties.RestApiId",
-            "Ref to 'MissingApi', which is no parameter nor resource",
-        ),
-        (
-            "wrong_api_type",
-            "Resources.EchoFunction.Properties.Events.Get.Properties.RestApiId",
-            "RestApiId must reference an AWS::Serverless::Api of this template",
-        ),
-        (
             "unresolvable_attribute",
-            "Resources.BucketApi.Properties.Variables.bucket",
+            "Resources.BucketApiProdStage.Properties.Variables.bucket",
             r"Fn::GetAtt UploadBucket.Arn \(AWS::S3::Bucket\) cannot be resolved locally",
         ),
         (
             "parameter_without_default",
-            "Resources.StagedApi.Properties.StageName",
+            "Resources.StagedApiStage.Properties.StageName",
             "parameter 'Stage' has no Default",
         ),
         (
             "missing_payload_version",
-            "Resources.VersionlessApi.Properties.DefinitionBody.paths./items.get"
+            "Resources.VersionlessApi.Properties.Body.paths./items.get"
             ".x-amazon-apigateway-integration.payloadFormatVersion",
             "an HTTP API Lambda integration needs payloadFormatVersion",
         ),
         (
+            # SAM adds no integration to an operation the DefinitionBody already has: AWS refuses the method.
             "missing_integration",
-            "Resources.HalfApi.Properties.DefinitionBody.paths./orphan.delete",
-            "DELETE /orphan of API HalfApi has no x-amazon-apigateway-integration",
-        ),
-        (
-            "external_function",
-            "Resources.ElsewhereApi.Properties.DefinitionBody.paths./.get.x-amazon-apigateway-integration.uri",
-            r"invokes function 'other-stack-fn', which is not in this template "
-            r"\(its functions: EchoFunction\)",
-        ),
-        (
-            "conflicting_routes",
-            "",
-            "route GET /items of API ServerlessRestApi is defined twice, differently: "
-            r"at Resources.EchoFunction.Properties.Events.Get.Properties \(EchoFunction",
+            "Resources.HalfApi.Properties.Body.paths./covered.get",
+            "GET /covered has no x-amazon-apigateway-integration: API Gateway refuses a method without an "
+            "integration",
         ),
         (
             "rest_default_route",
-            "Resources.EchoFunction.Properties.Events.Default.Properties",
+            "Resources.ServerlessRestApi.Properties.Body.paths.$default.x-amazon-apigateway-any-method",
             r"a REST API has no \$default route",
         ),
         (
-            "both_definitions",
-            "Resources.TwiceApi.Properties",
-            "give DefinitionBody or DefinitionUri, not both",
-        ),
-        (
-            "no_stage_name",
-            "Resources.StagelessApi.Properties.StageName",
-            "an AWS::Serverless::Api needs a StageName",
-        ),
-        (
-            "websocket",
-            "Resources.ChatApi.Properties.ProtocolType",
-            "ProtocolType WEBSOCKET is not emulated",
-        ),
-        (
             "response_stream",
-            "Resources.StreamFunction.Properties.FunctionUrlConfig.InvokeMode",
+            "Resources.StreamFunctionUrl.Properties.InvokeMode",
             "InvokeMode RESPONSE_STREAM is not emulated",
         ),
         (
@@ -138,9 +91,51 @@ def test_broken_template(name: str, where: str, message: str) -> None:
     assert str(error).startswith(f"{path}: {where + ': ' if where else ''}")
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("unknown_ref", "RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource"),
+        ("wrong_api_type", "RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource"),
+        ("conflicting_routes", 'API method "get" defined multiple times for path "/items"'),
+        ("both_definitions", "Specify either 'DefinitionUri' or 'DefinitionBody' property and not both"),
+        ("no_stage_name", "Missing required property 'StageName'"),
+    ],
+)
+def test_what_sam_refuses_is_refused_with_sams_message(name: str, message: str) -> None:
+    """SAM templates are expanded by AWS's own translator: what ``sam deploy`` refuses, loading refuses,
+    quoting the translator."""
+    path = BROKEN / f"{name}.yaml"
+    with pytest.raises(TemplateError, match=f"SAM refuses the template: .*{re.escape(message)}") as caught:
+        load_template(path)
+    assert caught.value.source == str(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "route", "reason"),
+    [
+        ("http_proxy_integration", "GET /legacy", r"HTTP_PROXY integrations are not run yet"),
+        ("aws_integration_method", "POST /", r"AWS integrations are not run yet \(arn:aws:apigateway:.*:sqs:"),
+        ("external_function", "GET /", "the integration invokes a function that is not in this template"),
+    ],
+)
+def test_an_integration_not_run_yet_answers_500_and_never_stops_loading(name: str, route: str, reason: str) -> None:
+    """An integration the emulator does not run fails where it is needed, the request, as an AWS
+    misconfiguration would (500), never as an open route or a template that cannot be served."""
+    (api,) = load_template(BROKEN / f"{name}.yaml").apis
+    assert route in api.route_specs
+    assert any(re.search(reason, note) for note in api.notes)
+    integrations = api.integrations
+    assert integrations is not None and re.search(reason, integrations.unsupported[route])
+
+
+def test_a_websocket_api_is_a_note_not_an_error() -> None:
+    template = load_template(BROKEN / "websocket.yaml")
+    assert template.apis == []  # nothing to serve: selecting an API then says so
+
+
 def test_template_errors_are_configuration_errors() -> None:
     with pytest.raises(ConfigurationError):
-        load_template(BROKEN / "websocket.yaml")
+        load_template(BROKEN / "foreach.yaml")
 
 
 def test_a_missing_template() -> None:
@@ -155,7 +150,7 @@ def test_a_missing_template() -> None:
         ("Description: nothing\n", "the template has no Resources section"),
         ("Resources:\n  Thing: {Properties: {}}\n", "a resource must be a mapping with a Type"),
         (
-            "Resources:\n  Fn: {Type: AWS::Serverless::Function, Properties: [1]}\n",
+            "Resources:\n  Fn: {Type: AWS::Lambda::Function, Properties: [1]}\n",
             "Properties must be a mapping",
         ),
     ],
@@ -253,13 +248,13 @@ URI = "!Sub 'arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/
   Api: {Type: AWS::ApiGatewayV2::Api, Properties: {ProtocolType: HTTP}}
   Integration:
     Type: AWS::ApiGatewayV2::Integration
-    Properties: {ApiId: !Ref Api, IntegrationType: HTTP_PROXY, IntegrationUri: https://example.com}
+    Properties: {ApiId: !Ref Api, IntegrationType: AWS, IntegrationUri: https://example.com}
   Route:
     Type: AWS::ApiGatewayV2::Route
     Properties: {ApiId: !Ref Api, RouteKey: GET /x, Target: !Sub "integrations/${Integration}"}
 """,
             "Resources.Integration.Properties.IntegrationType",
-            "GET /x: integration type 'HTTP_PROXY' is not a Lambda proxy integration",
+            "integration type 'AWS': an HTTP API has AWS_PROXY and HTTP_PROXY integrations",
         ),
         (
             """
