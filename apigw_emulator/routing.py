@@ -97,10 +97,10 @@ def _rank(route: Route) -> tuple[int, ...]:
 
 
 def precedence(spec: str) -> tuple[int, ...]:
-    """A sort key that lists routes as API Gateway ranks them: static segments before parameters before
-    greedy ones, ``$default`` last."""
+    """A sort key that lists routes for people in API Gateway's terms: segment by segment, static before
+    a parameter before a greedy one, a path before its children, ``$default`` last."""
     route = parse_route(spec)
-    return (9,) if route.key == "$default" else _rank(route)
+    return (9,) if route.key == "$default" else _rank(route)[:-1]
 
 
 def match_route(routes: tuple[Route, ...], method: str, path: str) -> RouteMatch | None:

@@ -64,9 +64,6 @@ from .templates.model import Api, ApiKind, ApiRoute, Function, Template
 from .templates.reader import read_template
 from .templates.yaml_loader import CloudFormationLoader, load_document
 
-#: The environment variable that chooses the preview reader (``deployed``), see :func:`load_template`.
-READER_VARIABLE = "APIGW_EMULATOR_READER"
-
 __all__ = [
     "Api",
     "ApiKind",
@@ -89,20 +86,10 @@ def load_template(path: str | os.PathLike[str], *, parameters: Mapping[str, str]
         (``{"AWS::Region": "eu-west-1"}``).
     :raises TemplateError: when the file is missing or invalid, or uses what cannot be emulated; the
         message names the file, the property path and the construct.
-
-    Preview: with ``APIGW_EMULATOR_READER=deployed`` in the environment, the template is read as AWS deploys
-    it (SAM through AWS's translator; CloudFormation and CDK output with API Gateway's own model: OpenAPI
-    authorizers, MOCK methods, ``AWS::ApiGateway::Authorizer``...). It becomes the only reader when it
-    passes everything the default one does (``docs/api-model.md``).
     """
     template_path = Path(path).resolve()
-    reader = read_template
-    if os.environ.get(READER_VARIABLE, "") == "deployed":
-        from .templates.deployment import read_deployed_template  # noqa: PLC0415
-
-        reader = read_deployed_template
     try:
-        return reader(load_document(template_path), path=template_path, parameters=parameters)
+        return read_template(load_document(template_path), path=template_path, parameters=parameters)
     except TemplateError as exc:
         exc.source = exc.source or str(template_path)
         raise

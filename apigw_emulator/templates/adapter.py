@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..authorizers.model import AuthorizerRules, RouteAuthorization
+from ..authorizers.model import Authorizer, AuthorizerRules, LambdaAuthorizer, RouteAuthorization
 from ..model.http import HttpApi
 from ..model.rest import RestApi
 from ..route_integrations import RouteIntegrations
@@ -69,8 +69,8 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
         )
     keyed = [r for r in routes if r.api_key_required]
     keyed_other = [m for m in model.methods if m.api_key_required and m.integration.type != "AWS_PROXY"]
-    if len(model.custom_domains) > 1:
-        notes.append(f"{model.logical_id}: served through its first custom domain mapping only")
+    notes += _domain_notes(model.logical_id, model.custom_domains)
+    notes += _authorizer_notes(model.logical_id, model.authorizers, functions)
     routes.sort(key=lambda route: precedence(route.spec))
     stage = model.stage()
     return Api(
@@ -151,8 +151,8 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
             f"{model.logical_id}: AWS_IAM routes ({', '.join(iam)}) refuse unsigned requests as AWS does; "
             "a SigV4 signature is not checked against credentials"
         )
-    if len(model.custom_domains) > 1:
-        notes.append(f"{model.logical_id}: served through its first custom domain mapping only")
+    notes += _domain_notes(model.logical_id, model.custom_domains)
+    notes += _authorizer_notes(model.logical_id, model.authorizers, functions)
     routes.sort(key=lambda route: precedence(route.spec))
     stage = model.stage()
     return Api(
@@ -173,6 +173,28 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
         authorizers=AuthorizerRules(dict(model.authorizers), guarded) if guarded else None,
         integrations=RouteIntegrations({}, unsupported, frozenset(iam)) if unsupported or iam else None,
     )
+
+
+def _authorizer_notes(
+    api_id: str, authorizers: Mapping[str, Authorizer], functions: Mapping[str, Function]
+) -> list[str]:
+    """A note for each Lambda authorizer whose function is not in the template: its routes answer 500."""
+    return [
+        f"{api_id}: the authorizer {name}'s function {authorizer.function} is not in this template and "
+        "cannot run here: the routes it guards answer 500, as AWS answers a failing authorizer"
+        for name, authorizer in authorizers.items()
+        if isinstance(authorizer, LambdaAuthorizer) and authorizer.function not in functions
+    ]
+
+
+def _domain_notes(api_id: str, domains: tuple[tuple[str, str], ...]) -> list[str]:
+    if len(domains) < 2:
+        return []
+    listed = ", ".join(f"{domain}/{path}" for domain, path in domains)
+    return [
+        f"{api_id} is mapped to custom domains at {listed}: only the first base path "
+        f"(/{domains[0][1]}) is served"
+    ]
 
 
 def _why_not_run(integration_type: str, uri: str | None) -> str:

@@ -25,7 +25,7 @@ from .common import endpoint_type, media_types, normalise_method, optional_mappi
 from .errors import TemplateError
 from .integrations import lambda_target, read_authorizer, resolve_uri
 from .intrinsics import NO_VALUE, Resolver, root_resource_marker
-from .openapi_model import read_rest_definition
+from .openapi import read_rest_definition
 from .sam_translate import ASSET_PATH
 from .yaml_loader import load_document
 

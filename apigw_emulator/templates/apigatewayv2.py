@@ -14,7 +14,7 @@ from .apigateway import Resources
 from .common import optional_mapping
 from .errors import TemplateError
 from .integrations import lambda_target, read_authorizer, resolve_uri
-from .openapi_model import http_cors, read_http_definition
+from .openapi import http_cors, read_http_definition
 
 __all__ = ["read_http_api_model"]
 

@@ -1,80 +1,64 @@
-"""One template document to a :class:`Template`: sections, conditions, functions, then APIs."""
+"""One template document to a :class:`Template` as AWS deploys it: SAM expanded by AWS's translator into
+CloudFormation, then one reader for that and for plain CloudFormation and CDK output: functions, then every
+API read into API Gateway's own model (:mod:`apigw_emulator.model`), then each API as the front door's
+options."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .cloudformation import (
-    HTTP_API_V2,
-    LAMBDA_URL,
-    REST_API,
-    read_http_api_v2,
-    read_lambda_function,
-    read_lambda_url,
-    read_rest_api,
-)
+from .adapter import http_api_to_api, rest_api_to_api
+from .apigateway import REST_API, Resources, read_rest_api_model
+from .apigatewayv2 import read_http_api_model
+from .cloudformation import HTTP_API_V2, LAMBDA_URL, read_lambda_function, read_lambda_url
 from .common import FunctionIndex, ReadContext, layer_folders
 from .errors import TemplateError
 from .intrinsics import FUNCTION_TYPES, Resolver, read_parameters
-from .model import Api, ApiKind, Function, Template
-from .sam import (
-    IMPLICIT_HTTP_API,
-    IMPLICIT_REST_API,
-    SAM_API,
-    SAM_FUNCTION,
-    SAM_HTTP_API,
-    EventRoute,
-    function_url,
-    generated_resource_types,
-    merge_globals,
-    read_sam_api,
-    read_sam_function,
-    sam_event_routes,
-)
+from .model import Api, Function, Template
+from .sam_translate import expand_sam, is_sam
 
 __all__ = ["read_template"]
-
-#: Implicit APIs: (kind, SAM type, the properties SAM gives them before ``Globals``).
-_IMPLICIT_APIS: dict[str, tuple[ApiKind, str, dict[str, Any]]] = {
-    IMPLICIT_REST_API: ("rest", SAM_API, {"StageName": "Prod"}),
-    IMPLICIT_HTTP_API: ("http", SAM_HTTP_API, {}),
-}
 
 
 def read_template(document: Any, *, path: Path, parameters: Mapping[str, str] | None = None) -> Template:
     """Read a parsed template document (long-form intrinsics) for local emulation.
 
-    :param path: the template file; ``CodeUri`` and ``DefinitionUri`` are relative to its directory.
+    :param path: the template file; local code, layer and definition paths are relative to its directory.
     :param parameters: values for the template's parameters (and pseudo parameters such as
         ``AWS::Region``), overriding their defaults.
     :raises TemplateError: for anything unsupported or unresolvable (see :mod:`apigw_emulator.template`).
     """
     if not isinstance(document, dict):
         raise TemplateError("a template must be a mapping with a Resources section")
-    resources = _resources(document)
+    _resources(document)
     declared, pseudo = read_parameters(document.get("Parameters"), parameters)
-    resource_types = {lid: str(resource.get("Type")) for lid, resource in resources.items()}
-    resource_types.update(generated_resource_types(resources))
+    template_dir = path.parent
+    written = {
+        str(lid): str(resource.get("Type")) for lid, resource in (document.get("Resources") or {}).items()
+    }
+    if is_sam(document):
+        values = {name: p.value for name, p in declared.items() if p.value is not None}
+        document = expand_sam(
+            document, template_dir=template_dir, parameters={**values, **pseudo}, source=str(path)
+        )
+    resources = _resources(document)
     resolver = Resolver(
         parameters=declared,
         pseudo=pseudo,
-        resource_types=resource_types,
+        resource_types={lid: str(resource.get("Type")) for lid, resource in resources.items()},
         mappings=_section(document, "Mappings"),
         conditions=_section(document, "Conditions"),
     )
     resolver.function_name = lambda logical_id: _function_name(logical_id, resources, resolver)
     active = {lid: r for lid, r in resources.items() if _exists(lid, r, resolver)}
-    global_sections = _section(document, "Globals")
-    template_dir = path.parent
-    functions = _functions(
-        active, global_sections, resolver, template_dir, layer_folders(active, resolver, template_dir)
-    )
+    functions = _functions(active, resolver, template_dir, layer_folders(active, resolver, template_dir))
     ctx = ReadContext(resolver, template_dir, str(path), active, FunctionIndex(functions))
     return Template(
         path=path,
-        apis=_apis(active, global_sections, ctx),
+        apis=_in_template_order(_apis(active, ctx, functions), written),
         functions=functions,
         region=resolver.region,
         account_id=resolver.account_id,
@@ -125,9 +109,22 @@ def _properties(logical_id: str, resource: Mapping[str, Any]) -> dict[str, Any]:
     return properties
 
 
+def _in_template_order(apis: list[Api], written: Mapping[str, str]) -> list[Api]:
+    """The APIs in the order the template writes them (generated ones, such as SAM's implicit APIs, after
+    the written ones), function URLs last; each with the resource type the template gives it
+    (``AWS::Serverless::Api`` for what SAM deploys as an ``AWS::ApiGateway::RestApi``)."""
+    position = {logical_id: index for index, logical_id in enumerate(written)}
+    ordered = sorted(
+        apis, key=lambda api: (api.kind == "function-url", position.get(api.logical_id, len(written)))
+    )
+    return [
+        dataclasses.replace(api, resource_type=written.get(api.logical_id, api.resource_type))
+        for api in ordered
+    ]
+
+
 def _functions(
     resources: Mapping[str, Mapping[str, Any]],
-    global_sections: Mapping[str, Any],
     resolver: Resolver,
     template_dir: Path,
     layers: Mapping[str, Path | None],
@@ -136,59 +133,41 @@ def _functions(
     for logical_id, resource in resources.items():
         if resource["Type"] not in FUNCTION_TYPES:
             continue
-        name = resolver.function_name(logical_id)
-        properties = _properties(logical_id, resource)
-        if resource["Type"] == SAM_FUNCTION:
-            properties = merge_globals(global_sections.get("Function") or {}, properties)
-            functions[logical_id] = read_sam_function(
-                logical_id, properties, name, resolver, template_dir, layers=layers
-            )
-        else:
-            functions[logical_id] = read_lambda_function(
-                logical_id, properties, name, resolver, template_dir, layers=layers
-            )
+        functions[logical_id] = read_lambda_function(
+            logical_id,
+            _properties(logical_id, resource),
+            resolver.function_name(logical_id),
+            resolver,
+            template_dir,
+            layers=layers,
+            metadata=resource.get("Metadata"),
+        )
     return functions
 
 
 def _apis(
-    resources: Mapping[str, Mapping[str, Any]], global_sections: Mapping[str, Any], ctx: ReadContext
+    resources: Mapping[str, Mapping[str, Any]], ctx: ReadContext, functions: Mapping[str, Function]
 ) -> list[Api]:
-    events = _event_routes_by_api(resources, ctx)
-    sam_kinds: dict[str, tuple[ApiKind, str]] = {SAM_API: ("rest", "Api"), SAM_HTTP_API: ("http", "HttpApi")}
+    names = {function.name: logical_id for logical_id, function in functions.items()}
+    catalogue = Resources(resources, ctx.resolver, ctx.template_dir, names)
+    region, account = ctx.resolver.region, ctx.resolver.account_id
     apis: list[Api] = []
+    skipped: list[str] = []
     for logical_id, resource in resources.items():
         resource_type = resource["Type"]
-        if resource_type in sam_kinds:
-            kind, global_key = sam_kinds[resource_type]
-            properties = merge_globals(
-                global_sections.get(global_key) or {}, _properties(logical_id, resource)
-            )
-            apis.append(read_sam_api(logical_id, properties, kind, events.pop(logical_id, []), ctx))
-        elif resource_type == REST_API:
-            apis.append(read_rest_api(logical_id, _properties(logical_id, resource), ctx))
+        if resource_type == REST_API:
+            model = read_rest_api_model(logical_id, _properties(logical_id, resource), catalogue)
+            apis.append(rest_api_to_api(model, functions, region, account))
         elif resource_type == HTTP_API_V2:
-            apis.append(read_http_api_v2(logical_id, _properties(logical_id, resource), ctx))
+            properties = _properties(logical_id, resource)
+            protocol = str(ctx.resolver.resolve(properties.get("ProtocolType", "HTTP"), logical_id)).upper()
+            if protocol != "HTTP":
+                skipped.append(f"Resources.{logical_id}: {protocol} APIs are not emulated")
+                continue
+            model_http = read_http_api_model(logical_id, properties, catalogue)
+            apis.append(http_api_to_api(model_http, functions, region, account))
         elif resource_type == LAMBDA_URL:
             apis.append(read_lambda_url(logical_id, _properties(logical_id, resource), ctx))
-    for logical_id, (kind, _, defaults) in _IMPLICIT_APIS.items():
-        if logical_id in events:
-            global_key = "Api" if kind == "rest" else "HttpApi"
-            properties = merge_globals(global_sections.get(global_key) or {}, defaults)
-            apis.append(read_sam_api(logical_id, properties, kind, events.pop(logical_id), ctx))
-    for logical_id, resource in resources.items():
-        if resource["Type"] == SAM_FUNCTION:
-            url = function_url(ctx.functions.functions[logical_id], _properties(logical_id, resource), ctx)
-            if url is not None:
-                apis.append(url)
+    if skipped:  # said with every API the template serves
+        apis = [dataclasses.replace(api, notes=(*api.notes, *skipped)) for api in apis]
     return apis
-
-
-def _event_routes_by_api(
-    resources: Mapping[str, Mapping[str, Any]], ctx: ReadContext
-) -> dict[str, list[EventRoute]]:
-    by_api: dict[str, list[EventRoute]] = {}
-    for logical_id, resource in resources.items():
-        if resource["Type"] == SAM_FUNCTION:
-            for event in sam_event_routes(logical_id, _properties(logical_id, resource), ctx):
-                by_api.setdefault(event.api_id, []).append(event)
-    return by_api

@@ -65,6 +65,10 @@ def inline_includes(value: Any, template_dir: Path, where: str, depth: int = 0) 
 
     :raises TemplateError: for a location in S3 or computed by an intrinsic, a missing file, another macro.
     """
+
+    def at(key: object) -> str:
+        return f"{where}.{key}" if where else str(key)
+
     if depth > _INCLUDE_DEPTH:
         raise TemplateError("AWS::Include nested too deep (an include that includes itself?)", where=where)
     if isinstance(value, dict):
@@ -72,16 +76,14 @@ def inline_includes(value: Any, template_dir: Path, where: str, depth: int = 0) 
             return inline_includes(
                 _included(value["Fn::Transform"], template_dir, where), template_dir, where, depth + 1
             )
-        return {
-            key: inline_includes(item, template_dir, f"{where}.{key}", depth) for key, item in value.items()
-        }
+        return {key: inline_includes(item, template_dir, at(key), depth) for key, item in value.items()}
     if isinstance(value, list):
         return [inline_includes(item, template_dir, f"{where}[{i}]", depth) for i, item in enumerate(value)]
     return value
 
 
 def _included(transform: Any, template_dir: Path, where: str) -> Any:
-    here = f"{where}.Fn::Transform"
+    here = f"{where}.Fn::Transform" if where else "Fn::Transform"
     if not isinstance(transform, dict) or transform.get("Name") != "AWS::Include":
         raise TemplateError("only the AWS::Include transform is run locally", where=here)
     location = (transform.get("Parameters") or {}).get("Location")
@@ -112,7 +114,7 @@ def expand_sam(
     :param parameters: parameter values (pseudo parameters ``AWS::Region``... included).
     :raises TemplateError: with the translator's own messages when SAM would refuse the template.
     """
-    sam_document = inline_includes(copy.deepcopy(dict(document)), template_dir, "template")
+    sam_document = inline_includes(copy.deepcopy(dict(document)), template_dir, "")
     if not isinstance(sam_document.get("Transform"), (str, list)):
         sam_document["Transform"] = SAM_TRANSFORM
     assets = _swap_local_paths(sam_document)

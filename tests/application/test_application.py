@@ -234,7 +234,7 @@ def test_event_options_reach_the_events_of_every_api(template: Path) -> None:
 
 
 def write_iam_project(folder: Path) -> None:
-    """A one-function project whose route asks for IAM authorization (not enforced locally)."""
+    """A one-function project whose route asks for IAM authorization (signatures not checked locally)."""
     (folder / "app.py").write_text("def handler(event, context):\n    return {'statusCode': 200}\n")
     (folder / "template.yaml").write_text(
         "Transform: AWS::Serverless-2016-10-31\n"
@@ -253,4 +253,6 @@ def test_what_the_template_does_not_enforce_is_warned_once_per_gateway(tmp_path:
             built = build(tmp_path / "template.yaml")
         built.close()
         assert len(caught) == 1
-        assert "IAM (SigV4) authorization is not enforced" in str(caught[0].message)
+        message = str(caught[0].message)
+        assert "AWS_IAM routes (GET /x) refuse unsigned requests as AWS does" in message
+        assert "a SigV4 signature is not checked against credentials" in message

@@ -64,6 +64,12 @@ def test_serve_says_what_the_template_configures_that_is_not_emulated(tmp_path: 
     with serving("--template", "template.yaml", "--port", "0", cwd=tmp_path, ready="not emulated") as served:
         text = served.read(0.1)
         assert (
-            "  not emulated: Resources.Fn.Properties.Events.Get.Properties.Auth: "
-            "IAM (SigV4) authorization is not enforced"
+            "  not emulated: ServerlessRestApi: AWS_IAM routes (GET /x) refuse unsigned requests as AWS "
+            "does; a SigV4 signature is not checked against credentials"
         ) in text
+        url = text.split(" on ", 1)[1].split("/\n", 1)[0]
+        unsigned = requests.get(url + "/x", timeout=30)
+        assert (unsigned.status_code, unsigned.json()) == (403, {"message": "Missing Authentication Token"})
+        signature = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261207/us-east-1/execute-api/aws4_request, "
+        signed = requests.get(url + "/x", headers={"Authorization": signature + "Signature=abc"}, timeout=30)
+        assert signed.status_code == 200

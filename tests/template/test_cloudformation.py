@@ -27,7 +27,10 @@ def test_rest_api_from_resource_and_method_resources() -> None:
     assert [(route.spec, route.function_id) for route in tree.routes] == [("GET /items/{id}", "PetsFunction")]
     assert tree.stage == "prod"  # the Deployment's StageName
     assert tree.endpoint_type == "EDGE"
-    assert any("ItemsOptions" in note and "mock OPTIONS" in note for note in tree.notes)
+    # The MOCK OPTIONS method (a CORS preflight) is the front door's own answer.
+    assert tree.integrations is not None
+    assert tree.integrations.mocks["OPTIONS /items"].type == "MOCK"
+    assert "OPTIONS /items" in tree.route_specs
 
 
 def test_lambda_function_with_inline_code() -> None:

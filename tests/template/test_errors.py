@@ -114,18 +114,25 @@ def test_what_sam_refuses_is_refused_with_sams_message(name: str, message: str) 
     ("name", "route", "reason"),
     [
         ("http_proxy_integration", "GET /legacy", r"HTTP_PROXY integrations are not run yet"),
-        ("aws_integration_method", "POST /", r"AWS integrations are not run yet \(arn:aws:apigateway:.*:sqs:"),
+        (
+            "aws_integration_method",
+            "POST /",
+            r"AWS integrations are not run yet \(arn:aws:apigateway:.*:sqs:",
+        ),
         ("external_function", "GET /", "the integration invokes a function that is not in this template"),
     ],
 )
-def test_an_integration_not_run_yet_answers_500_and_never_stops_loading(name: str, route: str, reason: str) -> None:
+def test_an_integration_not_run_yet_answers_500_and_never_stops_loading(
+    name: str, route: str, reason: str
+) -> None:
     """An integration the emulator does not run fails where it is needed, the request, as an AWS
     misconfiguration would (500), never as an open route or a template that cannot be served."""
     (api,) = load_template(BROKEN / f"{name}.yaml").apis
     assert route in api.route_specs
     assert any(re.search(reason, note) for note in api.notes)
     integrations = api.integrations
-    assert integrations is not None and re.search(reason, integrations.unsupported[route])
+    assert integrations is not None
+    assert re.search(reason, integrations.unsupported[route])
 
 
 def test_a_websocket_api_is_a_note_not_an_error() -> None:

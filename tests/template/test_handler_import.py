@@ -100,7 +100,7 @@ def test_without_code_uri_the_code_is_next_to_the_template(tmp_path: Path) -> No
         encoding="utf-8",
     )
     function = load_template(path).functions["Fn"]
-    assert function.code_uri is None
+    assert function.code_uri == "."  # SAM CLI's default CodeUri
     assert function.load_handler()(None, None) == "beside"
 
 

@@ -25,9 +25,12 @@ def test_rest_api_from_a_swagger_file() -> None:
     assert api.endpoint_type == "REGIONAL"
     assert dict(api.stage_variables) == {"mode": "test", "region": "us-east-1"}
     # The event's route and the Swagger's (a plain "${...}" uri, Fn::Sub and !Sub) are one route each.
-    assert specs(api.routes) == ["POST /{proxy+}", "GET /thumbnails/{id}", "GET /health"]
+    # Listed in API Gateway's terms: segment by segment, static before parameters before greedy ones.
+    assert specs(api.routes) == ["GET /health", "GET /thumbnails/{id}", "POST /{proxy+}"]
     assert {route.function_id for route in api.routes} == {"ImageFunction"}
-    assert any("mock OPTIONS" in note and "/thumbnails/{id}.options" in note for note in api.notes)
+    # The definition's MOCK OPTIONS method (a CORS preflight) is answered by the front door.
+    assert api.integrations is not None
+    assert list(api.integrations.mocks) == ["OPTIONS /thumbnails/{id}"]
 
 
 def test_rest_api_gateway_options() -> None:
@@ -40,7 +43,8 @@ def test_rest_api_gateway_options() -> None:
         "timeout": 10,
         "memory_size": 512,
         "stage": "Prod",
-        "routes": ["POST /{proxy+}", "GET /thumbnails/{id}", "GET /health"],
+        "routes": ["GET /health", "GET /thumbnails/{id}", "POST /{proxy+}", "OPTIONS /thumbnails/{id}"],
+        "integrations": api.integrations,
         "endpoint_type": "REGIONAL",
         "binary_media_types": ["multipart/form-data", "image/png"],
         "stage_variables": {"mode": "test", "region": "us-east-1"},
@@ -77,7 +81,7 @@ def test_api_events_without_rest_api_id_make_the_implicit_api() -> None:
     assert (api.logical_id, api.kind, api.stage) == ("ServerlessRestApi", "rest", "Prod")
     assert api.binary_media_types == ("image/png", "application/octet-stream")
     assert dict(api.stage_variables) == {"source": "globals"}
-    assert specs(api.routes) == ["GET /items", "ANY /items/{id}", "POST /upload"]
+    assert specs(api.routes) == ["GET /items", "POST /upload", "ANY /items/{id}"]
     assert api.function_ids == ("ListFunction", "UploadFunction")
     assert not any("Events.Upload.Properties.Auth" in note for note in api.notes)  # enforced now
     assert [route.api_key_required for route in api.routes_of("UploadFunction")] == [True]
@@ -114,10 +118,10 @@ def test_http_api_routes_with_their_payload_formats() -> None:
     shop = template.api("ShopApi")
     assert (shop.kind, shop.stage, shop.binary_media_types) == ("http", "$default", ())
     assert [(r.spec, r.function_id, r.payload_format_version) for r in shop.routes] == [
-        ("GET /orders/{id}", "OrdersV1Function", "1.0"),
-        ("$default", "DefaultFunction", "2.0"),
         ("POST /orders", "OrdersV1Function", "1.0"),
+        ("GET /orders/{id}", "OrdersV1Function", "1.0"),
         ("ANY /items/{proxy+}", "DefaultFunction", "2.0"),
+        ("$default", "DefaultFunction", "2.0"),
     ]
     assert dict(shop.stage_variables) == {"env": "test"}
     assert (shop.domain_name, shop.base_path) == ("shop.test.example.com", "shop")
@@ -140,13 +144,13 @@ def test_http_api_options_per_payload_format() -> None:
     v1 = shop.gateway_options("OrdersV1Function")
     assert (v1["api"], v1["routes"], v1["stage"]) == (
         "http-v1",
-        ["GET /orders/{id}", "POST /orders"],
+        ["POST /orders", "GET /orders/{id}"],
         "$default",
     )
     v2 = shop.gateway_options("DefaultFunction")
     assert (v2["api"], v2["routes"], v2["integration_timeout"]) == (
         "http",
-        ["$default", "ANY /items/{proxy+}"],
+        ["ANY /items/{proxy+}", "$default"],
         5.0,
     )
     assert "binary_media_types" not in v2
@@ -166,7 +170,7 @@ def test_conditions_decide_stage_names_and_which_resources_exist() -> None:
     assert "ProdOnlyFunction" not in test.functions
     prod = load_template(DATA / "http_api.yaml", parameters={"Env": "prod"})
     assert prod.api("ShopApi").stage == "prod"
-    assert specs(prod.api("ServerlessHttpApi").routes) == ["$default", "GET /audit"]
+    assert specs(prod.api("ServerlessHttpApi").routes) == ["GET /audit", "$default"]
     assert "ProdOnlyFunction" in prod.functions
 
 
@@ -194,15 +198,18 @@ def test_function_urls_from_sam_and_cloudformation() -> None:
 def test_definition_body_including_a_local_file() -> None:
     api = load_template(DATA / "include_api.yaml").api("IncludedApi")
     assert (api.stage, api.endpoint_type) == ("v1", "PRIVATE")
-    assert specs(api.routes) == ["POST /{proxy+}", "GET /thumbnails/{id}", "GET /health"]
+    assert specs(api.routes) == ["GET /health", "GET /thumbnails/{id}", "POST /{proxy+}"]
     assert api.binary_media_types == ("image/png",)
 
 
 @pytest.mark.parametrize(
     ("transform", "message"),
     [
-        ("{Name: AWS::Include, Parameters: {Location: s3://bucket/api.yaml}}", "OpenAPI definitions in S3"),
-        ("{Name: MyMacro, Parameters: {}}", "only the AWS::Include transform is supported here"),
+        (
+            "{Name: AWS::Include, Parameters: {Location: s3://bucket/api.yaml}}",
+            "AWS::Include of s3://bucket/api.yaml is not read locally: point Location to the local file",
+        ),
+        ("{Name: MyMacro, Parameters: {}}", "only the AWS::Include transform is run locally"),
     ],
 )
 def test_definition_body_transforms_that_cannot_be_read(tmp_path: Path, transform: str, message: str) -> None:

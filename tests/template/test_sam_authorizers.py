@@ -96,7 +96,9 @@ def test_sam_rest_authorizers_and_the_default_authorizer_guard_event_routes_unle
         "GET /b": RouteAuthorization("Request"),
         "GET /d": RouteAuthorization("Pool", ("email",)),
     }
-    assert any("Events.E.Properties.Auth: IAM (SigV4) authorization is not enforced" in n for n in api.notes)
+    assert any("AWS_IAM routes (GET /e) refuse unsigned requests as AWS does" in n for n in api.notes)
+    assert api.integrations is not None
+    assert api.integrations.iam == frozenset({"GET /e"})
     assert api.gateway_options("Fn")["authorizers"] is rules
 
 
@@ -105,7 +107,8 @@ def test_sam_event_naming_an_unknown_authorizer_is_a_template_error(tmp_path: Pa
         "A: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /a, Method: get, Auth: {Authorizer: Nope}}}"
     )
     with pytest.raises(
-        TemplateError, match=r"the authorizer 'Nope' is not one of the API's \(Token, Request, Pool\)"
+        TemplateError,
+        match=r"SAM refuses the template: .*Unable to set Authorizer \[Nope\] on API method \[get\]",
     ):
         load_template(_template(tmp_path, REST, events))
 
@@ -155,7 +158,8 @@ def test_sam_http_api_jwt_and_lambda_authorizers_with_payload_formats_and_scopes
     }
 
 
-def test_sam_authorizer_function_outside_the_template_is_a_note_and_its_routes_open(tmp_path: Path) -> None:
+def test_sam_authorizer_function_outside_the_template_guards_its_routes_and_is_a_note(tmp_path: Path) -> None:
+    """Never fail open: the authorizer cannot run here, so its routes answer as a failing authorizer (500)."""
     api = """
       Api:
         Type: AWS::Serverless::Api
@@ -168,7 +172,11 @@ def test_sam_authorizer_function_outside_the_template_is_a_note_and_its_routes_o
     """
     events = "A: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /a, Method: get}}"
     (parsed,) = load_template(_template(tmp_path, api, events)).apis
-    assert parsed.authorizers is None
+    assert parsed.authorizers is not None
+    assert dict(parsed.authorizers.routes) == {"GET /a": RouteAuthorization("Remote")}
+    remote = parsed.authorizers.authorizers["Remote"]
+    assert isinstance(remote, LambdaAuthorizer)
+    assert remote.function == "arn:aws:lambda:us-east-1:123456789012:function:elsewhere"
     assert any("function:elsewhere is not in this template" in note for note in parsed.notes)
 
 

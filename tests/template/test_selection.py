@@ -28,9 +28,9 @@ def test_several_apis_are_listed_with_their_routes() -> None:
     message = str(caught.value)
     assert "the template has several APIs" in message
     assert (
-        "ShopApi (http, stage $default: GET /orders/{id} -> OrdersV1Function, $default -> DefaultFunction"
-        in message
-    )
+        "ShopApi (http, stage $default: POST /orders -> OrdersV1Function, "
+        "GET /orders/{id} -> OrdersV1Function"
+    ) in message
     assert "ServerlessHttpApi (http, stage $default: $default -> PingFunction)" in message
     assert "choose one with template_api=..." in message
 
