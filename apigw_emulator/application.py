@@ -52,6 +52,9 @@ class Application:
     :ivar apis: the APIs by logical id, in the template's order: each a :class:`Gateway`.
     :ivar functions: a gateway per function (by logical id) that owns its execution environments; the APIs
         send their routes' requests to them.
+    :ivar not_emulated: what the template configures that the emulator reads but does not run (IAM
+        signatures, resource policies, integrations not run yet...), each a sentence naming where; the
+        same sentences as the :class:`~apigw_emulator.errors.NotEmulatedWarning` and ``serve``'s banner.
     """
 
     def __init__(
@@ -59,9 +62,11 @@ class Application:
         apis: Mapping[str, Gateway],
         functions: Mapping[str, Gateway],
         owners: Mapping[str, Mapping[str, str]] | None = None,
+        not_emulated: tuple[str, ...] = (),
     ) -> None:
         self.apis = dict(apis)
         self.functions = dict(functions)
+        self.not_emulated = not_emulated
         self._owners = {api: dict(routes) for api, routes in (owners or {}).items()}
 
     def __repr__(self) -> str:
@@ -101,7 +106,7 @@ class Application:
         from .template import load_template  # noqa: PLC0415 - needs PyYAML
 
         template = load_template(path, parameters=parameters)
-        own = dict(handlers or {})
+        own = {template.logical_id(name): handler for name, handler in (handlers or {}).items()}
         unknown = sorted(set(own) - set(template.functions))
         if unknown:
             raise ConfigurationError(
@@ -184,7 +189,7 @@ class Application:
             apis[api.logical_id] = gateway
             owners[api.logical_id] = route_keys or {"": api.function_ids[0]}
         warn_not_emulated(chosen, str(template.path))
-        return cls(apis, functions, owners)
+        return cls(apis, functions, owners, not_emulated_notes(chosen))
 
     def routes(self) -> Iterator[RouteEntry]:
         """Every API's routes with the function each invokes, as ``serve`` prints them."""
@@ -258,7 +263,7 @@ def warn_not_emulated(apis: list[Any], source: str) -> None:
 
     from .errors import NotEmulatedWarning  # noqa: PLC0415
 
-    notes = list(dict.fromkeys(note for api in apis for note in api.notes))
+    notes = not_emulated_notes(apis)
     if notes:
         warnings.warn(
             NotEmulatedWarning(
@@ -266,6 +271,11 @@ def warn_not_emulated(apis: list[Any], source: str) -> None:
             ),
             stacklevel=3,
         )
+
+
+def not_emulated_notes(apis: list[Any]) -> tuple[str, ...]:
+    """What the APIs configure that is not emulated, each note once."""
+    return tuple(dict.fromkeys(note for api in apis for note in api.notes))
 
 
 def _check_jwks_names(keys: Mapping[str, Any], apis: list[Any]) -> None:

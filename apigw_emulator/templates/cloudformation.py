@@ -86,6 +86,7 @@ def read_lambda_function(
         environment=environment,
         unresolved_environment=unresolved,
         layers=function_layers(properties, resolver, where, layers or {}),
+        construct_path=metadata.get("aws:cdk:path") if isinstance(metadata, dict) else None,
     )
 
 

@@ -87,6 +87,8 @@ class Function:
         table...), with the reason; :meth:`environment_with` takes values for them.
     :param layers: ``Layers`` in order: the local folder of a template layer, or what names a layer that
         is not on this machine (an ARN).
+    :param construct_path: CDK's construct path of the function (``aws:cdk:path``), if any: env-vars
+        files may name the function by it, or by its construct id.
     """
 
     logical_id: str
@@ -103,6 +105,7 @@ class Function:
     environment: Mapping[str, str] = field(default_factory=dict)
     unresolved_environment: Mapping[str, str] = field(default_factory=dict)
     layers: tuple[Path | str, ...] = ()
+    construct_path: str | None = None
 
     def environment_with(self, env_vars: Mapping[str, Any] | None = None) -> dict[str, str]:
         """The function's variables with SAM CLI's ``--env-vars`` overrides applied.
@@ -117,7 +120,7 @@ class Function:
         values = dict(self.environment)
         declared = set(values) | set(self.unresolved_environment)
         overrides: dict[str, Any] = {}
-        for section in ("Parameters", self.name, self.logical_id):
+        for section in ("Parameters", *construct_names(self.construct_path), self.name, self.logical_id):
             chosen = (env_vars or {}).get(section)
             if isinstance(chosen, Mapping):
                 overrides.update(chosen)
@@ -170,6 +173,23 @@ class Function:
             missing module or a missing handler attribute.
         """
         return load_python_handler(self)
+
+
+def construct_names(path: str | None) -> tuple[str, ...]:
+    """The names a CDK construct path gives a resource, most general first: its construct id, then the
+    path without the stack and without CDK's ``Resource`` leaf, then with the stack
+    (``Stack/Items/Handler/Resource``: ``Handler``, ``Items/Handler``, ``Stack/Items/Handler``)."""
+    if not path:
+        return ()
+    parts = path.split("/")
+    if len(parts) > 1 and parts[-1] in ("Resource", "Default"):
+        parts = parts[:-1]
+    names = [parts[-1]]
+    if len(parts) > 2:
+        names.append("/".join(parts[1:]))
+    if len(parts) > 1:
+        names.append("/".join(parts))
+    return tuple(dict.fromkeys(names))
 
 
 def function_options(
@@ -418,6 +438,8 @@ class Template:
     :param region: what ``AWS::Region`` resolved to.
     :param account_id: what ``AWS::AccountId`` resolved to.
     :param stack_name: what ``AWS::StackName`` resolved to.
+    :param aliases: other names of resources: CDK construct paths (``Stack/Items/Handler``) and construct
+        ids (``Handler``, when only one resource has it), to their logical ids.
     """
 
     path: Path
@@ -426,12 +448,20 @@ class Template:
     region: str = "us-east-1"
     account_id: str = "123456789012"
     stack_name: str = "sam-app"
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def logical_id(self, name: str) -> str:
+        """The logical id a name stands for: a logical id itself, or a CDK construct path or id."""
+        if name in self.functions or any(api.logical_id == name for api in self.apis):
+            return name
+        return self.aliases.get(name, name)
 
     def api(self, logical_id: str) -> Api:
-        """The API with this logical id.
+        """The API with this logical id (or CDK construct path or id).
 
         :raises TemplateError: when there is none; the message lists the APIs.
         """
+        logical_id = self.logical_id(logical_id)
         for api in self.apis:
             if api.logical_id == logical_id:
                 return api
@@ -441,12 +471,12 @@ class Template:
         )
 
     def function(self, logical_id: str) -> Function:
-        """The function with this logical id.
+        """The function with this logical id (or CDK construct path or id).
 
         :raises TemplateError: when there is none; the message lists the functions.
         """
         try:
-            return self.functions[logical_id]
+            return self.functions[self.logical_id(logical_id)]
         except KeyError:
             raise TemplateError(
                 f"no function {logical_id!r} in the template; its functions: "
@@ -484,6 +514,8 @@ class Template:
             or the choice is ambiguous; the message lists the candidates.
         """
         kind = self._kind_of(api)
+        if function is not None:
+            function = self.logical_id(function)
         if template_api is not None:
             chosen = self._api_of_kind(template_api, kind, api)
         else:

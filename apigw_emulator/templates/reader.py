@@ -17,10 +17,13 @@ from .cloudformation import HTTP_API_V2, LAMBDA_URL, read_lambda_function, read_
 from .common import FunctionIndex, ReadContext, layer_folders
 from .errors import TemplateError
 from .intrinsics import FUNCTION_TYPES, Resolver, read_parameters
-from .model import Api, Function, Template
+from .model import Api, Function, Template, construct_names
 from .sam_translate import expand_sam, is_sam
 
 __all__ = ["read_template"]
+
+#: CDK's metadata key for a resource's construct path.
+CDK_PATH = "aws:cdk:path"
 
 
 def read_template(document: Any, *, path: Path, parameters: Mapping[str, str] | None = None) -> Template:
@@ -57,6 +60,7 @@ def read_template(document: Any, *, path: Path, parameters: Mapping[str, str] | 
     functions = _functions(active, resolver, template_dir, layer_folders(active, resolver, template_dir))
     ctx = ReadContext(resolver, template_dir, str(path), active, FunctionIndex(functions))
     return Template(
+        aliases=_construct_aliases(active),
         path=path,
         apis=_in_template_order(_apis(active, ctx, functions), written),
         functions=functions,
@@ -107,6 +111,18 @@ def _properties(logical_id: str, resource: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(properties, dict):
         raise TemplateError("Properties must be a mapping", where=f"Resources.{logical_id}.Properties")
     return properties
+
+
+def _construct_aliases(resources: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """CDK construct paths and ids (``aws:cdk:path``) to logical ids; an id two resources share names
+    neither."""
+    found: dict[str, set[str]] = {}
+    for logical_id, resource in resources.items():
+        metadata = resource.get("Metadata")
+        path = metadata.get(CDK_PATH) if isinstance(metadata, dict) else None
+        for name in construct_names(path if isinstance(path, str) else None):
+            found.setdefault(name, set()).add(logical_id)
+    return {name: ids.pop() for name, ids in found.items() if len(ids) == 1}
 
 
 def _in_template_order(apis: list[Api], written: Mapping[str, str]) -> list[Api]:

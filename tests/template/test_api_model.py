@@ -147,7 +147,8 @@ Resources:
       Runtime: python3.12
       Handler: app.handler
       Code: {S3Bucket: cdk-assets, S3Key: 0123abcd.zip}
-    Metadata: {aws:cdk:path: Stack/Fn/Resource, aws:asset:path: src, aws:asset:property: Code}
+      Environment: {Variables: {MODE: cloud}}
+    Metadata: {aws:cdk:path: Stack/Items/Handler/Resource, aws:asset:path: src, aws:asset:property: Code}
   AuthFn:
     Type: AWS::Lambda::Function
     Properties:
@@ -264,6 +265,10 @@ def test_an_aws_iam_method_refuses_an_unsigned_request_with_missing_authenticati
     path = _project(tmp_path, CDK_LIKE)
     with pytest.warns(NotEmulatedWarning, match="AWS_IAM routes"):
         app = Application.from_template(path)
+    assert app.not_emulated == (
+        "Api: AWS_IAM routes (POST /items) refuse unsigned requests as AWS does; a SigV4 signature is not "
+        "checked against credentials",
+    )
     with app:
         api = app.apis["Api"]
         unsigned = _quiet(api, "POST", "/items")
@@ -296,6 +301,17 @@ def test_the_rest_model_holds_methods_integrations_authorizers_and_stages(tmp_pa
     assert set(api.integrations.mocks) == {"OPTIONS /items"}
     assert api.integrations.iam == frozenset({"POST /items"})
     assert template.functions["Fn"].code_dir() == (tmp_path / "src").resolve()
+
+
+def test_cdk_construct_paths_and_ids_name_resources_wherever_a_logical_id_does(tmp_path: Path) -> None:
+    template = load_template(_project(tmp_path, CDK_LIKE))
+    for name in ("Handler", "Items/Handler", "Stack/Items/Handler", "Fn"):
+        assert template.function(name).logical_id == "Fn"
+    function = template.function("Handler")
+    assert function.environment_with({"Items/Handler": {"MODE": "local"}})["MODE"] == "local"
+    assert function.environment_with({"Handler": {"MODE": "here"}, "Fn": {"MODE": "id"}})["MODE"] == "id"
+    _, chosen = template.select(template_api="Api", function="Stack/Items/Handler")
+    assert chosen.logical_id == "Fn"
 
 
 def test_a_mock_status_no_integration_response_maps_is_a_500(tmp_path: Path) -> None:
