@@ -127,6 +127,7 @@ class Application:
                 continue
             targets: dict[str, FunctionTarget] = {}
             route_keys: dict[str, str] = {}
+            qualified: dict[str, str] = {}
             api_options: dict[str, Any] | None = None
             for function_id in api.function_ids:
                 choice = {
@@ -155,11 +156,18 @@ class Application:
                         source=str(template.path),
                     )
                 function = functions[function_id]
-                targets[function_id] = FunctionTarget(
-                    function.environments, function.function, kwargs.get("integration_timeout")
-                )
-                for spec in kwargs.get("routes", ()):
-                    route_keys[parse_route(spec).key] = function_id
+                timeout = kwargs.get("integration_timeout")
+                targets[function_id] = FunctionTarget(function.environments, function.function, timeout)
+                variables = kwargs.get("stage_variables", {})
+                for route in api.routes_of(function_id):
+                    key = parse_route(route.spec).key
+                    route_keys[key] = function_id
+                    qualifier = route.qualifier_in(variables)
+                    if qualifier is not None:  # an alias or version: the ARN Lambda was invoked by says so
+                        qualified[key] = f"{function_id}:{qualifier}"
+                        targets[qualified[key]] = FunctionTarget(
+                            function.environments, function.function, timeout, qualifier
+                        )
             assert api_options is not None
             for name in ("function_name", "timeout", "memory_size", "integration_timeout"):
                 api_options.pop(name, None)
@@ -172,7 +180,7 @@ class Application:
             if api.authorizers is not None:
                 api_options["jwks"] = {n: k for n, k in keys.items() if n in api.authorizers.authorizers}
             gateway = Gateway(None, **{**api_options, **front_door_options})
-            gateway._routes_to = _router(route_keys, targets, api.function_ids[0])
+            gateway._routes_to = _router({**route_keys, **qualified}, targets, api.function_ids[0])
             for function_id in authorizer_function_ids(api, template):
                 if function_id not in functions:
                     functions[function_id] = _authorizer_gateway(

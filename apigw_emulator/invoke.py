@@ -206,6 +206,9 @@ class FunctionTarget:
     environments: EnvironmentPool
     function: FunctionConfig
     integration_timeout: float | None = None
+    #: The version or alias the integration invokes (``live``): the context's ``invoked_function_arn``
+    #: ends with it, as Lambda qualifies the ARN it was invoked by.
+    qualifier: str | None = None
 
 
 def invoke(
@@ -290,10 +293,11 @@ def invoke(
         answer = integrations.integration(route_key, request, config, stamp)
         if answer is not None:
             return Invocation(request, answer, stamp=stamp)
+    qualifier = None
     if not isinstance(environments, EnvironmentPool):
         target = environments(route_key)
         environments, function = target.environments, target.function
-        integration_timeout = target.integration_timeout
+        integration_timeout, qualifier = target.integration_timeout, target.qualifier
     event_size, handler_event = round_trip(event)
     if event_size > LAMBDA_REQUEST_LIMIT:
         reason = (
@@ -303,6 +307,8 @@ def invoke(
         return Invocation(request, request_too_long(config, stamp, reason), stamp=stamp)
     request_id = stamp.request_id if config.api == "function-url" else RequestStamp.new().request_id
     context = _lambda_context(function, config, request_id)
+    if qualifier is not None:
+        context.invoked_function_arn += f":{qualifier}"
     deadline = function.timeout
     gateway_limit = (
         integration_timeout

@@ -36,12 +36,6 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
         integration = method.integration
         target = integration.target
         if integration.type == "AWS_PROXY" and target is not None and target.function_id in functions:
-            if target.qualifier is not None:
-                notes.append(
-                    f"{method.origin}: the integration invokes {target.function_id} qualified by "
-                    f"{target.qualifier}; the function's own code runs (versions and aliases are one "
-                    "function here)"
-                )
             routes.append(
                 ApiRoute(
                     method=method.http_method,
@@ -50,6 +44,7 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
                     timeout_in_millis=integration.timeout_in_millis,
                     origin=method.origin,
                     api_key_required=method.api_key_required,
+                    qualifier=target.qualifier,
                 )
             )
         elif integration.type == "MOCK":
@@ -132,6 +127,7 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
                     payload_format_version=integration.payload_format_version,
                     timeout_in_millis=integration.timeout_in_millis,
                     origin=route.origin,
+                    qualifier=target.qualifier,
                 )
             )
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ _KIND_OF_FRONT_DOOR: dict[str, ApiKind] = {
 }
 
 _LISTED_ROUTES = 4
+_STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 
 
 def json_text(value: Any) -> str:
@@ -50,6 +52,8 @@ class ApiRoute:
     :param timeout_in_millis: the integration timeout the route sets (``TimeoutInMillis``), if any.
     :param origin: where the route is defined, for messages (an event or an OpenAPI operation).
     :param api_key_required: REST: the method requires an API key (``ApiKeyRequired``).
+    :param qualifier: the version or alias the integration URI names after the function
+        (``live``, ``${stageVariables.alias}``), if any.
     """
 
     method: str
@@ -59,6 +63,24 @@ class ApiRoute:
     timeout_in_millis: int | None = None
     origin: str = field(default="", compare=False)
     api_key_required: bool = False
+    qualifier: str | None = None
+
+    def qualifier_in(self, stage_variables: Mapping[str, str]) -> str | None:
+        """The qualifier with the stage's variables put in (None when the route has none, or a variable it
+        names is not set: Lambda would then be asked for a function that does not exist)."""
+        if self.qualifier is None:
+            return None
+        missing = False
+
+        def value(match: re.Match[str]) -> str:
+            nonlocal missing
+            if match.group(1) not in stage_variables:
+                missing = True
+                return ""
+            return stage_variables[match.group(1)]
+
+        resolved = _STAGE_VARIABLE.sub(value, self.qualifier)
+        return None if missing else resolved
 
     @property
     def spec(self) -> str:

@@ -213,9 +213,24 @@ Resources:
         Type: AWS_PROXY
         IntegrationHttpMethod: POST
         Uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations
+  Version:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: version}
+  VersionGet:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Version
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration:
+        Type: AWS_PROXY
+        IntegrationHttpMethod: POST
+        Uri: !Join ["", ["arn:aws:apigateway:", !Ref "AWS::Region", ":lambda:path/2015-03-31/functions/",
+                         !GetAtt Fn.Arn, ":${stageVariables.alias}/invocations"]]
   Deployment:
     Type: AWS::ApiGateway::Deployment
-    DependsOn: [ItemsGet, ItemsOptions, ItemsPost]
+    DependsOn: [ItemsGet, ItemsOptions, ItemsPost, VersionGet]
     Properties: {RestApiId: !Ref Api}
   Dev:
     Type: AWS::ApiGateway::Stage
@@ -230,7 +245,7 @@ Resources:
       RestApiId: !Ref Api
       DeploymentId: !Ref Deployment
       StageName: prod
-      Variables: {env: production}
+      Variables: {env: production, alias: live}
 """
 
 
@@ -286,17 +301,28 @@ def test_choosing_a_stage_takes_that_stages_variables(tmp_path: Path) -> None:
     headers = {"Authorization": "allow"}
     with _application(path, stage="prod") as app:
         body = app.apis["Api"].request("GET", "/items", headers=headers).json()
-    assert (body["stage"], body["stageVariables"]) == ("prod", {"env": "production"})
+    assert (body["stage"], body["stageVariables"]) == ("prod", {"env": "production", "alias": "live"})
     with _application(path) as app:
         body = app.apis["Api"].request("GET", "/items", headers=headers).json()
     assert (body["stage"], body["stageVariables"]) == ("dev", {"env": "development"})
+
+
+def test_a_stage_variable_in_the_integration_uri_qualifies_the_invoked_function_arn(tmp_path: Path) -> None:
+    """The common alias pattern: the integration invokes ``<function ARN>:${stageVariables.alias}``."""
+    path = _project(tmp_path, CDK_LIKE)
+    function_arn = "arn:aws:lambda:us-east-1:123456789012:function:Fn"
+    with _application(path, stage="prod") as app:
+        assert app.apis["Api"].request("GET", "/version").json()["arn"] == f"{function_arn}:live"
+        assert app.apis["Api"].request("GET", "/items", headers={"Authorization": "allow"}).json()["arn"] == (
+            function_arn
+        )
 
 
 def test_the_rest_model_holds_methods_integrations_authorizers_and_stages(tmp_path: Path) -> None:
     path = _project(tmp_path, CDK_LIKE)
     template = load_template(path)
     api = template.api("Api")
-    assert api.stages == {"dev": {"env": "development"}, "prod": {"env": "production"}}
+    assert api.stages == {"dev": {"env": "development"}, "prod": {"env": "production", "alias": "live"}}
     assert api.integrations is not None
     assert set(api.integrations.mocks) == {"OPTIONS /items"}
     assert api.integrations.iam == frozenset({"POST /items"})
@@ -409,6 +435,7 @@ def test_models_are_plain_data(tmp_path: Path) -> None:
         "GET /items": "CUSTOM",
         "OPTIONS /items": "NONE",
         "POST /items": "AWS_IAM",
+        "GET /version": "NONE",
     }
     get = next(method for method in model.methods if method.http_method == "GET")
     assert get.authorizer == "TokenAuthorizer"
