@@ -159,7 +159,7 @@ class Application:
                 timeout = kwargs.get("integration_timeout")
                 targets[function_id] = FunctionTarget(function.environments, function.function, timeout)
                 variables = kwargs.get("stage_variables", {})
-                for route in api.routes_of(function_id):
+                for route in api.routes_of(function_id) if api.kind != "function-url" else ():
                     key = parse_route(route.spec).key
                     route_keys[key] = function_id
                     qualifier = route.qualifier_in(variables)
