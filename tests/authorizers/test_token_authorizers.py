@@ -129,4 +129,4 @@ def test_cognito_method_with_scopes_takes_an_access_token_with_one_of_them() -> 
     assert _refused(gateway, "/me", {"Authorization": access}).status_code == 401
     other_pool = JwtIssuer.cognito(user_pool_id="us-east-1_Other")
     response = _refused(gateway, "/me", {"Authorization": other_pool.id_token("ann")})
-    assert (response.status_code, response.content) == (401, b'{"message": "Unauthorized"}')
+    assert (response.status_code, response.content) == (401, b'{"message":"Unauthorized"}')
