@@ -39,6 +39,7 @@ from .ids import RequestStamp, edge_ids, stable_id
 from .lambda_context import LambdaContext
 from .request import HttpRequest
 from .response import GatewayResponse, MalformedResultError, _BinaryDecodeError, map_result
+from .routing import routed_path
 from .runtime._bootstrap import MARSHAL_ERROR
 from .runtime.model import FunctionConfig, InvokeRequest
 from .runtime.pool import EnvironmentPool
@@ -259,6 +260,7 @@ def invoke(
     if routed and needs_route:  # the route match again, only for what depends on it
         _, app_path, match = locate(request, config)
         route_key = match.route.key
+        app_path = routed_path(app_path)  # the path the route matched: the method ARN's
     granted: Granted | None = None
     if authorization is not None and routed:
         verdict = authorization.check(
