@@ -5,10 +5,10 @@
   ``Access-Control-Allow-*`` headers, without reaching a function. The other methods' responses are the
   function's own: the gateway adds nothing to them.
 - An HTTP API with ``CorsConfiguration`` answers a preflight (``OPTIONS`` with ``Origin`` and
-  ``Access-Control-Request-Method``) itself, even without an ``OPTIONS`` route, adds the configured headers
-  to the responses of requests that carry an allowed ``Origin``, and ignores the CORS headers the backend
-  returns. The preflight's status (204) and its answer to an origin that is not allowed (no CORS headers)
-  are UNCONFIRMED.
+  ``Access-Control-Request-Method``, neither empty; any other ``OPTIONS`` goes to its route) itself, even
+  without an ``OPTIONS`` route, adds the configured headers to the responses of requests that carry an
+  allowed ``Origin``, and ignores the CORS headers the backend returns. The preflight's status (204) and
+  its answer to an origin that is not allowed (no CORS headers) are UNCONFIRMED.
 - Without CORS configured, ``OPTIONS`` is a request like any other: it reaches the function of its route.
 """
 
@@ -23,7 +23,7 @@ from .request import HttpRequest
 from .response import GatewayResponse
 from .routing import Route, _match_segments, _rank
 
-__all__ = ["CorsRules", "decorate", "preflight"]
+__all__ = ["CorsRules", "decorate", "is_preflight", "preflight"]
 
 #: The methods a REST path's ``ANY`` stands for in a preflight answer.
 _ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
@@ -124,6 +124,17 @@ def _header(request: HttpRequest, name: str) -> str | None:
     return None
 
 
+def is_preflight(request: HttpRequest) -> bool:
+    """Whether an HTTP API takes the request for a CORS preflight: ``OPTIONS`` with an ``Origin`` and an
+    ``Access-Control-Request-Method`` header, neither empty (D11: "for the OPTIONS method, your request
+    must contain" both). An ``OPTIONS`` without them is an ordinary request."""
+    if request.method != "OPTIONS":
+        return False
+    origin = _header(request, "Origin")
+    method = _header(request, "Access-Control-Request-Method")
+    return bool(origin and origin.strip()) and bool(method and method.strip())
+
+
 def preflight(
     rules: CorsRules, request: HttpRequest, routes: tuple[Route, ...], app_path: str
 ) -> GatewayResponse | None:
@@ -131,8 +142,8 @@ def preflight(
     if request.method != "OPTIONS":
         return None
     if rules.style == "http":
-        if _header(request, "Origin") is None or _header(request, "Access-Control-Request-Method") is None:
-            return None
+        if not is_preflight(request):
+            return None  # an OPTIONS request like any other: it goes to its route
         origin = rules.allowed_origin(_header(request, "Origin"))
         headers = _allow_headers(rules, origin, rules.allow_methods, str.lower) if origin is not None else []
         return GatewayResponse(204, tuple(headers), b"")

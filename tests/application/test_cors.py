@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
-from apigw_emulator import Gateway, invocation_of
+from apigw_emulator import Gateway, LocalGateway, invocation_of
 from apigw_emulator.cors import CorsRules
 
 
@@ -40,6 +41,39 @@ def test_d11_http_api_answers_a_preflight_itself_without_an_options_route() -> N
     assert response.headers["access-control-allow-headers"] == "content-type"
     assert response.headers["access-control-max-age"] == "600"
     assert invocation_of(response).event is None  # the function was not invoked
+
+
+NOT_PREFLIGHTS = {
+    "origin-only": {"Origin": "https://app.example"},
+    "empty-request-method": {"Origin": "https://app.example", "Access-Control-Request-Method": ""},
+    "request-method-only": {"Access-Control-Request-Method": "POST"},
+    "empty-origin": {"Origin": "", "Access-Control-Request-Method": "POST"},
+}
+
+
+def _http_cors_gateway() -> Gateway:
+    rules = CorsRules("http", allow_origins=("https://app.example",), allow_methods=("POST",))
+    return Gateway(backend, api="http", routes=["OPTIONS /orders", "POST /orders"], cors=rules)
+
+
+@pytest.mark.parametrize("headers", list(NOT_PREFLIGHTS.values()), ids=list(NOT_PREFLIGHTS))
+def test_d11_options_without_origin_and_request_method_is_not_a_preflight(headers: dict[str, str]) -> None:
+    response = _http_cors_gateway().request("OPTIONS", "/orders", headers=headers)
+    assert response.status_code == 200
+    assert response.json() == {"method": "OPTIONS"}  # the route's function answered, not the front door
+    assert "access-control-allow-methods" not in response.headers
+
+
+@pytest.mark.parametrize("headers", list(NOT_PREFLIGHTS.values()), ids=list(NOT_PREFLIGHTS))
+def test_d11_options_without_origin_and_request_method_is_not_a_preflight_over_the_server(
+    headers: dict[str, str],
+) -> None:
+    with LocalGateway(_http_cors_gateway(), log=lambda line: None) as server:
+        response = requests.options(server.url + "/orders", headers=headers, timeout=30)
+        assert (response.status_code, response.json()) == (200, {"method": "OPTIONS"})
+        answered = requests.options(server.url + "/orders", headers=PREFLIGHT, timeout=30)
+        assert (answered.status_code, answered.content) == (204, b"")
+        assert answered.headers["access-control-allow-methods"] == "POST"
 
 
 def test_d11_http_api_adds_its_headers_and_ignores_the_backends() -> None:
