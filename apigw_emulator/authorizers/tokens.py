@@ -1,7 +1,7 @@
 """JSON Web Tokens as the JWT (HTTP API) and Cognito user pool (REST) authorizers check them (spec 9, D28).
 
 Pure functions, no I/O: the signing keys are a JWKS document the caller has already read. The
-cryptography is PyJWT's (the ``jwt`` extra: ``pip install "apigw-emulator[jwt]"``), imported only when a
+cryptography is PyJWT's (the ``jwt`` extra, ``pip install "PyJWT[crypto]"``), imported only when a
 token is verified, so the library imports without it.
 
 :func:`verify_jwt` runs the checks in the front door's order: the token decodes; its ``alg`` is one the
@@ -60,7 +60,8 @@ MAX_NESTING = 64
 
 #: What to run when PyJWT or cryptography is missing.
 MISSING_DEPENDENCY = (
-    'checking JSON Web Tokens needs PyJWT and cryptography: pip install "apigw-emulator[jwt]"'
+    'checking JSON Web Tokens needs PyJWT and cryptography: pip install "PyJWT[crypto]" '
+    "(apigw-emulator's jwt extra)"
 )
 
 
