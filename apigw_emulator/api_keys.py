@@ -1,5 +1,5 @@
 """API keys of a REST API (``ApiKeyRequired``): a method that requires one answers 403
-``{"message": "Forbidden"}`` to a request without a known ``x-api-key`` (spec 9, D7 ``INVALID_API_KEY``).
+``{"message":"Forbidden"}`` to a request without a known ``x-api-key`` (spec 9, D7 ``INVALID_API_KEY``).
 
 The keys a deployment knows come from the template (``AWS::ApiGateway::ApiKey`` with a ``Value``) or from
 the caller (``api_keys=``). Keys that AWS generates (a SAM usage plan's) cannot be known locally: with no

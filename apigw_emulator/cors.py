@@ -5,10 +5,10 @@
   ``Access-Control-Allow-*`` headers, without reaching a function. The other methods' responses are the
   function's own: the gateway adds nothing to them.
 - An HTTP API with ``CorsConfiguration`` answers a preflight (``OPTIONS`` with ``Origin`` and
-  ``Access-Control-Request-Method``) itself, even without an ``OPTIONS`` route, adds the configured headers
-  to the responses of requests that carry an allowed ``Origin``, and ignores the CORS headers the backend
-  returns. The preflight's status (204) and its answer to an origin that is not allowed (no CORS headers)
-  are UNCONFIRMED.
+  ``Access-Control-Request-Method``, neither empty; any other ``OPTIONS`` goes to its route) itself, even
+  without an ``OPTIONS`` route, adds the configured headers to the responses of requests that carry an
+  allowed ``Origin``, and ignores the CORS headers the backend returns. The preflight's status (204) and
+  its answer to an origin that is not allowed (no CORS headers) are UNCONFIRMED.
 - Without CORS configured, ``OPTIONS`` is a request like any other: it reaches the function of its route.
 """
 
@@ -23,7 +23,14 @@ from .request import HttpRequest
 from .response import GatewayResponse
 from .routing import Route, _match_segments, _rank
 
-__all__ = ["CorsRules", "decorate", "preflight"]
+__all__ = [
+    "SAM_CREDENTIALS_MESSAGE",
+    "CorsRules",
+    "check_credentials",
+    "decorate",
+    "is_preflight",
+    "preflight",
+]
 
 #: The methods a REST path's ``ANY`` stands for in a preflight answer.
 _ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
@@ -40,7 +47,8 @@ class CorsRules:
     :param allow_headers: allowed request headers.
     :param expose_headers: HTTP API: headers exposed to the browser.
     :param max_age: seconds a browser may cache the preflight answer.
-    :param allow_credentials: whether credentials are allowed.
+    :param allow_credentials: whether credentials are allowed; never with the ``"*"`` origin.
+    :raises ConfigurationError: for credentials allowed to any origin (:func:`check_credentials`).
     """
 
     style: Literal["rest", "http"]
@@ -50,6 +58,9 @@ class CorsRules:
     expose_headers: tuple[str, ...] = ()
     max_age: int | None = None
     allow_credentials: bool = False
+
+    def __post_init__(self) -> None:
+        check_credentials(self.allow_origins, self.allow_credentials)
 
     @classmethod
     def from_template(cls, style: Literal["rest", "http"], value: Any, where: str) -> CorsRules:
@@ -86,10 +97,34 @@ class CorsRules:
     def allowed_origin(self, origin: str | None) -> str | None:
         """The ``Access-Control-Allow-Origin`` value for a request's ``Origin``, or None (not allowed)."""
         if "*" in self.allow_origins:
-            return origin if (self.allow_credentials and origin) else "*"
+            return "*"
         if origin is not None and origin in self.allow_origins:
             return origin
         return None
+
+
+#: SAM's refusal of credentials with a wildcard origin, as its translator words it (REST ``Cors``; the HTTP
+#: API's ``CorsConfiguration`` gets the same words).
+SAM_CREDENTIALS_MESSAGE = (
+    "Unable to add Cors configuration because 'AllowCredentials' can not be true when "
+    "'AllowOrigin' is \"'*'\" or not set"
+)
+
+
+def check_credentials(allow_origins: Iterable[str], allow_credentials: bool) -> None:
+    """Refuse credentials allowed to every origin, as SAM refuses the template (and browsers the answer).
+
+    SAM refuses ``AllowCredentials: true`` with the REST ``AllowOrigin`` ``'*'`` or not set, and with the
+    HTTP API ``AllowOrigins: ["*"]``; a list with ``*`` among named origins is refused here too, since it
+    would mean answering every origin with credentials.
+
+    :raises ConfigurationError: quoting SAM's message.
+    """
+    if allow_credentials and "*" in tuple(allow_origins):
+        raise ConfigurationError(
+            f"{SAM_CREDENTIALS_MESSAGE}. SAM refuses to deploy this and a browser refuses credentials from "
+            "a '*' origin: list the origins that may send credentials"
+        )
 
 
 def _unquote(text: str) -> str:
@@ -124,6 +159,17 @@ def _header(request: HttpRequest, name: str) -> str | None:
     return None
 
 
+def is_preflight(request: HttpRequest) -> bool:
+    """Whether an HTTP API takes the request for a CORS preflight: ``OPTIONS`` with an ``Origin`` and an
+    ``Access-Control-Request-Method`` header, neither empty (D11: "for the OPTIONS method, your request
+    must contain" both). An ``OPTIONS`` without them is an ordinary request."""
+    if request.method != "OPTIONS":
+        return False
+    origin = _header(request, "Origin")
+    method = _header(request, "Access-Control-Request-Method")
+    return bool(origin and origin.strip()) and bool(method and method.strip())
+
+
 def preflight(
     rules: CorsRules, request: HttpRequest, routes: tuple[Route, ...], app_path: str
 ) -> GatewayResponse | None:
@@ -131,8 +177,8 @@ def preflight(
     if request.method != "OPTIONS":
         return None
     if rules.style == "http":
-        if _header(request, "Origin") is None or _header(request, "Access-Control-Request-Method") is None:
-            return None
+        if not is_preflight(request):
+            return None  # an OPTIONS request like any other: it goes to its route
         origin = rules.allowed_origin(_header(request, "Origin"))
         headers = _allow_headers(rules, origin, rules.allow_methods, str.lower) if origin is not None else []
         return GatewayResponse(204, tuple(headers), b"")

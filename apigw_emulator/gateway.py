@@ -107,7 +107,7 @@ class Gateway:
         MOCK ``OPTIONS`` methods, an HTTP API's own preflight answers and headers); None: ``OPTIONS``
         reaches the function like any method.
     :param api_key_routes: REST: the routes whose methods require an API key (``ApiKeyRequired``); a
-        request without a known ``x-api-key`` gets 403 ``{"message": "Forbidden"}``.
+        request without a known ``x-api-key`` gets 403 ``{"message":"Forbidden"}``.
     :param api_keys: REST: the API's keys; none given, any non-empty ``x-api-key`` opens those routes.
     :param api_key_source: REST: where the key comes from, ``"HEADER"`` (``x-api-key``) or
         ``"AUTHORIZER"`` (the Lambda authorizer's ``usageIdentifierKey``).

@@ -1,4 +1,14 @@
-"""Responses the front doors generate themselves (spec 1.3, 3.2, 6.1, 6.2, 7), byte for byte."""
+"""Responses the front doors generate themselves (spec 1.3, 3.2, 6.1, 6.2, 7, 9, 10.2), byte for byte.
+
+REST bodies come in two spellings. A gateway response rendered from API Gateway's default template
+``{"message":$context.error.messageString}`` has no space after the colon: live captures show 401
+``{"message":"Unauthorized"}`` (26 bytes) and 500 ``{"message":null}`` (16 bytes); ``Missing Authentication
+Token``, ``Forbidden`` (API keys) and the ``API_CONFIGURATION_ERROR`` of an undecodable binary result are
+written the same way. What the Lambda integration itself answers keeps the space its captures show:
+``{"message": "Internal server error"}`` (a failed or malformed result, a throttled invocation),
+``{"message": "Request Too Long"}`` (413, ``content-length: 31`` in a capture) and ``{"message": "Endpoint
+request timed out"}`` (504, as users report it).
+"""
 
 from __future__ import annotations
 
@@ -37,7 +47,13 @@ _ALB_413 = (
 
 
 def _rest(status: int, message: str, error_type: str, stamp: RequestStamp) -> GatewayResponse:
+    """A body the Lambda integration writes: ``{"message": "..."}``, a space after the colon."""
     return _rest_body(status, f'{{"message": "{message}"}}'.encode(), error_type, stamp)
+
+
+def _rest_default(status: int, message: str, error_type: str, stamp: RequestStamp) -> GatewayResponse:
+    """A body of the default gateway-response template: ``{"message":"..."}``, no space (spec 10.2)."""
+    return _rest_body(status, f'{{"message":"{message}"}}'.encode(), error_type, stamp)
 
 
 def _rest_body(status: int, body: bytes, error_type: str, stamp: RequestStamp) -> GatewayResponse:
@@ -85,7 +101,9 @@ def _warn(
 def route_not_found(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
     """REST ``403 Missing Authentication Token``; HTTP API ``404 Not Found`` (spec 1.3, 3.2)."""
     if config.api == "rest":
-        response = _rest(403, "Missing Authentication Token", "MissingAuthenticationTokenException", stamp)
+        response = _rest_default(
+            403, "Missing Authentication Token", "MissingAuthenticationTokenException", stamp
+        )
     else:
         response = _http(404, "Not Found", stamp)
     return _warn(config, stamp, response, reason)
@@ -110,9 +128,11 @@ def bad_gateway(config: GatewayConfig, stamp: RequestStamp, reason: str) -> Gate
 
 
 def binary_decode_failed(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
-    """REST: a binary response whose body is not base64 is ``API_CONFIGURATION_ERROR``, 500 (spec 5.2)."""
+    """REST: a binary response whose body is not base64 is ``API_CONFIGURATION_ERROR``, 500 (spec 5.2),
+    ``{"message":"Internal server error"}`` from the default template (its spacing is UNCONFIRMED: the
+    AWS-validated snapshot records the parsed JSON)."""
     if config.api == "rest":
-        response = _rest(500, "Internal server error", "InternalServerErrorException", stamp)
+        response = _rest_default(500, "Internal server error", "InternalServerErrorException", stamp)
         return _warn(config, stamp, response, reason)
     return bad_gateway(config, stamp, reason)
 
@@ -174,9 +194,9 @@ def throttled(config: GatewayConfig, stamp: RequestStamp, reason: str) -> Gatewa
 
 
 def forbidden(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
-    """An API key is required and missing or unknown: REST 403 ``{"message": "Forbidden"}`` (D7
-    ``INVALID_API_KEY``)."""
-    return _warn(config, stamp, _rest(403, "Forbidden", "ForbiddenException", stamp), reason)
+    """An API key is required and missing or unknown: REST 403 ``{"message":"Forbidden"}`` (D7
+    ``INVALID_API_KEY``, the default template)."""
+    return _warn(config, stamp, _rest_default(403, "Forbidden", "ForbiddenException", stamp), reason)
 
 
 def unauthorized(
@@ -186,7 +206,7 @@ def unauthorized(
     ``{"message":"Unauthorized"}`` (D7 ``UNAUTHORIZED``, D27, D28). A JWT authorizer's answer carries a
     ``www-authenticate`` header (its exact text is UNCONFIRMED)."""
     if config.api == "rest":
-        response = _rest(401, "Unauthorized", "UnauthorizedException", stamp)
+        response = _rest_default(401, "Unauthorized", "UnauthorizedException", stamp)
     else:
         response = _http(401, "Unauthorized", stamp)
     if www_authenticate is not None:
@@ -221,10 +241,10 @@ def access_denied(
 
 def authorizer_failure(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
     """The authorizer failed (raised, timed out, or returned what API Gateway cannot read): REST 500
-    ``{"message": null}`` (D7 ``AUTHORIZER_CONFIGURATION_ERROR`` / ``AUTHORIZER_FAILURE``); HTTP API 500
-    ``{"message":"Internal Server Error"}``."""
+    ``{"message":null}`` (16 bytes, live capture; D7 ``AUTHORIZER_CONFIGURATION_ERROR`` /
+    ``AUTHORIZER_FAILURE``); HTTP API 500 ``{"message":"Internal Server Error"}``."""
     if config.api == "rest":
-        response = _rest_body(500, b'{"message": null}', "AuthorizerConfigurationException", stamp)
+        response = _rest_body(500, b'{"message":null}', "AuthorizerConfigurationException", stamp)
     else:
         response = _http(500, "Internal Server Error", stamp)
     return _warn(config, stamp, response, reason)

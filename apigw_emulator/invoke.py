@@ -40,6 +40,7 @@ from .lambda_context import LambdaContext
 from .request import HttpRequest
 from .response import GatewayResponse, MalformedResultError, _BinaryDecodeError, map_result
 from .route_integrations import RouteIntegrations
+from .routing import routed_path
 from .runtime._bootstrap import MARSHAL_ERROR
 from .runtime.model import FunctionConfig, InvokeRequest
 from .runtime.pool import EnvironmentPool
@@ -267,6 +268,7 @@ def invoke(
     if routed and needs_route:  # the route match again, only for what depends on it
         _, app_path, match = locate(request, config)
         route_key = match.route.key
+        app_path = routed_path(app_path)  # the path the route matched: the method ARN's
     granted: Granted | None = None
     if integrations is not None and routed:
         unsigned = integrations.before_authorizer(route_key, request, config, stamp)

@@ -15,8 +15,8 @@ warnings) or a fixture is used.
   puts a gateway behind it for the current test, ``apigw_server.url`` is its address.
 - ``jwt_issuer``: a :class:`~apigw_emulator.testing.JwtIssuer`, a fresh signing key per test: give its
   ``jwks`` to a JWT or Cognito authorizer and send ``jwt_issuer.token(...)``. It needs the ``jwt`` extra
-  (``pip install "apigw-emulator[jwt]"``); without it a test that asks for the fixture errors with that
-  message rather than being skipped, since a test of an authorizer cannot pass without it.
+  (``pip install "PyJWT[crypto]"``); without it a test that asks for the fixture errors with that message
+  rather than being skipped, since a test of an authorizer cannot pass without it.
 
 The library's warnings (a 404 or 413 of the front door and why, a body AWS would corrupt) explain what a
 test sees. In a test they are not warnings but part of its report: the section "Captured apigw-emulator

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 
 from .errors import ConfigurationError
 
-__all__ = ["DEFAULT_METHODS", "Route", "RouteMatch", "match_route", "parse_route", "precedence"]
+__all__ = [
+    "DEFAULT_METHODS",
+    "Route",
+    "RouteMatch",
+    "match_route",
+    "parse_route",
+    "precedence",
+    "routed_path",
+]
 
 DEFAULT_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _PARAM = re.compile(r"^\{([A-Za-z0-9_.-]+)(\+?)\}$")
@@ -103,6 +111,16 @@ def precedence(spec: str) -> tuple[int, ...]:
     return (9,) if route.key == "$default" else _rank(route)[:-1]
 
 
+def routed_path(path: str) -> str:
+    """An application path as routes match it: the leading and trailing slashes a route ignores dropped
+    (``/secret/`` and ``/secret//`` are ``/secret``; inner ``//`` kept, as in a greedy value).
+
+    An authorizer's policy is evaluated against this path, the one the route matched, so a trailing slash
+    cannot sidestep a ``Deny`` of the resource it reaches.
+    """
+    return "/" + path.strip("/")
+
+
 def match_route(routes: tuple[Route, ...], method: str, path: str) -> RouteMatch | None:
     """Find the route for ``method`` and an application ``path`` (stage already removed).
 
@@ -110,7 +128,7 @@ def match_route(routes: tuple[Route, ...], method: str, path: str) -> RouteMatch
     (``/a//b`` gives ``proxy = "a//b"``) and a trailing slash is dropped from it (spec 1.3, L1).
     Returns None when nothing matches and there is no ``$default`` route.
     """
-    trimmed = path.strip("/")
+    trimmed = routed_path(path)[1:]
     parts = trimmed.split("/") if trimmed else []
     best: tuple[tuple[tuple[int, ...], int], RouteMatch] | None = None
     default: Route | None = None

@@ -1,6 +1,6 @@
 """Hypothesis strategies for requests and events of every front door, binary bodies above all.
 
-This module imports hypothesis (``pip install "apigw-emulator[hypothesis]"``); ``import apigw_emulator``
+This module imports hypothesis and Pillow (the ``hypothesis`` extra); ``import apigw_emulator``
 never imports it, so hypothesis stays optional. Every strategy takes keyword-only arguments, takes
 strategies (wrap a constant in :func:`hypothesis.strategies.just`) rather than values, and raises
 :class:`hypothesis.errors.InvalidArgument` naming the argument when it is called with bad ones::

@@ -172,7 +172,7 @@ class JwtIssuer:
         token = issuer.token("alice", scopes=["orders/read"])
         gateway.request("GET", "/orders", headers={"Authorization": f"Bearer {token}"})
 
-    Needs PyJWT and cryptography (``pip install "apigw-emulator[jwt]"``).
+    Needs PyJWT and cryptography (``pip install "PyJWT[crypto]"``, the ``jwt`` extra).
 
     :param issuer: the ``iss`` of the tokens.
     :param key_id: the ``kid`` of the key, in the JWKS and in each token's header.

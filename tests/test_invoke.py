@@ -205,7 +205,7 @@ def test_rule_7_unmatched_route_rest_403_http_404() -> None:
     with pytest.warns(GatewayErrorWarning, match="no route matches"):
         response = rest.request("POST", "/other")
     assert response.status_code == 403
-    assert response.json() == {"message": "Missing Authentication Token"}
+    assert response.content == b'{"message":"Missing Authentication Token"}'  # the default template
     http = Gateway(lambda e, c: {}, api="http", routes=["GET /shape"])
     with pytest.warns(GatewayErrorWarning):
         response = http.request("POST", "/other")
@@ -227,7 +227,7 @@ def test_rule_7_event_over_6_mb_is_413_request_too_long() -> None:
     with pytest.warns(GatewayErrorWarning, match="4.4 MB"):
         response = gw.request("POST", "/x", data=b"\x00" * (5 * 1024 * 1024))  # base64 makes it 6.7 MB
     assert response.status_code == 413
-    assert response.json() == {"message": "Request Too Long"}
+    assert response.content == b'{"message": "Request Too Long"}'  # 31 bytes in the capture (R1)
     assert response.headers["x-amzn-ErrorType"] == "BadRequestException"
     assert not called
 

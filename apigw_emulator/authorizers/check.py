@@ -136,7 +136,9 @@ class Authorization:
         the front door's refusal.
 
         :param event: the proxy event the request makes (identity sources are read from it).
-        :param app_path: the request's path below the stage (for the method ARN).
+        :param app_path: the request's path below the stage as its route matched it
+            (:func:`~apigw_emulator.routing.routed_path`): the method ARN's, which the policy is
+            evaluated against.
         """
         found = self.rules.for_route(route_key)
         if found is None:

@@ -1,12 +1,13 @@
 """JSON Web Tokens as the JWT (HTTP API) and Cognito user pool (REST) authorizers check them (spec 9, D28).
 
 Pure functions, no I/O: the signing keys are a JWKS document the caller has already read. The
-cryptography is PyJWT's (the ``jwt`` extra: ``pip install "apigw-emulator[jwt]"``), imported only when a
+cryptography is PyJWT's (the ``jwt`` extra, ``pip install "PyJWT[crypto]"``), imported only when a
 token is verified, so the library imports without it.
 
 :func:`verify_jwt` runs the checks in the front door's order: the token decodes; its ``alg`` is one the
 authorizer accepts and its ``kid`` names a key of the set that fits that algorithm; the signature holds;
-then the claims ``iss``, ``aud`` (or ``client_id``), ``exp``, ``nbf`` and ``iat``. :func:`check_scopes`
+then the claims ``iss``, ``aud`` (or ``client_id``), ``exp``, ``nbf`` and ``iat``. A header or payload
+nested deeper than :data:`MAX_NESTING` is refused as malformed. :func:`check_scopes`
 checks a route's scopes. Every refusal is a :class:`TokenRejected` saying why (for the developer) and
 what the front door would say (its ``error_description``).
 
@@ -25,10 +26,12 @@ import warnings
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Literal
 
+from .._nesting import deeper_than
 from ..errors import ConfigurationError
 
 __all__ = [
     "ALGORITHMS",
+    "MAX_NESTING",
     "RSA_ALGORITHMS",
     "TokenRejected",
     "bearer_token",
@@ -50,9 +53,15 @@ RSA_ALGORITHMS: frozenset[str] = frozenset({"RS256", "RS384", "RS512"})
 #: The curve each ECDSA algorithm signs with (RFC 7518, 3.4).
 _CURVES = {"ES256": "P-256", "ES384": "P-384", "ES512": "P-521"}
 
+#: The deepest JSON nesting read in a token's header or payload (the payload object itself is level 1); a
+#: deeper token is refused as malformed (401), where Python would otherwise run out of stack. AWS's own
+#: limit is UNCONFIRMED; real claims nest a few levels.
+MAX_NESTING = 64
+
 #: What to run when PyJWT or cryptography is missing.
 MISSING_DEPENDENCY = (
-    'checking JSON Web Tokens needs PyJWT and cryptography: pip install "apigw-emulator[jwt]"'
+    'checking JSON Web Tokens needs PyJWT and cryptography: pip install "PyJWT[crypto]" '
+    "(apigw-emulator's jwt extra)"
 )
 
 
@@ -107,9 +116,25 @@ def _header(token: str) -> dict[str, Any]:
         )
     try:
         header = jwt.get_unverified_header(token)
-    except (jwt.PyJWTError, ValueError, TypeError, UnicodeError) as exc:
+    except (jwt.PyJWTError, ValueError, TypeError, UnicodeError, RecursionError) as exc:
+        if _out_of_stack(exc):
+            raise TokenRejected(_too_deep("header"), "the token is malformed") from None
         raise TokenRejected(f"the token's header cannot be read: {exc}", "the token is malformed") from None
+    if deeper_than(header, MAX_NESTING):
+        raise TokenRejected(_too_deep("header"), "the token is malformed")
     return dict(header)
+
+
+def _out_of_stack(exc: BaseException) -> bool:
+    """Whether decoding failed because the JSON nests deeper than Python's stack (directly, or wrapped)."""
+    return any(isinstance(e, RecursionError) for e in (exc, exc.__cause__, exc.__context__))
+
+
+def _too_deep(part: str) -> str:
+    return (
+        f"the token's {part} nests JSON more than {MAX_NESTING} levels deep: the front door refuses a "
+        "token it cannot read"
+    )
 
 
 def _algorithm(header: Mapping[str, Any], algorithms: Collection[str]) -> str:
@@ -197,10 +222,14 @@ def _verified_claims(token: str, jwk: Mapping[str, Any], alg: str) -> dict[str, 
             "(signed by another key, or altered)",
             "the token has an invalid signature",
         ) from None
-    except (jwt.PyJWTError, ValueError, TypeError, UnicodeError) as exc:
+    except (jwt.PyJWTError, ValueError, TypeError, UnicodeError, RecursionError) as exc:
+        if _out_of_stack(exc):  # PyJWT wraps the JSON decoder's RecursionError in a DecodeError
+            raise TokenRejected(_too_deep("payload"), "the token is malformed") from None
         raise TokenRejected(f"the token cannot be decoded: {exc}", "the token is malformed") from None
     if not isinstance(claims, dict):
         raise TokenRejected("the token's payload is not a JSON object", "the token is malformed")
+    if deeper_than(claims, MAX_NESTING):
+        raise TokenRejected(_too_deep("payload"), "the token is malformed")
     return claims
 
 

@@ -82,15 +82,15 @@ def test_rest_token_authorizer_allow_puts_principal_and_string_context_in_the_ev
 @pytest.mark.parametrize(
     ("headers", "status", "body"),
     [
-        ({}, 401, b'{"message": "Unauthorized"}'),
-        ({"Authorization": "Token allow-ann"}, 401, b'{"message": "Unauthorized"}'),  # ValidationExpression
-        ({"Authorization": "Bearer expired"}, 401, b'{"message": "Unauthorized"}'),
+        ({}, 401, b'{"message":"Unauthorized"}'),
+        ({"Authorization": "Token allow-ann"}, 401, b'{"message":"Unauthorized"}'),  # ValidationExpression
+        ({"Authorization": "Bearer expired"}, 401, b'{"message":"Unauthorized"}'),
         (
             {"Authorization": "Bearer deny"},
             403,
             b'{"Message":"User is not authorized to access this resource with an explicit deny"}',
         ),
-        ({"Authorization": "Bearer garbage"}, 500, b'{"message": null}'),
+        ({"Authorization": "Bearer garbage"}, 500, b'{"message":null}'),
     ],
     ids=[
         "no-token",

@@ -162,7 +162,7 @@ def test_rest_policy_without_a_matching_allow_is_403_not_authorized_d7() -> None
 def test_rest_authorizer_failure_or_malformed_result_is_500_message_null_d7(answer: Any) -> None:
     gateway = _gateway("rest", LambdaAuthorizer("Token", Recorder(answer)), ["GET /items"])
     response = _quiet_request(gateway, "GET", "/items", headers={"Authorization": "t"})
-    assert (response.status_code, response.content) == (500, b'{"message": null}')
+    assert (response.status_code, response.content) == (500, b'{"message":null}')
     assert response.headers["x-amzn-ErrorType"] == "AuthorizerConfigurationException"
 
 

@@ -7,9 +7,11 @@ import json
 from typing import Any
 
 import pytest
+import requests
 
-from apigw_emulator import Gateway
+from apigw_emulator import Gateway, LocalGateway
 from apigw_emulator.authorizers import AuthorizerRules, CognitoAuthorizer, JwtAuthorizer, RouteAuthorization
+from apigw_emulator.authorizers.tokens import MAX_NESTING
 from apigw_emulator.errors import ConfigurationError, GatewayErrorWarning
 from apigw_emulator.testing import JwtIssuer
 
@@ -129,4 +131,60 @@ def test_cognito_method_with_scopes_takes_an_access_token_with_one_of_them() -> 
     assert _refused(gateway, "/me", {"Authorization": access}).status_code == 401
     other_pool = JwtIssuer.cognito(user_pool_id="us-east-1_Other")
     response = _refused(gateway, "/me", {"Authorization": other_pool.id_token("ann")})
-    assert (response.status_code, response.content) == (401, b'{"message": "Unauthorized"}')
+    assert (response.status_code, response.content) == (401, b'{"message":"Unauthorized"}')
+
+
+# -- claims nested too deep to read (issue #20 item 11) ------------------------------------------------
+def _nested(depth: int) -> Any:
+    value: Any = "bottom"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _signed_raw(issuer: JwtIssuer, payload: bytes) -> str:
+    """A token whose payload is these exact bytes, signed with the issuer's key (PyJWT's own encoder
+    cannot write JSON nested deeper than Python's stack allows)."""
+    import jwt  # noqa: PLC0415
+
+    return jwt.api_jws.PyJWS().encode(
+        payload, issuer.private_key, algorithm=issuer.algorithm, headers={"kid": issuer.key_id}
+    )
+
+
+def _deep_tokens(issuer: JwtIssuer) -> dict[str, str]:
+    claims = {"iss": issuer.issuer, "aud": "app", "sub": "ann", "exp": 4102444800}
+    head = json.dumps(claims)[:-1].encode()
+    return {
+        "claim-900-deep": issuer.token("ann", audience="app", claims={"deep": _nested(900)}),
+        "payload-10000-deep": _signed_raw(
+            issuer, head + b', "deep": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"
+        ),
+    }
+
+
+@pytest.mark.parametrize("api", ["http", "http-v1"])
+def test_jwt_claims_nested_too_deep_are_401_not_a_recursion_error(issuer: JwtIssuer, api: str) -> None:
+    gateway = _jwt_gateway(api, issuer)
+    for name, token in _deep_tokens(issuer).items():
+        with pytest.warns(GatewayErrorWarning, match=f"more than {MAX_NESTING} levels deep"):
+            response = gateway.request("GET", "/me", headers={"Authorization": token})
+        assert (response.status_code, response.content) == (401, b'{"message":"Unauthorized"}'), name
+        assert 'error="invalid_token"' in response.headers["www-authenticate"]
+    with LocalGateway(gateway, log=lambda line: None) as server:
+        for name, token in _deep_tokens(issuer).items():
+            response = requests.get(server.url + "/me", headers={"Authorization": token}, timeout=30)
+            assert (response.status_code, response.content) == (401, b'{"message":"Unauthorized"}'), name
+
+
+def test_jwt_claims_nested_to_the_limit_are_read(issuer: JwtIssuer) -> None:
+    token = issuer.token("ann", audience="app", claims={"deep": _nested(MAX_NESTING - 1)})
+    seen = _jwt_gateway("http", issuer).request("GET", "/me", headers={"Authorization": token}).json()
+    assert seen["jwt"]["claims"]["deep"] == "[" * (MAX_NESTING - 1) + "bottom" + "]" * (MAX_NESTING - 1)
+
+
+def test_cognito_claims_nested_too_deep_are_401_not_a_recursion_error() -> None:
+    pool = JwtIssuer.cognito()
+    token = pool.id_token("ann", claims={"deep": _nested(900)})
+    response = _refused(_cognito_gateway(pool), "/me", {"Authorization": token})
+    assert (response.status_code, response.content) == (401, b'{"message":"Unauthorized"}')

@@ -217,7 +217,7 @@ def test_jwt_issuer_fixture_errors_naming_the_extra_without_pyjwt(pytester: pyte
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--tb=line")
     result.assert_outcomes(errors=1)
     message = 'ConfigurationError: checking JSON Web Tokens needs PyJWT and cryptography: pip install "'
-    assert message + 'apigw-emulator[jwt]"' in result.stdout.str()
+    assert message + "PyJWT[crypto]\" (apigw-emulator's jwt extra)" in result.stdout.str()
 
 
 SAMPLE_APP_TESTS = """
