@@ -140,6 +140,7 @@ def read_rest_api_model(logical_id: str, properties: Mapping[str, Any], resource
     not_emulated = list(api.not_emulated)
     if "Policy" in properties:
         not_emulated.append(f"{where}.Policy: the resource policy is not enforced")
+    not_emulated += _usage_plan_notes(logical_id, resources)
     source = resources.string(properties, "ApiKeySourceType", where)
     return dataclasses.replace(
         api,
@@ -384,6 +385,26 @@ def _stages(api_id: str, resources: Resources) -> list[Stage]:
             )
             stages.append(Stage(name, variables))
     return stages
+
+
+def _usage_plan_notes(api_id: str, resources: Resources) -> list[str]:
+    """Usage plans of the API: their throttling and quotas are not enforced (API keys are)."""
+    notes = []
+    for logical_id, resource in resources.resources.items():
+        properties = resource.get("Properties") or {}
+        if resource.get("Type") != "AWS::ApiGateway::UsagePlan" or not isinstance(properties, dict):
+            continue
+        stages = properties.get("ApiStages") or []
+        where = f"Resources.{logical_id}.Properties.ApiStages"
+        if any(
+            isinstance(stage, dict) and resources.refers_to(stage.get("ApiId"), api_id, where)
+            for stage in (stages if isinstance(stages, list) else [])
+        ):
+            notes.append(
+                f"Resources.{logical_id}: the usage plan's throttling and quota are not enforced (its API "
+                "keys are)"
+            )
+    return notes
 
 
 def _api_key_values(resources: Resources) -> tuple[str, ...]:

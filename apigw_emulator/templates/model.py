@@ -200,7 +200,8 @@ class Function:
 def construct_names(path: str | None) -> tuple[str, ...]:
     """The names a CDK construct path gives a resource, most general first: its construct id, then the
     path without the stack and without CDK's ``Resource`` leaf, then with the stack
-    (``Stack/Items/Handler/Resource``: ``Handler``, ``Items/Handler``, ``Stack/Items/Handler``)."""
+    (``Stack/Items/Handler/Resource``: ``Handler``, ``Items/Handler``, ``Stack/Items/Handler``, and the
+    path itself)."""
     if not path:
         return ()
     parts = path.split("/")
@@ -211,6 +212,7 @@ def construct_names(path: str | None) -> tuple[str, ...]:
         names.append("/".join(parts[1:]))
     if len(parts) > 1:
         names.append("/".join(parts))
+    names.append(path)  # as written, CDK's leaf included
     return tuple(dict.fromkeys(names))
 
 

@@ -52,9 +52,6 @@ BUILD_LAYER = "a BuildMethod layer's files at the root of ContentUri are not lai
 SSM_NOT_TAKEN = "an override of an AWS::SSM::Parameter::Value parameter is not taken"
 SSM_OVERRIDE = f"{HYPHEN_HANDLER}; {BUILD_LAYER}; {SSM_NOT_TAKEN} (#18)"
 SSM_LAYER_REASON = f"{HYPHEN_HANDLER}; {BUILD_LAYER} (#18)"
-CONSTRUCT_PATH = (
-    "a construct path (aws:cdk:path) is not accepted as an API's id; aws:asset:path not read (#18)"
-)
 CDK_ASSETS = "CDK's aws:asset:path metadata is not read, the code is looked for in S3 (#18)"
 CDK_CODE = "CDK: aws:asset:path not read, hyphenated handler refused"
 CDK_TOKEN_AUTHORIZER = f"{CDK_CODE}; AWS::ApiGateway::Authorizer, AuthorizationType CUSTOM not read (#18)"
@@ -116,13 +113,11 @@ def test_rule_5_2_openapi_binary_media_types_give_bytes_to_an_accept_that_matche
     assert response.content == PNG_1X1
 
 
-@pytest.mark.xfail(strict=True, reason=OPENAPI_AUTHORIZER)
 def test_rule_9_d7_openapi_token_authorizer_answers_401_without_the_token(pets: Application) -> None:
     response = _pets(pets, "/pets?limit=1", token=None)
     assert response.status_code == 401
 
 
-@pytest.mark.xfail(strict=True, reason=OPENAPI_AUTHORIZER)
 def test_rule_9_d25_openapi_token_authorizer_refuses_a_token_failing_identity_validation_expression(
     pets: Application,
 ) -> None:
@@ -130,7 +125,6 @@ def test_rule_9_d25_openapi_token_authorizer_refuses_a_token_failing_identity_va
     assert response.status_code == 401
 
 
-@pytest.mark.xfail(strict=True, reason=OPENAPI_AUTHORIZER)
 def test_rule_9_d26_openapi_token_authorizer_principal_and_context_reach_the_function(
     pets: Application,
 ) -> None:
@@ -141,7 +135,6 @@ def test_rule_9_d26_openapi_token_authorizer_principal_and_context_reach_the_fun
     assert authorizer["tier"] == "gold"
 
 
-@pytest.mark.xfail(strict=True, reason=OPENAPI_AUTHORIZER)
 def test_rule_9_d7_openapi_token_authorizer_explicit_deny_is_403_with_aws_message(pets: Application) -> None:
     response = _pets(pets, "/pets/1", token="Bearer deny-bob")
     assert response.status_code == 403
@@ -158,14 +151,12 @@ def test_rule_10_2_unauthorized_gateway_response_has_the_custom_template_and_cor
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
-@pytest.mark.xfail(strict=True, reason=OPENAPI_API_KEY)
 def test_rule_9_api_key_required_on_the_api_refuses_a_request_without_x_api_key(pets: Application) -> None:
     response = pets.apis["PetsApi"].request("GET", "/health")
     assert response.status_code == 403
     assert response.json() == {"message": "Forbidden"}
 
 
-@pytest.mark.xfail(strict=True, reason=OPENAPI_API_KEY)
 def test_rule_9_api_key_not_of_the_template_is_refused(pets: Application) -> None:
     response = pets.apis["PetsApi"].request("GET", "/health", headers={"x-api-key": "someone-elses-key"})
     assert response.status_code == 403
@@ -177,7 +168,6 @@ def test_rule_9_api_key_of_the_template_opens_a_method_without_authorizer(pets: 
     assert response.json() == {"status": "ok", "stage": "v1"}
 
 
-@pytest.mark.xfail(strict=True, reason=OPENAPI_API_KEY)
 def test_rule_9_api_key_used_is_the_events_identity_api_key(pets: Application) -> None:
     response = pets.apis["PetsApi"].request("GET", "/health", headers={"x-api-key": PETS_KEY})
     assert _event(response)["requestContext"]["identity"]["apiKey"] == PETS_KEY
@@ -236,7 +226,6 @@ def test_rule_10_2_missing_authentication_token_customised_to_404(pets: Applicat
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
-@pytest.mark.xfail(strict=True, reason=OPENAPI_AUTHORIZER)
 def test_rule_8_openapi_authorizer_is_not_listed_as_not_emulated() -> None:
     with pytest.warns(NotEmulatedWarning) as caught:
         Application.from_template(OPENAPI_REST).close()
@@ -245,9 +234,8 @@ def test_rule_8_openapi_authorizer_is_not_listed_as_not_emulated() -> None:
     assert "usage plan" in text.lower()
 
 
-@pytest.mark.xfail(strict=True, reason="Application.not_emulated does not exist (#18)")
 def test_rule_8_application_not_emulated_lists_the_usage_plan_throttling(pets: Application) -> None:
-    listed = " ".join(pets.not_emulated).lower()  # type: ignore[attr-defined]
+    listed = " ".join(pets.not_emulated).lower()
     assert "usage plan" in listed
 
 
@@ -260,14 +248,12 @@ def notes() -> Iterator[Application]:
         yield app
 
 
-@pytest.mark.xfail(strict=True, reason=INVOKE_ROLE)
 def test_rule_9_d27_http_authorizer_without_identity_source_is_401(notes: Application) -> None:
     response = notes.apis["NotesHttpApi"].request("GET", "/notes")
     assert response.status_code == 401
     assert response.json() == {"message": "Unauthorized"}
 
 
-@pytest.mark.xfail(strict=True, reason=INVOKE_ROLE)
 def test_rule_9_d27_http_simple_response_not_authorized_is_403(notes: Application) -> None:
     headers = {"Authorization": "Bearer token-acme", "X-Tenant-Id": "globex"}
     response = notes.apis["NotesHttpApi"].request("GET", "/notes", headers=headers)
@@ -275,7 +261,6 @@ def test_rule_9_d27_http_simple_response_not_authorized_is_403(notes: Applicatio
     assert response.json() == {"message": "Forbidden"}
 
 
-@pytest.mark.xfail(strict=True, reason=INVOKE_ROLE)
 def test_rule_9_d27_http_simple_response_context_reaches_the_function_as_lambda(notes: Application) -> None:
     headers = {"Authorization": "Bearer token-acme", "X-Tenant-Id": "acme"}
     response = notes.apis["NotesHttpApi"].request("GET", "/notes/n1", headers=headers)
@@ -283,14 +268,12 @@ def test_rule_9_d27_http_simple_response_context_reaches_the_function_as_lambda(
     assert response.json()["authorizer"]["lambda"]["tenant"] == "acme"
 
 
-@pytest.mark.xfail(strict=True, reason=INVOKE_ROLE)
 def test_rule_9_route_with_authorizer_none_is_open(notes: Application) -> None:
     response = notes.apis["NotesHttpApi"].request("GET", "/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "authorizer": None}
 
 
-@pytest.mark.xfail(strict=True, reason=INVOKE_ROLE)
 def test_rule_9_d29_http_api_answers_the_preflight_itself_before_the_authorizer(notes: Application) -> None:
     headers = {"Origin": "https://notes.example.com", "Access-Control-Request-Method": "POST"}
     response = notes.apis["NotesHttpApi"].request("OPTIONS", "/notes", headers=headers)
@@ -301,7 +284,6 @@ def test_rule_9_d29_http_api_answers_the_preflight_itself_before_the_authorizer(
     assert response.headers["access-control-max-age"] == "600"
 
 
-@pytest.mark.xfail(strict=True, reason=INVOKE_ROLE)
 def test_rule_9_d29_http_api_adds_cors_headers_to_an_allowed_origin(notes: Application) -> None:
     headers = {"Origin": "https://notes.example.com", "Authorization": "Bearer token-a", "X-Tenant-Id": "a"}
     response = notes.apis["NotesHttpApi"].request("GET", "/notes", headers=headers)
@@ -357,7 +339,6 @@ def test_unresolvable_values_without_local_meaning_never_stop_loading_and_missin
 # --- cdk_rest: LambdaRestApi proxy --------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=CDK_ASSETS)
 def test_cdk_lambda_rest_api_proxies_every_path_to_the_function() -> None:
     with _load(CDK_PROXY) as app:
         gateway = app.apis["ProxyApi0DF2D7AE"]
@@ -371,7 +352,6 @@ def test_cdk_lambda_rest_api_proxies_every_path_to_the_function() -> None:
     assert _event(deep)["requestContext"]["stage"] == "prod"
 
 
-@pytest.mark.xfail(strict=True, reason=CONSTRUCT_PATH)
 def test_cdk_construct_path_is_accepted_as_the_api_id() -> None:
     with _load(CDK_PROXY, template_api="ProxyApiStack/ProxyApi/Resource") as app:
         assert list(app.apis) == ["ProxyApi0DF2D7AE"]
@@ -505,7 +485,6 @@ def _notes(app: Application, method: str, path: str, **kwargs: Any) -> requests.
     return response
 
 
-@pytest.mark.xfail(strict=True, reason=CDK_ASSETS)
 def test_cdk_http_lambda_integration_routes_reach_the_function(cdk_notes: Application) -> None:
     response = _notes(cdk_notes, "GET", "/notes")
     assert response.status_code == 200
@@ -513,7 +492,6 @@ def test_cdk_http_lambda_integration_routes_reach_the_function(cdk_notes: Applic
     assert response.json()["bucket"] == "notes-bucket"
 
 
-@pytest.mark.xfail(strict=True, reason=CDK_HTTP_AUTHORIZER)
 def test_rule_9_d27_cdk_http_lambda_authorizer_guards_its_route_only(cdk_notes: Application) -> None:
     assert _notes(cdk_notes, "GET", "/me").status_code == 401
     assert _notes(cdk_notes, "GET", "/me", headers={"Authorization": "Bearer nope"}).status_code == 403
@@ -523,7 +501,6 @@ def test_rule_9_d27_cdk_http_lambda_authorizer_guards_its_route_only(cdk_notes: 
     assert _notes(cdk_notes, "GET", "/notes/n1").status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason=CDK_HTTP_CORS)
 def test_rule_9_d29_cdk_http_cors_preflight_is_answered_by_the_http_api(cdk_notes: Application) -> None:
     headers = {"Origin": "https://notes.example.com", "Access-Control-Request-Method": "POST"}
     response = _notes(cdk_notes, "OPTIONS", "/notes", headers=headers)

@@ -17,8 +17,6 @@ from .test_real_apps import (
     CDK_ITEMS,
     CDK_STAGES,
     HTTP_AUTHORIZER,
-    INVOKE_ROLE,
-    OPENAPI_AUTHORIZER,
     OPENAPI_REST,
     PETS_KEY,
     SSM_LAYER,
@@ -52,13 +50,11 @@ def test_serve_openapi_app_answers_a_keyed_request_to_its_public_method(pets_ser
     assert json.loads(body) == {"status": "ok", "stage": "v1"}
 
 
-@pytest.mark.xfail(strict=True, reason=OPENAPI_AUTHORIZER)
 def test_rule_9_d7_serve_openapi_token_authorizer_answers_401_without_the_token(pets_served: Served) -> None:
     status, _, _ = curl(_url(pets_served, "PetsApi") + "/pets?limit=1", "-H", f"x-api-key: {PETS_KEY}")
     assert status == 401
 
 
-@pytest.mark.xfail(strict=True, reason=INVOKE_ROLE)
 def test_rule_9_d27_serve_http_authorizer_app_with_function_invoke_role() -> None:
     with serving("--template", str(HTTP_AUTHORIZER), "--port", "0") as served:
         url = _url(served, "NotesHttpApi")

@@ -32,9 +32,6 @@ def test_plugin_builds_the_openapi_apps_health_route_from_the_ini_template(pytes
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="x-amazon-apigateway-authorizer of securityDefinitions is not run (#18)"
-)
 def test_rule_9_d7_plugin_openapi_token_authorizer_answers_401_without_the_token(
     pytester: pytest.Pytester,
 ) -> None:
