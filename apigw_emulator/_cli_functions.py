@@ -239,7 +239,7 @@ def watch_paths(args: argparse.Namespace, location: tuple[str, Path] | None) -> 
         paths += [Path(value.partition("=")[2]).resolve() for value in getattr(args, "jwks", None) or []]
         template = load_template(args.template, parameters=template_parameters(args))
         for function in template.functions.values():
-            folders += [layer for layer in function.layers if isinstance(layer, Path)]
+            folders += [_layer_source(layer) for layer in function.layers if isinstance(layer, Path)]
             if function.inline_code is None and not function.code_uri_is_remote():
                 try:
                     folders.append(function.code_dir())
@@ -251,6 +251,13 @@ def watch_paths(args: argparse.Namespace, location: tuple[str, Path] | None) -> 
                 return paths
             paths.append(path)
     return paths
+
+
+def _layer_source(layer: Path) -> Path:
+    """The folder to watch for a layer: the source of a layer laid out as ``sam build`` does (its
+    ``python/`` links to it), else the layer's folder."""
+    python = layer / "python"
+    return python.resolve() if python.is_symlink() else layer
 
 
 def _python_files(folder: Path) -> Iterator[Path]:
