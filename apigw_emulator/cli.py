@@ -438,11 +438,9 @@ def _runtime_failure(subject: str, module: str, error_type: str, document: dict[
         if missing and missing[1] == module.split(".", maxsplit=1)[0]:
             return f"{subject}: cannot import {module!r} (give its folder: --code-uri DIR)"
         if missing:
-            return (
-                f"{subject}: importing {module} needs the module {missing[1]!r}, which is not installed "
-                "here: install the package that provides it into this environment (the function's "
-                "requirements.txt, for example)"
-            )
+            from ._import_failure import missing_module  # noqa: PLC0415
+
+            return f"{subject}: {missing_module(module, missing[1])}"
     if error_type == "Runtime.HandlerNotFound":
         return f"{subject}: {message}: check the function's name"
     return (
