@@ -53,6 +53,8 @@ __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_module
 #: The files of the frames a traceback starts with that are the runtime's, not the function's: left out of
 #: ``stackTrace`` as awslambdaric leaves out its own.
 _RUNTIME_FILES = ("in_process.py", "_bootstrap.py")
+#: Held while an in-process init forgets and imports a function's modules (see :meth:`HandlerCode.load`).
+_IMPORTS = threading.RLock()
 #: Lambda's budget for the init phase, in seconds (it has its own, apart from the function timeout).
 INIT_TIMEOUT = 10.0
 
@@ -131,14 +133,17 @@ class HandlerCode:
             entries = python_path_entries(self._task_root, list(self._layers))
             if self._source is not None:  # a template's loader puts the code folder first itself
                 entries = entries[1:]
-        forget_modules({self.module_name, *self._own})
-        before = set(sys.modules)
         load = self._source.load if self._source is not None else self._load_by_name
-        try:
-            with first_on_sys_path(entries):
-                return load()
-        finally:
-            self._own = self._own_modules(set(sys.modules) - before)
+        # One init imports at a time in the process: two functions with an ``app.py`` each, initialising
+        # on two server threads, would otherwise put their code folders first on sys.path together.
+        with _IMPORTS:
+            forget_modules({self.module_name, *self._own})
+            before = set(sys.modules)
+            try:
+                with first_on_sys_path(entries):
+                    return load()
+            finally:
+                self._own = self._own_modules(set(sys.modules) - before)
 
     def _load_by_name(self) -> Callable[..., Any]:
         handler: Callable[..., Any] = load_lambda_handler(self.name)

@@ -169,3 +169,34 @@ def test_on_init_with_worker_processes_is_refused(code_folder: CodeFolder) -> No
         Gateway(name, code_uri=folder, isolation="process", on_init=lambda module: None)
     with pytest.raises(ConfigurationError, match="on_init must be callable"):
         Gateway(name, code_uri=folder, on_init="patch")  # type: ignore[arg-type]
+
+
+def test_lambda_two_functions_with_an_app_module_each_init_concurrently_with_their_own(
+    tmp_path: Path,
+) -> None:
+    gateways = []
+    for name in ("one", "two"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "fresh_same_name_app.py").write_text(
+            f"import time\ntime.sleep(0.05)\nNAME = {name!r}\n\n"
+            "def handler(event, context):\n    return {'statusCode': 200, 'body': NAME}\n",
+            encoding="utf-8",
+        )
+        gateways.append((name, Gateway("fresh_same_name_app.handler", code_uri=folder)))
+    answers: dict[str, list[str]] = {"one": [], "two": []}
+
+    def call(name: str, gw: Gateway) -> None:  # off the main thread: environments of their own threads
+        for _ in range(3):
+            gw.close()  # every call a new environment, a fresh init
+            answers[name].append(gw.request("GET", "/").text)
+
+    try:
+        threads = [threading.Thread(target=call, args=pair) for pair in gateways]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.modules.pop("fresh_same_name_app", None)
+    assert answers == {"one": ["one"] * 3, "two": ["two"] * 3}

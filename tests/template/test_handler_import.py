@@ -260,7 +260,9 @@ def test_invoke_imports_the_handler_from_the_code_folder_only(
     (tmp_path / "cors2" / "app.py").write_text(
         "def handler(event, context):\n    return {'statusCode': 200, 'body': 'from the code folder'}\n"
     )
-    (tmp_path / "cors2.py").write_text("raise SystemExit('an unrelated module of the working directory ran')\n")
+    (tmp_path / "cors2.py").write_text(
+        "raise SystemExit('an unrelated module of the working directory ran')\n"
+    )
     path = write_template(tmp_path, {"Fn": "cors2:app.handler"})
     path.write_text(path.read_text() + "      Events:\n        Any:\n          Type: HttpApi\n")
     monkeypatch.chdir(tmp_path)
@@ -270,3 +272,23 @@ def test_invoke_imports_the_handler_from_the_code_folder_only(
     finally:
         monkeypatch.delitem(sys.modules, "app", raising=False)
     assert capsys.readouterr().out.endswith("from the code folder\n")
+
+
+@pytest.mark.usefixtures("isolated_sys_path")
+@pytest.mark.parametrize("isolation", ["in-process", "process"])
+def test_a_hyphenated_handler_module_runs_in_both_kinds_of_environment(
+    tmp_path: Path, isolation: str
+) -> None:
+    from apigw_emulator import Gateway  # noqa: PLC0415
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "my-lambda-handler.py").write_text(
+        "def handler(event, context):\n    return {'statusCode': 200, 'body': __name__}\n"
+    )
+    path = write_template(tmp_path, {"Fn": "src:my-lambda-handler.handler"})
+    path.write_text(path.read_text() + "      Events:\n        Any:\n          Type: HttpApi\n")
+    try:
+        with Gateway.from_template(path, isolation=isolation) as gw:  # type: ignore[arg-type]
+            assert gw.request("GET", "/").text == "my-lambda-handler"
+    finally:
+        sys.modules.pop("my-lambda-handler", None)
