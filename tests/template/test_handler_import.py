@@ -288,7 +288,7 @@ def test_a_hyphenated_handler_module_runs_in_both_kinds_of_environment(
     path = write_template(tmp_path, {"Fn": "src:my-lambda-handler.handler"})
     path.write_text(path.read_text() + "      Events:\n        Any:\n          Type: HttpApi\n")
     try:
-        with Gateway.from_template(path, isolation=isolation) as gw:  # type: ignore[arg-type]
+        with Gateway.from_template(path, isolation=isolation) as gw:
             assert gw.request("GET", "/").text == "my-lambda-handler"
     finally:
         sys.modules.pop("my-lambda-handler", None)
