@@ -121,10 +121,16 @@ class HandlerCode:
             for the runtime's own faults: module not found, syntax error, handler missing).
         """
         with self._lock:
-            handler = self._callable if self._callable is not None else self._import()
+            if self._callable is not None:
+                handler = self._callable
+                module = _module_of(handler, self.module_name) if self._on_init is not None else None
+            else:
+                with _IMPORTS:  # the module found is this init's, not a concurrent init's of that name
+                    handler = self._import()
+                    module = _module_of(handler, self.module_name) if self._on_init is not None else None
             self._last = handler
-            if self._on_init is not None:
-                self._on_init(_module_of(handler, self.module_name))
+            if self._on_init is not None and module is not None:
+                self._on_init(module)
             return handler
 
     def _import(self) -> Callable[..., Any]:

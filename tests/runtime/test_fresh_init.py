@@ -200,3 +200,21 @@ def test_lambda_two_functions_with_an_app_module_each_init_concurrently_with_the
     finally:
         sys.modules.pop("fresh_same_name_app", None)
     assert answers == {"one": ["one"] * 3, "two": ["two"] * 3}
+
+
+def module_level_handler(event: Any, context: Any) -> Any:
+    return {"statusCode": 200, "body": json.dumps(GREETING)}
+
+
+GREETING = "module"
+
+
+def test_on_init_of_a_callable_gets_the_callable_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[ModuleType] = []
+
+    def patch(module: ModuleType) -> None:
+        seen.append(module)
+        monkeypatch.setattr(module, "GREETING", "patched")
+
+    assert _body(Gateway(module_level_handler, on_init=patch)) == "patched"
+    assert seen == [sys.modules[__name__]]
