@@ -37,11 +37,11 @@ from typing import Any
 
 from ..errors import LambdaFunctionError
 from ._bootstrap import RuntimeFaultError, exception_document, load_lambda_handler
+from .imports import first_on_sys_path, make_way
 from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, InvokeOutcome, InvokeRequest
 from .variables import (
     applied,
     encoded,
-    first_on_sys_path,
     lambda_variables,
     log_stream_name,
     python_path_entries,
@@ -143,7 +143,11 @@ class HandlerCode:
         # One init imports at a time in the process: two functions with an ``app.py`` each, initialising
         # on two server threads, would otherwise put their code folders first on sys.path together.
         with _IMPORTS:
-            forget_modules({self.module_name, *self._own})
+            forget_modules(self._own)
+            if self._source is None:  # a template's loader makes way itself
+                make_way(self.module_name, self._task_root)
+            else:
+                forget_modules({self.module_name})
             before = set(sys.modules)
             try:
                 with first_on_sys_path(entries):

@@ -9,12 +9,11 @@ environment holds reaches a worker process, as with SAM CLI.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import ConfigurationError
@@ -25,7 +24,6 @@ __all__ = [
     "RESERVED",
     "applied",
     "check_function_variables",
-    "first_on_sys_path",
     "lambda_variables",
     "log_stream_name",
     "task_root_of",
@@ -308,22 +306,3 @@ def python_path_entries(task_root: Path, layers: tuple[Path, ...] | list[Path]) 
         entries.append(str(layer / "python" / "lib" / version / "site-packages"))
         entries.append(str(layer / "python"))
     return entries
-
-
-@contextlib.contextmanager
-def first_on_sys_path(entries: list[str]) -> Iterator[None]:
-    """``entries`` first on ``sys.path`` (as Lambda's runtime has its task root and layers) while the
-    block runs; then they stay, after everything else, so that what the handler imports later is found
-    without shadowing the caller's own modules."""
-    if not entries:
-        yield
-        return
-    sys.path[:0] = entries
-    try:
-        yield
-    finally:
-        for entry in entries:
-            with contextlib.suppress(ValueError):
-                sys.path.remove(entry)
-            if entry not in sys.path:
-                sys.path.append(entry)

@@ -24,7 +24,6 @@ import keyword
 import os
 import re
 import sys
-import sysconfig
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._import_failure import import_failure
 from .._spelling import own_handler
-from ..runtime.variables import first_on_sys_path
+from ..runtime.imports import first_on_sys_path, make_way
 from .errors import TemplateError
 
 if TYPE_CHECKING:
@@ -182,49 +181,16 @@ def _import_from(code_dir: Path, module_name: str, where: str, subject: str) -> 
 
 
 def _make_way(code_dir: Path, module_name: str, where: str) -> None:
-    """Forget the handler's module (every init imports it afresh) and any module on its dotted path that
-    was loaded from outside the code folder (the code folder's own is the one Lambda would import)."""
-    parts = module_name.split(".")
-    for depth in range(1, len(parts) + 1):
-        name = ".".join(parts[:depth])
-        loaded = sys.modules.get(name)
-        if loaded is None:
-            continue
-        if depth < len(parts) and _within(loaded, code_dir):
-            continue
-        if _installed(loaded):
-            raise TemplateError(
-                f"handler module {module_name!r}: {name!r} is a module of the standard library or of an "
-                "installed package, already imported: the runtime would use that one; rename your module",
-                where=where,
-            )
-        del sys.modules[name]
-
-
-def _within(module: types.ModuleType, folder: Path) -> bool:
-    paths = [getattr(module, "__file__", None), *list(getattr(module, "__path__", None) or [])]
-    for path in paths:
-        if isinstance(path, str) and path:
-            try:
-                if Path(path).resolve().is_relative_to(folder):
-                    return True
-            except (OSError, ValueError):
-                continue
-    return False
-
-
-def _installed(module: types.ModuleType) -> bool:
-    """Whether ``module`` is built in, or comes from the standard library or site-packages."""
-    origin = getattr(module, "__file__", None)
-    if not isinstance(origin, str):
-        return getattr(module, "__path__", None) is None  # built in (a namespace package has a path)
-    return any(_within(module, root) for root in _library_roots())
-
-
-def _library_roots() -> list[Path]:
-    names = ("stdlib", "platstdlib", "purelib", "platlib")
-    roots = {Path(path).resolve() for name in names if (path := sysconfig.get_paths().get(name))}
-    return sorted(roots)
+    """Forget what would stand in the way of the code folder's module (see
+    :func:`~apigw_emulator.runtime.imports.make_way`); a standard-library or installed module of that name
+    is an error: the runtime would import that one."""
+    kept = make_way(module_name, code_dir)
+    if kept:
+        raise TemplateError(
+            f"handler module {module_name!r}: {kept[0]!r} is a module of the standard library or of an "
+            "installed package, already imported: the runtime would use that one; rename your module",
+            where=where,
+        )
 
 
 def _same_file(a: str | os.PathLike[str], b: Path) -> bool:

@@ -218,3 +218,27 @@ def test_on_init_of_a_callable_gets_the_callable_module(monkeypatch: pytest.Monk
 
     assert _body(Gateway(module_level_handler, on_init=patch)) == "patched"
     assert seen == [sys.modules[__name__]]
+
+
+def test_lambda_imports_a_handler_name_from_its_code_folder_not_a_package_of_that_name_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere" / "fresh_pkg"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "__init__.py").write_text("WHERE = 'elsewhere'\n")
+    code = tmp_path / "code" / "fresh_pkg"
+    code.mkdir(parents=True)
+    (code / "__init__.py").write_text("")
+    (code / "orders.py").write_text(
+        "def handler(event, context):\n    return {'statusCode': 200, 'body': 'code folder'}\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "elsewhere"))
+    import fresh_pkg  # type: ignore[import-not-found]  # noqa: PLC0415 - the caller's own package
+
+    try:
+        gw = Gateway("fresh_pkg/orders.handler", code_uri=tmp_path / "code")
+        assert gw.request("GET", "/").text == "code folder"
+        assert fresh_pkg.WHERE == "elsewhere"  # the caller's module object is untouched
+    finally:
+        for name in ("fresh_pkg", "fresh_pkg.orders"):
+            sys.modules.pop(name, None)
