@@ -164,3 +164,56 @@ def test_serve_takes_parameter_overrides(project: Path) -> None:
         url = banner.split(" on ", 1)[1].split()[0].rstrip("/")
         answer = requests.get(url + "/hello", timeout=30)
         assert answer.json() == {"stage": "prod", "greeting": "hi"}
+
+
+APPLICATION = """
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage:
+    Type: String
+Resources:
+  Rest:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: !Ref Stage
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      StageName: !Ref Stage
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      CodeUri: src/
+      Handler: params_app.handler
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Rest
+            Path: /hello
+            Method: GET
+        Any:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Http
+"""
+
+
+def test_serve_an_application_whose_parameter_has_no_default(project: Path) -> None:
+    (project / "template.yaml").write_text(textwrap.dedent(APPLICATION), encoding="utf-8")
+    with serving(
+        "--template",
+        "template.yaml",
+        "--port",
+        "0",
+        "--parameter-overrides",
+        "ParameterKey=Stage,ParameterValue=v1",
+        cwd=project,
+        ready=" each",
+        wait=30,
+    ) as served:
+        banner = served.read(0.1)
+        assert banner.startswith("apigw-emulator: serving the application of ")
+        rest = banner.split("  Rest: the REST API (payload 1.0) on ", 1)[1].split()[0].rstrip("/")
+        assert requests.get(rest + "/hello", timeout=30).json()["stage"] == "v1"
