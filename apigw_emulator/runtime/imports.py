@@ -10,6 +10,8 @@ imports it afresh) and any package on its dotted path loaded from outside the co
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
 import sys
 import sysconfig
 import types
@@ -51,7 +53,11 @@ def make_way(module_name: str, code_dir: Path | None) -> list[str]:
         if loaded is None:
             continue
         leaf = depth == len(parts)
-        if not leaf and (code_dir is None or within(loaded, code_dir)):
+        if code_dir is not None and within(loaded, code_dir):  # the function's own
+            if leaf:
+                del sys.modules[name]
+            continue
+        if not leaf and code_dir is None:
             continue
         if installed(loaded):
             kept.append(name)
@@ -63,6 +69,9 @@ def make_way(module_name: str, code_dir: Path | None) -> list[str]:
 def within(module: types.ModuleType, folder: Path) -> bool:
     """Whether ``module`` (its file, or a package's folders) lies in ``folder``."""
     paths = [getattr(module, "__file__", None), *list(getattr(module, "__path__", None) or [])]
+    prefix = os.path.join(str(folder), "")
+    if any(isinstance(path, str) and path.startswith(prefix) for path in paths):
+        return True  # the common case, without resolving links
     for path in paths:
         if isinstance(path, str) and path:
             try:
@@ -81,7 +90,8 @@ def installed(module: types.ModuleType) -> bool:
     return any(within(module, root) for root in _library_roots())
 
 
-def _library_roots() -> list[Path]:
+@functools.cache
+def _library_roots() -> tuple[Path, ...]:
     names = ("stdlib", "platstdlib", "purelib", "platlib")
     paths = sysconfig.get_paths()
-    return sorted({Path(path).resolve() for name in names if (path := paths.get(name))})
+    return tuple(sorted({Path(path).resolve() for name in names if (path := paths.get(name))}))

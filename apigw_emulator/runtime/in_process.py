@@ -192,6 +192,10 @@ def _module_of(handler: Callable[..., Any], module_name: str) -> ModuleType:
 def forget_modules(names: set[str] | None = None, *, under: Path | None = None) -> None:
     """Remove modules from ``sys.modules`` (``names``, or those loaded from files ``under`` a folder), so
     that the next import runs their code afresh, as a new Lambda environment would."""
+    if under is None:
+        for name in names or ():
+            sys.modules.pop(name, None)
+        return
     for name, loaded in list(sys.modules.items()):
         if (names is not None and name in names) or (
             under is not None and _is_within(getattr(loaded, "__file__", None) or "", under)
