@@ -20,9 +20,11 @@ def serves_application(args: argparse.Namespace) -> bool:
     function, and several APIs in it."""
     if not args.template or args.handler or args.template_api or args.function or args.api:
         return False
+    from ._cli_functions import template_parameters  # noqa: PLC0415
     from .template import load_template  # noqa: PLC0415
 
-    return sum(1 for api in load_template(args.template).apis if api.routes) > 1
+    template = load_template(args.template, parameters=template_parameters(args))
+    return sum(1 for api in template.apis if api.routes) > 1
 
 
 class ApplicationHolder:
@@ -55,14 +57,16 @@ class ApplicationHolder:
         self.application.close()
 
 
-def not_emulated(template: str, api_ids: list[str] | None = None) -> list[str]:
+def not_emulated(
+    template: str, api_ids: list[str] | None = None, parameters: Mapping[str, str] | None = None
+) -> list[str]:
     """The banner's lines on what the template configures that the emulator does not do (authorizers,
     API keys...): said at startup, never silent."""
     from .template import load_template  # noqa: PLC0415
 
     notes = [
         note
-        for api in load_template(template).apis
+        for api in load_template(template, parameters=parameters).apis
         if api_ids is None or api.logical_id in api_ids
         for note in api.notes
     ]
@@ -70,7 +74,11 @@ def not_emulated(template: str, api_ids: list[str] | None = None) -> list[str]:
 
 
 def application_banner(
-    template: str, application: Application, urls: Mapping[str, str], front_doors: Mapping[str, str]
+    template: str,
+    application: Application,
+    urls: Mapping[str, str],
+    front_doors: Mapping[str, str],
+    parameters: Mapping[str, str] | None = None,
 ) -> str:
     """What ``serve`` prints for an application: each API, its front door and URL, its routes and their
     functions, then how the functions run."""
@@ -86,7 +94,7 @@ def application_banner(
     first = next(iter(application.functions.values()), None)
     if first is not None:
         lines.append(f"  functions {', '.join(application.functions)} run {how_it_runs(first)} each")
-    lines += not_emulated(template, list(application.apis))
+    lines += not_emulated(template, list(application.apis), parameters)
     lines += _keyless_authorizers(application)
     return "\n".join(lines)
 

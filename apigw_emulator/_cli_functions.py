@@ -13,7 +13,14 @@ from typing import Any
 from .runtime.model import ISOLATIONS, to_stderr
 from .runtime.pool import DEFAULT_MAX_CONCURRENCY
 
-__all__ = ["HeldLog", "add_function_options", "function_options", "handler_location", "watch_paths"]
+__all__ = [
+    "HeldLog",
+    "add_function_options",
+    "function_options",
+    "handler_location",
+    "template_parameters",
+    "watch_paths",
+]
 
 #: The most source files ``serve`` watches for changes (each is checked before a request).
 MAX_WATCHED = 400
@@ -120,6 +127,24 @@ def _jwks_files(values: list[str]) -> dict[str, str]:
     return files
 
 
+def template_parameters(args: argparse.Namespace) -> dict[str, str] | None:
+    """The template's parameter values of ``--parameter-overrides`` (SAM CLI's syntax); None without.
+
+    :raises FunctionOptionError: for a malformed override, or overrides without ``--template``.
+    """
+    from .parameter_overrides import ParameterOverrideError, parse_parameter_overrides  # noqa: PLC0415
+
+    texts = getattr(args, "parameter_overrides", None) or []
+    if not texts:
+        return None
+    if not args.template:
+        raise FunctionOptionError("--parameter-overrides sets a template's parameters: give --template FILE")
+    try:
+        return parse_parameter_overrides(texts)
+    except ParameterOverrideError as exc:
+        raise FunctionOptionError(f"--parameter-overrides: {exc}") from None
+
+
 def function_options(args: argparse.Namespace) -> dict[str, Any]:
     """The ``Gateway`` (or ``Gateway.from_template``) keyword arguments of the function options."""
     options: dict[str, Any] = {
@@ -212,9 +237,9 @@ def watch_paths(args: argparse.Namespace, location: tuple[str, Path] | None) -> 
 
         paths.append(Path(args.template).resolve())
         paths += [Path(value.partition("=")[2]).resolve() for value in getattr(args, "jwks", None) or []]
-        template = load_template(args.template)
+        template = load_template(args.template, parameters=template_parameters(args))
         for function in template.functions.values():
-            folders += [layer for layer in function.layers if isinstance(layer, Path)]
+            folders += [_layer_source(layer) for layer in function.layers if isinstance(layer, Path)]
             if function.inline_code is None and not function.code_uri_is_remote():
                 try:
                     folders.append(function.code_dir())
@@ -226,6 +251,13 @@ def watch_paths(args: argparse.Namespace, location: tuple[str, Path] | None) -> 
                 return paths
             paths.append(path)
     return paths
+
+
+def _layer_source(layer: Path) -> Path:
+    """The folder to watch for a layer: the source of a layer laid out as ``sam build`` does (its
+    ``python/`` links to it), else the layer's folder."""
+    python = layer / "python"
+    return python.resolve() if python.is_symlink() else layer
 
 
 def _python_files(folder: Path) -> Iterator[Path]:

@@ -12,7 +12,27 @@ import traceback
 
 from .errors import HandlerImportError
 
-__all__ = ["import_failure"]
+__all__ = ["import_failure", "missing_module"]
+
+#: The top-level packages Lambda's Python runtimes provide beside the standard library (the AWS SDK).
+RUNTIME_PACKAGES = ("boto3", "botocore")
+
+
+def missing_module(module: str, missing: str) -> str:
+    """Why importing ``module`` failed for want of ``missing``, with what Lambda's Python runtime provides
+    (the standard library, boto3 and botocore) and where anything else must come from."""
+    head = f"importing {module} needs the module {missing!r}, which is not installed here"
+    if missing.split(".", maxsplit=1)[0] in RUNTIME_PACKAGES:
+        return (
+            f"{head}: Lambda's Python runtime provides it (with the standard library); install it into "
+            "this environment to run the function locally (pip install boto3)"
+        )
+    return (
+        f"{head}: Lambda's Python runtime provides only the standard library and boto3/botocore, so "
+        "anything else must be in the function's code folder (CodeUri; sam build installs its "
+        "requirements.txt there) or in one of its layers; to run locally, install it into this "
+        "environment or give the layer that holds it"
+    )
 
 
 def import_failure(exc: Exception, subject: str, module: str) -> HandlerImportError:
@@ -24,11 +44,7 @@ def import_failure(exc: Exception, subject: str, module: str) -> HandlerImportEr
             f"{subject}: {type(exc).__name__} in {where}: {exc.msg}: fix it and try again"
         )
     if isinstance(exc, ModuleNotFoundError) and exc.name:
-        return HandlerImportError(
-            f"{subject}: importing {module} needs the module {exc.name!r}, which is not installed "
-            "here: install the package that provides it into this environment (the function's "
-            "requirements.txt, for example)"
-        )
+        return HandlerImportError(f"{subject}: {missing_module(module, exc.name)}")
     frames = traceback.extract_tb(exc.__traceback__)
     # The line of top-level code that raised: the deepest frame of a module being imported (the last
     # frame may be inside the standard library, os.environ's __getitem__ for example).

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["command_line", "option", "own_handler"]
+__all__ = ["command_line", "option", "own_handler", "parameter_value"]
 
 #: The command line's name of each option a message may ask for.
 _FLAGS = {
@@ -51,3 +51,11 @@ def own_handler() -> str:
     if _depth:
         return "give your own handler as the HANDLER argument (module.function)"
     return "pass your own handler (Gateway.from_template(..., handler=...))"
+
+
+def parameter_value(name: str) -> str:
+    """How to give template parameter ``name`` a value: ``parameters={'Stage': ...}`` for Python callers,
+    ``--parameter-overrides Stage=VALUE`` on the command line."""
+    if _depth:
+        return f"--parameter-overrides {name}=VALUE"
+    return f"parameters={{{name!r}: ...}}"

@@ -170,6 +170,7 @@ def _gateway(args: argparse.Namespace, location: tuple[str, Path] | None, *, han
         options["binary_media_types"] = args.binary_media_type
     if args.stage:
         options["stage"] = args.stage
+    parameters = _template_parameters(args)
     if args.template:
         # --api means the front door here too: it chooses among the template's APIs.
         return Gateway.from_template(
@@ -178,6 +179,7 @@ def _gateway(args: argparse.Namespace, location: tuple[str, Path] | None, *, han
             function=args.function,
             api=args.api,
             handler=handler,
+            parameters=parameters,
             **options,
         )
     if args.template_api or args.function:
@@ -194,6 +196,15 @@ def _location(args: argparse.Namespace) -> tuple[str, Path] | None:
 
     try:
         return handler_location(args.handler, args.code_uri)
+    except FunctionOptionError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _template_parameters(args: argparse.Namespace) -> dict[str, str] | None:
+    from ._cli_functions import FunctionOptionError, template_parameters  # noqa: PLC0415
+
+    try:
+        return template_parameters(args)
     except FunctionOptionError as exc:
         raise CliError(str(exc)) from exc
 
@@ -281,6 +292,7 @@ def _command_serve(args: argparse.Namespace) -> int:
     from .runtime.in_process import forget_modules  # noqa: PLC0415
     from .server import LocalGateway  # noqa: PLC0415
 
+    _template_parameters(args)  # a malformed override is one line, before the template is read
     if serves_application(args):
         return _serve_application(args)
     location = _location(args)
@@ -311,7 +323,14 @@ def _command_serve(args: argparse.Namespace) -> int:
         from ._cli_application import not_emulated  # noqa: PLC0415
 
         banner = "\n".join(
-            [banner, *not_emulated(args.template, [args.template_api] if args.template_api else None)]
+            [
+                banner,
+                *not_emulated(
+                    args.template,
+                    [args.template_api] if args.template_api else None,
+                    _template_parameters(args),
+                ),
+            ]
         )
     print(banner, file=sys.stderr, flush=True)
     held.release()
@@ -342,6 +361,7 @@ def _serve_application(args: argparse.Namespace) -> int:
 
     args.function_log = held = HeldLog()
     options: dict[str, Any] = {"raise_handler_exceptions": False, **_function_options(args)}
+    parameters = options["parameters"] = _template_parameters(args)
     if args.stage:
         options["stage"] = args.stage
 
@@ -370,7 +390,8 @@ def _serve_application(args: argparse.Namespace) -> int:
             except OSError as exc:
                 raise CliError(_bind_failure(args.host, port, exc), EXIT_BIND_ERROR) from exc
         urls = {api_id: server.url_for("/") for api_id, server in zip(application.apis, servers, strict=True)}
-        print(application_banner(args.template, application, urls, FRONT_DOORS), file=sys.stderr, flush=True)
+        banner = application_banner(args.template, application, urls, FRONT_DOORS, parameters)
+        print(banner, file=sys.stderr, flush=True)
         held.release()
         for server in servers[1:]:
             server.start()
@@ -417,11 +438,9 @@ def _runtime_failure(subject: str, module: str, error_type: str, document: dict[
         if missing and missing[1] == module.split(".", maxsplit=1)[0]:
             return f"{subject}: cannot import {module!r} (give its folder: --code-uri DIR)"
         if missing:
-            return (
-                f"{subject}: importing {module} needs the module {missing[1]!r}, which is not installed "
-                "here: install the package that provides it into this environment (the function's "
-                "requirements.txt, for example)"
-            )
+            from ._import_failure import missing_module  # noqa: PLC0415
+
+            return f"{subject}: {missing_module(module, missing[1])}"
     if error_type == "Runtime.HandlerNotFound":
         return f"{subject}: {message}: check the function's name"
     return (
@@ -510,6 +529,14 @@ def _add_gateway_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--template-api", metavar="ID", help="with --template: the logical id of the API")
     parser.add_argument("--function", metavar="ID", help="with --template: the logical id of the function")
+    parser.add_argument(
+        "--parameter-overrides",
+        action="append",
+        default=[],
+        metavar="OVERRIDES",
+        help="with --template: parameter values in SAM CLI's syntax, 'Stage=dev Name=\"my api\"' or "
+        "'ParameterKey=Stage,ParameterValue=dev', repeatable (an SSM-typed parameter takes its value here)",
+    )
 
 
 def _add_serve_options(parser: argparse.ArgumentParser) -> None:

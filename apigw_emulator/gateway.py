@@ -10,7 +10,7 @@ import warnings
 import weakref
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ._spelling import option
@@ -83,10 +83,10 @@ class Gateway:
         default. A handler that overruns is stopped (see ``isolation``); the test does not wait for it.
     :param isolation: where the function runs. ``"in-process"`` (default): in this process, the handler
         called on the calling thread (on the main thread, as Lambda's runtime calls it; a timeout
-        interrupts it there), so monkeypatching and coverage work. ``"process"``: each execution
-        environment is a worker process of its own speaking the Lambda Runtime API, its own
-        ``os.environ``, modules and globals; a timeout kills it. Both initialise once per environment and
-        afresh after a timeout.
+        interrupts it there), so monkeypatching (a callable's module, or ``on_init``) and coverage work.
+        ``"process"``: each execution environment is a worker process of its own speaking the Lambda
+        Runtime API, its own ``os.environ``, modules and globals; a timeout kills it. Both initialise once
+        per environment (a handler given by name afresh in each new one) and afresh after a timeout.
     :param environment: the function's environment variables (``Environment.Variables``); Lambda's
         reserved variables (``AWS_REGION``, ``AWS_LAMBDA_FUNCTION_NAME``, ``_HANDLER``...) are set too and
         cannot be overridden.
@@ -121,6 +121,11 @@ class Gateway:
         requests to ``AWS_IAM`` routes, integrations not run yet), as templates give them.
     :param jwks: the signing keys of JWT and Cognito authorizers by authorizer name: a JWKS document or
         the path of its JSON file.
+    :param on_init: in-process: called with the handler's live module (``on_init(module)``) after each
+        execution environment's init, with the function's environment variables set. A handler given by
+        name is imported afresh by every new environment, so a module the test imported itself is not the
+        one the function runs: patch the function's module here (``lambda module:
+        monkeypatch.setattr(module, "TABLE", fake)``).
     :raises ConfigurationError: for any invalid option.
     """
 
@@ -150,8 +155,15 @@ class Gateway:
         authorizers: AuthorizerRules | None = None,
         jwks: Mapping[str, JwksSource] | None = None,
         integrations: RouteIntegrations | None = None,
+        on_init: Callable[[ModuleType], object] | None = None,
         **options: Any,
     ) -> None:
+        if on_init is not None and not callable(on_init):
+            raise ConfigurationError(f"on_init must be callable (module), got {type(on_init).__name__}")
+        if on_init is not None and isolation == "process":
+            from .runtime.factories import ON_INIT_IN_PROCESS  # noqa: PLC0415
+
+            raise ConfigurationError(ON_INIT_IN_PROCESS)
         if handler is not None and not callable(handler) and not isinstance(handler, (str, HandlerSource)):
             raise ConfigurationError(
                 "handler must be callable (event, context) or a handler name such as "
@@ -190,6 +202,8 @@ class Gateway:
         self.runtime_client = runtime_client
         self.max_concurrency = max_concurrency
         self.function_log = function_log
+        #: In-process: called with the handler's live module after each execution environment's init.
+        self.on_init = on_init
         self.python = python or sys.executable
         if cors is not None and not isinstance(cors, CorsRules):
             raise ConfigurationError(f"cors must be a CorsRules, got {type(cors).__name__}")
@@ -478,6 +492,7 @@ class Gateway:
             runtime_client=self.runtime_client,
             python=self.python,
             log=self.function_log,
+            on_init=self.on_init,
         )
         return EnvironmentPool(factory, self.function, max_concurrency=self.max_concurrency, log=log)
 

@@ -7,7 +7,8 @@ warnings) or a fixture is used.
 - ``apigw``: a factory, ``apigw(handler, **options) -> Gateway``. Options merge, last wins: the
   ``apigw_options`` fixture (override it in a ``conftest.py`` for project-wide defaults), the ini/command
   line defaults (``--apigw-api``, ``--apigw-template``), the ``@pytest.mark.apigw(...)`` marker, and the
-  call's own keywords.
+  call's own keywords. A template's parameters (``--apigw-parameter KEY=VALUE``, repeatable, or the
+  ``apigw_parameters`` ini lines) are the defaults of ``parameters=``, key by key.
 - ``apigw_event``: ``apigw_event(method, path, **request) -> event`` with the same options.
 - ``apigw_options``: the overridable defaults (an empty dict).
 - ``apigw_server``: a :class:`~apigw_emulator.LocalGateway` on a free port of 127.0.0.1, started once per
@@ -76,6 +77,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="where the apigw fixture's functions run: in-process (the handler called on the test's "
         "thread) or process (a worker process per execution environment). "
         "Default: the apigw_isolation ini value, else in-process.",
+    )
+    group.addoption(
+        "--apigw-parameter",
+        dest="apigw_parameters",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a value of the template's parameter KEY (an SSM-typed one too) for gateways made from the "
+        "template, repeatable; wins over the apigw_parameters ini value",
+    )
+    parser.addini(
+        "apigw_parameters",
+        "values of the template's parameters for the apigw fixture, one KEY=VALUE a line",
+        type="linelist",
     )
     parser.addini(
         "apigw_isolation", "default isolation of the apigw fixture's functions (in-process, process)"
@@ -198,6 +213,24 @@ def _default_isolation(config: pytest.Config) -> str | None:
     return str(value) if value else None
 
 
+def _default_parameters(config: pytest.Config) -> dict[str, str]:
+    """The template parameters of the ini value, then of ``--apigw-parameter`` (the last value wins)."""
+    from .parameter_overrides import ParameterOverrideError, parse_parameter_pair  # noqa: PLC0415
+
+    values: dict[str, str] = {}
+    for source, texts in (
+        ("apigw_parameters", config.getini("apigw_parameters")),
+        ("--apigw-parameter", config.getoption("apigw_parameters") or []),
+    ):
+        for text in texts:
+            try:
+                key, value = parse_parameter_pair(str(text))
+            except ParameterOverrideError as exc:
+                raise pytest.UsageError(f"{source}: {exc}") from None
+            values[key] = value
+    return values
+
+
 def _default_template(config: pytest.Config) -> str | None:
     value = config.getoption("apigw_template")
     if value:
@@ -234,6 +267,7 @@ def apigw(request: pytest.FixtureRequest, apigw_options: dict[str, Any]) -> Iter
     default_api = _default_api(request.config)
     default_isolation = _default_isolation(request.config)
     template = _default_template(request.config)
+    parameters = _default_parameters(request.config)
     made: list[Gateway] = []
 
     def make(handler: Callable[..., Any] | str | None = None, **options: Any) -> Gateway:
@@ -251,6 +285,8 @@ def apigw(request: pytest.FixtureRequest, apigw_options: dict[str, Any]) -> Iter
         merged.update(node_options)
         merged.update(options)
         if handler is None and template:
+            if parameters:
+                merged["parameters"] = {**parameters, **(merged.get("parameters") or {})}
             return Gateway.from_template(template, **merged)
         template_only = sorted(set(merged) & _TEMPLATE_CHOICES)
         if template_only:

@@ -67,6 +67,9 @@ def test_a_syntax_error_in_the_handler_names_file_and_line(project: Path, comman
 def test_a_missing_dependency_of_the_handler_names_the_module(project: Path) -> None:
     line = one_line_failure(run("serve", "dependency.handler", "--code-uri", str(project)), EXIT_USAGE)
     assert "needs the module 'numpyy_not_installed', which is not installed here" in line
+    assert "Lambda's Python runtime provides only the standard library and boto3/botocore" in line
+    assert "must be in the function's code folder (CodeUri" in line
+    assert "or in one of its layers" in line
 
 
 def test_an_exception_at_import_time_names_itself_and_its_line(project: Path) -> None:

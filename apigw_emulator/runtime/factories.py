@@ -6,13 +6,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from ..errors import ConfigurationError
 from .in_process import HandlerCode, InProcessEnvironment
 from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, Isolation, LogSink, to_stderr
 
-__all__ = ["environment_factory", "handler_location"]
+__all__ = ["ON_INIT_IN_PROCESS", "environment_factory", "handler_location"]
+
+#: Why ``on_init`` and worker processes do not go together.
+ON_INIT_IN_PROCESS = (
+    "on_init runs in this process, with the module the handler runs in: it needs isolation='in-process' "
+    "(a worker process has modules of its own)"
+)
 
 
 def handler_location(
@@ -65,14 +72,19 @@ def environment_factory(
     runtime_client: str = "bootstrap",
     python: str = sys.executable,
     log: LogSink | None = None,
+    on_init: Callable[[ModuleType], object] | None = None,
 ) -> tuple[Callable[[], ExecutionEnvironment], LogSink | None]:
     """A factory of ``function``'s execution environments, and where their pool logs.
 
-    :raises ConfigurationError: when the options cannot work together (see :func:`handler_location`).
+    :param on_init: in-process: called with the handler's live module after each environment's init.
+    :raises ConfigurationError: when the options cannot work together (see :func:`handler_location`;
+        ``on_init`` with worker processes).
     """
     if isolation == "in-process":
-        code = HandlerCode(handler, function.code_uri, tuple(function.layers))
+        code = HandlerCode(handler, function.code_uri, tuple(function.layers), on_init=on_init)
         return (lambda: InProcessEnvironment(code, function, region=region)), log
+    if on_init is not None:
+        raise ConfigurationError(ON_INIT_IN_PROCESS)
     from .process import ProcessEnvironment  # noqa: PLC0415 - only process isolation needs it
 
     name, task_root = handler_location(handler, function)

@@ -12,9 +12,13 @@ persistent event loop, and it calls the handler. A handler that overruns its dea
 stopped (Python cannot stop a thread): it is abandoned, its thread ends when the handler returns, and the
 environment is reset.
 
+Each new environment initialises a handler given by name (a template's function too) afresh: the handler's
+module and what the function's earlier inits imported are forgotten and imported again, so module state
+never leaks between environments (see :class:`HandlerCode`); a callable is "your module, your state".
 Environment variables (the function's and Lambda's reserved ones) are set around the init and each call
-and restored after; ``os.environ``, ``sys.modules`` and module globals are the process's, shared with the
-caller and with other in-process functions (process environments have their own).
+and restored after; ``os.environ``, ``sys.modules`` and the modules imported before the function's first
+init are the process's, shared with the caller and with other in-process functions (process environments
+have their own).
 """
 
 from __future__ import annotations
@@ -28,11 +32,12 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import Any
 
 from ..errors import LambdaFunctionError
 from ._bootstrap import RuntimeFaultError, exception_document, load_lambda_handler
+from .imports import first_on_sys_path, make_way
 from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, InvokeOutcome, InvokeRequest
 from .variables import (
     applied,
@@ -48,17 +53,28 @@ __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_module
 #: The files of the frames a traceback starts with that are the runtime's, not the function's: left out of
 #: ``stackTrace`` as awslambdaric leaves out its own.
 _RUNTIME_FILES = ("in_process.py", "_bootstrap.py")
+#: Held while an in-process init forgets and imports a function's modules (see :meth:`HandlerCode.load`).
+_IMPORTS = threading.RLock()
 #: Lambda's budget for the init phase, in seconds (it has its own, apart from the function timeout).
 INIT_TIMEOUT = 10.0
 
 
 class HandlerCode:
-    """A function's handler in this process: a callable given as it is, or a Lambda handler name
-    (``app.lambda_handler``) imported on first use and imported afresh after a reset.
+    """A function's handler in this process: a callable given as it is ("your module, your state"), or a
+    Lambda handler name (``app.lambda_handler``, a template's function) initialised afresh by every new
+    execution environment, as a new Lambda environment runs the init again.
+
+    A fresh init forgets the handler's module and the modules earlier inits of the function imported, then
+    imports the handler with the code folder (and the layers) first on ``sys.path``: module-level state (a
+    cached client, a random value) never leaks from one environment, test or gateway into the next, even
+    when the test file imported the module itself. Modules that were imported before the function's first
+    init (the caller's, installed libraries) are kept: they are the process's.
 
     :param handler: the callable, the handler name, or a :class:`HandlerSource` (imported by its loader).
     :param task_root: the code folder (first on ``sys.path`` for a handler name).
     :param layers: layer folders, put on ``sys.path`` as Lambda puts ``/opt``'s.
+    :param on_init: called after each environment's init with the handler's live module (the one this
+        environment calls): where a test patches what a by-name function imported.
     """
 
     def __init__(
@@ -66,6 +82,7 @@ class HandlerCode:
         handler: Callable[..., Any] | str | HandlerSource,
         task_root: Path | None = None,
         layers: tuple[Path, ...] = (),
+        on_init: Callable[[ModuleType], object] | None = None,
     ) -> None:
         self._source = handler if isinstance(handler, HandlerSource) else None
         if isinstance(handler, HandlerSource):
@@ -76,63 +93,76 @@ class HandlerCode:
         self._callable = None if isinstance(handler, (str, HandlerSource)) else handler
         self._task_root = task_root
         self._layers = layers
+        self._on_init = on_init
         self._lock = threading.Lock()
-        self._loaded: Callable[..., Any] | None = self._callable
-        self._stale = False
-        #: The modules the function's init imported from its own code (task root, layers): what a reset
-        #: forgets. Modules that were there before (the caller's, third-party libraries) are kept.
+        self._last: Callable[..., Any] | None = self._callable
+        #: The modules the function's inits imported from its own code (task root, layers): what the next
+        #: init forgets. Modules that were there before (the caller's, third-party libraries) are kept.
         self._own: set[str] = set()
 
     @property
     def module_file(self) -> str | None:
         """The file of the handler's module, when it is known."""
-        handler = self._loaded or self._callable
-        module = sys.modules.get(getattr(handler, "__module__", "") or "")
+        module = sys.modules.get(getattr(self._last, "__module__", "") or "")
         return getattr(module, "__file__", None)
 
-    def load(self) -> Callable[..., Any]:
-        """The handler, imported (afresh after :meth:`discard`) when it is known by name.
+    @property
+    def module_name(self) -> str:
+        """The name of the handler's module (``app`` for ``app.lambda_handler``)."""
+        if self._callable is not None:
+            return str(getattr(self._callable, "__module__", "") or "")
+        return self.name.rsplit(".", 1)[0].replace("/", ".")
 
-        :raises Exception: what the import raised (:class:`~._bootstrap.RuntimeFaultError` for the runtime's
-            own faults: module not found, syntax error, handler missing).
+    def load(self) -> Callable[..., Any]:
+        """The handler for a new execution environment: the callable as it is, or the handler imported
+        afresh; then the ``on_init`` hook runs with its module.
+
+        :raises Exception: what the import (or the hook) raised (:class:`~._bootstrap.RuntimeFaultError`
+            for the runtime's own faults: module not found, syntax error, handler missing).
         """
         with self._lock:
-            if self._loaded is not None and not self._stale:
-                return self._loaded
             if self._callable is not None:
-                self._stale = False
-                return self._callable
-            if self._task_root is not None:
-                entries = python_path_entries(self._task_root, list(self._layers))
-                if self._source is not None:  # a template's loader finds the code folder its own way
-                    entries = entries[1:]
-                for entry in reversed(entries):
-                    if entry not in sys.path:
-                        sys.path.insert(0, entry)
-            if self._stale:
-                forget_modules(self._own)
+                handler = self._callable
+                module = _module_of(handler, self.module_name) if self._on_init is not None else None
+            else:
+                with _IMPORTS:  # the module found is this init's, not a concurrent init's of that name
+                    handler = self._import()
+                    module = _module_of(handler, self.module_name) if self._on_init is not None else None
+            self._last = handler
+            if self._on_init is not None and module is not None:
+                self._on_init(module)
+            return handler
+
+    def _import(self) -> Callable[..., Any]:
+        entries: list[str] = []
+        if self._task_root is not None:
+            entries = python_path_entries(self._task_root, list(self._layers))
+            if self._source is not None:  # a template's loader puts the code folder first itself
+                entries = entries[1:]
+        load = self._source.load if self._source is not None else self._load_by_name
+        # One init imports at a time in the process: two functions with an ``app.py`` each, initialising
+        # on two server threads, would otherwise put their code folders first on sys.path together.
+        with _IMPORTS:
+            forget_modules(self._own)
+            if self._source is None:  # a template's loader makes way itself
+                make_way(self.module_name, self._task_root)
+            else:
+                forget_modules({self.module_name})
             before = set(sys.modules)
-            load = self._source.load if self._source is not None else self._load_by_name
             try:
-                handler = load()
+                with first_on_sys_path(entries):
+                    return load()
             finally:
                 self._own = self._own_modules(set(sys.modules) - before)
-            self._loaded, self._stale = handler, False
-            return handler
 
     def _load_by_name(self) -> Callable[..., Any]:
         handler: Callable[..., Any] = load_lambda_handler(self.name)
         return handler
 
-    def discard(self) -> None:
-        """Forget the module state: the next :meth:`load` imports the function's modules again."""
-        with self._lock:
-            self._stale = True
-
     def _own_modules(self, imported: set[str]) -> set[str]:
         """Of the modules an init ``imported``, those of the function: its handler's module and what
         came from its code folder or its layers."""
-        module_name = self.name.rsplit(".", 1)[0].replace("/", ".")
+        module_name = self.module_name
         folders = [root for root in (self._task_root, *self._layers) if root is not None]
         own = set()
         for name in imported:
@@ -146,9 +176,26 @@ class HandlerCode:
         return own
 
 
+def _module_of(handler: Callable[..., Any], module_name: str) -> ModuleType:
+    """The live module of ``handler``: the one whose globals it reads.
+
+    :raises LookupError: when no module holds the handler's globals (a callable whose module was removed).
+    """
+    globals_ = getattr(handler, "__globals__", None)
+    for name in (getattr(handler, "__module__", None) or "", module_name):
+        module = sys.modules.get(name)
+        if module is not None and (globals_ is None or module.__dict__ is globals_):
+            return module
+    raise LookupError(f"on_init: the module of the handler {module_name!r} is not in sys.modules")
+
+
 def forget_modules(names: set[str] | None = None, *, under: Path | None = None) -> None:
     """Remove modules from ``sys.modules`` (``names``, or those loaded from files ``under`` a folder), so
     that the next import runs their code afresh, as a new Lambda environment would."""
+    if under is None:
+        for name in names or ():
+            sys.modules.pop(name, None)
+        return
     for name, loaded in list(sys.modules.items()):
         if (names is not None and name in names) or (
             under is not None and _is_within(getattr(loaded, "__file__", None) or "", under)
@@ -434,5 +481,4 @@ class InProcessEnvironment(ExecutionEnvironment):
 
     def _timed_out(self, duration: float) -> InvokeOutcome:
         self.alive = False
-        self.code.discard()
         return InvokeOutcome("timeout", duration=duration)

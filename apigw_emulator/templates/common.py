@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import ConfigurationError
 from ..routing import parse_route
+from ..runtime.layers import built_layer
 from .errors import TemplateError
 from .intrinsics import NO_VALUE, Resolver, scalar_text
 from .model import ApiRoute, Function
@@ -30,6 +31,8 @@ __all__ = [
 #: The OpenAPI extension key for the ``ANY`` method.
 ANY_METHOD_KEY = "x-amazon-apigateway-any-method"
 _ENDPOINT_TYPES = ("EDGE", "REGIONAL", "PRIVATE")
+#: A ``BuildMethod`` that makes ``sam build`` lay a layer's source files out under ``python/``.
+_PYTHON_BUILD = re.compile(r"python3\.\d+")
 _LAMBDA_ARN = re.compile(r"arn:[\w-]+:lambda:[\w-]*:\d*:function:([A-Za-z0-9_-]+)")
 
 
@@ -248,7 +251,11 @@ def layer_folders(
     resources: Mapping[str, Mapping[str, Any]], resolver: Resolver, template_dir: Path
 ) -> dict[str, Path | None]:
     """The template's layers by logical id: the local folder of their content (SAM's ``ContentUri``, a
-    local ``Content`` of ``AWS::Lambda::LayerVersion``), or None for content in S3."""
+    local ``Content`` of ``AWS::Lambda::LayerVersion``), or None for content in S3.
+
+    A layer that ``sam build`` builds with ``Metadata: BuildMethod: python3.x`` has its source files at the
+    root of its content, and ``sam build`` puts them under ``python/``: its folder is laid out the same way
+    (see :func:`~apigw_emulator.runtime.layers.built_layer`)."""
     folders: dict[str, Path | None] = {}
     for logical_id, resource in resources.items():
         if resource.get("Type") not in LAYER_TYPES:
@@ -259,13 +266,25 @@ def layer_folders(
         key = "ContentUri" if resource["Type"] == LAYER_TYPES[0] else "Content"
         where = f"Resources.{logical_id}.Properties.{key}"
         content = resolver.resolve(properties.get(key), where) if isinstance(properties, dict) else None
-        if isinstance(asset, str):  # CDK's asset metadata, and SAM's local ContentUri after expansion
-            folders[logical_id] = (template_dir / asset).resolve()
-        elif isinstance(content, str) and not content.startswith("s3://"):
-            folders[logical_id] = (template_dir / content).resolve()
+        local = asset if isinstance(asset, str) else content  # CDK's asset metadata, SAM's after expansion
+        if isinstance(local, str) and (isinstance(asset, str) or not local.startswith("s3://")):
+            folder = (template_dir / local).resolve()
+            if _python_build_method(resource) and folder.is_dir():
+                try:
+                    folder = built_layer(folder)
+                except ConfigurationError as exc:
+                    raise TemplateError(str(exc), where=f"Resources.{logical_id}.Metadata") from None
+            folders[logical_id] = folder
         else:
             folders[logical_id] = None
     return folders
+
+
+def _python_build_method(resource: Mapping[str, Any]) -> bool:
+    """Whether ``sam build`` builds the layer as Python (``Metadata: BuildMethod: python3.12``)."""
+    metadata = resource.get("Metadata")
+    method = metadata.get("BuildMethod") if isinstance(metadata, dict) else None
+    return isinstance(method, str) and _PYTHON_BUILD.fullmatch(method.strip()) is not None
 
 
 def function_layers(

@@ -1,25 +1,25 @@
-"""Importing a function's Python handler from its ``CodeUri``, as the Lambda Python runtime would.
+"""Importing a function's Python handler from its ``CodeUri``, as the Lambda Python runtime imports it.
 
-The runtime imports ``Handler``'s module from ``/var/task`` (the unpacked ``CodeUri``) and looks up the
-function in it. Here, in a test process that may hold several functions and the project's own imports:
+The runtime imports ``Handler``'s module by its name (``app`` for ``app.lambda_handler``, ``pkg.app`` for
+``pkg/app.lambda_handler``, ``lambda-handler`` for ``lambda-handler.handler``: a file name need not be a
+Python identifier) with ``/var/task``, the unpacked ``CodeUri``, first on ``sys.path``, and looks the
+function up in it. Here, in a test process that may hold several functions and the project's own imports:
 
-1. a module already imported from the same file is reused (the test and the gateway share it);
-2. else, when a ``sys.path`` entry makes the file importable (``function/app.py`` under the project root
-   is ``function.app``), it is imported under that name, the one the project's tests use;
-3. else it is imported as a submodule of a private package whose ``__path__`` is the code directory,
-   named after a hash of that directory, so two functions with an ``app.py`` each never collide.
+- the code folder is put first on ``sys.path`` for the import (then it stays, after everything else, so
+  that the handler's later ``import utils`` finds its sibling modules as in ``/var/task``);
+- every import is an init: the handler's module is imported afresh, never reused from ``sys.modules``
+  (the test's own ``import app`` is the test's; the function gets its own, as a new Lambda environment
+  does), and a package of that name loaded from elsewhere gives way to the code folder's;
+- nothing outside the code folder is imported to find it (no parent package of the project is searched).
 
-The code directory is appended to ``sys.path`` (after everything else, so it shadows nothing) so that the
-handler's ``import utils`` finds its sibling modules as in ``/var/task``. Sibling modules of two code
-directories with the same name do collide in ``sys.modules``; this is the one limitation.
+Two functions whose modules share a name (two ``app.py``) each get theirs, imported afresh at each init;
+sibling modules of two code folders with the same name do collide in ``sys.modules``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.machinery
-import importlib.util
 import keyword
 import os
 import re
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._import_failure import import_failure
 from .._spelling import own_handler
+from ..runtime.imports import first_on_sys_path, make_way
 from .errors import TemplateError
 
 if TYPE_CHECKING:
@@ -42,8 +43,6 @@ _PYTHON_RUNTIME = re.compile(r"^python3\.\d+$")
 _ARCHIVE_SUFFIXES = (".zip", ".jar")
 #: The file name AWS gives inline code (``InlineCode``, ``Code.ZipFile``) of a Python function.
 _INLINE_MODULE = "index"
-#: Code directories this module appended to ``sys.path`` (never used to name a module).
-_ADDED_PATHS: set[str] = set()
 
 
 def load_python_handler(function: Function) -> Callable[..., Any]:
@@ -98,14 +97,26 @@ def _check_python(function: Function, where: str) -> None:
 
 
 def _split_handler(handler: str | None, where: str) -> tuple[str, str]:
+    """(module name, function name) as the runtime splits ``Handler``: at the last dot, the module's
+    ``/`` read as ``.``; a module's file name need not be an identifier (``lambda-handler.handler``)."""
     if not handler:
         raise TemplateError("the function has no Handler (nor Globals.Function.Handler)", where=where)
     module_name, dot, attribute = handler.rpartition(".")
     module_name = module_name.replace("/", ".")
     parts = module_name.split(".") if dot else []
-    if not parts or not all(_is_identifier(part) for part in [*parts, attribute]):
+    if (
+        not parts
+        or not all(part and not any(c.isspace() or c in "\\:" for c in part) for part in parts)
+        or not _is_identifier(attribute)
+    ):
         raise TemplateError(
             f"Handler {handler!r} is not '<module>.<function>' (e.g. 'app.lambda_handler')", where=where
+        )
+    if parts[0] in sys.builtin_module_names:
+        raise TemplateError(
+            f"Handler {handler!r}: {parts[0]!r} is a built-in module of Python: the runtime refuses it "
+            "as a handler module; rename your module",
+            where=where,
         )
     return module_name, attribute
 
@@ -154,23 +165,32 @@ def _import_from(code_dir: Path, module_name: str, where: str, subject: str) -> 
         raise TemplateError(
             f"handler module {module_name!r} not found: no {code_dir / expected}", where=where
         )
-    _append_to_sys_path(code_dir)
-    importlib.invalidate_caches()
-    loaded = _module_loaded_from(file)
-    if loaded is not None:
-        return loaded
-    name = _importable_name(file) or f"{_private_package(code_dir)}.{module_name}"
-    try:
-        return importlib.import_module(name)
-    except Exception as exc:
-        raise import_failure(exc, subject, str(file)) from exc
+    _make_way(code_dir, module_name, where)
+    with first_on_sys_path([str(code_dir)]):
+        importlib.invalidate_caches()
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as exc:
+            raise import_failure(exc, subject, str(file)) from exc
+    origin = getattr(module, "__file__", None)
+    if not isinstance(origin, str) or not _same_file(origin, file):  # another package on the path won
+        raise TemplateError(
+            f"handler module {module_name!r} was imported from {origin}, not from {file}", where=where
+        )
+    return module
 
 
-def _append_to_sys_path(code_dir: Path) -> None:
-    entry = str(code_dir)
-    if entry not in sys.path:
-        sys.path.append(entry)
-        _ADDED_PATHS.add(entry)
+def _make_way(code_dir: Path, module_name: str, where: str) -> None:
+    """Forget what would stand in the way of the code folder's module (see
+    :func:`~apigw_emulator.runtime.imports.make_way`); a standard-library or installed module of that name
+    is an error: the runtime would import that one."""
+    kept = make_way(module_name, code_dir)
+    if kept:
+        raise TemplateError(
+            f"handler module {module_name!r}: {kept[0]!r} is a module of the standard library or of an "
+            "installed package, already imported: the runtime would use that one; rename your module",
+            where=where,
+        )
 
 
 def _same_file(a: str | os.PathLike[str], b: Path) -> bool:
@@ -178,59 +198,6 @@ def _same_file(a: str | os.PathLike[str], b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
-
-
-def _module_loaded_from(file: Path) -> types.ModuleType | None:
-    for module in list(sys.modules.values()):
-        origin = getattr(module, "__file__", None)
-        if isinstance(origin, str) and os.path.basename(origin) == file.name and _same_file(origin, file):
-            return module
-    return None
-
-
-def _importable_name(file: Path) -> str | None:
-    """The dotted name under which ``file`` imports from the project's ``sys.path``, deepest entry first."""
-    bases: list[Path] = []
-    for entry in sys.path:
-        if entry in _ADDED_PATHS:
-            continue
-        try:
-            bases.append(Path(entry or os.getcwd()).resolve())
-        except OSError:
-            continue
-    for base in sorted(set(bases), key=lambda path: len(path.parts), reverse=True):
-        name = _dotted_name(file, base)
-        if name is not None and _resolves_to(name, file):
-            return name
-    return None
-
-
-def _dotted_name(file: Path, base: Path) -> str | None:
-    try:
-        parts = list(file.relative_to(base).parts)
-    except ValueError:
-        return None
-    parts[-1] = parts[-1].removesuffix(".py")
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts) if parts and all(_is_identifier(part) for part in parts) else None
-
-
-def _resolves_to(name: str, file: Path) -> bool:
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError, AttributeError):
-        return False
-    return spec is not None and spec.origin is not None and _same_file(spec.origin, file)
-
-
-def _private_package(code_dir: Path) -> str:
-    name = "_apigw_code_" + hashlib.sha256(str(code_dir).encode()).hexdigest()[:12]
-    if name not in sys.modules:
-        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
-        spec.submodule_search_locations = [str(code_dir)]
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-    return name
 
 
 def _inline_module(function: Function, module_name: str, where: str) -> types.ModuleType:
@@ -243,20 +210,19 @@ def _inline_module(function: Function, module_name: str, where: str) -> types.Mo
     source = function.inline_code or ""
     digest = hashlib.sha256(source.encode()).hexdigest()[:12]
     name = f"_apigw_inline_{function.logical_id}_{digest}"
-    if name not in sys.modules:
-        module = types.ModuleType(name)
-        module.__file__ = f"<inline code of {function.logical_id}>"
-        sys.modules[name] = module
-        try:
-            exec(compile(source, module.__file__, "exec"), module.__dict__)
-        except Exception as exc:
-            del sys.modules[name]
-            subject = f"function {function.logical_id} (inline code)"
-            raise import_failure(exc, subject, module.__file__) from exc
-        except BaseException:
-            del sys.modules[name]
-            raise
-    return sys.modules[name]
+    module = types.ModuleType(name)  # every init runs the code afresh
+    module.__file__ = f"<inline code of {function.logical_id}>"
+    sys.modules[name] = module
+    try:
+        exec(compile(source, module.__file__, "exec"), module.__dict__)
+    except Exception as exc:
+        del sys.modules[name]
+        subject = f"function {function.logical_id} (inline code)"
+        raise import_failure(exc, subject, module.__file__) from exc
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
 
 
 def _handler_attribute(

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._spelling import parameter_value
 from .errors import TemplateError
 
 __all__ = [
@@ -41,6 +42,8 @@ _PSEUDO_DEFAULTS = {
     "AWS::URLSuffix": "amazonaws.com",
 }
 _LIST_TYPES = ("CommaDelimitedList", "List<")
+#: The type prefix of a parameter whose value CloudFormation reads from SSM Parameter Store.
+_SSM_VALUE = "AWS::SSM::Parameter::Value<"
 
 
 class _NoValue:
@@ -79,11 +82,12 @@ class Parameter:
         """The value ``Ref`` gives: a list for list types, else a string."""
         if self.value is None:
             raise TemplateError(
-                f"parameter {self.name!r} has no Default: pass parameters={{{self.name!r}: ...}}", where=where
+                f"parameter {self.name!r} has no Default: pass {parameter_value(self.name)}", where=where
             )
-        if self.type.startswith("AWS::SSM::Parameter::Value<"):
+        if self.type.startswith(_SSM_VALUE):
             raise TemplateError(
-                f"parameter {self.name!r} is read from SSM ({self.value!r}): pass its value in parameters=",
+                f"parameter {self.name!r} is read from SSM ({self.value!r}), which is not read here: pass "
+                f"its value, {parameter_value(self.name)}",
                 where=where,
             )
         if self.type.startswith(_LIST_TYPES):
@@ -96,7 +100,9 @@ def read_parameters(
 ) -> tuple[dict[str, Parameter], dict[str, str]]:
     """The template's parameters and the pseudo parameters, with the caller's overrides applied.
 
-    ``overrides`` may also set pseudo parameters (``{"AWS::Region": "eu-west-1"}``).
+    ``overrides`` may also set pseudo parameters (``{"AWS::Region": "eu-west-1"}``). An override is the
+    parameter's value whatever its type: for an SSM-typed parameter (``AWS::SSM::Parameter::Value<String>``)
+    it stands for the value SSM would give, which cannot be read here.
 
     :raises TemplateError: for an override of an undeclared parameter, or a value outside
         ``AllowedValues``.
@@ -128,8 +134,19 @@ def read_parameters(
             raise TemplateError(
                 f"{text!r} is not an allowed value of parameter {name!r}: {allowed}", where=f"{where}.{name}"
             )
-        parameters[name] = Parameter(name, str(spec.get("Type", "String")), text)
+        kind = str(spec.get("Type", "String"))
+        if name in overrides:
+            kind = _ssm_value_type(kind)
+        parameters[name] = Parameter(name, kind, text)
     return parameters, pseudo
+
+
+def _ssm_value_type(kind: str) -> str:
+    """The type of the value an SSM-typed parameter holds (``String`` for
+    ``AWS::SSM::Parameter::Value<String>``); other types as they are."""
+    if kind.startswith(_SSM_VALUE) and kind.endswith(">"):
+        return kind[len(_SSM_VALUE) : -1]
+    return kind
 
 
 def scalar_text(value: Any, where: str) -> str:

@@ -184,12 +184,11 @@ class Function:
     def load_handler(self) -> Callable[..., Any]:
         """Import the function's Python handler, as the Lambda Python runtime would.
 
-        The module comes from ``CodeUri`` (relative to the template). When the file is already importable
-        from ``sys.path`` (``function/app.py`` under the project root is ``function.app``), that module is
-        used, so a test that patches ``function.app`` patches the handler the gateway calls; otherwise it
-        is imported under a private package name unique to the code directory, so two functions with an
-        ``app.py`` each never collide. ``CodeUri`` is appended to ``sys.path`` so that the handler's own
-        ``import utils`` finds its sibling modules, as in ``/var/task``.
+        The module is imported by ``Handler``'s module name from ``CodeUri`` (relative to the template),
+        the code folder first on ``sys.path``, afresh at each call: each call is an init, as in a new
+        Lambda environment (a module the test imported itself is not reused; patch the function's own
+        through ``on_init=``). The code folder then stays on ``sys.path``, after everything else, so that
+        the handler's later ``import utils`` finds its sibling modules, as in ``/var/task``.
 
         :raises TemplateError: for a non-Python runtime, an image function, code in S3 or a zip file, a
             missing module or a missing handler attribute.

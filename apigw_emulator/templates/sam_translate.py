@@ -188,6 +188,7 @@ def _translate(document: dict[str, Any], parameters: Mapping[str, str], source: 
             translator.translate(
                 sam_template=document,
                 parameter_values=dict(parameters),
+                passthrough_metadata=True,  # a layer's BuildMethod, CDK's and SAM CLI's metadata
                 get_managed_policy_map=lambda: {},
             )
         )

@@ -7,8 +7,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from .test_real_apps import SSM_LAYER
 
 NO_FLAG = "the command line has no --parameter-overrides (#18)"
@@ -32,7 +30,6 @@ def test_cli_event_of_the_ssm_app_needs_no_parameter_value_and_imports_nothing()
     assert event["pathParameters"] == {"name": "ana"}
 
 
-@pytest.mark.xfail(strict=True, reason=f"{NO_FLAG}: the warning names parameters= of the library instead")
 def test_cli_warning_for_a_parameter_without_default_names_the_command_line_flag() -> None:
     done = _cli("event", "/greetings/ana", "--template", str(SSM_LAYER))
     assert "Environment" in done.stderr
@@ -40,7 +37,6 @@ def test_cli_warning_for_a_parameter_without_default_names_the_command_line_flag
     assert "parameters=" not in done.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=NO_FLAG)
 def test_cli_event_takes_parameter_overrides_in_both_sam_cli_forms() -> None:
     overrides = "Environment=dev ParameterKey=TableName,ParameterValue=greetings-dev"
     done = _cli("event", "/greetings/ana", "--template", str(SSM_LAYER), "--parameter-overrides", overrides)
@@ -48,10 +44,6 @@ def test_cli_event_takes_parameter_overrides_in_both_sam_cli_forms() -> None:
     assert "APP_ENV" not in done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"{NO_FLAG}; hyphenated handler refused; BuildMethod layer not under python/; SSM override",
-)
 def test_cli_invoke_runs_the_ssm_app_with_its_overrides() -> None:
     overrides = "Environment=prod GreetingPrefix=Howdy TableName=greetings-prod"
     done = _cli("invoke", "/greetings/ana", "--template", str(SSM_LAYER), "--parameter-overrides", overrides)

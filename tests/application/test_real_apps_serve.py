@@ -15,7 +15,6 @@ from tests.runtime.test_serve_environments import Served
 from ._serve import serving
 from .test_real_apps import (
     CDK_ITEMS,
-    CDK_STAGES,
     HTTP_AUTHORIZER,
     OPENAPI_REST,
     PETS_KEY,
@@ -24,8 +23,6 @@ from .test_real_apps import (
 from .test_sample_serve import CURL, curl
 
 pytestmark = pytest.mark.skipif(CURL is None, reason="the curl binary is not installed")
-
-PARAMETER_OVERRIDES = "serve has no --parameter-overrides; hyphenated handler; BuildMethod layer (#18)"
 
 
 def _url(served: Served, api: str) -> str:
@@ -67,7 +64,6 @@ def test_rule_9_d27_serve_http_authorizer_app_with_function_invoke_role() -> Non
         assert curl(url + "/health")[0] == 200
 
 
-@pytest.mark.xfail(strict=True, reason=f"{CDK_STAGES}; the MOCK OPTIONS method is not run (#19)")
 def test_rule_10_4_serve_cdk_stage_dev_with_its_variables_and_mock_preflight() -> None:
     with serving("--template", str(CDK_ITEMS), "--stage", "dev", "--port", "0") as served:
         url = _url(served, "ItemsApi3788C05C")
@@ -88,10 +84,11 @@ def test_rule_10_4_serve_cdk_stage_dev_with_its_variables_and_mock_preflight() -
         assert body == b""
 
 
-@pytest.mark.xfail(strict=True, reason=PARAMETER_OVERRIDES)
 def test_serve_parameter_overrides_in_sam_cli_syntax_win_over_ssm() -> None:
     overrides = "Environment=dev ParameterKey=GreetingPrefix,ParameterValue=Howdy TableName=greetings-dev"
-    with serving("--template", str(SSM_LAYER), "--parameter-overrides", overrides, "--port", "0") as served:
+    with serving(
+        "--template", str(SSM_LAYER), "--parameter-overrides", overrides, "--port", "0", ready=" runs in "
+    ) as served:
         status, _, body = curl(_url(served, "ServerlessRestApi") + "/greetings/ana")
         assert status == 200
         assert json.loads(body)["message"] == "Howdy, ana!"

@@ -250,3 +250,74 @@ def test_the_sample_application_through_the_plugin(pytester: pytest.Pytester) ->
     pytester.makeini("[pytest]\nfilterwarnings = error\napigw_template = sample_app/template.yaml\n")
     pytester.makepyfile(test_sample_app=SAMPLE_APP_TESTS)
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+PARAMETERS_TEMPLATE = """
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage:
+    Type: String
+    Default: dev
+  Greeting:
+    Type: AWS::SSM::Parameter::Value<String>
+    Default: /app/greeting
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      InlineCode: |
+        import json, os
+        def handler(event, context):
+            return {"statusCode": 200, "body": json.dumps(os.environ.get("GREETING"))}
+      Handler: index.handler
+      Environment:
+        Variables:
+          GREETING: !Ref Greeting
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /hello
+            Method: GET
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: !Ref Stage
+"""
+
+PARAMETERS_TESTS = """
+def test_parameters(apigw):
+    gw = apigw()
+    event = gw.event("GET", "/hello")
+    assert event["requestContext"]["stage"] == {stage!r}
+    assert gw.request("GET", "/hello").json() == {greeting!r}
+
+
+def test_a_call_overrides_one_key(apigw):
+    gw = apigw(parameters={{"Stage": "call"}})
+    assert gw.event("GET", "/hello")["requestContext"]["stage"] == "call"
+    assert gw.request("GET", "/hello").json() == {greeting!r}
+"""
+
+
+def test_template_parameters_from_the_ini_value_and_the_command_line(pytester: pytest.Pytester) -> None:
+    (pytester.path / "template.yaml").write_text(PARAMETERS_TEMPLATE)
+    pytester.makeini(
+        "[pytest]\napigw_template = template.yaml\napigw_parameters =\n    Stage=qa\n    Greeting=from ini\n"
+    )
+    pytester.makepyfile(test_params=PARAMETERS_TESTS.format(stage="prod", greeting="hello there"))
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--apigw-parameter", "Stage=prod", "--apigw-parameter=Greeting=hello there"
+    )
+    result.assert_outcomes(passed=2)
+
+
+def test_a_malformed_apigw_parameter_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    (pytester.path / "template.yaml").write_text(PARAMETERS_TEMPLATE)
+    pytester.makeini("[pytest]\napigw_template = template.yaml\n")
+    pytester.makepyfile("def test_it(apigw):\n    apigw()\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--apigw-parameter", "Stage")
+    result.assert_outcomes(errors=1)
+    assert "--apigw-parameter: parameter 'Stage': expected KEY=VALUE" in result.stdout.str()

@@ -48,9 +48,6 @@ def test_rule_9_d7_plugin_openapi_token_authorizer_answers_401_without_the_token
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the plugin has no --apigw-parameter; hyphenated handler; BuildMethod layer (#18)"
-)
 def test_plugin_parameter_option_overrides_ssm_parameters(pytester: pytest.Pytester) -> None:
     _project(
         pytester,
@@ -73,10 +70,6 @@ def test_plugin_parameter_option_overrides_ssm_parameters(pytester: pytest.Pytes
     result.assert_outcomes(passed=1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CDK: aws:asset:path not read, hyphenated handler refused; the Stage's variables (#18)",
-)
 def test_plugin_builds_a_cdk_stage_with_its_variables(pytester: pytest.Pytester) -> None:
     _project(
         pytester,

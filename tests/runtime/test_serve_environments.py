@@ -195,3 +195,4 @@ def test_serve_reports_a_broken_function_in_one_line_before_serving(project: Pat
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
     assert "needs the module 'not_installed_anywhere', which is not installed here" in lines[0]
+    assert "provides only the standard library and boto3/botocore" in lines[0]  # through a worker's report

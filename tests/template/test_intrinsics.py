@@ -141,3 +141,18 @@ def test_an_override_outside_allowed_values_is_an_error() -> None:
     assert read_parameters(declared, {"Stage": "prod"})[0]["Stage"].value == "prod"
     with pytest.raises(TemplateError, match="'qa' is not an allowed value of parameter 'Stage'"):
         read_parameters(declared, {"Stage": "qa"})
+
+
+def test_an_override_of_an_ssm_typed_parameter_is_its_value() -> None:
+    r = resolver({"FromSsm": "prod"})
+    assert r.resolve({"Ref": "FromSsm"}, "Test") == "prod"
+    assert r.resolve({"Fn::Sub": "stage-${FromSsm}"}, "Test") == "stage-prod"
+
+
+def test_an_override_of_an_ssm_typed_list_parameter_resolves_to_a_list() -> None:
+    declared = {"Subnets": {"Type": "AWS::SSM::Parameter::Value<List<String>>", "Default": "/net/subnets"}}
+    parameters, _ = read_parameters(declared, {"Subnets": "a,b"})
+    assert parameters["Subnets"].resolved("Test") == ["a", "b"]
+    unset, _ = read_parameters(declared, None)
+    with pytest.raises(TemplateError, match="is read from SSM"):
+        unset["Subnets"].resolved("Test")

@@ -18,7 +18,9 @@ def test_a_template_with_one_api_and_one_function_needs_no_choice() -> None:
     with pytest.warns(MissingEnvironmentWarning, match="runs without the environment variable.* BUCKET_ARN"):
         handler, kwargs = gateway_kwargs_from_template(DATA / "rest_swagger.yaml")
     assert handler.name == "app.lambda_handler"  # imported when first invoked, not by this call
-    assert handler.load().__module__ == "tests.template.data.image_app.app"
+    loaded = handler.load()
+    assert loaded.__module__ == "app"  # by Handler's module name, as Lambda imports it
+    assert loaded.__code__.co_filename == str((DATA / "image_app" / "app.py").resolve())
     assert (kwargs["api"], kwargs["function_name"]) == ("rest", "sam-app-image")
 
 
@@ -37,7 +39,8 @@ def test_several_apis_are_listed_with_their_routes() -> None:
 
 def test_a_function_chooses_its_api() -> None:
     handler, kwargs = gateway_kwargs_from_template(DATA / "http_api.yaml", function="PingFunction")
-    assert handler.load() is echo_app.lambda_handler
+    assert handler.load().__code__ is not echo_app.lambda_handler.__code__  # a fresh init
+    assert handler.load().__code__.co_filename == echo_app.lambda_handler.__code__.co_filename
     assert (kwargs["api"], kwargs["routes"]) == ("http", ["$default"])
 
 
@@ -47,7 +50,8 @@ def test_an_api_with_several_functions_needs_the_function() -> None:
     handler, kwargs = gateway_kwargs_from_template(
         DATA / "http_api.yaml", template_api="ShopApi", function="OrdersV1Function"
     )
-    assert handler.load() is echo_app.v1_handler
+    assert handler.load().__name__ == "v1_handler"
+    assert handler.load().__code__.co_filename == echo_app.v1_handler.__code__.co_filename
     assert kwargs["api"] == "http-v1"
 
 
