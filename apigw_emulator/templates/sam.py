@@ -153,6 +153,7 @@ def read_sam_function(
         package_type=optional_string(resolver, properties, "PackageType", where) or "Zip",
         timeout=optional_int(resolver, properties, "Timeout", where) or 3,
         memory_size=optional_int(resolver, properties, "MemorySize", where) or 128,
+        reserved_concurrency=optional_int(resolver, properties, "ReservedConcurrentExecutions", where),
         template_dir=template_dir,
         resource_type=SAM_FUNCTION,
         environment=environment,
