@@ -45,11 +45,13 @@ from __future__ import annotations
 import atexit
 import contextlib
 import errno
+import functools
 import json
 import math
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -62,6 +64,7 @@ import orjson
 
 from ..errors import ConfigurationError
 from . import _bootstrap
+from ._peers import held_by_process_tree, peer_check_available, peer_socket_inode
 from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest, LogSink
 from .runtime_api import MAX_PAYLOAD, Invocation, RuntimeAPIServer, RuntimeEvent
 from .variables import lambda_variables, log_stream_name, python_path_entries
@@ -412,6 +415,12 @@ class ProcessEnvironment(ExecutionEnvironment):
             self._worker = None
 
 
+def _from_worker(pid: int, connection: socket.socket) -> bool:
+    """Whether a Runtime API connection comes from the worker ``pid`` or a process it started."""
+    inode = peer_socket_inode(connection)
+    return inode is not None and held_by_process_tree(inode, pid)
+
+
 def _has_nan(value: Any) -> bool:
     """Whether a JSON-like value holds a float that is not finite (NaN, Infinity): an event does only
     when it was built by hand, so the walk ends at once for the gateway's events (no float at all)."""
@@ -485,6 +494,8 @@ class _Worker:
             start_new_session=posix,  # its own process group: killed as one, spared the terminal's ^C
         )
         _register(process)
+        if peer_check_available():
+            server.accepts = functools.partial(_from_worker, process.pid)
         return cls(process, server, log)
 
     def wait(self, deadline: float) -> RuntimeEvent | None:
