@@ -127,7 +127,12 @@ class EnvironmentPool:
         finally:
             self._release(environment)
         if self.log is not None:
-            if outcome.kind == "timeout":
+            if outcome.kind == "timeout" and outcome.init_error:
+                self._say(
+                    f"INIT_REPORT Init Duration: {(outcome.init_duration or 0) * 1000:.2f} ms\tPhase: init"
+                    "\tStatus: timeout"
+                )
+            elif outcome.kind == "timeout":
                 self._say(f"{request.request_id} Task timed out after {self.function.timeout:.2f} seconds")
             self._say(f"END RequestId: {request.request_id}")
             self._say(report_line(request.request_id, self.function, outcome))
