@@ -84,7 +84,8 @@ MAX_LINE = 256 * 1024
 #: How old a peak-memory reading may be for a quick invocation: reading ``/proc/<pid>/status`` costs more
 #: than the rest of a warm invocation's bookkeeping, and a handler that takes little time adds little memory.
 _MEMORY_STALE = 0.02
-#: Shortest wait for a warm runtime's ``next`` before an invocation.
+#: How long a warm runtime that has answered may take to ask for the next invocation (a runtime asks at
+#: once; this covers an invocation that arrives right behind the last answer).
 _NEXT_GRACE = 1.0
 #: Without a pollable process handle, how often a wait checks whether the worker is still there.
 _EXIT_POLL = 0.05
@@ -176,6 +177,9 @@ class ProcessEnvironment(ExecutionEnvironment):
                 raise RuntimeError("this execution environment was shut down or reset")
             init_duration = None
             worker = self._warm_worker(request)
+            if isinstance(worker, InvokeOutcome):  # the runtime is stuck: this sandbox is done
+                self.alive = False
+                return worker
             if worker is None:
                 started = time.perf_counter()
                 failure = self._init(request.request_id)
@@ -333,16 +337,18 @@ class ProcessEnvironment(ExecutionEnvironment):
                 )
                 return InvokeOutcome("error", error=error, duration=duration, max_memory_mb=memory)
 
-    def _warm_worker(self, request: InvokeRequest) -> _Worker | None:
+    def _warm_worker(self, request: InvokeRequest) -> _Worker | InvokeOutcome | None:
         """The worker, once its runtime asks for the invocation; None when it ended since the last one
         (a runtime that exits after an invocation, as awslambdaric does when its answer is refused):
-        the environment starts afresh, as Lambda resets a sandbox whose runtime exited."""
+        the environment starts afresh, as Lambda resets a sandbox whose runtime exited. A runtime that
+        is still there but has not asked for the next invocation within :data:`_NEXT_GRACE` (it posted
+        its last answer and stopped) fails this invocation at once (the worker is ended)."""
         worker = self._worker
         if worker is None:
             return None
         if worker.process.poll() is None and worker.server.state == "Ready":
             return worker
-        deadline = time.monotonic() + max(request.wait, _NEXT_GRACE)
+        deadline = time.monotonic() + _NEXT_GRACE
         while True:
             event = None if worker.process.returncode is not None else worker.wait(deadline)
             if event is None:
@@ -352,7 +358,22 @@ class ProcessEnvironment(ExecutionEnvironment):
             if event.kind == "ready":
                 return worker
             if event.kind == "timeout":
-                return worker  # the invocation times out in its turn
+                return self._stuck(worker, request.request_id)
+
+    def _stuck(self, worker: _Worker, request_id: str) -> InvokeOutcome:
+        """The failure of an invocation whose runtime never asked for it: ended, not waited for."""
+        message = (
+            f"RequestId: {request_id} Error: the runtime did not ask for the next invocation (GET "
+            f"/2018-06-01/runtime/invocation/next) within {_NEXT_GRACE:g} s of posting its last answer"
+        )
+        if self.log is not None:
+            self.log(message)
+        worker.forward_output(final=False)
+        memory = worker.max_memory_mb()
+        self._discard(worker)
+        return InvokeOutcome(
+            "error", error={"errorMessage": message, "errorType": "Runtime.Unknown"}, max_memory_mb=memory
+        )
 
     def _invocation(self, request: InvokeRequest) -> Invocation:
         context = request.context
