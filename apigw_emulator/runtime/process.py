@@ -23,7 +23,8 @@ Lambda's rules, as this module applies them:
   function's timeout counts from when the event is handed to the runtime. An init failure is what the
   runtime posted to ``/runtime/init/error`` (``Runtime.ImportModuleError``, ``Runtime.UserCodeSyntaxError``,
   ``Runtime.HandlerNotFound``...); the worker is ended and the next invocation inits again.
-- At the timeout (:attr:`InvokeRequest.wait`) the worker's process group is killed (SIGKILL) and reaped,
+- At the timeout (:attr:`InvokeRequest.wait`) the worker's sandbox is killed (SIGKILL: its process group
+  and every process it started, whatever their session) and reaped,
   the environment is dead (:attr:`alive` False): the pool starts a fresh one. A worker that exits during
   an invocation gives ``Runtime.ExitError`` (``RequestId: ... Error: Runtime exited with error: exit status
   1``) and the environment is dead too. A runtime that exits between invocations (awslambdaric does when
@@ -64,7 +65,7 @@ import orjson
 
 from ..errors import ConfigurationError
 from . import _bootstrap
-from ._peers import held_by_process_tree, peer_check_available, peer_socket_inode
+from ._peers import held_by_process_tree, peer_check_available, peer_socket_inode, process_tree
 from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest, LogSink
 from .runtime_api import MAX_PAYLOAD, Invocation, RuntimeAPIServer, RuntimeEvent
 from .variables import lambda_variables, log_stream_name, python_path_entries
@@ -599,21 +600,13 @@ class _Worker:
         return self.peak_mb
 
     def kill(self, *, record_memory: bool = True) -> None:
-        """SIGKILL the worker's process group (the worker and what it started), after a last reading of
-        its peak memory; reaping is :meth:`reap`."""
+        """SIGKILL the worker and every process it started, after a last reading of its peak memory;
+        reaping is :meth:`reap`."""
         if self.process.returncode is not None:
             return
         if record_memory:
             self.max_memory_mb()
-        try:
-            if os.name == "posix":
-                os.killpg(self.process.pid, signal.SIGKILL)
-            else:
-                self.process.kill()
-        except OSError as exc:
-            if exc.errno != errno.ESRCH:
-                with contextlib.suppress(OSError):
-                    self.process.kill()
+        _kill_sandbox(self.process)
 
     def reap(self) -> int:
         """Wait for the process to end (it has, or was killed) and return its status."""
@@ -663,6 +656,33 @@ def _unregister(process: subprocess.Popen[bytes]) -> None:
         _live.pop(process.pid, None)
 
 
+def _kill_sandbox(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a worker's whole sandbox, as Lambda destroys it: its process group, and every process it
+    started whatever their session or group (a handler's ``start_new_session=True`` child), found as its
+    descendants in ``/proc``; they are stopped first, so that none forks a new one unseen. A process that
+    left the tree before (a daemon whose parent exited) is not found."""
+    pid = process.pid
+    tree = process_tree(pid) if os.name == "posix" and peer_check_available() else [pid]
+    others = [other for other in tree if other != pid]
+    if others:
+        for other in tree:
+            with contextlib.suppress(OSError):
+                os.kill(other, signal.SIGSTOP)
+        others = sorted(set(others) | {other for other in process_tree(pid) if other != pid})
+    try:
+        if os.name == "posix":
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except OSError as exc:
+        if exc.errno != errno.ESRCH:
+            with contextlib.suppress(OSError):
+                process.kill()
+    for other in others:
+        with contextlib.suppress(OSError):
+            os.kill(other, signal.SIGKILL)
+
+
 def _kill_all() -> None:
     """At exit: kill and reap every worker still running."""
     with _live_lock:
@@ -671,10 +691,7 @@ def _kill_all() -> None:
     for process in processes:
         if process.returncode is None:
             with contextlib.suppress(OSError):
-                if os.name == "posix":
-                    os.killpg(process.pid, signal.SIGKILL)
-                else:
-                    process.kill()
+                _kill_sandbox(process)
             with contextlib.suppress(Exception):
                 process.wait(timeout=5)
 
