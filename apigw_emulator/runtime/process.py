@@ -30,8 +30,10 @@ Lambda's rules, as this module applies them:
   1``) and the environment is dead too. A runtime that exits between invocations (awslambdaric does when
   its answer is refused as too large) is replaced at the next one, which inits afresh.
 - The handler's stdout and stderr reach ``log`` line by line (the protocol has its own channel, the
-  loopback connection). Lines are forwarded while the environment waits for the runtime; between
-  invocations (when a Lambda sandbox is frozen) output waits in the pipe.
+  loopback connection), a line in pieces of at most :data:`MAX_LINE` bytes and at most
+  :data:`MAX_LOG_BYTES` per invocation (the rest is dropped, and the log says how much). Lines are
+  forwarded while the environment waits for the runtime; between invocations (when a Lambda sandbox is
+  frozen) output waits in the pipe.
 - ``max_memory_mb`` is the worker's peak resident memory (``VmHWM`` in ``/proc/<pid>/status``; None
   where there is no such file).
 
@@ -80,8 +82,12 @@ RUNTIME_CLIENTS = ("bootstrap", "awslambdaric")
 #: line, or its arguments).
 RuntimeClientSpec = str | Path | Sequence[str]
 
-#: Longest piece of output forwarded as one line (CloudWatch's largest event is 256 KB).
-MAX_LINE = 256 * 1024
+#: Longest piece of output forwarded as one line: CloudWatch's largest log event (1 MB, PutLogEvents); a
+#: longer line is forwarded in pieces of this size.
+MAX_LINE = 1024 * 1024
+#: Most output a worker may write into the log per invocation (its init counts as one): four of the largest
+#: log events. What is over it is read and dropped, and the log says how much.
+MAX_LOG_BYTES = 4 * MAX_LINE
 #: How old a peak-memory reading may be for a quick invocation: reading ``/proc/<pid>/status`` costs more
 #: than the rest of a warm invocation's bookkeeping, and a handler that takes little time adds little memory.
 _MEMORY_STALE = 0.02
@@ -303,6 +309,7 @@ class ProcessEnvironment(ExecutionEnvironment):
 
     def _invoke(self, worker: _Worker, request: InvokeRequest) -> InvokeOutcome:
         invocation = self._invocation(request)
+        worker.new_log_budget()
         started = time.perf_counter()
         deadline = time.monotonic() + request.wait
         handed = worker.server.hand_over(invocation, deadline)
@@ -455,6 +462,18 @@ def _has_nan(value: Any) -> bool:
     return False
 
 
+def _pieces(lines: list[bytes], partial: bytes) -> tuple[list[bytes], bytes]:
+    """Lines cut into pieces of at most :data:`MAX_LINE` bytes; of the unfinished ``partial`` line, its
+    whole pieces (the rest stays unfinished)."""
+    cut: list[bytes] = []
+    for line in lines:
+        cut.extend(line[start : start + MAX_LINE] for start in range(0, max(len(line), 1), MAX_LINE))
+    while len(partial) > MAX_LINE:
+        cut.append(partial[:MAX_LINE])
+        partial = partial[MAX_LINE:]
+    return cut, partial
+
+
 def _error_document(body: bytes, error_type: str | None) -> dict[str, Any]:
     """The error a runtime posted, as a dict: the document itself when it is a JSON object."""
     try:
@@ -481,6 +500,8 @@ class _Worker:
         self.peak_mb: int | None = None
         self._memory_read_at = 0.0
         self._partial = b""
+        #: Output bytes forwarded, and dropped, since :meth:`new_log_budget`.
+        self._logged = self._dropped = 0
         self._status_fd = -1
         self._exit_fd = -1
         self._output: IO[bytes] | None = process.stdout
@@ -539,6 +560,35 @@ class _Worker:
                     continue
             return event
 
+    def new_log_budget(self) -> None:
+        """Start a new invocation's share of the log (:data:`MAX_LOG_BYTES`), saying first how much of the
+        last one's output was dropped."""
+        self._note_dropped()
+        self._logged = self._dropped = 0
+
+    def _note_dropped(self) -> None:
+        if self._dropped and self.log is not None:
+            self.log(
+                f"apigw-emulator: {self._dropped} more bytes of output dropped (over {MAX_LOG_BYTES} bytes "
+                "in one invocation)"
+            )
+        self._dropped = 0
+
+    def _within_budget(self, lines: list[bytes]) -> list[bytes]:
+        """The lines that fit what is left of :data:`MAX_LOG_BYTES`; the others are counted as dropped."""
+        kept = []
+        for line in lines:
+            if self._logged + len(line) + 1 <= MAX_LOG_BYTES:
+                self._logged += len(line) + 1
+                kept.append(line)
+            else:
+                if not self._dropped and self.log is not None:
+                    self.log(
+                        f"apigw-emulator: the worker wrote over {MAX_LOG_BYTES} bytes: the rest is dropped"
+                    )
+                self._dropped += len(line) + 1
+        return kept
+
     def forward_output(self, *, final: bool) -> None:
         """Send the complete lines the pipe holds to the log (and the last partial one if ``final``)."""
         output = self._output
@@ -562,16 +612,17 @@ class _Worker:
         data = b"".join(chunks)
         lines = data.split(b"\n")
         self._partial = lines.pop()
-        if len(self._partial) > MAX_LINE:
-            lines.append(self._partial)
-            self._partial = b""
         if (final or ended) and self._partial:
             lines.append(self._partial)
             self._partial = b""
+        if any(len(line) > MAX_LINE for line in lines) or len(self._partial) > MAX_LINE:
+            lines, self._partial = _pieces(lines, self._partial)
         log = self.log
         if log is not None:
-            for line in lines:
+            for line in self._within_budget(lines):
                 log(line.decode("utf-8", "replace"))
+            if final or ended:
+                self._note_dropped()
         if ended:
             self.server.unwatch(fd)
             output.close()
