@@ -58,7 +58,7 @@ class LambdaContext:
         self.tenant_id: str | None = None
         self._deadline_ms = now_ms + int(timeout * 1000)
 
-    def postpone(self, seconds: float) -> None:
+    def _postpone(self, seconds: float) -> None:
         """Move the deadline ``seconds`` later: the invocation waited that long for an execution
         environment, and its timeout starts when one takes it."""
         self._deadline_ms += int(seconds * 1000)

@@ -55,7 +55,7 @@ class EnvironmentPool:
     :param function: the function (its name and memory size appear in the log lines).
     :param max_concurrency: the function's configured concurrency limit (``ReservedConcurrentExecutions``):
         that many environments at most, and an invocation that finds them all busy is throttled; 0
-        throttles every invocation. None (default): no limit of Lambda's; :paramref:`environments` are kept
+        throttles every invocation. None (default): no limit of Lambda's; ``environments`` are kept
         and an invocation that finds them all busy waits for one.
     :param environments: without ``max_concurrency``, how many environments may exist at once.
     :param log: where ``START``/``END``/``REPORT`` lines and resets are reported; None reports nothing.
@@ -107,7 +107,7 @@ class EnvironmentPool:
         environment = self._acquire(wait=True)
         waited = time.monotonic() - asked
         if waited > 0.001 and environment is not None:  # its timeout starts now
-            postpone = getattr(request.context, "postpone", None)
+            postpone = getattr(request.context, "_postpone", None)  # the library's LambdaContext
             if callable(postpone):
                 postpone(waited)
         if environment is None:
