@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .application import Application
+from .runtime.pool import DEFAULT_ENVIRONMENTS
 
 __all__ = ["ApplicationHolder", "application_banner", "how_it_runs", "not_emulated", "serves_application"]
 
@@ -117,10 +118,16 @@ def _keyless_authorizers(application: Application) -> list[str]:
 
 
 def how_it_runs(gateway: Any) -> str:
-    """Where ``serve`` runs a function: ``in worker processes (bootstrap, up to 10 at once)``..."""
+    """Where ``serve`` runs a function and how many execution environments it keeps: ``in worker
+    processes (bootstrap, 10 environments kept; more requests wait for one)``..."""
+    limit = gateway.max_concurrency
+    if limit is None:
+        environments = f"{DEFAULT_ENVIRONMENTS} environments kept; more requests wait for one"
+    else:
+        environments = f"max concurrency {limit}: more requests are throttled"
     if gateway.isolation == "process":
-        return f"in worker processes ({gateway.runtime_client}, up to {gateway.max_concurrency} at once)"
-    return "in this process (--isolation in-process)"
+        return f"in worker processes ({gateway.runtime_client}, {environments})"
+    return f"in this process (--isolation in-process, {environments})"
 
 
 def stop_all(servers: list[Any]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .runtime.model import ISOLATIONS, to_stderr
-from .runtime.pool import DEFAULT_MAX_CONCURRENCY
+from .runtime.pool import DEFAULT_ENVIRONMENTS
 
 __all__ = [
     "HeldLog",
@@ -72,10 +72,11 @@ def add_function_options(parser: argparse.ArgumentParser, *, default_isolation: 
     parser.add_argument(
         "--max-concurrency",
         type=_positive,
-        default=DEFAULT_MAX_CONCURRENCY,
+        default=None,
         metavar="N",
-        help=f"execution environments the function may have at once; more requests are throttled "
-        f"(default {DEFAULT_MAX_CONCURRENCY})",
+        help="the function's concurrency limit (as ReservedConcurrentExecutions, which a template may "
+        "set): N execution environments at most, more requests are throttled; default: no limit, "
+        f"{DEFAULT_ENVIRONMENTS} environments are kept and more requests wait for one",
     )
 
 
@@ -150,9 +151,10 @@ def function_options(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = {
         "isolation": args.isolation,
         "runtime_client": args.runtime_client,
-        "max_concurrency": args.max_concurrency,
         "function_log": getattr(args, "function_log", None) or to_stderr,
     }
+    if args.max_concurrency is not None:  # else a template's ReservedConcurrentExecutions, or none
+        options["max_concurrency"] = args.max_concurrency
     env_vars = _env_vars(args.env_vars)
     if args.template:
         options["env_vars"] = env_vars

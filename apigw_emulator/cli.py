@@ -412,6 +412,14 @@ def init_failure(gateway: Any, exc: BaseException | None, document: dict[str, An
     module = handler.rsplit(".", 1)[0]
     original = exc.__cause__ if isinstance(exc, LambdaFunctionError) and exc.__cause__ else exc
     document = document or {}
+    if original is None and not document:  # nothing reported: the runtime never became ready
+        from .runtime.process import INIT_TIMEOUT  # noqa: PLC0415
+
+        return (
+            f"{subject}: the init timed out: its runtime did not ask for an invocation (GET "
+            f"/2018-06-01/runtime/invocation/next) within Lambda's {INIT_TIMEOUT:g} s init timeout: look for "
+            "top-level code that blocks, or a bootstrap that never calls next"
+        )
     error_type = str(document.get("errorType", ""))
     if isinstance(original, Exception) and not isinstance(original, LambdaFunctionError):
         if error_type == "Runtime.HandlerNotFound":

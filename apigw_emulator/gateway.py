@@ -95,8 +95,12 @@ class Gateway:
     :param runtime_client: process isolation: the runtime in the worker, ``"bootstrap"`` (the emulator's
         own), ``"awslambdaric"`` (AWS's runtime interface client, Linux) or the path of a custom runtime's
         ``bootstrap`` executable.
-    :param max_concurrency: how many execution environments the function may have at once; an invocation
-        that finds them all busy is throttled as Lambda throttles it.
+    :param max_concurrency: the function's concurrency limit, as ``ReservedConcurrentExecutions`` sets it:
+        that many execution environments at most, and an invocation that finds them all busy is
+        throttled as Lambda throttles it (0 throttles every invocation). None (default): no limit, as on
+        AWS (the account's 1,000): the gateway keeps up to
+        :data:`~apigw_emulator.runtime.pool.DEFAULT_ENVIRONMENTS` environments and an invocation that
+        finds them all busy waits for one (not counted in its function timeout).
     :param function_log: where the function's log lines go (``START``/``END``/``REPORT``, and a worker
         process's output); default: nothing in-process (the handler prints to this process's own
         streams), standard error for worker processes.
@@ -144,7 +148,7 @@ class Gateway:
         code_uri: str | os.PathLike[str] | None = None,
         layers: Sequence[str | os.PathLike[str]] = (),
         runtime_client: str = "bootstrap",
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        max_concurrency: int | None = DEFAULT_MAX_CONCURRENCY,
         function_log: LogSink | None = None,
         python: str | None = None,
         runtime: str | None = None,
@@ -173,8 +177,10 @@ class Gateway:
             raise ConfigurationError("timeouts must be positive numbers of seconds")
         if isolation not in ISOLATIONS:
             raise ConfigurationError(f"isolation must be one of {', '.join(ISOLATIONS)}, got {isolation!r}")
-        if not isinstance(max_concurrency, int) or max_concurrency < 1:
-            raise ConfigurationError("max_concurrency must be a whole number of at least 1")
+        if max_concurrency is not None and (
+            not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 0
+        ):
+            raise ConfigurationError("max_concurrency must be None or a whole number of at least 0")
         if not isinstance(runtime_client, str) or not runtime_client:
             raise ConfigurationError("runtime_client is 'bootstrap', 'awslambdaric' or a bootstrap's path")
         self.handler: Callable[..., Any] | str | HandlerSource | None = handler

@@ -340,7 +340,11 @@ def invoke(
         record.response = throttled(config, stamp, reason)
         return record
     if outcome.kind == "timeout":
-        if gateway_limit is not None and gateway_limit < function.timeout:
+        if outcome.init_error:
+            record.response = bad_gateway(
+                config, stamp, "the init timed out: the runtime did not ask for an invocation in time"
+            )
+        elif gateway_limit is not None and gateway_limit < function.timeout:
             record.response = gateway_timeout(
                 config, stamp, f"the handler ran past the {gateway_limit:g} s integration timeout"
             )

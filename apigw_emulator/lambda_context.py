@@ -58,6 +58,11 @@ class LambdaContext:
         self.tenant_id: str | None = None
         self._deadline_ms = now_ms + int(timeout * 1000)
 
+    def _postpone(self, seconds: float) -> None:
+        """Move the deadline ``seconds`` later: the invocation waited that long for an execution
+        environment, and its timeout starts when one takes it."""
+        self._deadline_ms += int(seconds * 1000)
+
     def get_remaining_time_in_millis(self) -> int:
         """Milliseconds left before the function times out (0 once it has)."""
         return max(0, self._deadline_ms - int(time.time() * 1000))

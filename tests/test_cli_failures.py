@@ -243,6 +243,11 @@ def test_a_plain_form_field_has_no_content_type() -> None:
     assert part == 'Content-Disposition: form-data; name="size"\r\n'
 
 
+def test_the_banner_says_a_configured_concurrency_limit_throttles() -> None:
+    lines = banner("function/app.py:lambda_handler", "--max-concurrency", "3")
+    assert lines[-1].endswith("(bootstrap, max concurrency 3: more requests are throttled)"), lines
+
+
 def banner(*args: str) -> list[str]:
     """The lines ``serve`` prints once it listens (it is stopped right after)."""
     process = subprocess.Popen(
@@ -282,4 +287,9 @@ def test_the_banner_names_the_front_door_and_its_routes(args: list[str], front_d
     # A function URL has no routes: every method and path reaches the function.
     assert lines[1:-1] == (["  POST /{proxy+}", "  OPTIONS /{proxy+}"] if "--template" in args else [])
     # Then how the function runs: serve's default is a worker process per execution environment.
-    assert re.fullmatch(r"  function \S+ runs in worker processes \(bootstrap, up to 10 at once\)", lines[-1])
+    # Without a concurrency limit nothing is throttled: the banner says how many environments it keeps.
+    assert re.fullmatch(
+        r"  function \S+ runs in worker processes \(bootstrap, 10 environments kept; more requests wait "
+        r"for one\)",
+        lines[-1],
+    )

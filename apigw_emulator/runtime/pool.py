@@ -1,21 +1,30 @@
 """The execution environments of one function: an idle one serves the next invocation, a busy function
-gets another one up to its concurrency limit (over it: Lambda's throttling), a timed-out or crashed one is
-dropped so that the next invocation initialises a fresh one, and each invocation is logged as CloudWatch
-shows it (``START``, ``END``, ``REPORT``)."""
+gets another one up to its limit, a timed-out or crashed one is dropped so that the next invocation
+initialises a fresh one, and each invocation is logged as CloudWatch shows it (``START``, ``END``,
+``REPORT``).
+
+Over the limit, two different things happen. A configured concurrency limit (``max_concurrency``, a
+template's ``ReservedConcurrentExecutions``) is Lambda's: the invocation is throttled. Without one, the
+limit is only how many environments this machine keeps for the function (:data:`DEFAULT_ENVIRONMENTS`):
+on AWS such a function shares the account's 1,000, so nothing is throttled, and the invocation waits for
+an environment to be free (the wait shows in its latency, not in its function timeout)."""
 
 from __future__ import annotations
 
 import math
 import threading
+import time
 from collections.abc import Callable
 
 from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest, LogSink
 
-__all__ = ["DEFAULT_MAX_CONCURRENCY", "EnvironmentPool", "report_line"]
+__all__ = ["DEFAULT_ENVIRONMENTS", "DEFAULT_MAX_CONCURRENCY", "EnvironmentPool", "report_line"]
 
-#: Environments one function may have at once, unless configured: a local stand-in for Lambda's
-#: account concurrency (1,000 on AWS), sized for one machine.
-DEFAULT_MAX_CONCURRENCY = 10
+#: Environments kept for one function without a configured concurrency limit: what one machine affords,
+#: not a limit of Lambda's (an invocation that finds them all busy waits for one).
+DEFAULT_ENVIRONMENTS = 10
+#: No configured concurrency limit: nothing is throttled (the account's 1,000 on AWS).
+DEFAULT_MAX_CONCURRENCY: int | None = None
 
 
 def report_line(request_id: str, function: FunctionConfig, outcome: InvokeOutcome) -> str:
@@ -44,8 +53,11 @@ class EnvironmentPool:
 
     :param factory: makes a new (cold) environment.
     :param function: the function (its name and memory size appear in the log lines).
-    :param max_concurrency: how many environments may exist at once; an invocation that finds them all
-        busy is throttled.
+    :param max_concurrency: the function's configured concurrency limit (``ReservedConcurrentExecutions``):
+        that many environments at most, and an invocation that finds them all busy is throttled; 0
+        throttles every invocation. None (default): no limit of Lambda's; ``environments`` are kept
+        and an invocation that finds them all busy waits for one.
+    :param environments: without ``max_concurrency``, how many environments may exist at once.
     :param log: where ``START``/``END``/``REPORT`` lines and resets are reported; None reports nothing.
     """
 
@@ -54,16 +66,23 @@ class EnvironmentPool:
         factory: Callable[[], ExecutionEnvironment],
         function: FunctionConfig,
         *,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        max_concurrency: int | None = DEFAULT_MAX_CONCURRENCY,
+        environments: int = DEFAULT_ENVIRONMENTS,
         log: LogSink | None = None,
     ) -> None:
-        if max_concurrency < 1:
-            raise ValueError("max_concurrency must be at least 1")
+        if max_concurrency is not None and max_concurrency < 0:
+            raise ValueError("max_concurrency must be at least 0")
+        if environments < 1:
+            raise ValueError("environments must be at least 1")
         self.function = function
+        #: The configured concurrency limit (throttling over it); None: none, invocations wait.
         self.max_concurrency = max_concurrency
+        #: How many environments may exist at once.
+        self.environments = max_concurrency if max_concurrency is not None else environments
         self.log = log
         self._factory = factory
         self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)
         self._idle: list[ExecutionEnvironment] = []
         self._busy: set[ExecutionEnvironment] = set()
         self._closed = False
@@ -71,7 +90,7 @@ class EnvironmentPool:
     def __repr__(self) -> str:
         return (
             f"EnvironmentPool({self.function.name!r}, idle={len(self._idle)}, busy={len(self._busy)}, "
-            f"max_concurrency={self.max_concurrency})"
+            f"max_concurrency={self.max_concurrency}, environments={self.environments})"
         )
 
     @property
@@ -81,8 +100,16 @@ class EnvironmentPool:
             return len(self._idle) + len(self._busy)
 
     def invoke(self, request: InvokeRequest) -> InvokeOutcome:
-        """Serve ``request`` with an idle environment, or a new one, or throttle it."""
-        environment = self._acquire()
+        """Serve ``request`` with an idle environment, or a new one; when every environment is busy,
+        throttle it (a configured limit) or wait for one (none: the wait is not counted in the function
+        timeout, which starts when an environment takes the invocation)."""
+        asked = time.monotonic()
+        environment = self._acquire(wait=True)
+        waited = time.monotonic() - asked
+        if waited > 0.001 and environment is not None:  # its timeout starts now
+            postpone = getattr(request.context, "_postpone", None)  # the library's LambdaContext
+            if callable(postpone):
+                postpone(waited)
         if environment is None:
             self._say(
                 f"{request.request_id} throttled: {self.max_concurrency} environment(s) of "
@@ -100,7 +127,12 @@ class EnvironmentPool:
         finally:
             self._release(environment)
         if self.log is not None:
-            if outcome.kind == "timeout":
+            if outcome.kind == "timeout" and outcome.init_error:
+                self._say(
+                    f"INIT_REPORT Init Duration: {(outcome.init_duration or 0) * 1000:.2f} ms\tPhase: init"
+                    "\tStatus: timeout"
+                )
+            elif outcome.kind == "timeout":
                 self._say(f"{request.request_id} Task timed out after {self.function.timeout:.2f} seconds")
             self._say(f"END RequestId: {request.request_id}")
             self._say(report_line(request.request_id, self.function, outcome))
@@ -114,7 +146,7 @@ class EnvironmentPool:
     def prewarm(self) -> InvokeOutcome | None:
         """Start one environment and run its init now, as provisioned concurrency would: the next
         invocation is warm. None when the init succeeded; else its failure (nothing is kept)."""
-        environment = self._acquire()
+        environment = self._acquire(wait=False)
         if environment is None:
             return None  # every environment is busy: there is nothing to warm
         try:
@@ -133,23 +165,30 @@ class EnvironmentPool:
             self._closed = True
             environments = list(self._idle)
             self._idle.clear()
+            self._freed.notify_all()  # waiting invocations end: the function is shut down
         for environment in environments:
             environment.shutdown()
 
-    def _acquire(self) -> ExecutionEnvironment | None:
+    def _acquire(self, *, wait: bool) -> ExecutionEnvironment | None:
+        """An idle environment, or a new one; None when every environment is busy and the invocation is
+        throttled (or ``wait`` is False). Without a configured limit, ``wait`` waits for one: each busy
+        environment ends its invocation within its timeout, so the wait is bounded."""
         with self._lock:
-            if self._closed:
-                raise RuntimeError(f"the environments of {self.function.name} are shut down")
-            while self._idle:
-                environment = self._idle.pop()
-                if environment.alive:
+            while True:
+                if self._closed:
+                    raise RuntimeError(f"the environments of {self.function.name} are shut down")
+                while self._idle:
+                    environment = self._idle.pop()
+                    if environment.alive:
+                        self._busy.add(environment)
+                        return environment
+                if len(self._busy) < self.environments:
+                    environment = self._factory()
                     self._busy.add(environment)
                     return environment
-            if len(self._busy) >= self.max_concurrency:
-                return None
-            environment = self._factory()
-            self._busy.add(environment)
-            return environment
+                if self.max_concurrency is not None or not wait:
+                    return None
+                self._freed.wait()
 
     def _release(self, environment: ExecutionEnvironment) -> None:
         with self._lock:
@@ -157,6 +196,7 @@ class EnvironmentPool:
             keep = environment.alive and not self._closed
             if keep:
                 self._idle.append(environment)
+            self._freed.notify()  # a waiting invocation takes it, or makes a new one in its place
         if not keep:
             environment.shutdown()
 

@@ -23,14 +23,17 @@ Lambda's rules, as this module applies them:
   function's timeout counts from when the event is handed to the runtime. An init failure is what the
   runtime posted to ``/runtime/init/error`` (``Runtime.ImportModuleError``, ``Runtime.UserCodeSyntaxError``,
   ``Runtime.HandlerNotFound``...); the worker is ended and the next invocation inits again.
-- At the timeout (:attr:`InvokeRequest.wait`) the worker's process group is killed (SIGKILL) and reaped,
+- At the timeout (:attr:`InvokeRequest.wait`) the worker's sandbox is killed (SIGKILL: its process group
+  and every process it started, whatever their session) and reaped,
   the environment is dead (:attr:`alive` False): the pool starts a fresh one. A worker that exits during
   an invocation gives ``Runtime.ExitError`` (``RequestId: ... Error: Runtime exited with error: exit status
   1``) and the environment is dead too. A runtime that exits between invocations (awslambdaric does when
   its answer is refused as too large) is replaced at the next one, which inits afresh.
 - The handler's stdout and stderr reach ``log`` line by line (the protocol has its own channel, the
-  loopback connection). Lines are forwarded while the environment waits for the runtime; between
-  invocations (when a Lambda sandbox is frozen) output waits in the pipe.
+  loopback connection), a line in pieces of at most :data:`MAX_LINE` bytes and at most
+  :data:`MAX_LOG_BYTES` per invocation (the rest is dropped, and the log says how much). Lines are
+  forwarded while the environment waits for the runtime; between invocations (when a Lambda sandbox is
+  frozen) output waits in the pipe.
 - ``max_memory_mb`` is the worker's peak resident memory (``VmHWM`` in ``/proc/<pid>/status``; None
   where there is no such file).
 
@@ -45,11 +48,13 @@ from __future__ import annotations
 import atexit
 import contextlib
 import errno
+import functools
 import json
 import math
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -62,6 +67,7 @@ import orjson
 
 from ..errors import ConfigurationError
 from . import _bootstrap
+from ._peers import held_by_process_tree, peer_check_available, peer_socket_inode, process_tree
 from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest, LogSink
 from .runtime_api import MAX_PAYLOAD, Invocation, RuntimeAPIServer, RuntimeEvent
 from .variables import lambda_variables, log_stream_name, python_path_entries
@@ -76,12 +82,17 @@ RUNTIME_CLIENTS = ("bootstrap", "awslambdaric")
 #: line, or its arguments).
 RuntimeClientSpec = str | Path | Sequence[str]
 
-#: Longest piece of output forwarded as one line (CloudWatch's largest event is 256 KB).
-MAX_LINE = 256 * 1024
+#: Longest piece of output forwarded as one line: CloudWatch's largest log event (1 MB, PutLogEvents); a
+#: longer line is forwarded in pieces of this size.
+MAX_LINE = 1024 * 1024
+#: Most output a worker may write into the log per invocation (its init counts as one): four of the largest
+#: log events. What is over it is read and dropped, and the log says how much.
+MAX_LOG_BYTES = 4 * MAX_LINE
 #: How old a peak-memory reading may be for a quick invocation: reading ``/proc/<pid>/status`` costs more
 #: than the rest of a warm invocation's bookkeeping, and a handler that takes little time adds little memory.
 _MEMORY_STALE = 0.02
-#: Shortest wait for a warm runtime's ``next`` before an invocation.
+#: How long a warm runtime that has answered may take to ask for the next invocation (a runtime asks at
+#: once; this covers an invocation that arrives right behind the last answer).
 _NEXT_GRACE = 1.0
 #: Without a pollable process handle, how often a wait checks whether the worker is still there.
 _EXIT_POLL = 0.05
@@ -173,6 +184,9 @@ class ProcessEnvironment(ExecutionEnvironment):
                 raise RuntimeError("this execution environment was shut down or reset")
             init_duration = None
             worker = self._warm_worker(request)
+            if isinstance(worker, InvokeOutcome):  # the runtime is stuck: this sandbox is done
+                self.alive = False
+                return worker
             if worker is None:
                 started = time.perf_counter()
                 failure = self._init(request.request_id)
@@ -295,6 +309,7 @@ class ProcessEnvironment(ExecutionEnvironment):
 
     def _invoke(self, worker: _Worker, request: InvokeRequest) -> InvokeOutcome:
         invocation = self._invocation(request)
+        worker.new_log_budget()
         started = time.perf_counter()
         deadline = time.monotonic() + request.wait
         handed = worker.server.hand_over(invocation, deadline)
@@ -330,16 +345,18 @@ class ProcessEnvironment(ExecutionEnvironment):
                 )
                 return InvokeOutcome("error", error=error, duration=duration, max_memory_mb=memory)
 
-    def _warm_worker(self, request: InvokeRequest) -> _Worker | None:
+    def _warm_worker(self, request: InvokeRequest) -> _Worker | InvokeOutcome | None:
         """The worker, once its runtime asks for the invocation; None when it ended since the last one
         (a runtime that exits after an invocation, as awslambdaric does when its answer is refused):
-        the environment starts afresh, as Lambda resets a sandbox whose runtime exited."""
+        the environment starts afresh, as Lambda resets a sandbox whose runtime exited. A runtime that
+        is still there but has not asked for the next invocation within :data:`_NEXT_GRACE` (it posted
+        its last answer and stopped) fails this invocation at once (the worker is ended)."""
         worker = self._worker
         if worker is None:
             return None
         if worker.process.poll() is None and worker.server.state == "Ready":
             return worker
-        deadline = time.monotonic() + max(request.wait, _NEXT_GRACE)
+        deadline = time.monotonic() + _NEXT_GRACE
         while True:
             event = None if worker.process.returncode is not None else worker.wait(deadline)
             if event is None:
@@ -349,7 +366,22 @@ class ProcessEnvironment(ExecutionEnvironment):
             if event.kind == "ready":
                 return worker
             if event.kind == "timeout":
-                return worker  # the invocation times out in its turn
+                return self._stuck(worker, request.request_id)
+
+    def _stuck(self, worker: _Worker, request_id: str) -> InvokeOutcome:
+        """The failure of an invocation whose runtime never asked for it: ended, not waited for."""
+        message = (
+            f"RequestId: {request_id} Error: the runtime did not ask for the next invocation (GET "
+            f"/2018-06-01/runtime/invocation/next) within {_NEXT_GRACE:g} s of posting its last answer"
+        )
+        if self.log is not None:
+            self.log(message)
+        worker.forward_output(final=False)
+        memory = worker.max_memory_mb()
+        self._discard(worker)
+        return InvokeOutcome(
+            "error", error={"errorMessage": message, "errorType": "Runtime.Unknown"}, max_memory_mb=memory
+        )
 
     def _invocation(self, request: InvokeRequest) -> Invocation:
         context = request.context
@@ -412,6 +444,12 @@ class ProcessEnvironment(ExecutionEnvironment):
             self._worker = None
 
 
+def _from_worker(pid: int, connection: socket.socket) -> bool:
+    """Whether a Runtime API connection comes from the worker ``pid`` or a process it started."""
+    inode = peer_socket_inode(connection)
+    return inode is not None and held_by_process_tree(inode, pid)
+
+
 def _has_nan(value: Any) -> bool:
     """Whether a JSON-like value holds a float that is not finite (NaN, Infinity): an event does only
     when it was built by hand, so the walk ends at once for the gateway's events (no float at all)."""
@@ -422,6 +460,18 @@ def _has_nan(value: Any) -> bool:
     if type(value) is list:
         return any(_has_nan(item) for item in value if type(item) in (dict, list, float))
     return False
+
+
+def _pieces(lines: list[bytes], partial: bytes) -> tuple[list[bytes], bytes]:
+    """Lines cut into pieces of at most :data:`MAX_LINE` bytes; of the unfinished ``partial`` line, its
+    whole pieces (the rest stays unfinished)."""
+    cut: list[bytes] = []
+    for line in lines:
+        cut.extend(line[start : start + MAX_LINE] for start in range(0, max(len(line), 1), MAX_LINE))
+    while len(partial) > MAX_LINE:
+        cut.append(partial[:MAX_LINE])
+        partial = partial[MAX_LINE:]
+    return cut, partial
 
 
 def _error_document(body: bytes, error_type: str | None) -> dict[str, Any]:
@@ -450,6 +500,8 @@ class _Worker:
         self.peak_mb: int | None = None
         self._memory_read_at = 0.0
         self._partial = b""
+        #: Output bytes forwarded, and dropped, since :meth:`new_log_budget`.
+        self._logged = self._dropped = 0
         self._status_fd = -1
         self._exit_fd = -1
         self._output: IO[bytes] | None = process.stdout
@@ -485,6 +537,8 @@ class _Worker:
             start_new_session=posix,  # its own process group: killed as one, spared the terminal's ^C
         )
         _register(process)
+        if peer_check_available():
+            server.accepts = functools.partial(_from_worker, process.pid)
         return cls(process, server, log)
 
     def wait(self, deadline: float) -> RuntimeEvent | None:
@@ -505,6 +559,35 @@ class _Worker:
                 if time.monotonic() < deadline:
                     continue
             return event
+
+    def new_log_budget(self) -> None:
+        """Start a new invocation's share of the log (:data:`MAX_LOG_BYTES`), saying first how much of the
+        last one's output was dropped."""
+        self._note_dropped()
+        self._logged = self._dropped = 0
+
+    def _note_dropped(self) -> None:
+        if self._dropped and self.log is not None:
+            self.log(
+                f"apigw-emulator: {self._dropped} more bytes of output dropped (over {MAX_LOG_BYTES} bytes "
+                "in one invocation)"
+            )
+        self._dropped = 0
+
+    def _within_budget(self, lines: list[bytes]) -> list[bytes]:
+        """The lines that fit what is left of :data:`MAX_LOG_BYTES`; the others are counted as dropped."""
+        kept = []
+        for line in lines:
+            if self._logged + len(line) + 1 <= MAX_LOG_BYTES:
+                self._logged += len(line) + 1
+                kept.append(line)
+            else:
+                if not self._dropped and self.log is not None:
+                    self.log(
+                        f"apigw-emulator: the worker wrote over {MAX_LOG_BYTES} bytes: the rest is dropped"
+                    )
+                self._dropped += len(line) + 1
+        return kept
 
     def forward_output(self, *, final: bool) -> None:
         """Send the complete lines the pipe holds to the log (and the last partial one if ``final``)."""
@@ -529,16 +612,17 @@ class _Worker:
         data = b"".join(chunks)
         lines = data.split(b"\n")
         self._partial = lines.pop()
-        if len(self._partial) > MAX_LINE:
-            lines.append(self._partial)
-            self._partial = b""
         if (final or ended) and self._partial:
             lines.append(self._partial)
             self._partial = b""
+        if any(len(line) > MAX_LINE for line in lines) or len(self._partial) > MAX_LINE:
+            lines, self._partial = _pieces(lines, self._partial)
         log = self.log
         if log is not None:
-            for line in lines:
+            for line in self._within_budget(lines):
                 log(line.decode("utf-8", "replace"))
+            if final or ended:
+                self._note_dropped()
         if ended:
             self.server.unwatch(fd)
             output.close()
@@ -567,21 +651,13 @@ class _Worker:
         return self.peak_mb
 
     def kill(self, *, record_memory: bool = True) -> None:
-        """SIGKILL the worker's process group (the worker and what it started), after a last reading of
-        its peak memory; reaping is :meth:`reap`."""
+        """SIGKILL the worker and every process it started, after a last reading of its peak memory;
+        reaping is :meth:`reap`."""
         if self.process.returncode is not None:
             return
         if record_memory:
             self.max_memory_mb()
-        try:
-            if os.name == "posix":
-                os.killpg(self.process.pid, signal.SIGKILL)
-            else:
-                self.process.kill()
-        except OSError as exc:
-            if exc.errno != errno.ESRCH:
-                with contextlib.suppress(OSError):
-                    self.process.kill()
+        _kill_sandbox(self.process)
 
     def reap(self) -> int:
         """Wait for the process to end (it has, or was killed) and return its status."""
@@ -631,6 +707,33 @@ def _unregister(process: subprocess.Popen[bytes]) -> None:
         _live.pop(process.pid, None)
 
 
+def _kill_sandbox(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a worker's whole sandbox, as Lambda destroys it: its process group, and every process it
+    started whatever their session or group (a handler's ``start_new_session=True`` child), found as its
+    descendants in ``/proc``; they are stopped first, so that none forks a new one unseen. A process that
+    left the tree before (a daemon whose parent exited) is not found."""
+    pid = process.pid
+    tree = process_tree(pid) if os.name == "posix" and peer_check_available() else [pid]
+    others = [other for other in tree if other != pid]
+    if others:
+        for other in tree:
+            with contextlib.suppress(OSError):
+                os.kill(other, signal.SIGSTOP)
+        others = sorted(set(others) | {other for other in process_tree(pid) if other != pid})
+    try:
+        if os.name == "posix":
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except OSError as exc:
+        if exc.errno != errno.ESRCH:
+            with contextlib.suppress(OSError):
+                process.kill()
+    for other in others:
+        with contextlib.suppress(OSError):
+            os.kill(other, signal.SIGKILL)
+
+
 def _kill_all() -> None:
     """At exit: kill and reap every worker still running."""
     with _live_lock:
@@ -639,10 +742,7 @@ def _kill_all() -> None:
     for process in processes:
         if process.returncode is None:
             with contextlib.suppress(OSError):
-                if os.name == "posix":
-                    os.killpg(process.pid, signal.SIGKILL)
-                else:
-                    process.kill()
+                _kill_sandbox(process)
             with contextlib.suppress(Exception):
                 process.wait(timeout=5)
 

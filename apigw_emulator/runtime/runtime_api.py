@@ -20,6 +20,11 @@ whatever arrives on it is from that worker: no request id routing between worker
 connections cannot reach its successor, and a custom runtime that opens a new connection per call needs
 nothing special.
 
+**Private to its worker.** Any local process can connect to a port on 127.0.0.1, so each connection is
+checked when it is accepted (:attr:`RuntimeAPIServer.accepts`; :mod:`._peers` on Linux: the socket at its
+other end must be held by the worker or a process it started). A stranger's connection is closed before
+anything is read from it: it gets no invocation and cannot answer one.
+
 **No thread of its own.** The server is driven by the thread that invokes the environment
 (:meth:`RuntimeAPIServer.wait`): it waits on the listener, the runtime's connections and whatever else the
 caller watches (the worker's output pipe, its exit) with one selector, until something the caller needs
@@ -40,7 +45,7 @@ import selectors
 import socket
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 __all__ = [
@@ -239,6 +244,11 @@ class RuntimeAPIServer:
         self._pending_next: _Connection | None = None
         self._current_id: str | None = None
         self._closed = False
+        #: Decides whether an accepted connection is the runtime's (None: every connection is); a refused
+        #: one is closed before anything is read from it.
+        self.accepts: Callable[[socket.socket], bool] | None = None
+        #: Connections refused by :attr:`accepts`.
+        self.refused = 0
 
     # -- what the owner calls ----------------------------------------------------------------------------
 
@@ -337,10 +347,21 @@ class RuntimeAPIServer:
                 return
             except OSError:  # out of descriptors, or the peer gave up: the runtime will retry
                 return
+            if self.accepts is not None and not self._accepted(sock):
+                self.refused += 1
+                sock.close()
+                continue
             sock.setblocking(False)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             connection = _Connection(sock)
             self._selector.register(sock, selectors.EVENT_READ, connection)
+
+    def _accepted(self, sock: socket.socket) -> bool:
+        assert self.accepts is not None
+        try:
+            return self.accepts(sock)
+        except Exception:  # a check that fails refuses: the runtime's own connection is never in doubt
+            return False
 
     def _drop(self, connection: _Connection) -> None:
         if connection.closed:

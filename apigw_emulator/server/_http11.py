@@ -94,9 +94,10 @@ class Stream:
     deadline, and one that times out early (the timeout was shorter) is retried.
     """
 
-    def __init__(self, sock: socket.socket, timeout: float) -> None:
+    def __init__(self, sock: socket.socket, timeout: float, received: bytes = b"") -> None:
         self._sock = sock
-        self._buffer = bytearray()
+        #: What was received and not consumed yet (``received``: read before the stream was made).
+        self._buffer = bytearray(received)
         self._scratch = memoryview(bytearray(_RECV_SIZE))
         self._slack = timeout / 10
         self._timeout = timeout
@@ -137,6 +138,25 @@ class Stream:
         except (StalledError, ClosedError):
             return False
         return True
+
+    def await_head(self, limit: int, deadline: float) -> bool | None:
+        """Wait until ``deadline`` for a whole request head (or more than ``limit`` bytes, or a bare-LF
+        blank line: whatever :meth:`read_head` decides at once). True when it is here, False when not
+        yet, None when the client closed."""
+        while not head_complete(self._buffer, limit):
+            try:
+                self._fill(deadline)
+            except StalledError:
+                return False
+            except ClosedError:
+                return None
+        return True
+
+    def take_received(self) -> bytes:
+        """What was received and not consumed (the start of the next request), removed from the stream."""
+        data = bytes(self._buffer)
+        self._buffer.clear()
+        return data
 
     def read_head(self, limit: int, deadline: float) -> bytes:
         """The request head up to (not including) its blank line; empty lines before the request line
@@ -238,6 +258,17 @@ class Stream:
         """Tell the client nothing more comes (FIN), keeping the reading side open."""
         with contextlib.suppress(OSError):
             self._sock.shutdown(socket.SHUT_WR)
+
+
+def head_complete(buffer: bytes | bytearray, limit: int) -> bool:
+    """Whether ``buffer`` holds enough for :meth:`Stream.read_head` to finish without reading more: a
+    whole head (its blank line), a bare-LF blank line (a 400), or more than ``limit`` bytes (431/414)."""
+    if len(buffer) > limit:
+        return True
+    start = 0
+    while buffer.startswith(b"\r\n", start):  # empty lines before the request line are skipped
+        start += 2
+    return buffer.find(b"\r\n\r\n", start) >= 0 or buffer.find(b"\n\n", start) >= 0
 
 
 def _head_too_large(buffer: bytearray, limit: int) -> HttpError:

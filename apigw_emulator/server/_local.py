@@ -1,4 +1,11 @@
-"""The local gateway: a threaded HTTP/1.1 server in front of a :class:`~apigw_emulator.Gateway`."""
+"""The local gateway: a threaded HTTP/1.1 server in front of a :class:`~apigw_emulator.Gateway`.
+
+A connection gets a thread of its own only while a request is in progress: from its whole head to its
+response. Until its head is whole (a new connection, a client trickling its headers, an idle keep-alive
+connection), it waits in the accepting thread's selector, which reads what arrives without blocking and
+holds no thread for it. So slow and idle clients do not take the places of ready requests: the threads
+(``max_connections``) serve requests, and the waiting connections have a bound of their own
+(``max_waiting_connections``)."""
 
 from __future__ import annotations
 
@@ -34,6 +41,7 @@ from ._http11 import (
     body_framing,
     check_host,
     expects_100_continue,
+    head_complete,
     parse_head,
     read_chunked,
     serialise,
@@ -50,8 +58,14 @@ __all__ = ["LocalGateway"]
 DEFAULT_TIMEOUT = 10.0
 #: Default limit of a request head (request line plus headers); over it the client gets 431 (or 414).
 DEFAULT_MAX_HEADER_BYTES = 64 * 1024
-#: Default limit of simultaneous connections; more are answered 503 and closed.
+#: Default limit of connections with a request in progress (each has a thread); more are answered 503.
 DEFAULT_MAX_CONNECTIONS = 256
+#: Default limit of connections waiting for a whole request head (new, trickling or idle keep-alive ones,
+#: no thread each); more are answered 503 and closed.
+DEFAULT_MAX_WAITING_CONNECTIONS = 1024
+#: How long a connection keeps its thread after a response, for the next request's head on keep-alive;
+#: then it waits in the selector.
+KEEP_ALIVE_GRACE = 0.1
 #: The largest body the server reads: API Gateway's payload limit. A bigger body is not read; the gateway
 #: gets a stand-in of ``MAX_BODY + 1`` bytes and answers with AWS's own 413.
 MAX_BODY = API_PAYLOAD_LIMIT
@@ -59,6 +73,8 @@ MAX_BODY = API_PAYLOAD_LIMIT
 WATCH_INTERVAL = 0.2
 #: Up to this many watched files are looked at before every request.
 _ALWAYS_WATCHED = 16
+#: What one read of a waiting connection takes.
+_HEAD_READ = 64 * 1024
 #: After a 413, what the server still reads (and discards) so that the client can read the response
 #: before the connection closes (closing with unread data makes the kernel reset the connection).
 _DRAIN_LIMIT = 4 * API_PAYLOAD_LIMIT
@@ -112,6 +128,16 @@ class _Watcher:
 
 
 # -- the server -----------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(slots=True)
+class _Waiting:
+    """A connection without a whole request head yet: what it sent so far, and until when it may."""
+
+    sock: socket.socket
+    address: tuple[str, int]
+    deadline: float
+    received: bytearray = dataclasses.field(default_factory=bytearray)
 
 
 @dataclasses.dataclass(slots=True)
@@ -179,7 +205,10 @@ class LocalGateway:
     :param timeout: the per-request deadline in seconds: the time a client has to send the request head,
         and then the body; also the longest an idle keep-alive connection stays open.
     :param max_header_bytes: the largest request head (request line and headers): 431 beyond.
-    :param max_connections: simultaneous connections; further ones get 503 and are closed.
+    :param max_connections: connections with a request in progress (a whole head received, the response
+        not sent yet); one more gets 503 and is closed.
+    :param max_waiting_connections: connections waiting for a whole request head (new ones, clients
+        trickling their headers, idle keep-alive ones); they hold no thread, and one more gets 503.
     :raises OSError: when the address cannot be bound (the port is taken).
     """
 
@@ -196,9 +225,12 @@ class LocalGateway:
         timeout: float = DEFAULT_TIMEOUT,
         max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_waiting_connections: int = DEFAULT_MAX_WAITING_CONNECTIONS,
     ) -> None:
-        if timeout <= 0 or max_header_bytes <= 0 or max_connections <= 0:
-            raise ValueError("timeout, max_header_bytes and max_connections must be positive")
+        if min(timeout, max_header_bytes, max_connections, max_waiting_connections) <= 0:
+            raise ValueError(
+                "timeout, max_header_bytes, max_connections and max_waiting_connections must be positive"
+            )
         #: The gateway requests go to; ``reload`` replaces it.
         self.gateway = gateway
         #: The address the server is bound to.
@@ -209,8 +241,10 @@ class LocalGateway:
         self.timeout = timeout
         #: The largest request head, in bytes.
         self.max_header_bytes = max_header_bytes
-        #: The most simultaneous connections.
+        #: The most connections with a request in progress.
         self.max_connections = max_connections
+        #: The most connections waiting for a whole request head.
+        self.max_waiting_connections = max_waiting_connections
         self._log_line = log
         self._reload = reload
         self._watcher = _Watcher(watch_paths or ())
@@ -222,6 +256,8 @@ class LocalGateway:
         self._wake_reader, self._wake_writer = socket.socketpair()
         self._lock = threading.Lock()
         self._connections: dict[socket.socket, threading.Thread] = {}
+        #: Connections handed back by their thread after a response (keep-alive), for the selector.
+        self._returned: list[_Waiting] = []
         self._stopping = threading.Event()
         self._loop_done = threading.Event()
         self._loop_started = False
@@ -298,6 +334,9 @@ class LocalGateway:
             for conn in connections:
                 with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
+            for waiting in self._returned:
+                waiting.sock.close()
+            self._returned.clear()
         end = time.monotonic() + max(5.0, self.timeout)
         for thread in connections.values():
             if thread is not threading.current_thread():
@@ -323,37 +362,113 @@ class LocalGateway:
         self._loop_started = True
 
     def _accept_loop(self) -> None:
+        waiting: dict[socket.socket, _Waiting] = {}
         try:
             with selectors.DefaultSelector() as selector:
                 selector.register(self._listener, selectors.EVENT_READ)
                 selector.register(self._wake_reader, selectors.EVENT_READ)
                 while not self._stopping.is_set():
-                    for key, _ in selector.select():
-                        if key.fileobj is self._wake_reader or self._stopping.is_set():
+                    soonest = min((entry.deadline for entry in waiting.values()), default=None)
+                    timeout = None if soonest is None else max(0.0, soonest - time.monotonic())
+                    for key, _ in selector.select(timeout):
+                        if self._stopping.is_set():
                             return
-                        self._accept()
+                        if key.fileobj is self._wake_reader:
+                            self._take_returned(selector, waiting)
+                        elif key.fileobj is self._listener:
+                            self._accept(selector, waiting)
+                        else:
+                            self._receive_head(selector, waiting, key.data)
+                    self._expire(selector, waiting)
         finally:
+            for entry in waiting.values():
+                entry.sock.close()
             self._loop_done.set()
 
-    def _accept(self) -> None:
+    def _accept(self, selector: selectors.BaseSelector, waiting: dict[socket.socket, _Waiting]) -> None:
+        for _ in range(64):  # what the backlog holds, a bounded batch at a time
+            try:
+                conn, address = self._listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # out of file descriptors...: let the backlog wait a little
+                self._log(f"apigw-emulator: accept failed: {exc}")
+                self._stopping.wait(0.1)
+                return
+            if len(waiting) >= self.max_waiting_connections:
+                self._refuse(conn, f"over {self.max_waiting_connections} connections waiting for a request")
+                continue
+            self._wait_for_head(selector, waiting, _Waiting(conn, address, time.monotonic() + self.timeout))
+
+    def _wait_for_head(
+        self, selector: selectors.BaseSelector, waiting: dict[socket.socket, _Waiting], entry: _Waiting
+    ) -> None:
+        """Watch a connection until its request head is whole (or it is already)."""
+        if head_complete(entry.received, self.max_header_bytes):
+            self._dispatch(entry)
+            return
+        entry.sock.setblocking(False)
+        waiting[entry.sock] = entry
+        selector.register(entry.sock, selectors.EVENT_READ, entry)
+
+    def _receive_head(
+        self, selector: selectors.BaseSelector, waiting: dict[socket.socket, _Waiting], entry: _Waiting
+    ) -> None:
+        """Read what a waiting connection sent (without blocking); a whole head goes to a thread."""
         try:
-            conn, address = self._listener.accept()
+            data = entry.sock.recv(_HEAD_READ)
         except (BlockingIOError, InterruptedError):
             return
-        except OSError as exc:  # out of file descriptors...: let the backlog wait a little
-            self._log(f"apigw-emulator: accept failed: {exc}")
-            self._stopping.wait(0.1)
-            return
+        except OSError:
+            data = b""
+        if data:
+            entry.received += data
+            if not head_complete(entry.received, self.max_header_bytes):
+                return
+        selector.unregister(entry.sock)
+        del waiting[entry.sock]
+        if data:
+            self._dispatch(entry)
+        else:  # the client left
+            entry.sock.close()
+
+    def _expire(self, selector: selectors.BaseSelector, waiting: dict[socket.socket, _Waiting]) -> None:
+        """Close the connections whose time for a request head is over: silently when idle, with a 408
+        when a head had begun."""
+        now = time.monotonic()
+        for sock, entry in [(sock, entry) for sock, entry in waiting.items() if entry.deadline <= now]:
+            selector.unregister(sock)
+            del waiting[sock]
+            if entry.received.strip(b"\r\n"):
+                self._log(f"- - 408 {self.timeout * 1000:.1f} ms rejected: the client stalled mid-request")
+                with contextlib.suppress(OSError):
+                    response = server_error(408, "the client stalled mid-request")
+                    sock.send(b"".join(serialise(response, send_body=True, keep_alive=False)))
+            sock.close()
+
+    def _take_returned(
+        self, selector: selectors.BaseSelector, waiting: dict[socket.socket, _Waiting]
+    ) -> None:
+        with contextlib.suppress(OSError):
+            self._wake_reader.recv(4096)
+        with self._lock:
+            returned, self._returned = self._returned, []
+        for entry in returned:
+            self._wait_for_head(selector, waiting, entry)
+
+    def _dispatch(self, entry: _Waiting) -> None:
+        """Serve a connection whose request head is whole in a thread of its own."""
+        conn, address = entry.sock, entry.address
         with self._lock:
             if self._stopping.is_set():
                 self._refuse(conn, "the server is stopping")
                 return
             if len(self._connections) >= self.max_connections:
-                self._refuse(conn, f"over {self.max_connections} simultaneous connections")
+                self._refuse(conn, f"over {self.max_connections} requests in progress")
                 return
             thread = threading.Thread(
                 target=self._serve_connection,
-                args=(conn, address),
+                args=(conn, address, bytes(entry.received)),
                 name=f"apigw-emulator-connection:{address[1]}",
                 daemon=True,
             )
@@ -364,6 +479,17 @@ class LocalGateway:
                 return
             self._connections[conn] = thread
 
+    def _hand_back(self, conn: socket.socket, address: tuple[str, int], received: bytes) -> None:
+        """An idle keep-alive connection goes back to the selector (its thread ends)."""
+        entry = _Waiting(conn, address, time.monotonic() + self.timeout, bytearray(received))
+        with self._lock:
+            if self._stopping.is_set():
+                conn.close()
+                return
+            self._returned.append(entry)
+        with contextlib.suppress(OSError):
+            self._wake_writer.send(b"x")
+
     def _refuse(self, conn: socket.socket, detail: str) -> None:
         self._log(f"- - 503 0.0 ms refused: {detail}")
         conn.setblocking(False)  # never block the accept loop: the response fits the send buffer
@@ -372,18 +498,31 @@ class LocalGateway:
         conn.close()
 
     # -- one connection ------------------------------------------------------------------------------------
-    def _serve_connection(self, conn: socket.socket, address: tuple[str, int]) -> None:  # IPv6: 4 items
+    def _serve_connection(self, conn: socket.socket, address: tuple[str, int], received: bytes) -> None:
+        """Serve requests while their heads come promptly; then hand the connection back to the
+        selector (keep-alive) or close it. (An IPv6 ``address`` has 4 items.)"""
+        parked = False
         try:
+            conn.setblocking(True)
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            stream = Stream(conn, self.timeout)
+            stream = Stream(conn, self.timeout, received)
             while not self._stopping.is_set() and self._exchange(stream, address[0]):
-                pass
+                ready = stream.await_head(self.max_header_bytes, time.monotonic() + KEEP_ALIVE_GRACE)
+                if ready is None:  # the client closed
+                    break
+                if not ready and not self._stopping.is_set():
+                    with self._lock:
+                        self._connections.pop(conn, None)
+                    self._hand_back(conn, address, stream.take_received())
+                    parked = True
+                    break
         except Exception:  # a bug here must not kill the server or leak into a test's thread hook
             self._log("apigw-emulator: the connection failed:\n" + traceback.format_exc().rstrip())
         finally:
-            with self._lock:
-                self._connections.pop(conn, None)
-                conn.close()
+            if not parked:
+                with self._lock:
+                    self._connections.pop(conn, None)
+                    conn.close()
 
     def _exchange(self, stream: Stream, client_ip: str) -> bool:
         """Serve one request; True when the connection stays open for another."""

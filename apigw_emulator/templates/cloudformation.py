@@ -81,6 +81,7 @@ def read_lambda_function(
         package_type=package_type,
         timeout=optional_int(resolver, properties, "Timeout", where) or 3,
         memory_size=optional_int(resolver, properties, "MemorySize", where) or 128,
+        reserved_concurrency=optional_int(resolver, properties, "ReservedConcurrentExecutions", where),
         template_dir=template_dir,
         resource_type=LAMBDA_FUNCTION,
         environment=environment,

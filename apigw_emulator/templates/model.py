@@ -102,6 +102,8 @@ class Function:
     :param package_type: ``"Zip"`` or ``"Image"``.
     :param timeout: ``Timeout`` in seconds (AWS's default: 3).
     :param memory_size: ``MemorySize`` in MB (AWS's default: 128).
+    :param reserved_concurrency: ``ReservedConcurrentExecutions``: the function's concurrency limit
+        (throttling over it); None when not set.
     :param template_dir: the directory ``CodeUri`` is relative to.
     :param resource_type: the CloudFormation type of the resource.
     :param environment: ``Environment.Variables`` (``Globals`` merged, intrinsics resolved).
@@ -122,6 +124,7 @@ class Function:
     package_type: str = "Zip"
     timeout: int = 3
     memory_size: int = 128
+    reserved_concurrency: int | None = None
     template_dir: Path = field(default_factory=Path)
     resource_type: str = "AWS::Serverless::Function"
     environment: Mapping[str, str] = field(default_factory=dict)
@@ -251,6 +254,8 @@ def function_options(
         warnings.warn(MissingEnvironmentWarning(message), stacklevel=4)
     if function.runtime is not None:
         options["runtime"] = function.runtime
+    if function.reserved_concurrency is not None:
+        options["max_concurrency"] = function.reserved_concurrency
     local = function.package_type.lower() != "image" and not function.code_uri_is_remote()
     if local and function.inline_code is None:
         options["code_uri"] = function.code_dir()

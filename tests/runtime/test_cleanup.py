@@ -122,3 +122,42 @@ def test_two_environments_serve_two_slow_invocations_at_once(environments: Envir
     (first_start, first_end), (second_start, second_end) = spans
     assert first_start < second_end
     assert second_start < first_end  # the two ran at the same time, each in its own worker
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie waiting for its new parent to reap it is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("ending", ["timeout", "shutdown"])
+def test_a_handlers_child_in_a_new_session_dies_with_its_sandbox(
+    environments: Environments, ending: str
+) -> None:
+    # Lambda destroys the whole sandbox: a child that left the worker's session and process group goes too.
+    source = """
+        import subprocess, sys, time
+
+        def handler(event, context):
+            child = subprocess.Popen(["sleep", "120"], start_new_session=True)
+            spawner = "import subprocess, time; subprocess.Popen(['sleep', '120']); time.sleep(120)"
+            grandchild = subprocess.Popen([sys.executable, "-c", spawner], start_new_session=True)
+            print("children", child.pid, grandchild.pid, flush=True)
+            time.sleep(float(event["sleep"]))
+            return {"ok": True}
+        """
+    environment = environments(source, timeout=1.5)
+    if ending == "timeout":
+        assert environments.invoke(environment, {"sleep": 60}).kind == "timeout"
+    else:
+        assert result_json(environments.invoke(environment, {"sleep": 0.3})) == {"ok": True}
+        environment.shutdown()
+    line = next(line for line in environments.lines if line.startswith("children "))
+    pids = [int(pid) for pid in line.split()[1:]]
+    deadline = time.monotonic() + 5
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in pids if _running(pid)]

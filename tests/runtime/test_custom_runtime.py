@@ -189,3 +189,36 @@ def test_an_answer_posted_just_before_the_runtime_exits_counts(environments: Env
         outcome = environments.invoke(environment)
         assert result_json(outcome) == "ok"
         assert outcome.init_duration is not None  # the runtime exited: each invocation starts afresh
+
+
+ONE_SHOT_BOOTSTRAP = '''#!{python}
+"""A broken runtime: answers one invocation, then never asks for the next."""
+import http.client, os, time
+
+connection = http.client.HTTPConnection(os.environ["AWS_LAMBDA_RUNTIME_API"])
+connection.request("GET", "/2018-06-01/runtime/invocation/next")
+response = connection.getresponse()
+response.read()
+request_id = response.getheader("Lambda-Runtime-Aws-Request-Id")
+connection.request("POST", f"/2018-06-01/runtime/invocation/{{request_id}}/response", '{{"n": 1}}')
+connection.getresponse().read()
+time.sleep(600)
+'''
+
+
+def test_a_runtime_that_answers_but_never_calls_next_again_fails_the_next_invocation_at_once(
+    environments: Environments,
+) -> None:
+    root = environments.task_root({})
+    bootstrap = write_executable(root / "bootstrap", ONE_SHOT_BOOTSTRAP.format(python=sys.executable))
+    environment = environments(
+        task_root=root, runtime_client=str(bootstrap), runtime="provided.al2023", timeout=30
+    )
+    assert result_json(environments.invoke(environment, {})) == {"n": 1}
+    outcome = environments.invoke(environment)
+    # Not a timeout after the function's 30 s: the stuck runtime is named, and the sandbox is reset.
+    assert outcome.kind == "error", outcome
+    assert outcome.error is not None
+    assert "did not ask for the next invocation" in outcome.error["errorMessage"]
+    assert not environment.alive
+    assert environment.pid is None  # the worker was ended

@@ -460,6 +460,57 @@ def test_lambda_throttles_over_the_concurrency_limit() -> None:
         busy.join(10)
 
 
+def test_without_a_concurrency_limit_a_busy_function_waits_and_the_wait_is_not_in_its_timeout() -> None:
+    # On AWS a function without reserved concurrency shares the account's 1,000: not throttled. Here it
+    # waits for one of the environments kept (10), and its timeout starts when it gets one.
+    entered = threading.Semaphore(0)
+    release = threading.Event()
+    remaining: dict[str, int] = {}
+
+    def handler(event: Any, context: Any) -> Any:
+        if event["path"] == "/late":
+            remaining["late"] = context.get_remaining_time_in_millis()
+            return _json(late=True)
+        entered.release()
+        release.wait(10)
+        return _json()
+
+    gw = Gateway(handler, timeout=2.0)
+    assert gw.max_concurrency is None
+    results: list[int] = []
+    busy = [
+        threading.Thread(target=lambda: results.append(gw.request("GET", "/busy").status_code))
+        for _ in range(10)
+    ]
+    for thread in busy:
+        thread.start()
+    late = threading.Thread(target=lambda: results.append(gw.request("GET", "/late").status_code))
+    try:
+        for _ in range(10):
+            assert entered.acquire(timeout=10)
+        late.start()
+        late.join(1.2)  # longer than half the function timeout
+        assert late.is_alive(), "the invocation was not kept waiting for an environment"
+        assert gw.environments.size == 10
+    finally:
+        release.set()
+        for thread in [*busy, late]:
+            thread.join(10)
+    assert results == [200] * 11
+    assert remaining["late"] > 1500  # the 1.2 s wait did not count: nearly all of the 2 s were left
+
+
+def test_max_concurrency_zero_throttles_every_invocation_as_reserved_concurrency_zero() -> None:
+    gw = Gateway(lambda event, context: _json(), max_concurrency=0)
+    with pytest.warns(GatewayErrorWarning, match="throttles"):
+        assert gw.request("GET", "/").status_code == 500
+
+
+def test_a_negative_max_concurrency_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="max_concurrency"):
+        Gateway(lambda event, context: _json(), max_concurrency=-1)
+
+
 # -- init errors ------------------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from apigw_emulator.runtime.model import InvokeOutcome
-from apigw_emulator.runtime.process import ProcessEnvironment
+from apigw_emulator.runtime.process import MAX_LINE, MAX_LOG_BYTES, ProcessEnvironment
 
 from .conftest import ACCOUNT, REGION, TRACE_ID, Environments, result_json
 
@@ -606,3 +606,30 @@ def test_the_inherited_environment_can_be_given(environments: Environments) -> N
     assert environ["FROM_THE_HOST"] == "1"
     assert "HOME" not in environ
     assert "_X_AMZN_TRACE_ID" not in environ  # never inherited: set per invocation
+
+
+def test_a_workers_output_flood_is_bounded_in_the_log(environments: Environments) -> None:
+    # A handler writing without end (987 MB in 3 s before the bound) gets a few MB into the server's log;
+    # the rest is read and dropped, and the log says so. Lines over CloudWatch's largest event are cut.
+    source = """
+        import sys, time
+
+        def handler(event, context):
+            sys.stdout.write("x" * 3_000_000 + "\\n")
+            line = "y" * 1000 + "\\n"
+            end = time.monotonic() + 1.0
+            while time.monotonic() < end:
+                sys.stdout.write(line * 1000)
+            sys.stdout.flush()
+            return {"done": True}
+        """
+    environment = environments(source, timeout=10)
+    assert result_json(environments.invoke(environment, {})) == {"done": True}
+    assert result_json(environments.invoke(environment, {})) == {"done": True}  # the note comes first
+    environment.shutdown()
+    output = [line for line in environments.lines if line[:1] in ("x", "y")]
+    assert max(len(line) for line in output) <= MAX_LINE
+    assert sum(len(line) + 1 for line in output) <= 2 * MAX_LOG_BYTES  # two invocations' worth
+    dropped = [line for line in environments.lines if "bytes of output dropped" in line]
+    assert len(dropped) == 2
+    assert any(line.startswith("x") and len(line) == MAX_LINE for line in output)

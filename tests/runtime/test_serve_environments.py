@@ -196,3 +196,34 @@ def test_serve_reports_a_broken_function_in_one_line_before_serving(project: Pat
     assert len(lines) == 1, done.stderr
     assert "needs the module 'not_installed_anywhere', which is not installed here" in lines[0]
     assert "provides only the standard library and boto3/botocore" in lines[0]  # through a worker's report
+
+
+@pytest.mark.parametrize(
+    "bootstrap",
+    [
+        "#!/bin/sh\nexec sleep 60\n",  # hangs in its init
+        "#!/bin/sh\necho 'up, but never asking for work'\nexec sleep 60\n",  # never calls next
+    ],
+    ids=["hangs-in-init", "never-calls-next"],
+)
+def test_serve_says_that_the_init_timed_out_when_a_runtime_never_becomes_ready(
+    project: Path, bootstrap: str
+) -> None:
+    runtime = project / "bootstrap"
+    runtime.write_text(bootstrap, encoding="utf-8")
+    runtime.chmod(0o755)
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "apigw_emulator", "serve", "--template", "template.yaml"),
+            *("--runtime-client", str(runtime), "--port", "0"),
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    last = done.stderr.splitlines()[-1]
+    assert "the init timed out" in last, done.stderr
+    assert "10 s init timeout" in last

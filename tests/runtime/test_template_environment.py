@@ -122,3 +122,20 @@ def test_function_model_keeps_what_it_cannot_resolve(template: Path) -> None:
     }
     assert list(function.unresolved_environment) == ["TABLE_ARN"]
     assert function.environment_with({"OrdersFunction": {"TABLE_ARN": 7}})["TABLE_ARN"] == json.dumps(7)
+
+
+def test_reserved_concurrent_executions_is_the_functions_concurrency_limit(template: Path) -> None:
+    text = template.read_text(encoding="utf-8").replace(
+        "      CodeUri: src/\n", "      CodeUri: src/\n      ReservedConcurrentExecutions: 2\n"
+    )
+    template.write_text(text, encoding="utf-8")
+    assert load_template(template).functions["OrdersFunction"].reserved_concurrency == 2
+    gw = Gateway.from_template(template, env_vars=ENV_VARS)
+    assert gw.max_concurrency == gw.environments.max_concurrency == 2  # over it: throttled
+    assert Gateway.from_template(template, env_vars=ENV_VARS, max_concurrency=5).max_concurrency == 5
+
+
+def test_without_reserved_concurrency_nothing_is_throttled(template: Path) -> None:
+    gw = Gateway.from_template(template, env_vars=ENV_VARS)
+    assert gw.max_concurrency is None
+    assert gw.environments.max_concurrency is None

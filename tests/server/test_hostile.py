@@ -233,6 +233,59 @@ def test_over_max_connections_a_client_gets_503(serve: ServerFactory, rest_event
     assert "refused" in serve.text()
 
 
+def test_256_clients_trickling_their_headers_do_not_lock_out_ready_requests(
+    serve: ServerFactory, rest_event_gateway: Gateway
+) -> None:
+    # Slowloris: as many connections as the server has threads, each sending a header byte now and then.
+    # They wait for their heads without a thread; every ready request is served meanwhile.
+    server = serve(rest_event_gateway, timeout=30.0)  # no trickler is cut during the test
+    tricklers = [socket.create_connection(("127.0.0.1", server.port), timeout=BOUND) for _ in range(256)]
+    try:
+        for sock in tricklers:
+            sock.sendall(b"GET /slow HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        statuses = []
+        for _ in range(30):  # bounded: 30 requests, each between two trickled bytes
+            for sock in tricklers:
+                sock.sendall(b"a")
+            statuses.append(exchange(server.port, GOOD, timeout=BOUND).status)
+        assert statuses == [200] * 30
+        with RawConnection(server.port, timeout=BOUND) as keep_alive:  # and a keep-alive client, twice
+            assert keep_alive.exchange(GOOD).status == 200
+            time.sleep(0.3)  # idle past the keep-alive grace: its connection waits in the selector
+            assert keep_alive.exchange(GOOD).status == 200
+    finally:
+        for sock in tricklers:
+            sock.close()
+    assert "refused" not in serve.text()
+
+
+def test_a_trickled_head_that_never_ends_gets_408_at_the_timeout(
+    serve: ServerFactory, rest_event_gateway: Gateway
+) -> None:
+    server = serve(rest_event_gateway, timeout=0.5)
+    started = time.monotonic()
+    with RawConnection(server.port, timeout=BOUND) as conn:
+        conn.send(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        assert conn.read_response().status == 408
+        assert conn.is_closed()
+    assert time.monotonic() - started < BOUND
+
+
+def test_over_max_waiting_connections_a_client_gets_503(
+    serve: ServerFactory, rest_event_gateway: Gateway
+) -> None:
+    server = serve(rest_event_gateway, max_waiting_connections=2, timeout=3.0)
+    with RawConnection(server.port) as first, RawConnection(server.port) as second:
+        first.send(b"GET / HTTP/1.1\r\n")
+        second.send(b"GET / HTTP/1.1\r\n")
+        time.sleep(0.2)  # both are waiting for their heads
+        status, _ = answer_or_close(server.port, GOOD)
+        assert status in (503, None)
+        first.send(HOST + b"\r\n")
+        assert first.read_response().status == 200  # a waiting connection goes on when its head is whole
+    assert "connections waiting for a request" in serve.text()
+
+
 def test_many_hostile_clients_at_once_leave_the_server_serving(server: LocalGateway) -> None:
     cases = [data for data, _ in MALFORMED.values()] + list(STALLS.values())
     results: list[int | None] = []
