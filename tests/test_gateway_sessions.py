@@ -3,13 +3,15 @@ one ``request`` call to the next, and no environment lookup for a host that is s
 
 from __future__ import annotations
 
+import base64
+import gzip
 import threading
 from typing import Any
 
 import pytest
 import requests
 
-from apigw_emulator import Gateway, LambdaContext
+from apigw_emulator import Gateway, LambdaContext, invocation_of
 from apigw_emulator.transport import GatewaySession
 
 
@@ -91,3 +93,45 @@ def test_the_gateway_host_is_not_looked_up_in_the_proxy_environment(
     own = session.merge_environment_settings(gw.url.upper(), removed, None, None, None)
     assert own["proxies"] == {}
     assert own["verify"] is True
+
+
+def test_a_response_body_reaches_content_as_the_gateway_sent_it_without_a_copy() -> None:
+    body = bytes(range(256)) * 4096  # 1 MiB
+    gw = Gateway(
+        lambda e, c: {"statusCode": 200, "body": base64.b64encode(body).decode(), "isBase64Encoded": True},
+        api="http",
+    )
+    response = gw.request("GET", "/")
+    assert response.content == body
+    assert response.content is invocation_of(response).response.body
+    assert list(response.iter_content(1 << 19)) == [body[: 1 << 19], body[1 << 19 :]]
+
+
+def test_a_gzip_encoded_response_is_decoded_as_requests_decodes_it() -> None:
+    text = b"hello " * 1000
+    packed = gzip.compress(text)
+    gw = Gateway(
+        lambda e, c: {
+            "statusCode": 200,
+            "headers": {"Content-Encoding": "gzip", "Content-Type": "application/octet-stream"},
+            "body": base64.b64encode(packed).decode(),
+            "isBase64Encoded": True,
+        },
+        api="http",
+    )
+    response = gw.request("GET", "/")
+    assert response.content == text
+    assert invocation_of(response).response.body == packed
+
+
+def test_a_head_response_has_no_content_but_keeps_its_length_header() -> None:
+    gw = Gateway(lambda e, c: {"statusCode": 200, "body": "twelve bytes"}, api="http")
+    response = gw.request("HEAD", "/")
+    assert response.content == b""
+    assert response.headers["Content-Length"] == "12"
+
+
+def test_a_streamed_response_is_read_from_raw_as_before() -> None:
+    gw = Gateway(lambda e, c: {"statusCode": 200, "body": "streamed"}, api="http")
+    response = gw.request("GET", "/", stream=True)
+    assert response.raw.read() == b"streamed"
