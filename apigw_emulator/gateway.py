@@ -470,11 +470,16 @@ class Gateway:
         return EnvironmentPool(factory, self.function, max_concurrency=self.max_concurrency, log=log)
 
     def close(self) -> None:
-        """Shut the function's execution environments down (worker processes end); idempotent. The
-        gateway can still be used: the next invocation starts fresh environments."""
+        """Shut the function's execution environments down (worker processes end) and close the
+        session :meth:`request` kept for this thread; idempotent. The gateway can still be used: the
+        next invocation starts fresh environments."""
         with self._pool_lock:
             pool, self._pool = self._pool, None
             finalizer, self._finalizer = self._finalizer, None
+            sessions, self._sessions = self._sessions, threading.local()
+        session: requests.Session | None = getattr(sessions, "session", None)
+        if session is not None:  # this thread's; other threads' go with their references
+            session.close()
         if finalizer is not None:
             finalizer.detach()
         if pool is not None:

@@ -135,3 +135,22 @@ def test_a_streamed_response_is_read_from_raw_as_before() -> None:
     gw = Gateway(lambda e, c: {"statusCode": 200, "body": "streamed"}, api="http")
     response = gw.request("GET", "/", stream=True)
     assert response.raw.read() == b"streamed"
+
+
+def test_closing_the_gateway_closes_the_session_request_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    gw = Gateway(cookie_jar)
+    gw.request("GET", "/show")
+    session = gw._sessions.session
+    closed: list[bool] = []
+    real_close = session.close
+
+    def close() -> None:
+        closed.append(True)
+        real_close()
+
+    monkeypatch.setattr(session, "close", close)
+    gw.close()
+    assert closed == [True]
+    assert getattr(gw._sessions, "session", None) is None
+    assert gw.request("GET", "/show").text == "none"  # still usable: a new session
+    assert gw._sessions.session is not session
