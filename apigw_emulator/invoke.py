@@ -176,7 +176,7 @@ def _is_base64(body: str, value: dict[str, Any]) -> bool:
     if value.get("isBase64Encoded") is not True or not body.isascii():
         return False
     try:
-        b64decode(body)
+        b64decode(body, remember=True)
     except binascii.Error:
         return False
     return True
