@@ -115,9 +115,9 @@ class GatewaySession(Session):
 
     It is an ordinary session (``trust_env`` stays on, other hosts go to the network as usual) with one
     shortcut: for a URL of the gateway's own origin it does not read the process environment for proxies
-    and CA bundles (``HTTP_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``...), which requests does twice per
+    and CA bundles (``HTTP_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``...), which requests does on every
     request and which the in-process adapter ignores anyway: such a request never leaves the process.
-    What a caller sees is unchanged; the request costs a third less.
+    What a caller sees is unchanged.
     """
 
     def __init__(self, gateway: Gateway, *, source_ip: str = "127.0.0.1") -> None:
