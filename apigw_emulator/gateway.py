@@ -237,6 +237,8 @@ class Gateway:
         self._routes_to: Callable[[str], FunctionTarget] | None = None
         self._owned: list[Gateway] = []
         self._finalizer: weakref.finalize[Any, Any] | None = None
+        #: :meth:`request`'s session of each thread (``session``) and whether a call is using it (``busy``).
+        self._sessions = threading.local()
 
     def __repr__(self) -> str:
         return f"Gateway(api={self.config.api!r}, url={self.url!r})"
@@ -503,11 +505,16 @@ class Gateway:
         return EnvironmentPool(factory, self.function, max_concurrency=self.max_concurrency, log=log)
 
     def close(self) -> None:
-        """Shut the function's execution environments down (worker processes end); idempotent. The
-        gateway can still be used: the next invocation starts fresh environments."""
+        """Shut the function's execution environments down (worker processes end) and close the
+        session :meth:`request` kept for this thread; idempotent. The gateway can still be used: the
+        next invocation starts fresh environments."""
         with self._pool_lock:
             pool, self._pool = self._pool, None
             finalizer, self._finalizer = self._finalizer, None
+            sessions, self._sessions = self._sessions, threading.local()
+        session: requests.Session | None = getattr(sessions, "session", None)
+        if session is not None:  # this thread's; other threads' go with their references
+            session.close()
         if finalizer is not None:
             finalizer.detach()
         if pool is not None:
@@ -530,26 +537,36 @@ class Gateway:
         """A real ``requests.Session`` whose requests to this gateway's host are handled in-process.
 
         Cookies, redirects, ``.json()``, ``raise_for_status()`` behave as usual; each response has
-        ``response.apigw``, the :class:`Invocation` behind it. Other hosts go to the network as usual.
+        ``response.apigw``, the :class:`Invocation` behind it. Other hosts go to the network as usual
+        (the session reads proxies and CA bundles from the environment for them, not for this gateway's
+        host, which no request leaves the process for).
         """
-        import requests  # noqa: PLC0415 - only the drivers need requests
+        from .transport import GatewaySession  # noqa: PLC0415 - only the drivers need requests
 
-        from .transport import GatewayAdapter  # noqa: PLC0415
-
-        session = requests.Session()
-        session.mount(
-            f"{self.config.scheme}://{self.config.domain_name}/", GatewayAdapter(self, source_ip=source_ip)
-        )
-        return session
+        return GatewaySession(self, source_ip=source_ip)
 
     def request(self, method: str, path: str = "/", **kwargs: Any) -> requests.Response:
         """Send one request in-process, with ``requests``' keyword arguments (``params``, ``headers``,
         ``data``, ``files``, ``json``, ``cookies``...); ``path`` is relative to :attr:`url`.
+
+        Each call starts without cookies, as a new session would; the session behind it is kept for the
+        calling thread (made once per gateway and thread, not per request).
         """
         url = (
             path
             if "://" in path.split("?", 1)[0]
             else self.url + ("" if path.startswith("/") else "/") + path
         )
-        with self.session() as session:
+        local = self._sessions
+        session: requests.Session | None = getattr(local, "session", None)
+        if session is None or getattr(local, "busy", False):  # first call here, or a nested one
+            if session is not None:  # a handler that calls its own gateway: a session of its own
+                with self.session() as nested:
+                    return nested.request(method, url, **kwargs)
+            session = local.session = self.session()
+        local.busy = True
+        try:
             return session.request(method, url, **kwargs)
+        finally:
+            session.cookies.clear()  # what this request set does not reach the next one
+            local.busy = False

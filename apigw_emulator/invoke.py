@@ -6,6 +6,7 @@ so limits, error responses and the Lambda runtime's JSON rules are applied in on
 
 from __future__ import annotations
 
+import binascii
 import json
 import traceback
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from .api_keys import ApiKeyRules
 from .authorizers.check import Authorization, FunctionCall, FunctionCaller, Granted
 from .authorizers.model import LambdaAuthorizer
 from .cloudfront import is_edge
+from .codec import b64decode, is_known_base64
 from .config import GatewayConfig
 from .cors import CorsRules, decorate, preflight
 from .errors import LambdaFunctionError, RouteNotFoundError
@@ -163,9 +165,23 @@ def round_trip(value: Any) -> tuple[int, Any]:
     parsed = _loads(payload, by_orjson)
     parsed["body"] = body
     size = len(payload) + len(body)
-    if size >= _EXACT_SIZE_FROM or not body.isascii():
+    if (size >= _EXACT_SIZE_FROM or not body.isascii()) and not _is_base64(body, value):
         size = len(payload) + len(orjson.dumps(body)) - 2
     return size, parsed
+
+
+def _is_base64(body: str, value: dict[str, Any]) -> bool:
+    """Whether ``body`` is base64 text, whose JSON is the text in quotes: one the event builder encoded,
+    or a result's base64 body (decoded here to know; the response reuses the bytes, see ``codec``)."""
+    if is_known_base64(body):
+        return True
+    if value.get("isBase64Encoded") is not True or not body.isascii():
+        return False
+    try:
+        b64decode(body, remember=True)
+    except binascii.Error:
+        return False
+    return True
 
 
 # -- the invoke step ----------------------------------------------------------------------------------

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from http.client import HTTPMessage, responses
 from typing import TYPE_CHECKING
 
+from requests import Session
 from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3 import HTTPResponse
 from urllib3._collections import HTTPHeaderDict  # also public as urllib3.HTTPHeaderDict since 2.0
@@ -16,11 +17,12 @@ from .request import HttpRequest
 
 if TYPE_CHECKING:
     from requests import PreparedRequest, Response
+    from requests.sessions import _Settings
 
     from .gateway import Gateway
     from .invoke import Invocation
 
-__all__ = ["GatewayAdapter", "invocation_of"]
+__all__ = ["GatewayAdapter", "GatewaySession", "invocation_of"]
 
 
 class _OriginalResponse:
@@ -36,6 +38,18 @@ class _OriginalResponse:
 
     def close(self) -> None:
         """Nothing to close: there is no socket."""
+
+
+def _as_read(headers: tuple[tuple[str, str], ...], length: int) -> bool:
+    """Whether reading a body of ``length`` bytes with these headers gives the body unchanged: no
+    ``Content-Encoding`` to undo and no ``Content-Length`` that disagrees (urllib3 raises on those)."""
+    for name, value in headers:
+        lname = name.lower()
+        if lname == "content-encoding" and value.strip().lower() not in {"", "identity"}:
+            return False
+        if lname == "content-length" and value.strip() != str(length):
+            return False
+    return True
 
 
 class GatewayAdapter(BaseAdapter):
@@ -82,12 +96,60 @@ class GatewayAdapter(BaseAdapter):
         )
         response = self._builder.build_response(request, raw)
         if not stream:
-            response.content  # noqa: B018 - read now, as requests does for non-streamed responses
+            if _as_read(answer.headers, len(body)):
+                # What reading it would give (requests reads it in 10 KiB chunks and joins them: a copy
+                # of the body and 1 ms a megabyte), given as it is.
+                response._content = body
+                response._content_consumed = True  # type: ignore[attr-defined]
+            else:  # content to decode (gzip...) or a length to check: urllib3 does both when reading
+                response.content  # noqa: B018 - read now, as requests does for non-streamed responses
         response.apigw = invocation  # type: ignore[attr-defined]
         return response
 
     def close(self) -> None:
         """Nothing to release: no connections are pooled."""
+
+
+class GatewaySession(Session):
+    """A ``requests.Session`` with a :class:`GatewayAdapter` mounted for the gateway's scheme and host.
+
+    It is an ordinary session (``trust_env`` stays on, other hosts go to the network as usual) with one
+    shortcut: for a URL of the gateway's own origin it does not read the process environment for proxies
+    and CA bundles (``HTTP_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``...), which requests does on every
+    request and which the in-process adapter ignores anyway: such a request never leaves the process.
+    What a caller sees is unchanged.
+    """
+
+    def __init__(self, gateway: Gateway, *, source_ip: str = "127.0.0.1") -> None:
+        super().__init__()
+        config = gateway.config
+        #: Lower case, as requests matches adapters' prefixes (``Session.get_adapter``).
+        self.origin = f"{config.scheme}://{config.domain_name}/".lower()
+        self.mount(self.origin, GatewayAdapter(gateway, source_ip=source_ip))
+
+    def merge_environment_settings(
+        self,
+        url: str | bytes | None,
+        proxies: MutableMapping[str, str] | None,
+        stream: bool | None,
+        verify: bool | str | None,
+        cert: str | tuple[str, str] | None,
+    ) -> _Settings:
+        """The session's own settings for the gateway's origin (no environment lookup); for any other
+        URL, requests' own merge of the environment's settings."""
+        if not (isinstance(url, str) and url[: len(self.origin)].lower() == self.origin):
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        # requests' merge_setting: the request's value over the session's, None removes a proxy.
+        merged = {**self.proxies, **(proxies or {})}
+        for name, value in (proxies or {}).items():
+            if value is None:
+                del merged[name]
+        return {
+            "proxies": merged,
+            "stream": stream if stream is not None else self.stream,
+            "verify": verify if verify is not None else self.verify,
+            "cert": cert if cert is not None else self.cert,
+        }
 
 
 def invocation_of(response: Response) -> Invocation:

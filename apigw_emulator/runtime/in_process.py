@@ -46,6 +46,7 @@ from .variables import (
     log_stream_name,
     python_path_entries,
     task_root_of,
+    with_variable,
 )
 
 __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_modules"]
@@ -428,7 +429,7 @@ class InProcessEnvironment(ExecutionEnvironment):
         assert handler is not None
         if self._encoded is None:
             self._encoded = encoded(self.variables())
-        variables = {**self._encoded, **encoded({"_X_AMZN_TRACE_ID": request.trace_id})}
+        variables = with_variable(self._encoded, "_X_AMZN_TRACE_ID", request.trace_id)
 
         def call() -> Any:
             with applied(variables):

@@ -27,6 +27,7 @@ __all__ = [
     "lambda_variables",
     "log_stream_name",
     "task_root_of",
+    "with_variable",
 ]
 
 #: Keys Lambda reserves: a function's ``Environment.Variables`` cannot set them.
@@ -198,6 +199,16 @@ _raw = _RawEnviron()
 def encoded(variables: Mapping[str, str | None]) -> dict[bytes, bytes | None]:
     """``variables`` as ``os.environ`` stores them, for :func:`applied` (encode once, apply often)."""
     return {_raw.key(name): _raw.value(value) for name, value in variables.items()}
+
+
+def with_variable(
+    variables: dict[bytes, bytes | None], name: str, value: str | None
+) -> dict[bytes, bytes | None]:
+    """:func:`encoded` ``variables`` plus one more, encoded here: an invocation's ``_X_AMZN_TRACE_ID``
+    over its environment's variables, without encoding those again."""
+    combined = variables.copy()
+    combined[_raw.key(name)] = _raw.value(value)
+    return combined
 
 
 class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
