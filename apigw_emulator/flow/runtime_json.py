@@ -1,0 +1,100 @@
+"""The Lambda Python runtime's JSON: how an event reaches a handler and how a result leaves it."""
+
+from __future__ import annotations
+
+import binascii
+import json
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from ..codec import b64decode, is_known_base64
+
+__all__ = ["round_trip", "runtime_dumps"]
+
+
+def _runtime_default(obj: Any) -> Any:
+    # The Python runtime's encoder writes Decimal as a JSON number (awslambdaric's marshaller).
+    if isinstance(obj, Decimal):
+        return float(obj) if obj.is_nan() else json.loads(str(obj))
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+
+_ORJSON_STRICT = (
+    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def _reject(obj: Any) -> Any:
+    raise TypeError
+
+
+def runtime_dumps(value: Any) -> bytes:
+    """Serialise like the Lambda Python runtime (stdlib-json semantics), with orjson where they agree.
+
+    orjson is tried with every native extra turned off (datetimes, dataclasses, subclasses, non-str keys
+    all fail there); anything it refuses goes through the stdlib encoder with the runtime's Decimal rule, so
+    what serialises and how is what the runtime does. :raises TypeError: when the runtime would fail too.
+    """
+    return _dumps(value)[0]
+
+
+def _dumps(value: Any) -> tuple[bytes, bool]:
+    """:func:`runtime_dumps`, and whether orjson wrote it (then orjson reads it back as ``json`` would)."""
+    try:
+        return orjson.dumps(value, default=_reject, option=_ORJSON_STRICT), True
+    except TypeError:
+        payload = json.dumps(value, default=_runtime_default, ensure_ascii=False)
+        return payload.encode("utf-8", "surrogatepass"), False
+
+
+#: Below this estimate a big body's JSON size is not computed exactly (it cannot reach a limit); see
+#: :func:`round_trip`.
+_EXACT_SIZE_FROM = 3 * 1024 * 1024
+#: Body strings longer than this are measured, not serialised, by :func:`round_trip`.
+_BIG_STRING = 64 * 1024
+
+
+def _loads(payload: bytes, by_orjson: bool) -> Any:
+    # orjson reads what it wrote as json does; what only the stdlib writes (integers over 64 bits, which
+    # orjson would read as floats, NaN) is read by the stdlib.
+    return orjson.loads(payload) if by_orjson else json.loads(payload)
+
+
+def round_trip(value: Any) -> tuple[int, Any]:
+    """Serialise ``value`` as the runtime does and parse it back: (JSON size in bytes, the parsed value).
+
+    This is what a Lambda handler receives for an event, and what the front door reads of a result. A big
+    ``"body"`` string is the exception: serialising a megabyte only to parse it back costs more than the
+    rest of an invocation (fresh buffers page-fault), so the rest of the value makes the round trip and
+    the string, immutable and JSON-safe by construction, is put back as is; its size is its length where
+    escapes cannot matter (under 3 MB and ASCII) and is computed exactly otherwise.
+
+    :raises TypeError: when the runtime could not serialise ``value`` (``Runtime.MarshalError``).
+    """
+    body = value.get("body") if type(value) is dict else None
+    if type(body) is not str or len(body) <= _BIG_STRING:
+        payload, by_orjson = _dumps(value)
+        return len(payload), _loads(payload, by_orjson)
+    payload, by_orjson = _dumps({**value, "body": ""})
+    parsed = _loads(payload, by_orjson)
+    parsed["body"] = body
+    size = len(payload) + len(body)
+    if (size >= _EXACT_SIZE_FROM or not body.isascii()) and not _is_base64(body, value):
+        size = len(payload) + len(orjson.dumps(body)) - 2
+    return size, parsed
+
+
+def _is_base64(body: str, value: dict[str, Any]) -> bool:
+    """Whether ``body`` is base64 text, whose JSON is the text in quotes: one the event builder encoded,
+    or a result's base64 body (decoded here to know; the response reuses the bytes, see ``codec``)."""
+    if is_known_base64(body):
+        return True
+    if value.get("isBase64Encoded") is not True or not body.isascii():
+        return False
+    try:
+        b64decode(body, remember=True)
+    except binascii.Error:
+        return False
+    return True

@@ -1,0 +1,123 @@
+"""What one request's pass through the front door carries from step to step, and what it produces."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._types import Event
+from ..authorizers.check import Granted
+from ..cloudfront import is_edge
+from ..config import GatewayConfig
+from ..ids import RequestStamp, edge_ids
+from ..lambda_context import LambdaContext
+from ..request import HttpRequest
+from ..response import GatewayResponse
+from ..runtime.model import FunctionConfig
+from ..runtime.pool import EnvironmentPool
+
+__all__ = ["FlowState", "FunctionTarget", "Invocation", "describe", "lambda_context"]
+
+
+@dataclass(slots=True)
+class Invocation:
+    """What happened for one request: what the handler saw and returned, and what the client got.
+
+    :ivar request: the request as the client sent it.
+    :ivar event: the event the handler received (None when the gateway answered without calling it).
+    :ivar context: the context object the handler received.
+    :ivar result: the handler's return value as the gateway read it (after the runtime's JSON encoding).
+    :ivar error: the exception the handler (or the import of its module) raised, if any; for a function
+        in a worker process, a :class:`~apigw_emulator.errors.LambdaFunctionError` made of what its runtime
+        reported.
+    :ivar function_error: the error document the Lambda runtime reports (``errorMessage``, ``errorType``,
+        ``stackTrace``, ``requestId``), for a handler exception, an init failure or a result the runtime
+        cannot encode (``Runtime.MarshalError``).
+    :ivar response: the response the client receives.
+    :ivar duration: seconds the handler ran.
+    :ivar init_duration: seconds of the init phase when this invocation had a cold start, else None.
+    :ivar init_error: whether the function's init failed (the handler was never called).
+    """
+
+    request: HttpRequest
+    response: GatewayResponse
+    event: Event | None = None
+    context: LambdaContext | None = None
+    result: Any = None
+    error: BaseException | None = None
+    function_error: dict[str, Any] | None = None
+    duration: float = 0.0
+    init_duration: float | None = None
+    init_error: bool = False
+    stamp: RequestStamp | None = field(default=None, repr=False)
+
+
+@dataclass(slots=True)
+class FlowState:
+    """One request on its way through the steps (see :mod:`apigw_emulator.flow`).
+
+    :ivar event: the proxy event, once the route matched (the authorizer's grant goes into it).
+    :ivar route_key: the key of the route that matched (``"GET /items/{id}"``; ``""`` for front doors
+        without routes).
+    :ivar app_path: the path the route matched (the method ARN's), stage removed, outer slashes dropped.
+    :ivar granted: what the authorizer granted, if one ran.
+    """
+
+    request: HttpRequest
+    config: GatewayConfig
+    stamp: RequestStamp
+    event: Event = field(default_factory=dict)
+    route_key: str = ""
+    app_path: str = "/"
+    granted: Granted | None = None
+
+    @classmethod
+    def start(cls, request: HttpRequest, config: GatewayConfig, stamp: RequestStamp | None) -> FlowState:
+        """The state of a request entering the front door, with its ids (CloudFront's too on EDGE)."""
+        if stamp is None:
+            stamp = RequestStamp.new(uuid_request_id=config.api in ("rest", "function-url"))
+        if stamp.edge_ids is None and is_edge(config):  # the event's CloudFront ids, again in the response
+            stamp = stamp._replace(edge_ids=edge_ids())
+        return cls(request, config, stamp)
+
+    @property
+    def routed(self) -> bool:
+        """Whether the front door has routes (REST and HTTP APIs)."""
+        return self.config.api in ("rest", "http", "http-v1")
+
+    def answer(self, response: GatewayResponse) -> Invocation:
+        """The front door answered itself: no function was invoked."""
+        return Invocation(self.request, response, stamp=self.stamp)
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionTarget:
+    """Where a route's requests go: the function's environments and configuration, and the integration
+    timeout its routes set (None: the front door's default)."""
+
+    environments: EnvironmentPool
+    function: FunctionConfig
+    integration_timeout: float | None = None
+    #: The version or alias the integration invokes (``live``): the context's ``invoked_function_arn``
+    #: ends with it, as Lambda qualifies the ARN it was invoked by.
+    qualifier: str | None = None
+
+
+def describe(exc: BaseException) -> str:
+    """An exception as its one-line traceback summary."""
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def lambda_context(function: FunctionConfig, config: GatewayConfig, request_id: str) -> LambdaContext:
+    """The context object of one invocation of ``function``."""
+    return LambdaContext(
+        aws_request_id=request_id,
+        function_name=function.name,
+        function_version=function.version,
+        region=config.region,
+        account_id=config.account_id,
+        memory_limit_in_mb=function.memory_size,
+        timeout=function.timeout,
+        log_stream_name="",  # the execution environment's, set when one takes the invocation
+    )
