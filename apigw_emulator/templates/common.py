@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigurationError
-from ..routing import parse_route
 from ..runtime.layers import built_layer
 from .errors import TemplateError
 from .intrinsics import NO_VALUE, Resolver, scalar_text
@@ -20,7 +19,6 @@ __all__ = [
     "FunctionIndex",
     "ReadContext",
     "endpoint_type",
-    "make_route",
     "media_types",
     "merge_routes",
     "optional_int",
@@ -132,44 +130,6 @@ def normalise_method(method: str) -> str:
     """``ANY`` for SAM's ``any`` and OpenAPI's ``x-amazon-apigateway-any-method``, else upper case."""
     lowered = method.strip().lower()
     return "ANY" if lowered in ("any", ANY_METHOD_KEY, "*") else lowered.upper()
-
-
-def make_route(
-    *,
-    method: str,
-    path: str,
-    function_id: str,
-    kind: str,
-    payload_format_version: str = "1.0",
-    timeout_in_millis: int | None = None,
-    where: str,
-) -> ApiRoute:
-    """A validated route (``$default`` only on HTTP APIs; ``/$default`` is ``$default``).
-
-    :raises TemplateError: for an invalid method or path, or an unknown payload format.
-    """
-    path = path.strip()
-    if path in ("$default", "/$default"):
-        if kind != "http":
-            raise TemplateError("a REST API has no $default route; use ANY /{proxy+}", where=where)
-        path, method = "$default", "ANY"
-    if payload_format_version not in ("1.0", "2.0"):
-        raise TemplateError(
-            f"payload format version {payload_format_version!r}: use '1.0' or '2.0'", where=where
-        )
-    method = normalise_method(method)
-    try:
-        parsed = parse_route("$default" if path == "$default" else f"{method} {path}")
-    except ConfigurationError as exc:
-        raise TemplateError(str(exc), where=where) from None
-    return ApiRoute(
-        method=parsed.method,
-        path=parsed.path,
-        function_id=function_id,
-        payload_format_version=payload_format_version if kind == "http" else "1.0",
-        timeout_in_millis=timeout_in_millis,
-        origin=where,
-    )
 
 
 def merge_routes(routes: Iterable[ApiRoute], api_id: str) -> tuple[ApiRoute, ...]:

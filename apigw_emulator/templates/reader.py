@@ -18,10 +18,13 @@ from .common import FunctionIndex, ReadContext, layer_folders
 from .errors import TemplateError
 from .intrinsics import FUNCTION_TYPES, Resolver, read_parameters
 from .model import Api, Function, Template, construct_names
-from .sam_translate import expand_sam, is_sam
+from .sam_translate import ASSET_PATH, expand_sam, is_sam
+from .yaml_loader import load_document
 
 __all__ = ["read_template"]
 
+#: A nested stack: SAM's ``AWS::Serverless::Application`` after expansion, CDK's ``NestedStack``.
+NESTED_STACK = "AWS::CloudFormation::Stack"
 #: CDK's metadata key for a resource's construct path.
 CDK_PATH = "aws:cdk:path"
 
@@ -59,7 +62,7 @@ def read_template(document: Any, *, path: Path, parameters: Mapping[str, str] | 
     active = {lid: r for lid, r in resources.items() if _exists(lid, r, resolver)}
     functions = _functions(active, resolver, template_dir, layer_folders(active, resolver, template_dir))
     ctx = ReadContext(resolver, template_dir, str(path), active, FunctionIndex(functions))
-    return Template(
+    template = Template(
         aliases=_construct_aliases(active),
         path=path,
         apis=_in_template_order(_apis(active, ctx, functions), written),
@@ -67,6 +70,65 @@ def read_template(document: Any, *, path: Path, parameters: Mapping[str, str] | 
         region=resolver.region,
         account_id=resolver.account_id,
         stack_name=pseudo["AWS::StackName"],
+    )
+    for logical_id, resource in active.items():
+        if resource["Type"] == NESTED_STACK:
+            template = _with_nested(template, logical_id, resource, resolver, pseudo)
+    return template
+
+
+def _with_nested(
+    parent: Template,
+    logical_id: str,
+    resource: Mapping[str, Any],
+    resolver: Resolver,
+    pseudo: Mapping[str, str],
+) -> Template:
+    """The parent with a nested stack's APIs and functions (``AWS::CloudFormation::Stack``, SAM's
+    ``AWS::Serverless::Application``), when its template is on this machine; its ``Parameters`` are what
+    the parent resolves of them. A child's resource is also named ``<stack id>/<its logical id>``.
+
+    :raises TemplateError: when a child's resource has the logical id of one of the parent's.
+    """
+    where = f"Resources.{logical_id}.Properties"
+    properties = _properties(logical_id, resource)
+    metadata = resource.get("Metadata")
+    local = metadata.get(ASSET_PATH) if isinstance(metadata, dict) else None
+    if local is None and isinstance(properties.get("TemplateURL"), str):
+        url = properties["TemplateURL"]
+        local = None if url.startswith(("s3://", "https://", "http://")) else url
+    if not isinstance(local, str):
+        notes = (f"{where}: the nested stack's template is not on this machine: its APIs are not served",)
+        return dataclasses.replace(
+            parent, apis=[dataclasses.replace(a, notes=(*a.notes, *notes)) for a in parent.apis]
+        )
+    values: dict[str, str] = {name: value for name, value in pseudo.items() if name != "AWS::StackName"}
+    for name, value in (properties.get("Parameters") or {}).items():
+        try:
+            values[str(name)] = resolver.string(value, f"{where}.Parameters.{name}")
+        except TemplateError:
+            continue  # the child's own default, or a value it asks for where it needs it
+    child_path = (parent.path.parent / local).resolve()
+    child = read_template(
+        load_document(child_path, where=f"{where}.TemplateURL"), path=child_path, parameters=values
+    )
+    taken = set(parent.functions) | {api.logical_id for api in parent.apis}
+    clashes = sorted(taken & (set(child.functions) | {api.logical_id for api in child.apis}))
+    if clashes:
+        raise TemplateError(
+            f"the nested stack's {', '.join(clashes)} has the logical id of a resource of this template: "
+            "serve the nested template on its own (--template)",
+            where=where,
+        )
+    aliases = {**parent.aliases, **child.aliases}
+    aliases.update(
+        {f"{logical_id}/{name}": name for name in [*child.functions, *(a.logical_id for a in child.apis)]}
+    )
+    return dataclasses.replace(
+        parent,
+        apis=[*parent.apis, *child.apis],
+        functions={**parent.functions, **child.functions},
+        aliases=aliases,
     )
 
 

@@ -41,7 +41,10 @@ _LOCAL_PATHS = {
     "AWS::Serverless::LayerVersion": ("ContentUri", "Content"),
     "AWS::Serverless::Api": ("DefinitionUri", "BodyS3Location"),
     "AWS::Serverless::HttpApi": ("DefinitionUri", "BodyS3Location"),
+    "AWS::Serverless::Application": ("Location", "TemplateURL"),
 }
+#: A nested application's placeholder is a URL, the form SAM takes for a template of its own.
+_PLACEHOLDER_URL = f"https://{_PLACEHOLDER_BUCKET}.s3.amazonaws.com/"
 _INCLUDE_DEPTH = 50
 
 
@@ -127,10 +130,10 @@ def _swap_local_paths(document: dict[str, Any]) -> dict[str, str]:
     """Replace local paths by S3 placeholders, in place; the placeholder keys to the paths."""
     assets: dict[str, str] = {}
 
-    def placeholder(path: Any) -> dict[str, str]:
+    def placeholder(path: Any, as_url: bool = False) -> Any:
         key = f"asset-{len(assets)}"
         assets[key] = str(path)  # as written: relative to the template's folder
-        return {"Bucket": _PLACEHOLDER_BUCKET, "Key": key}
+        return _PLACEHOLDER_URL + key if as_url else {"Bucket": _PLACEHOLDER_BUCKET, "Key": key}
 
     globals_section = document.get("Globals")
     if isinstance(globals_section, dict):
@@ -147,7 +150,7 @@ def _swap_local_paths(document: dict[str, Any]) -> dict[str, str]:
         if not isinstance(properties, dict):
             continue
         if _is_local(properties.get(key)):
-            properties[key] = placeholder(properties[key])
+            properties[key] = placeholder(properties[key], resource["Type"] == "AWS::Serverless::Application")
         elif (
             resource["Type"] == "AWS::Serverless::Function"
             and key not in properties
@@ -160,7 +163,7 @@ def _swap_local_paths(document: dict[str, Any]) -> dict[str, str]:
 
 
 def _is_local(value: Any) -> bool:
-    return isinstance(value, str) and not value.startswith("s3://")
+    return isinstance(value, str) and not value.startswith(("s3://", "https://", "http://"))
 
 
 def _translate(document: dict[str, Any], parameters: Mapping[str, str], source: str) -> dict[str, Any]:
@@ -215,6 +218,8 @@ def _restore_local_paths(document: dict[str, Any], assets: Mapping[str, str]) ->
 
 
 def _placeholder_key(value: Any) -> str | None:
+    if isinstance(value, str) and value.startswith(_PLACEHOLDER_URL):
+        return value[len(_PLACEHOLDER_URL) :]
     if not isinstance(value, dict):
         return None
     bucket = value.get("S3Bucket", value.get("Bucket"))

@@ -17,7 +17,7 @@ from apigw_emulator.application import Application
 from apigw_emulator.errors import GatewayErrorWarning, NotEmulatedWarning
 from apigw_emulator.gateway import Gateway
 from apigw_emulator.model import HttpApi, RestApi
-from apigw_emulator.template import load_template
+from apigw_emulator.template import TemplateError, load_template
 from apigw_emulator.templates.apigateway import Resources, read_rest_api_model
 from apigw_emulator.templates.intrinsics import Resolver
 from apigw_emulator.templates.yaml_loader import load_document
@@ -451,3 +451,65 @@ _PSEUDO = {
     "AWS::Partition": "aws",
     "AWS::URLSuffix": "amazonaws.com",
 }
+
+
+NESTED_PARENT = """
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String, Default: dev}
+Resources:
+  Child:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: child/template.yaml
+      Parameters: {Greeting: !Sub "hello-${Stage}"}
+"""
+NESTED_CHILD = """
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Greeting: {Type: String}
+Resources:
+  Hello:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      CodeUri: ../src
+      Handler: greet.handler
+      Environment: {Variables: {GREETING: !Ref Greeting}}
+      Events:
+        Get: {Type: HttpApi, Properties: {Path: /hi, Method: get}}
+"""
+GREET = """
+import os
+
+def handler(event, context):
+    return {"statusCode": 200, "body": os.environ["GREETING"]}
+"""
+
+
+def test_a_nested_application_is_served_with_its_parent_and_the_parameters_it_passes(tmp_path: Path) -> None:
+    path = _project(tmp_path, NESTED_PARENT)
+    (tmp_path / "src" / "greet.py").write_text(GREET, encoding="utf-8")
+    (tmp_path / "child").mkdir()
+    (tmp_path / "child" / "template.yaml").write_text(textwrap.dedent(NESTED_CHILD), encoding="utf-8")
+    assert load_template(path).function("Child/Hello").logical_id == "Hello"
+    with Application.from_template(path, parameters={"Stage": "prod"}) as app:
+        response = app.apis["ServerlessHttpApi"].request("GET", "/hi")
+    assert (response.status_code, response.text) == (200, "hello-prod")
+
+
+def test_a_nested_stack_whose_resources_clash_with_the_parents_is_a_template_error(tmp_path: Path) -> None:
+    child = NESTED_CHILD.replace("Hello:", "Parent:")
+    parent = (
+        NESTED_PARENT
+        + """
+  Parent:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, CodeUri: src, Handler: app.handler}
+"""
+    )
+    path = _project(tmp_path, parent)
+    (tmp_path / "child").mkdir()
+    (tmp_path / "child" / "template.yaml").write_text(textwrap.dedent(child), encoding="utf-8")
+    with pytest.raises(TemplateError, match="the nested stack's Parent has the logical id of a resource"):
+        load_template(path)
