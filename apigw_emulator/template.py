@@ -9,45 +9,33 @@
     template.apis                         # [Api(logical_id="ImageApi", kind="rest", ...), ...]
     template.functions["ImageFunction"].load_handler()
 
-What is read:
-
-- ``AWS::Serverless::Function`` (``Globals.Function`` merged) and ``AWS::Lambda::Function``: ``Runtime``,
-  ``Handler``, ``CodeUri`` / ``Code``, ``InlineCode`` / ``ZipFile``, ``Timeout``, ``MemorySize``,
-  ``FunctionName``, ``PackageType``; ``Events`` of type ``Api`` and ``HttpApi``; ``FunctionUrlConfig``.
-- ``AWS::Serverless::Api`` and ``::HttpApi`` (``Globals.Api`` / ``Globals.HttpApi`` merged), SAM's implicit
-  ``ServerlessRestApi`` (stage ``Prod``) and ``ServerlessHttpApi`` (stage ``$default``): ``StageName``,
-  ``BinaryMediaTypes`` (``image~1png`` or ``image/png``), ``DefinitionBody`` (``AWS::Include`` of a local file
-  too) or a local ``DefinitionUri``, ``EndpointConfiguration``, ``Variables`` / ``StageVariables``,
-  ``Domain``.
-- ``AWS::ApiGateway::RestApi`` (``Body``, or ``Resource`` + ``Method`` resources; ``BinaryMediaTypes``;
-  its ``Stage`` or ``Deployment``), ``AWS::ApiGatewayV2::Api`` (``Body``, quick create, or ``Route`` +
-  ``Integration`` resources; its ``Stage``), ``AWS::Lambda::Url``.
-- OpenAPI: ``paths`` with ``aws_proxy`` integrations, ``x-amazon-apigateway-any-method``, ``$default``,
-  ``payloadFormatVersion``, ``x-amazon-apigateway-binary-media-types``.
+What is read, and how: a template is read as AWS deploys it (see the README's architecture section and
+``docs/api-model.md``). SAM is expanded by AWS's own SAM translator, offline; its output, plain
+CloudFormation and CDK's synthesized templates are read by one reader into API Gateway's model
+(:mod:`apigw_emulator.model`): REST APIs with their methods, integrations, authorizers, validators,
+models, gateway responses and stages (OpenAPI bodies with the ``x-amazon-apigateway-*`` extensions, or
+``AWS::ApiGateway::*`` resources), HTTP APIs with their routes, authorizers, CORS and stages, Lambda
+functions (local code from ``CodeUri`` or CDK's ``aws:asset:path``), layers, function URLs, custom domains
+and nested stacks with a local template.
 
 Decisions:
 
-- Intrinsic functions are resolved only in the properties read above, strictly: ``Ref`` and ``Fn::Sub`` to
-  parameters (defaults or the caller's ``parameters``) and pseudo parameters (``AWS::Region`` us-east-1,
-  ``AWS::AccountId`` 123456789012, ``AWS::StackName`` sam-app, all overridable through ``parameters``),
-  ``Fn::If`` and resource ``Condition`` (a resource whose condition is false does not exist), ``Fn::Join``,
-  ``Fn::Select``, ``Fn::Split``, ``Fn::FindInMap``, ``Fn::Base64``, ``Fn::GetAZs``. A function resolves to
-  its name (``FunctionName`` or the logical id) and ``Fn::GetAtt Fn.Arn`` to its ARN, which is how
-  integration URIs find their function. What cannot be known locally (``Fn::ImportValue``, ``Fn::Cidr``, the
-  attributes of other resources, a parameter without a value) raises :class:`TemplateError` naming the
-  property: no placeholder ever reaches an event.
-- Unsupported constructs raise :class:`TemplateError` with the logical id and property path: non-proxy
-  integrations (``http``, ``http_proxy``, ``aws``, ``mock`` other than a CORS ``OPTIONS``), definitions or
-  code in S3, ``Fn::ForEach``, WebSocket APIs, response streaming, an HTTP API Lambda integration without
-  ``payloadFormatVersion``; loading a handler of a non-Python runtime or of an image.
-- SAM's ``Auth`` becomes :attr:`Api.authorizers` (Lambda, JWT and Cognito authorizers the front door
-  runs, see :mod:`apigw_emulator.authorizers`), its ``Cors`` / ``CorsConfiguration`` :attr:`Api.cors`.
-- What is configured but not emulated is listed in :attr:`Api.notes` (IAM authorization, resource
-  policies, extra stages or base paths, mock ``OPTIONS`` methods of a definition...): ``serve`` prints
-  them and building a gateway warns once (:class:`~apigw_emulator.errors.NotEmulatedWarning`).
+- Intrinsic functions are resolved only where the emulator needs them (a handler, an integration URI, an
+  authorizer's function, a stage name or variable), strictly: ``Ref``/``Fn::Sub`` of parameters (defaults
+  or ``parameters``, which win over any parameter type, SSM-typed ones included) and pseudo parameters
+  (``AWS::Region`` us-east-1, ``AWS::AccountId`` 123456789012, ``AWS::StackName`` sam-app, all
+  overridable), conditions, ``Fn::Join``/``Select``/``Split``/``FindInMap``/``Base64``/``GetAZs``. A
+  function resolves to its name and ``Fn::GetAtt Fn.Arn`` to its ARN, which is how integration URIs find
+  their function. What cannot be known locally raises :class:`TemplateError` naming the property; roles,
+  policies and other properties the emulator never reads never stop loading.
+- What SAM refuses is a :class:`TemplateError` quoting SAM's translator.
+- Nothing fails open: an integration not run yet or an authorizer that cannot run answers 500; an
+  ``AWS_IAM`` route refuses unsigned requests; what is read but not enforced is listed in
+  :attr:`Api.notes` (``serve`` prints them and building a gateway warns once,
+  :class:`~apigw_emulator.errors.NotEmulatedWarning`).
 - A ``Gateway`` calls one handler: when an API's routes go to several functions, ``function=`` chooses one
-  and only its routes are given to the ``Gateway`` (a request to another function's route gets the front
-  door's "no route" answer).
+  and only its routes are given to the ``Gateway``, or the whole API is an application's
+  (:class:`~apigw_emulator.application.Application`).
 - Handlers are imported as described in :meth:`Function.load_handler`.
 """
 
