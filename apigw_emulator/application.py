@@ -26,9 +26,11 @@ from ._spelling import option
 from .authorizers.model import JwksSource, LambdaAuthorizer
 from .config import GatewayConfig
 from .errors import ConfigurationError
+from .function import FUNCTION_OPTIONS, LambdaFunction
 from .gateway import Gateway
 from .invoke import FunctionTarget
 from .routing import parse_route
+from .runtime.model import HandlerSource
 from .templates.errors import TemplateError
 
 __all__ = ["Application", "RouteEntry"]
@@ -50,8 +52,8 @@ class Application:
     """Every API of a template in front of its functions (see the module's documentation).
 
     :ivar apis: the APIs by logical id, in the template's order: each a :class:`Gateway`.
-    :ivar functions: a gateway per function (by logical id) that owns its execution environments; the APIs
-        send their routes' requests to them.
+    :ivar functions: each function (by logical id) with its execution environments
+        (:class:`~apigw_emulator.function.LambdaFunction`); the APIs send their routes' requests to them.
     :ivar not_emulated: what the template configures that the emulator reads but does not run (IAM
         signatures, resource policies, integrations not run yet...), each a sentence naming where; the
         same sentences as the :class:`~apigw_emulator.errors.NotEmulatedWarning` and ``serve``'s banner.
@@ -60,7 +62,7 @@ class Application:
     def __init__(
         self,
         apis: Mapping[str, Gateway],
-        functions: Mapping[str, Gateway],
+        functions: Mapping[str, LambdaFunction],
         owners: Mapping[str, Mapping[str, str]] | None = None,
         not_emulated: tuple[str, ...] = (),
     ) -> None:
@@ -113,7 +115,7 @@ class Application:
                 f"handlers for {', '.join(unknown)}: the template has no such function "
                 f"(its functions: {', '.join(template.functions) or 'none'})"
             )
-        functions: dict[str, Gateway] = {}
+        functions: dict[str, LambdaFunction] = {}
         apis: dict[str, Gateway] = {}
         owners: dict[str, dict[str, str]] = {}
         chosen = [template.api(template_api)] if template_api is not None else template.apis
@@ -136,7 +138,7 @@ class Application:
                     "custom_domain": custom_domain,
                 }
                 if function_id not in functions:
-                    functions[function_id] = _function_gateway(
+                    functions[function_id] = _function(
                         template,
                         choice,
                         own.get(function_id),
@@ -157,7 +159,7 @@ class Application:
                     )
                 function = functions[function_id]
                 timeout = kwargs.get("integration_timeout")
-                targets[function_id] = FunctionTarget(function.environments, function.function, timeout)
+                targets[function_id] = function.target(timeout)
                 variables = kwargs.get("stage_variables", {})
                 for route in api.routes_of(function_id) if api.kind != "function-url" else ():
                     key = parse_route(route.spec).key
@@ -165,9 +167,7 @@ class Application:
                     qualifier = route.qualifier_in(variables)
                     if qualifier is not None:  # an alias or version: the ARN Lambda was invoked by says so
                         qualified[key] = f"{function_id}:{qualifier}"
-                        targets[qualified[key]] = FunctionTarget(
-                            function.environments, function.function, timeout, qualifier
-                        )
+                        targets[qualified[key]] = function.target(timeout, qualifier)
             assert api_options is not None
             for name in ("function_name", "timeout", "memory_size", "integration_timeout"):
                 api_options.pop(name, None)
@@ -183,7 +183,7 @@ class Application:
             gateway._routes_to = _router({**route_keys, **qualified}, targets, api.function_ids[0])
             for function_id in authorizer_function_ids(api, template):
                 if function_id not in functions:
-                    functions[function_id] = _authorizer_gateway(
+                    functions[function_id] = _authorizer_function(
                         template,
                         function_id,
                         own.get(function_id),
@@ -191,9 +191,7 @@ class Application:
                         function_options_only,
                     )
                 function = functions[function_id]
-                gateway.authorizer_functions[function_id] = FunctionTarget(
-                    function.environments, function.function
-                )
+                gateway.authorizer_functions[function_id] = function.target()
             apis[api.logical_id] = gateway
             owners[api.logical_id] = route_keys or {"": api.function_ids[0]}
         warn_not_emulated(chosen, str(template.path))
@@ -245,23 +243,37 @@ _FUNCTION_TOO = frozenset({"region", "account_id", "raise_handler_exceptions"})
 _STAGED = frozenset({"stage", "binary_media_types"})
 
 
-def _function_gateway(
+def _lambda_function(
+    handler: Callable[..., Any] | str | HandlerSource,
+    from_template: Mapping[str, Any],
+    options: Mapping[str, Any],
+) -> LambdaFunction:
+    """A function of the template: what the template says of it, with the caller's function options."""
+    given = {key: value for key, value in options.items() if key != "raise_handler_exceptions"}
+    unknown = sorted(set(given) - FUNCTION_OPTIONS - {"region", "account_id"})
+    if unknown:
+        raise ConfigurationError(f"unknown option(s) {', '.join(unknown)} for the application's functions")
+    read = {k: v for k, v in from_template.items() if k in FUNCTION_OPTIONS or k in ("region", "account_id")}
+    return LambdaFunction.create(handler, **{**read, **given})
+
+
+def _function(
     template: Any,
     choice: dict[str, Any],
     handler: Callable[..., Any] | str | None,
     overrides: tuple[Mapping[str, Any] | None, Mapping[str, str | os.PathLike[str]] | None],
     options: Mapping[str, Any],
-) -> Gateway:
-    """The gateway that owns one function's execution environments (its front door is its first API's)."""
+) -> LambdaFunction:
+    """One function of the application, with its execution environments."""
     from .templates.model import function_options  # noqa: PLC0415
 
     env_vars, layer_folders = overrides
     if handler is None:
         source, kwargs = template.gateway_kwargs(**choice, env_vars=env_vars, layer_folders=layer_folders)
-        return Gateway(source, **{**kwargs, **options})
+        return _lambda_function(source, kwargs, options)
     target, kwargs = template.gateway_options(**choice)
     kwargs.update(function_options(target, env_vars, layer_folders))
-    return Gateway(handler, **{**kwargs, **options})
+    return _lambda_function(handler, kwargs, options)
 
 
 def warn_not_emulated(apis: list[Any], source: str) -> None:
@@ -309,15 +321,14 @@ def authorizer_function_ids(api: Any, template: Any) -> list[str]:
     ]
 
 
-def _authorizer_gateway(
+def _authorizer_function(
     template: Any,
     function_id: str,
     handler: Callable[..., Any] | str | None,
     overrides: tuple[Mapping[str, Any] | None, Mapping[str, str | os.PathLike[str]] | None],
     options: Mapping[str, Any],
-) -> Gateway:
-    """The gateway that owns the execution environments of a function no route invokes (an authorizer)."""
-    from .runtime.model import HandlerSource  # noqa: PLC0415
+) -> LambdaFunction:
+    """A function no route invokes (an authorizer's), with its execution environments."""
     from .templates.handler_import import check_python_handler  # noqa: PLC0415
     from .templates.model import function_options  # noqa: PLC0415
 
@@ -332,10 +343,10 @@ def _authorizer_gateway(
     env_vars, layer_folders = overrides
     kwargs.update(function_options(target, env_vars, layer_folders))
     if handler is not None:
-        return Gateway(handler, **{**kwargs, **options})
+        return _lambda_function(handler, kwargs, options)
     check_python_handler(target)
     source = HandlerSource(target.handler or "", target.load_handler, kwargs.get("code_uri"))
-    return Gateway(source, **{**kwargs, **options})
+    return _lambda_function(source, kwargs, options)
 
 
 def _router(

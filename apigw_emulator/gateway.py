@@ -7,9 +7,7 @@ import os
 import sys
 import threading
 import warnings
-import weakref
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -22,14 +20,14 @@ from .config import GatewayConfig
 from .cors import CorsRules
 from .errors import ConfigurationError, GatewayErrorWarning
 from .events import BUILDERS
+from .function import LambdaFunction
 from .ids import RequestStamp
 from .invoke import FunctionTarget, Invocation, function_caller, invoke
 from .request import HttpRequest
 from .route_integrations import RouteIntegrations
 from .routing import parse_route
-from .runtime.model import ISOLATIONS, FunctionConfig, HandlerSource, Isolation, LogSink
+from .runtime.model import HandlerSource, Isolation, LogSink
 from .runtime.pool import DEFAULT_MAX_CONCURRENCY, EnvironmentPool
-from .runtime.variables import check_function_variables
 
 if TYPE_CHECKING:
     import requests
@@ -162,45 +160,30 @@ class Gateway:
         on_init: Callable[[ModuleType], object] | None = None,
         **options: Any,
     ) -> None:
-        if on_init is not None and not callable(on_init):
-            raise ConfigurationError(f"on_init must be callable (module), got {type(on_init).__name__}")
-        if on_init is not None and isolation == "process":
-            from .runtime.factories import ON_INIT_IN_PROCESS  # noqa: PLC0415
-
-            raise ConfigurationError(ON_INIT_IN_PROCESS)
-        if handler is not None and not callable(handler) and not isinstance(handler, (str, HandlerSource)):
-            raise ConfigurationError(
-                "handler must be callable (event, context) or a handler name such as "
-                f"'app.lambda_handler', got {type(handler).__name__}"
-            )
-        if timeout <= 0 or (integration_timeout is not None and integration_timeout <= 0):
+        if integration_timeout is not None and integration_timeout <= 0:
             raise ConfigurationError("timeouts must be positive numbers of seconds")
-        if isolation not in ISOLATIONS:
-            raise ConfigurationError(f"isolation must be one of {', '.join(ISOLATIONS)}, got {isolation!r}")
-        if max_concurrency is not None and (
-            not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool) or max_concurrency < 0
-        ):
-            raise ConfigurationError("max_concurrency must be None or a whole number of at least 0")
-        if not isinstance(runtime_client, str) or not runtime_client:
-            raise ConfigurationError("runtime_client is 'bootstrap', 'awslambdaric' or a bootstrap's path")
-        self.handler: Callable[..., Any] | str | HandlerSource | None = handler
         self.config = GatewayConfig.create(api, **options)
-        self.function = FunctionConfig(
-            name=function_name,
+        #: The function behind the front door: its configuration and execution environments.
+        self.lambda_function = LambdaFunction.create(
+            handler,
+            function_name=function_name,
             timeout=timeout,
             memory_size=memory_size,
-            handler=handler if isinstance(handler, str) else getattr(handler, "name", None),
-            code_uri=Path(code_uri).resolve() if code_uri is not None else None,
-            environment=check_function_variables(environment or {}),
-            layers=tuple(Path(layer).resolve() for layer in layers),
-            **({"runtime": runtime} if runtime else {}),
+            environment=environment,
+            code_uri=code_uri,
+            layers=layers,
+            runtime=runtime,
+            isolation=isolation,
+            runtime_client=runtime_client,
+            max_concurrency=max_concurrency,
+            function_log=function_log,
+            python=python,
+            on_init=on_init,
+            region=self.config.region,
+            account_id=self.config.account_id,
         )
-        if self.function.code_uri is not None and not self.function.code_uri.is_dir():
-            raise ConfigurationError(f"code_uri {str(self.function.code_uri)!r} is not a directory")
-        if isolation == "process" and handler is not None:
-            from .runtime.factories import handler_location  # noqa: PLC0415
-
-            handler_location(handler, self.function)  # a worker must be able to import it by name
+        self.handler: Callable[..., Any] | str | HandlerSource | None = handler
+        self.function = self.lambda_function.function
         self.integration_timeout = integration_timeout
         self.raise_handler_exceptions = raise_handler_exceptions
         #: Where the function runs: ``"in-process"`` or ``"process"``.
@@ -210,7 +193,7 @@ class Gateway:
         self.function_log = function_log
         #: In-process: called with the handler's live module after each execution environment's init.
         self.on_init = on_init
-        self.python = python or sys.executable
+        self.python = self.lambda_function.python
         if cors is not None and not isinstance(cors, CorsRules):
             raise ConfigurationError(f"cors must be a CorsRules, got {type(cors).__name__}")
         #: The CORS the front door applies itself, if any.
@@ -228,15 +211,13 @@ class Gateway:
         self.integrations = integrations
         #: The functions of Lambda authorizers named by logical id (an application's), by that id.
         self.authorizer_functions: dict[str, FunctionTarget] = {}
-        self._authorizer_gateways: dict[str, Gateway] = {}
+        self._authorizer_functions: dict[str, LambdaFunction] = {}
         self._builder = BUILDERS[self.config.api]
-        self._pool: EnvironmentPool | None = None
         self._pool_lock = threading.Lock()
         #: For an API whose routes go to several functions: the function of each route key, and the
         #: gateways of those functions when this one owns them (closed with it).
         self._routes_to: Callable[[str], FunctionTarget] | None = None
-        self._owned: list[Gateway] = []
-        self._finalizer: weakref.finalize[Any, Any] | None = None
+        self._owned: list[Gateway | LambdaFunction] = []
         #: :meth:`request`'s session of each thread (``session``) and whether a call is using it (``busy``).
         self._sessions = threading.local()
 
@@ -266,11 +247,10 @@ class Gateway:
         if isinstance(authorizer.function, str):
             return self.authorizer_functions.get(authorizer.function)
         with self._pool_lock:
-            gateway = self._authorizer_gateways.get(authorizer.name)
-            if gateway is None:
-                gateway = Gateway(
+            function = self._authorizer_functions.get(authorizer.name)
+            if function is None:
+                function = LambdaFunction.create(
                     authorizer.function,
-                    self.api,
                     function_name=authorizer.name,
                     isolation=self.isolation,
                     runtime_client=self.runtime_client,
@@ -279,9 +259,9 @@ class Gateway:
                     region=self.config.region,
                     account_id=self.config.account_id,
                 )
-                self._authorizer_gateways[authorizer.name] = gateway
-                self._owned.append(gateway)
-        return FunctionTarget(gateway.environments, gateway.function)
+                self._authorizer_functions[authorizer.name] = function
+                self._owned.append(function)
+        return function.target()
 
     @classmethod
     def from_template(
@@ -477,48 +457,18 @@ class Gateway:
     @property
     def environments(self) -> EnvironmentPool:
         """The function's execution environments (made on first use; see ``isolation``)."""
-        if self._pool is None:
-            with self._pool_lock:
-                if self._pool is None:
-                    self._pool = self._make_pool()
-                    self._finalizer = weakref.finalize(self, self._pool.close)
-        return self._pool
-
-    def _make_pool(self) -> EnvironmentPool:
-        from .runtime.factories import environment_factory  # noqa: PLC0415
-
-        if self.handler is None:
-            raise ConfigurationError(
-                f"this Gateway has no handler, so no function to run: give it one ({option('handler')})"
-            )
-        factory, log = environment_factory(
-            self.handler,
-            self.function,
-            isolation=self.isolation,
-            region=self.config.region,
-            account_id=self.config.account_id,
-            runtime_client=self.runtime_client,
-            python=self.python,
-            log=self.function_log,
-            on_init=self.on_init,
-        )
-        return EnvironmentPool(factory, self.function, max_concurrency=self.max_concurrency, log=log)
+        return self.lambda_function.environments
 
     def close(self) -> None:
         """Shut the function's execution environments down (worker processes end) and close the
         session :meth:`request` kept for this thread; idempotent. The gateway can still be used: the
         next invocation starts fresh environments."""
         with self._pool_lock:
-            pool, self._pool = self._pool, None
-            finalizer, self._finalizer = self._finalizer, None
             sessions, self._sessions = self._sessions, threading.local()
         session: requests.Session | None = getattr(sessions, "session", None)
         if session is not None:  # this thread's; other threads' go with their references
             session.close()
-        if finalizer is not None:
-            finalizer.detach()
-        if pool is not None:
-            pool.close()
+        self.lambda_function.close()
         for function in self._owned:
             function.close()
 
