@@ -26,7 +26,7 @@ from .invoke import FunctionTarget, Invocation, function_caller, invoke
 from .request import HttpRequest
 from .route_integrations import RouteIntegrations
 from .routing import parse_route
-from .runtime.model import HandlerSource, Isolation, LogSink
+from .runtime.model import FunctionConfig, HandlerSource, Isolation, LogSink
 from .runtime.pool import DEFAULT_MAX_CONCURRENCY, EnvironmentPool
 
 if TYPE_CHECKING:
@@ -182,18 +182,8 @@ class Gateway:
             region=self.config.region,
             account_id=self.config.account_id,
         )
-        self.handler: Callable[..., Any] | str | HandlerSource | None = handler
-        self.function = self.lambda_function.function
         self.integration_timeout = integration_timeout
         self.raise_handler_exceptions = raise_handler_exceptions
-        #: Where the function runs: ``"in-process"`` or ``"process"``.
-        self.isolation: Isolation = isolation
-        self.runtime_client = runtime_client
-        self.max_concurrency = max_concurrency
-        self.function_log = function_log
-        #: In-process: called with the handler's live module after each execution environment's init.
-        self.on_init = on_init
-        self.python = self.lambda_function.python
         if cors is not None and not isinstance(cors, CorsRules):
             raise ConfigurationError(f"cors must be a CorsRules, got {type(cors).__name__}")
         #: The CORS the front door applies itself, if any.
@@ -458,6 +448,41 @@ class Gateway:
     def environments(self) -> EnvironmentPool:
         """The function's execution environments (made on first use; see ``isolation``)."""
         return self.lambda_function.environments
+
+    @property
+    def handler(self) -> Callable[..., Any] | str | HandlerSource | None:
+        """The function's handler."""
+        return self.lambda_function.handler
+
+    @property
+    def function(self) -> FunctionConfig:
+        """The function's configuration."""
+        return self.lambda_function.function
+
+    @property
+    def isolation(self) -> Isolation:
+        """Where the function runs: ``"in-process"`` or ``"process"``."""
+        return self.lambda_function.isolation
+
+    @property
+    def runtime_client(self) -> str:
+        """What a worker process runs: ``"bootstrap"``, ``"awslambdaric"`` or a bootstrap's path."""
+        return self.lambda_function.runtime_client
+
+    @property
+    def max_concurrency(self) -> int | None:
+        """The function's concurrency limit (None: no limit, no throttling)."""
+        return self.lambda_function.max_concurrency
+
+    @property
+    def function_log(self) -> LogSink | None:
+        """Where the function's log goes."""
+        return self.lambda_function.function_log
+
+    @property
+    def python(self) -> str:
+        """The interpreter of worker processes."""
+        return self.lambda_function.python
 
     def close(self) -> None:
         """Shut the function's execution environments down (worker processes end) and close the

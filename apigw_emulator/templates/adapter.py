@@ -57,11 +57,7 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
             guarded[key] = RouteAuthorization(method.authorizer, method.authorization_scopes)
         elif method.authorization_type == "AWS_IAM":
             iam.append(key)
-    if iam:
-        notes.append(
-            f"{model.logical_id}: AWS_IAM routes ({', '.join(iam)}) refuse unsigned requests as AWS does; "
-            "a SigV4 signature is not checked against credentials"
-        )
+    notes += _iam_notes(model.logical_id, iam)
     keyed = [r for r in routes if r.api_key_required]
     keyed_other = [m for m in model.methods if m.api_key_required and m.integration.type != "AWS_PROXY"]
     notes += _domain_notes(model.logical_id, model.custom_domains)
@@ -142,11 +138,7 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
             guarded[key] = RouteAuthorization(route.authorizer, route.authorization_scopes)
         elif route.authorization_type == "AWS_IAM":
             iam.append(key)
-    if iam:
-        notes.append(
-            f"{model.logical_id}: AWS_IAM routes ({', '.join(iam)}) refuse unsigned requests as AWS does; "
-            "a SigV4 signature is not checked against credentials"
-        )
+    notes += _iam_notes(model.logical_id, iam)
     notes += _domain_notes(model.logical_id, model.custom_domains)
     notes += _authorizer_notes(model.logical_id, model.authorizers, functions)
     routes.sort(key=lambda route: precedence(route.spec))
@@ -180,6 +172,15 @@ def _authorizer_notes(
         "cannot run here: the routes it guards answer 500, as AWS answers a failing authorizer"
         for name, authorizer in authorizers.items()
         if isinstance(authorizer, LambdaAuthorizer) and authorizer.function not in functions
+    ]
+
+
+def _iam_notes(api_id: str, iam: list[str]) -> list[str]:
+    if not iam:
+        return []
+    return [
+        f"{api_id}: AWS_IAM routes ({', '.join(iam)}) refuse unsigned requests as AWS does; a SigV4 "
+        "signature is not checked against credentials"
     ]
 
 
