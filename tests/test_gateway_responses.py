@@ -608,3 +608,17 @@ def test_customised_responses_read_from_each_kind_of_template_apply_status_heade
     )
     assert (denied.status, denied.body) == (401, b'{"message":"Unauthorized"}')
     assert denied.header("Access-Control-Allow-Origin") == "https://app.example"
+
+
+def test_the_real_openapi_applications_customised_responses_are_valid_and_render_as_written() -> None:
+    """The pets application (tests/application/apps): a 404 for unknown paths, a WWW-Authenticate on 401."""
+    path = Path(__file__).parent / "application" / "apps" / "sam_openapi_rest" / "template.yaml"
+    api = next(api for api in load_template(path).apis if api.kind == "rest")
+    check_gateway_responses(api.gateway_responses)
+    missing = _render("MISSING_AUTHENTICATION_TOKEN", api.gateway_responses)
+    assert (missing.status, missing.json()) == (404, {"message": "Not Found"})
+    assert missing.header("Access-Control-Allow-Origin") == "*"
+    unauthorized = _render("UNAUTHORIZED", api.gateway_responses)
+    assert unauthorized.status == 401
+    assert unauthorized.json()["message"] == "Unauthorized"
+    assert unauthorized.header("WWW-Authenticate") == 'Bearer realm="pets"'
