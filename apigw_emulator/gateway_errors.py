@@ -265,10 +265,13 @@ def integration_configuration_error(
 
 
 def missing_authentication_token(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
-    """A request without a SigV4 signature to an ``AWS_IAM`` route: REST 403 ``Missing Authentication
-    Token`` (D7 ``MISSING_AUTHENTICATION_TOKEN``); HTTP API 403 ``{"message":"Forbidden"}`` (UNCONFIRMED)."""
+    """A request without a SigV4 signature to an ``AWS_IAM`` route: REST 403 ``{"message":"Missing
+    Authentication Token"}`` from the default template, as for an unknown path (D7
+    ``MISSING_AUTHENTICATION_TOKEN``, spec 10.6); HTTP API 403 ``{"message":"Forbidden"}`` (UNCONFIRMED)."""
     if config.api == "rest":
-        response = _rest(403, "Missing Authentication Token", "MissingAuthenticationTokenException", stamp)
+        response = _rest_default(
+            403, "Missing Authentication Token", "MissingAuthenticationTokenException", stamp
+        )
     else:
         response = _http(403, "Forbidden", stamp)
     return _warn(config, stamp, response, reason)

@@ -89,6 +89,7 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
         integrations=RouteIntegrations(mocks, unsupported, frozenset(iam))
         if mocks or unsupported or iam
         else None,
+        gateway_responses=dict(model.gateway_responses),
     )
 
 

@@ -15,6 +15,7 @@ from .._spelling import option
 from ..authorizers.model import AuthorizerRules
 from ..cors import CorsRules
 from ..errors import MissingEnvironmentWarning, MissingLayerWarning
+from ..model.rest import GatewayResponseSpec
 from ..route_integrations import RouteIntegrations
 from ..runtime.model import HandlerSource
 from .errors import TemplateError
@@ -290,6 +291,8 @@ class Api:
     :param api_key_routes: REST: the routes whose methods require an API key (Lambda or not).
     :param integrations: the routes the front door answers itself (MOCK, IAM without a signature,
         integrations not run yet).
+    :param gateway_responses: REST: the customised gateway responses by type (``DEFAULT_4XX``...), as
+        :func:`apigw_emulator.gateway_responses.render_gateway_response` takes them.
     """
 
     logical_id: str
@@ -314,6 +317,7 @@ class Api:
     stages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     api_key_routes: tuple[str, ...] = ()
     integrations: RouteIntegrations | None = None
+    gateway_responses: Mapping[str, GatewayResponseSpec] = field(default_factory=dict)
 
     @property
     def function_ids(self) -> tuple[str, ...]:
