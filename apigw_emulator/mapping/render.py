@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import airspeed
+import airspeed.operators
 
 from .errors import MappingTemplateError, TemplateRenderError, TemplateSyntaxError
 from .input import InputVariable
@@ -23,6 +24,21 @@ __all__ = [
     "render",
     "render_template",
 ]
+
+_engine_value_to_string = airspeed.operators.value_to_string
+
+
+def _java_value_to_string(value: Any) -> str:
+    """What the engine writes for a value: Java's form for the maps and lists a template makes itself
+    (``#set($m = {'k': 'v'})$m`` is ``{k=v}``, as Java's Velocity writes it, not Python's repr)."""
+    if type(value) is dict or type(value) is list:
+        return java_str(to_vtl(value))
+    return str(_engine_value_to_string(value))
+
+
+# airspeed-ext writes a value through this module-level function; only plain dicts and lists (which
+# Python would print as its repr) change.
+airspeed.operators.value_to_string = _java_value_to_string
 
 #: How many distinct template texts stay compiled (an API has one per method and content type).
 COMPILED_CACHE_SIZE = 1024

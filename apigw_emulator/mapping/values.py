@@ -86,6 +86,15 @@ class VtlList(list[Any]):
         """Whether ``item`` is in the list."""
         return item in self
 
+    def get(self, index: int) -> Any:
+        """The item at ``index``.
+
+        :raises IndexError: past the end (Java's ``IndexOutOfBoundsException``).
+        """
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(self):
+            raise IndexError(f"index {index!r} is out of bounds for a list of {len(self)}")
+        return self[index]
+
     def add(self, item: Any) -> bool:
         """Append ``item`` (Java's ``List.add`` answers true)."""
         self.append(item)
