@@ -116,21 +116,28 @@ class JsonList(VtlList):
         return json.dumps(self, separators=(",", ":"), ensure_ascii=False)
 
 
+_SCALARS = (str, int, float, type(None))
+
+
 def to_json_value(value: Any) -> Any:
     """Wrap parsed JSON (dicts, lists, scalars) in :class:`JsonMap` / :class:`JsonList`, all the way down."""
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, dict):
-        return JsonMap((key, to_json_value(item)) for key, item in value.items())
+        return JsonMap({key: to_json_value(item) for key, item in value.items()})
     if isinstance(value, list):
-        return JsonList(to_json_value(item) for item in value)
+        return JsonList([to_json_value(item) for item in value])
     return value
 
 
 def to_vtl(value: Any) -> Any:
     """Wrap plain data (the context, parameters) in :class:`VtlMap` / :class:`VtlList`, all the way down."""
-    if isinstance(value, Mapping):
-        return VtlMap((key, to_vtl(item)) for key, item in value.items())
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, (dict, Mapping)):  # dict first: the ABC check is slower
+        return VtlMap({key: to_vtl(item) for key, item in value.items()})
     if isinstance(value, (list, tuple)):
-        return VtlList(to_vtl(item) for item in value)
+        return VtlList([to_vtl(item) for item in value])
     return value
 
 
