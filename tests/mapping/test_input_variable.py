@@ -102,6 +102,15 @@ def test_input_json_of_a_payload_that_is_not_json_says_so() -> None:
         _render("$input.json('$')", body="name=x")
 
 
+def test_a_body_nested_beyond_the_parsers_depth_is_a_render_error() -> None:
+    """A payload nested 100,000 levels deep fails with :class:`TemplateRenderError`, not a crash of the
+    interpreter or a hang."""
+    deep = "[" * 100_000 + "]" * 100_000
+    for template in ("$input.json('$')", "$input.path('$')", "$util.parseJson($input.body)"):
+        with pytest.raises(TemplateRenderError):
+            _render(template, body=deep)
+
+
 def test_input_path_with_a_bad_jsonpath_is_a_render_error() -> None:
     """A JSONPath that does not parse is a clear error naming the path, never a crash."""
     with pytest.raises(TemplateRenderError, match=r"invalid JSONPath '\$\[\['"):

@@ -5,9 +5,19 @@ Sources: AWS's mapping template reference ("$util variables"); LocalStack's test
 
 from __future__ import annotations
 
-import pytest
+import json
 
-from apigw_emulator.mapping import TemplateRenderError, TemplateVariables, escape_javascript, render_template
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from apigw_emulator.mapping import (
+    TemplateRenderError,
+    TemplateVariables,
+    UtilVariable,
+    escape_javascript,
+    render_template,
+)
 
 
 def _render(template: str, body: str = "") -> str:
@@ -88,3 +98,20 @@ def test_base64_decode_of_text_that_is_not_base64_is_a_render_error() -> None:
     """Text outside the base64 alphabet is a clear :class:`TemplateRenderError`."""
     with pytest.raises(TemplateRenderError, match="base64Decode: the text is not base64"):
         _render("$util.base64Decode('not base64!')")
+
+
+@given(st.text())
+def test_escape_javascript_output_is_a_json_string_once_single_quotes_are_unescaped(text: str) -> None:
+    """Whatever the text, the escaped form is a valid JavaScript string body: JSON reads it back exactly
+    once the ``\\'`` escapes (JavaScript's, not JSON's) are undone. Surrogates and control characters
+    included."""
+    escaped = escape_javascript(text)
+    assert "'" not in escaped.replace("\\'", "")
+    assert json.loads('"' + escaped.replace("\\'", "'") + '"') == text
+
+
+@given(st.text())
+def test_url_encode_then_decode_gives_the_text_back(text: str) -> None:
+    """``$util.urlDecode($util.urlEncode(x))`` is ``x`` for any text (both use UTF-8 form encoding)."""
+    util = UtilVariable()
+    assert util.urlDecode(util.urlEncode(text)) == text
