@@ -21,8 +21,10 @@ from .cors import CorsRules
 from .errors import ConfigurationError, GatewayErrorWarning
 from .events import BUILDERS
 from .function import LambdaFunction
+from .gateway_responses import check_gateway_responses
 from .ids import RequestStamp
 from .invoke import FunctionTarget, Invocation, function_caller, invoke
+from .model.rest import GatewayResponseSpec
 from .request import HttpRequest
 from .route_integrations import RouteIntegrations
 from .routing import parse_route
@@ -121,6 +123,9 @@ class Gateway:
     :param integrations: the routes the front door answers itself
         (:class:`~apigw_emulator.route_integrations.RouteIntegrations`: MOCK integrations, unsigned
         requests to ``AWS_IAM`` routes, integrations not run yet), as templates give them.
+    :param gateway_responses: REST: the customised gateway responses by type (``UNAUTHORIZED``,
+        ``DEFAULT_4XX``... to :class:`~apigw_emulator.model.GatewayResponseSpec`), applied to every answer the
+        front door gives itself, as templates give them.
     :param jwks: the signing keys of JWT and Cognito authorizers by authorizer name: a JWKS document or
         the path of its JSON file.
     :param on_init: in-process: called with the handler's live module (``on_init(module)``) after each
@@ -157,6 +162,7 @@ class Gateway:
         authorizers: AuthorizerRules | None = None,
         jwks: Mapping[str, JwksSource] | None = None,
         integrations: RouteIntegrations | None = None,
+        gateway_responses: Mapping[str, GatewayResponseSpec] | None = None,
         on_init: Callable[[ModuleType], object] | None = None,
         **options: Any,
     ) -> None:
@@ -199,6 +205,12 @@ class Gateway:
             )
         #: The routes the front door answers itself (MOCK integrations, IAM routes...), if any.
         self.integrations = integrations
+        if gateway_responses:
+            if self.config.api != "rest":
+                raise ConfigurationError("gateway responses are a REST API's: this front door has none")
+            check_gateway_responses(gateway_responses)
+        #: REST: the API's customised gateway responses, by type.
+        self.gateway_responses = dict(gateway_responses or {})
         #: The functions of Lambda authorizers named by logical id (an application's), by that id.
         self.authorizer_functions: dict[str, FunctionTarget] = {}
         self._authorizer_functions: dict[str, LambdaFunction] = {}
@@ -421,6 +433,7 @@ class Gateway:
             api_keys=self.api_keys,
             authorization=self.authorization,
             integrations=self.integrations,
+            gateway_responses=self.gateway_responses,
         )
         error = invocation.error
         if error is not None and self.raise_handler_exceptions:

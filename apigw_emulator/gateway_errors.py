@@ -88,14 +88,20 @@ def _text(status: int, body: bytes, content_type: str) -> GatewayResponse:
 
 
 def _warn(
-    config: GatewayConfig, stamp: RequestStamp, response: GatewayResponse, reason: str
+    config: GatewayConfig,
+    stamp: RequestStamp,
+    response: GatewayResponse,
+    reason: str,
+    response_type: str | None = None,
 ) -> GatewayResponse:
     """Attach the reason (the driver turns it into a :class:`GatewayErrorWarning` for the test output),
-    and CloudFront's headers on an EDGE REST API (spec 2.2)."""
+    the REST gateway-response type the answer is (customised responses apply to it), and CloudFront's
+    headers on an EDGE REST API (spec 2.2)."""
     headers = response.headers
     if is_edge(config):
         headers += tuple(edge_response_headers(stamp, response.status))
-    return GatewayResponse(response.status, headers, response.body, reason=reason)
+    kind = response_type if config.api == "rest" else None
+    return GatewayResponse(response.status, headers, response.body, reason=reason, response_type=kind)
 
 
 def route_not_found(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
@@ -106,7 +112,7 @@ def route_not_found(config: GatewayConfig, stamp: RequestStamp, reason: str) -> 
         )
     else:
         response = _http(404, "Not Found", stamp)
-    return _warn(config, stamp, response, reason)
+    return _warn(config, stamp, response, reason, "MISSING_AUTHENTICATION_TOKEN")
 
 
 def bad_gateway(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
@@ -124,7 +130,7 @@ def bad_gateway(config: GatewayConfig, stamp: RequestStamp, reason: str) -> Gate
         response = _text(502, b"Internal Server Error", "text/plain; charset=utf-8")
     else:
         response = _text(502, _ALB_502, "text/html")
-    return _warn(config, stamp, response, reason)
+    return _warn(config, stamp, response, reason, "INTEGRATION_FAILURE")
 
 
 def binary_decode_failed(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
@@ -133,7 +139,7 @@ def binary_decode_failed(config: GatewayConfig, stamp: RequestStamp, reason: str
     AWS-validated snapshot records the parsed JSON)."""
     if config.api == "rest":
         response = _rest_default(500, "Internal server error", "InternalServerErrorException", stamp)
-        return _warn(config, stamp, response, reason)
+        return _warn(config, stamp, response, reason, "API_CONFIGURATION_ERROR")
     return bad_gateway(config, stamp, reason)
 
 
@@ -148,7 +154,7 @@ def gateway_timeout(config: GatewayConfig, stamp: RequestStamp, reason: str) -> 
         response = _text(502, b"Internal Server Error", "text/plain; charset=utf-8")
     else:
         response = _text(504, _ALB_504, "text/html")
-    return _warn(config, stamp, response, reason)
+    return _warn(config, stamp, response, reason, "INTEGRATION_TIMEOUT")
 
 
 def payload_too_large(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
@@ -171,7 +177,7 @@ def request_too_long(config: GatewayConfig, stamp: RequestStamp, reason: str) ->
         response = _http(413, "Request Entity Too Large", stamp)
     else:
         response = _text(413, _ALB_413, "text/html")
-    return _warn(config, stamp, response, reason)
+    return _warn(config, stamp, response, reason, "REQUEST_TOO_LARGE")
 
 
 def throttled(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
@@ -190,13 +196,15 @@ def throttled(config: GatewayConfig, stamp: RequestStamp, reason: str) -> Gatewa
         response = _text(429, b'{"Message":"Rate Exceeded."}', "application/json")
     else:
         response = _text(502, _ALB_502, "text/html")
-    return _warn(config, stamp, response, reason)
+    return _warn(config, stamp, response, reason, "INTEGRATION_FAILURE")
 
 
 def forbidden(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
     """An API key is required and missing or unknown: REST 403 ``{"message":"Forbidden"}`` (D7
     ``INVALID_API_KEY``, the default template)."""
-    return _warn(config, stamp, _rest_default(403, "Forbidden", "ForbiddenException", stamp), reason)
+    return _warn(
+        config, stamp, _rest_default(403, "Forbidden", "ForbiddenException", stamp), reason, "INVALID_API_KEY"
+    )
 
 
 def unauthorized(
@@ -211,7 +219,7 @@ def unauthorized(
         response = _http(401, "Unauthorized", stamp)
     if www_authenticate is not None:
         response = _with_header(response, "www-authenticate", www_authenticate)
-    return _warn(config, stamp, response, reason)
+    return _warn(config, stamp, response, reason, "UNAUTHORIZED")
 
 
 #: REST's 403 bodies for a policy that denies (D7 ``ACCESS_DENIED``): an explicit Deny, or no Allow.
@@ -236,7 +244,7 @@ def access_denied(
         response = _http(403, "Forbidden", stamp)
     if www_authenticate is not None:
         response = _with_header(response, "www-authenticate", www_authenticate)
-    return _warn(config, stamp, response, reason)
+    return _warn(config, stamp, response, reason, "ACCESS_DENIED")
 
 
 def authorizer_failure(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
@@ -247,7 +255,7 @@ def authorizer_failure(config: GatewayConfig, stamp: RequestStamp, reason: str) 
         response = _rest_body(500, b'{"message":null}', "AuthorizerConfigurationException", stamp)
     else:
         response = _http(500, "Internal Server Error", stamp)
-    return _warn(config, stamp, response, reason)
+    return _warn(config, stamp, response, reason, "AUTHORIZER_CONFIGURATION_ERROR")
 
 
 def _with_header(response: GatewayResponse, name: str, value: str) -> GatewayResponse:
@@ -261,7 +269,7 @@ def integration_configuration_error(
     configured (``Execution failed due to configuration error`` in its logs), such as a MOCK status that no
     integration response maps."""
     response = _rest(500, "Internal server error", "InternalServerErrorException", stamp)
-    return _warn(config, stamp, response, reason)
+    return _warn(config, stamp, response, reason, "API_CONFIGURATION_ERROR")
 
 
 def missing_authentication_token(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
@@ -274,4 +282,4 @@ def missing_authentication_token(config: GatewayConfig, stamp: RequestStamp, rea
         )
     else:
         response = _http(403, "Forbidden", stamp)
-    return _warn(config, stamp, response, reason)
+    return _warn(config, stamp, response, reason, "MISSING_AUTHENTICATION_TOKEN")

@@ -310,7 +310,7 @@ def render_gateway_response(  # noqa: PLR0917 (the values a gateway response can
         headers += [(n, v) for n, v in extra if n.lower() != "content-length"]
     if is_edge(config):
         headers += edge_response_headers(stamp, status)
-    return GatewayResponse(status, tuple(headers), body, reason=error.reason or None)
+    return GatewayResponse(status, tuple(headers), body, reason=error.reason or None, response_type=kind.name)
 
 
 def _template(templates: Mapping[str, str], request: HttpRequest | None) -> tuple[str, str]:

@@ -8,7 +8,7 @@ answers it (the gateway response the client gets).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .api_keys import ApiKeyRules
 from .authorizers.check import Authorization
@@ -17,6 +17,7 @@ from .cors import CorsRules
 from .flow.api_key import check_api_key
 from .flow.authorization import authorize
 from .flow.authorizer_functions import call_function, function_caller
+from .flow.gateway_response import customise
 from .flow.integration import front_door_integration, lambda_target
 from .flow.lambda_proxy import (
     DEFAULT_INTEGRATION_TIMEOUT,
@@ -31,6 +32,7 @@ from .flow.runtime_json import round_trip, runtime_dumps
 from .flow.state import FlowState, FunctionTarget, Invocation
 from .flow.validation import validate_request
 from .ids import RequestStamp
+from .model.rest import GatewayResponseSpec
 from .request import HttpRequest
 from .route_integrations import RouteIntegrations
 from .runtime.model import FunctionConfig
@@ -65,6 +67,7 @@ def invoke(
     api_keys: ApiKeyRules | None = None,
     authorization: Authorization | None = None,
     integrations: RouteIntegrations | None = None,
+    gateway_responses: Mapping[str, GatewayResponseSpec] | None = None,
 ) -> Invocation:
     """Send ``request`` through the front door to the function's ``environments``; say what happened.
 
@@ -73,7 +76,8 @@ def invoke(
     an ``AWS_IAM`` route; the route's authorizer: 401, 403, 500, or its grant in the event); the API key
     (REST 403); request validation; the integration: a MOCK method or an integration not run yet answered by
     the front door, else the Lambda proxy (Lambda's 6 MB limits, the function and integration timeouts, the
-    runtime's JSON, the result mapped to the client's response).
+    runtime's JSON, the result mapped to the client's response). Every answer the front door gives itself
+    is a gateway response, which a REST API's ``gateway_responses`` customise.
 
     Handler exceptions are recorded in :attr:`Invocation.error` (the response is the front door's 5xx);
     re-raising them is the caller's choice. A timeout resets the environment (the pool's next invocation
@@ -94,5 +98,7 @@ def invoke(
         or front_door_integration(state, integrations)
     )
     if answer is not None:
-        return state.answer(answer)
-    return invoke_function(state, lambda_target(state, environments, function, integration_timeout), cors)
+        return state.answer(customise(state, answer, gateway_responses))
+    record = invoke_function(state, lambda_target(state, environments, function, integration_timeout), cors)
+    record.response = customise(state, record.response, gateway_responses)
+    return record

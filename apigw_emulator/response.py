@@ -32,12 +32,15 @@ class GatewayResponse:
     :param headers: (name, value) pairs in order; a name may repeat (``Set-Cookie``).
     :param body: the body bytes.
     :param reason: for responses the gateway generated itself, why (AWS's own body rarely says).
+    :param response_type: for a REST API's own answers, the gateway-response type it is
+        (``UNAUTHORIZED``, ``INTEGRATION_FAILURE``...), which an API's customised gateway responses change.
     """
 
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
     reason: str | None = None
+    response_type: str | None = None
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """The values of a header joined with ``", "`` as an HTTP client shows them, or ``default``."""

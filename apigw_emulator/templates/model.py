@@ -408,6 +408,8 @@ class Api:
             own = [*self.integrations.mocks, *self.integrations.unsupported]
             options["routes"] += [key for key in own if key not in options["routes"]]
             options["integrations"] = self.integrations
+        if self.gateway_responses:
+            options["gateway_responses"] = dict(self.gateway_responses)
         if self.kind == "rest":
             options["endpoint_type"] = self.endpoint_type or "EDGE"
             if self.binary_media_types:

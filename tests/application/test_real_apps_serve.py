@@ -48,8 +48,18 @@ def test_serve_openapi_app_answers_a_keyed_request_to_its_public_method(pets_ser
 
 
 def test_rule_9_d7_serve_openapi_token_authorizer_answers_401_without_the_token(pets_served: Served) -> None:
-    status, _, _ = curl(_url(pets_served, "PetsApi") + "/pets?limit=1", "-H", f"x-api-key: {PETS_KEY}")
+    """The 401 is the app's customised UNAUTHORIZED gateway response (rule 10.2): its template and headers."""
+    url = _url(pets_served, "PetsApi")
+    status, headers, body = curl(url + "/pets?limit=1", "-H", f"x-api-key: {PETS_KEY}")
     assert status == 401
+    assert json.loads(body) == {"message": "Unauthorized", "hint": "send Authorization: Bearer <token>"}
+    assert headers["www-authenticate"] == 'Bearer realm="pets"'
+    status, headers, body = curl(url + "/nowhere")  # MISSING_AUTHENTICATION_TOKEN, customised to 404
+    assert (status, json.loads(body), headers["access-control-allow-origin"]) == (
+        404,
+        {"message": "Not Found"},
+        "*",
+    )
 
 
 def test_rule_9_d27_serve_http_authorizer_app_with_function_invoke_role() -> None:
