@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from jsonschema import Draft4Validator
+from jsonschema.exceptions import ValidationError
 
+from .._http_syntax import shorten
 from ..media_types import essence
 
 __all__ = ["body_errors", "model_for", "models_by_type"]
@@ -21,6 +23,7 @@ __all__ = ["body_errors", "model_for", "models_by_type"]
 _DEFAULT_TYPE = "application/json"
 _MAX_DETAILS = 25
 _MAX_DETAIL_LENGTH = 300
+_QUOTED_LENGTH = 80
 
 
 def models_by_type(request_models: Mapping[str, str]) -> dict[str, str]:
@@ -43,8 +46,8 @@ def body_errors(validator: Draft4Validator, body: bytes) -> list[str] | None:
 
     An empty body is validated as ``{}`` (as LocalStack does: AWS refuses an empty body for a model with
     required properties, its recorded answer shows). A body that is not JSON (not UTF-8/16/32, a syntax
-    error, ``NaN``, nesting too deep to read) is invalid. At most 25 schema errors are listed, each cut to
-    300 characters (a message quotes the offending value).
+    error, ``NaN``, nesting too deep to read) is invalid. At most 25 schema errors are listed, the values
+    they quote shortened, each cut to 300 characters.
     """
     try:
         instance = json.loads(body, parse_constant=_reject_constant) if body else {}
@@ -56,14 +59,19 @@ def body_errors(validator: Draft4Validator, body: bytes) -> list[str] | None:
         errors = list(itertools.islice(validator.iter_errors(instance), _MAX_DETAILS))
     except RecursionError:
         return ["the body nests too deeply for its model"]
-    return [_describe(error.message, error.absolute_path) for error in errors] or None
+    return [_describe(error) for error in errors] or None
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _describe(message: str, path: Any) -> str:
-    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+def _describe(error: ValidationError) -> str:
+    """The error's message, the value it quotes shortened, and where in the body it is."""
+    message = error.message
+    quoted = repr(error.instance)
+    if len(quoted) > _QUOTED_LENGTH:
+        message = message.replace(quoted, shorten(error.instance, _QUOTED_LENGTH // 2))
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path)
     text = f"{message} (at ${where})" if where else message
     return text if len(text) <= _MAX_DETAIL_LENGTH else text[: _MAX_DETAIL_LENGTH - 3] + "..."
