@@ -21,17 +21,10 @@ from apigw_emulator.request import HttpRequest
 from apigw_emulator.request_validation import ValidationConfigError, ValidationFailure, validate_request
 from apigw_emulator.template import load_template
 from apigw_emulator.templates.apigateway import Resources, read_rest_api_model
-from apigw_emulator.templates.intrinsics import Resolver
+from apigw_emulator.templates.intrinsics import Resolver, read_parameters
 from apigw_emulator.templates.sam_translate import expand_sam, is_sam
 from apigw_emulator.templates.yaml_loader import load_document
 
-_PSEUDO = {
-    "AWS::Region": "us-east-1",
-    "AWS::AccountId": "123456789012",
-    "AWS::StackName": "s",
-    "AWS::Partition": "aws",
-    "AWS::URLSuffix": "amazonaws.com",
-}
 APP = "def handler(event, context):\n    return {'statusCode': 200, 'body': 'ok'}\n"
 JSON = {"Content-Type": "application/json"}
 
@@ -48,11 +41,13 @@ def _rest_api(path: Path, api_id: str = "Api") -> RestApi:
     """The REST API model of a template file, read as ``load_template`` reads it."""
     load_template(path)  # the whole pipeline accepts the template
     document = load_document(path)
+    declared, pseudo = read_parameters(document.get("Parameters"), None)
     if is_sam(document):
-        document = expand_sam(document, template_dir=path.parent, parameters=_PSEUDO)
+        values = {name: p.value for name, p in declared.items() if p.value is not None}
+        document = expand_sam(document, template_dir=path.parent, parameters={**values, **pseudo})
     resources = document["Resources"]
     types = {logical_id: resource["Type"] for logical_id, resource in resources.items()}
-    resolver = Resolver(parameters={}, pseudo=_PSEUDO, resource_types=types)
+    resolver = Resolver(parameters=declared, pseudo=pseudo, resource_types=types)
     catalogue = Resources(resources, resolver, path.parent, {})
     return read_rest_api_model(api_id, resources[api_id]["Properties"], catalogue)
 
@@ -531,3 +526,28 @@ def test_openapi_3_request_body_is_validated_against_its_component_schemas(tmp_p
     assert _check(api, "POST /orders", "/orders", {}, headers=JSON, body=good) is None
     for bad in ('{"lines": []}', '{"lines": [{"sku": "a", "quantity": 0}]}', '{"lines": [{"sku": 1}]}'):
         assert _message(_check(api, "POST /orders", "/orders", {}, headers=JSON, body=bad)) == INVALID_BODY
+
+
+# -- a real application --------------------------------------------------------------------------------
+PETS_APP = Path(__file__).parents[1] / "application" / "apps" / "sam_openapi_rest" / "template.yaml"
+
+
+def test_real_sam_openapi_application_validators_answer_as_its_acceptance_tests_expect() -> None:
+    """The pets application's OpenAPI (pulled in with ``AWS::Include``): an API-level parameters validator
+    and a method-level one for the body; the answers its acceptance tests expect once the flow runs this
+    step."""
+    api = _rest_api(PETS_APP, "PetsApi")
+    assert _message(_check(api, "GET /pets", "/pets", {})) == (
+        "BAD_REQUEST_PARAMETERS",
+        "Missing required request parameters: [limit]",
+    )
+    assert _check(api, "GET /pets", "/pets?limit=1", {}) is None
+    new_pet = '{"name": "Kit", "species": "cat"}'
+    assert _message(_check(api, "POST /pets", "/pets", {}, headers=JSON, body=new_pet)) == (
+        "BAD_REQUEST_PARAMETERS",
+        "Missing required request parameters: [X-Request-Id]",
+    )
+    headers = {**JSON, "X-Request-Id": "r-1"}
+    owl = '{"name": "Kit", "species": "owl"}'
+    assert _message(_check(api, "POST /pets", "/pets", {}, headers=headers, body=owl)) == INVALID_BODY
+    assert _check(api, "POST /pets", "/pets", {}, headers=headers, body=new_pet) is None
