@@ -74,7 +74,7 @@ class ModelSet:
         if found is None:
             if name not in self._schemas:
                 raise KeyError(name)
-            found = Draft4Validator({"$ref": self.url(name)}, registry=self._registry)
+            found = Draft4Validator(self._schemas[name], registry=self._registry)
             with self._lock:
                 self._validators.setdefault(name, found)
         return found
