@@ -551,3 +551,48 @@ def test_real_sam_openapi_application_validators_answer_as_its_acceptance_tests_
     owl = '{"name": "Kit", "species": "owl"}'
     assert _message(_check(api, "POST /pets", "/pets", {}, headers=headers, body=owl)) == INVALID_BODY
     assert _check(api, "POST /pets", "/pets", {}, headers=headers, body=new_pet) is None
+
+
+OVERRIDDEN = """
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Body:
+        swagger: "2.0"
+        info: {title: t, version: "1"}
+        x-amazon-apigateway-request-validators:
+          params: {validateRequestParameters: true}
+        x-amazon-apigateway-request-validator: params
+        paths:
+          /things:
+            parameters:
+              - {name: X-Tenant, in: header, required: true, type: string}
+              - {name: page, in: query, required: true, type: string}
+            get:
+              parameters:
+                - {name: page, in: query, required: false, type: string}
+              x-amazon-apigateway-integration:
+                type: mock
+                requestTemplates: {application/json: '{"statusCode": 200}'}
+                responses: {default: {statusCode: "200"}}
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    Properties:
+      RestApiId: !Ref Api
+      StageName: dev
+"""
+
+
+def test_openapi_operation_parameter_overrides_the_path_item_parameter_of_the_same_name_and_place(
+    tmp_path: Path,
+) -> None:
+    api = _rest_api(_write(tmp_path, OVERRIDDEN))
+    assert _method(api, "GET /things").request_parameters == {
+        "method.request.header.X-Tenant": True,
+        "method.request.querystring.page": False,
+    }
+    assert _message(_check(api, "GET /things", "/things", {})) == (
+        "BAD_REQUEST_PARAMETERS",
+        "Missing required request parameters: [X-Tenant]",
+    )
