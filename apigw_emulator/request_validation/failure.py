@@ -23,9 +23,9 @@ class ValidationFailure:
         ``BAD_REQUEST_BODY`` (the body does not match the method's model).
     :param message: ``$context.error.message``: ``Missing required request parameters: [x-trace, id, q]``
         or ``Invalid request body``, AWS's text.
-    :param validation_error_string: ``$context.error.validationErrorString``: the parameters' message for a
-        parameter failure; for a body, the schema errors in brackets (``[...]``), worded by the
-        ``jsonschema`` library rather than by AWS's own validator.
+    :param validation_error_string: ``$context.error.validationErrorString``: for a body, the schema errors
+        in brackets (``[...]``), worded by the ``jsonschema`` library rather than by AWS's own validator;
+        for parameters, the message again (no recorded AWS answer shows this variable for that case).
     :param status_code: the type's default status (400); a customised gateway response may change it.
     :param missing: the parameters a ``BAD_REQUEST_PARAMETERS`` failure names, in AWS's order.
     """

@@ -78,5 +78,6 @@ def _last(values: list[str] | None) -> str | None:
 
 
 def _blank(value: str | None) -> bool:
-    """Absent, empty or only whitespace: what AWS's validator calls blank."""
+    """Absent, empty or only whitespace. AWS's guide says required parameters must be "included and not
+    blank"; its recorded answers show absent ones, the whitespace case follows the word."""
     return value is None or not value.strip()
