@@ -533,3 +533,12 @@ def test_each_api_is_set_up_once_and_each_model_compiled_once() -> None:
     assert validation.models().validator("testSchema") is compiled
     _, other = _api(models={"application/json": "testSchema"})
     assert validation_for(other) is not validation
+
+
+def test_a_method_outside_the_api_is_validated_without_being_kept() -> None:
+    method, api = _api("params", parameters={"method.request.querystring.q": True})
+    validation = validation_for(api)
+    stranger = Method("GET", "/other", Integration("MOCK"), request_validator="params")
+    assert validation.validate(stranger, HttpRequest.build("GET", "/other")) is None
+    assert validation.validate(method, HttpRequest.build("POST", "/nested/value")) is not None
+    assert [kept for kept, _ in validation._plans.values()] == [method]

@@ -113,8 +113,9 @@ class RequestValidation:
         if found is not None and found[0] is method:
             return found[1]
         plan = self._make_plan(method)
-        with self._lock:
-            self._plans[id(method)] = (method, plan)
+        if any(known is method for known in self.api.methods):  # kept as long as the API: bounded
+            with self._lock:
+                self._plans[id(method)] = (method, plan)
         return plan
 
     def _make_plan(self, method: Method) -> _Plan:
