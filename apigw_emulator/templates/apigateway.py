@@ -133,7 +133,8 @@ def read_rest_api_model(logical_id: str, properties: Mapping[str, Any], resource
     else:
         api = RestApi(logical_id=logical_id, methods=(), source=where)
     authorizers = {**api.authorizers, **_authorizers(logical_id, resources)}
-    methods = [*api.methods, *_methods(logical_id, resources, authorizers)]
+    model_names = _model_names(logical_id, resources)
+    methods = [*api.methods, *_methods(logical_id, resources, authorizers, model_names)]
     binary = resolver.resolve(properties.get("BinaryMediaTypes") or [], f"{where}.BinaryMediaTypes")
     if not isinstance(binary, list):
         raise TemplateError("BinaryMediaTypes must be a list", where=f"{where}.BinaryMediaTypes")
@@ -148,7 +149,7 @@ def read_rest_api_model(logical_id: str, properties: Mapping[str, Any], resource
         stages=tuple(_stages(logical_id, resources)),
         authorizers=authorizers,
         validators={**api.validators, **_validators(logical_id, resources)},
-        models={**api.models, **_models(logical_id, resources)},
+        models={**api.models, **_models(logical_id, resources, model_names)},
         gateway_responses={**api.gateway_responses, **_gateway_responses(logical_id, resources)},
         binary_media_types=tuple(
             media_types([*binary, *api.binary_media_types], f"{where}.BinaryMediaTypes")
@@ -193,7 +194,9 @@ def _resource_paths(api_id: str, resources: Resources) -> dict[str, str]:
     return paths
 
 
-def _methods(api_id: str, resources: Resources, authorizers: Mapping[str, Authorizer]) -> list[Method]:
+def _methods(
+    api_id: str, resources: Resources, authorizers: Mapping[str, Authorizer], model_names: Mapping[str, str]
+) -> list[Method]:
     paths = _resource_paths(api_id, resources)
     resolver = resources.resolver
     methods = []
@@ -237,7 +240,7 @@ def _methods(api_id: str, resources: Resources, authorizers: Mapping[str, Author
                 in (True, "true"),
                 request_validator=validator,
                 request_parameters={str(k): v in (True, "true") for k, v in parameters.items()},
-                request_models={str(k): str(v) for k, v in models.items()},
+                request_models={str(k): model_names.get(str(v), str(v)) for k, v in models.items()},
                 method_responses=tuple(
                     MethodResponse(
                         str(response.get("StatusCode")),
@@ -349,11 +352,37 @@ def _validators(api_id: str, resources: Resources) -> dict[str, RequestValidator
     return found
 
 
-def _models(api_id: str, resources: Resources) -> dict[str, Any]:
+def _model_names(api_id: str, resources: Resources) -> dict[str, str]:
+    """The name of each ``AWS::ApiGateway::Model`` by logical id: what ``Ref`` gives in AWS (a model without
+    a ``Name`` keeps its logical id here)."""
+    return {
+        logical_id: resources.string(properties, "Name", where) or logical_id
+        for logical_id, properties, where in resources.of_type("AWS::ApiGateway::Model", "RestApiId", api_id)
+    }
+
+
+def _models(api_id: str, resources: Resources, model_names: Mapping[str, str]) -> dict[str, Any]:
     found = {}
     for logical_id, properties, where in resources.of_type("AWS::ApiGateway::Model", "RestApiId", api_id):
-        name = resources.string(properties, "Name", where) or logical_id
-        found[name] = resources.resolver.resolve(properties.get("Schema") or {}, f"{where}.Schema")
+        schema = resources.resolver.resolve(properties.get("Schema") or {}, f"{where}.Schema")
+        found[model_names[logical_id]] = _named_model_refs(schema, model_names)
+    return found
+
+
+def _named_model_refs(schema: Any, model_names: Mapping[str, str]) -> Any:
+    """``schema`` with each ``$ref`` to ``.../models/<LogicalId>`` (a ``Ref`` resolved here to the logical
+    id) naming the model as AWS's ``Ref`` does."""
+    if isinstance(schema, list):
+        return [_named_model_refs(item, model_names) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    found = {key: _named_model_refs(value, model_names) for key, value in schema.items()}
+    reference = found.get("$ref")
+    if isinstance(reference, str) and "/models/" in reference:
+        head, _, tail = reference.rpartition("/models/")
+        target, hash_sign, fragment = tail.partition("#")
+        if target in model_names:
+            found["$ref"] = f"{head}/models/{model_names[target]}{hash_sign}{fragment}"
     return found
 
 

@@ -91,10 +91,31 @@ class _Reader:
                     continue
                 if not isinstance(operation, dict):
                     raise TemplateError("an operation must be a mapping", where=f"{here}.{method}")
+                if isinstance(item.get("parameters"), list):
+                    shared = self.shared_parameters(item, operation, here, f"{here}.{method}")
+                    operation = {**operation, "parameters": shared}
                 found.append(
                     (normalise_method(str(method)), str(path).strip(), operation, f"{here}.{method}")
                 )
         return found
+
+    def shared_parameters(
+        self, item: Mapping[str, Any], operation: Mapping[str, Any], where: str, operation_where: str
+    ) -> list[Any]:
+        """The parameters of a path item that apply to ``operation`` (those it does not redefine by
+        ``name`` and ``in``), then its own."""
+        own = operation.get("parameters") or []
+        own = own if isinstance(own, list) else []
+
+        def key(parameter: Any, here: str) -> tuple[Any, Any]:
+            found = self.follow(parameter, here)
+            return (found.get("name"), found.get("in")) if isinstance(found, dict) else (None, None)
+
+        redefined = {key(p, f"{operation_where}.parameters[{i}]") for i, p in enumerate(own)}
+        shared = [
+            p for i, p in enumerate(item["parameters"]) if key(p, f"{where}.parameters[{i}]") not in redefined
+        ]
+        return [*shared, *own]
 
     def follow(self, value: Any, where: str) -> Any:
         """``value``, or what its local ``$ref`` points to."""
