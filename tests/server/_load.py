@@ -105,6 +105,8 @@ class KeepAliveClient:
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._request = request
         self._buffer = b""
+        #: The body of the last response read.
+        self.last_body = b""
 
     def close(self) -> None:
         self._sock.close()
@@ -122,7 +124,7 @@ class KeepAliveClient:
                 length = int(value)
         while len(self._buffer) < length:
             self._receive()
-        self._buffer = self._buffer[length:]
+        self.last_body, self._buffer = self._buffer[:length], self._buffer[length:]
         return int(head[9:12])
 
     def _receive(self) -> None:
