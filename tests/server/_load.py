@@ -161,8 +161,10 @@ def run_load(port: int, request: bytes, *, clients: int = 4, seconds: float = 0.
     """
     latencies: list[list[float]] = [[] for _ in range(clients)]
     failures: list[str] = []
-    barrier = threading.Barrier(clients + 1)
     stop_at: list[float] = []
+    # The clock starts once every client is connected (the barrier's action runs before any is let go):
+    # on a loaded machine, starting threads and connecting can take longer than a short round.
+    barrier = threading.Barrier(clients + 1, action=lambda: stop_at.append(time.perf_counter() + seconds))
 
     def client(index: int) -> None:
         conn = KeepAliveClient(port, request)
@@ -186,9 +188,8 @@ def run_load(port: int, request: bytes, *, clients: int = 4, seconds: float = 0.
     threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
     for thread in threads:
         thread.start()
-    began = time.perf_counter()
-    stop_at.append(began + seconds)
     barrier.wait(timeout=5)
+    began = stop_at[0] - seconds
     for thread in threads:
         thread.join(timeout=seconds + 10)
     elapsed = time.perf_counter() - began
