@@ -633,3 +633,14 @@ def test_a_workers_output_flood_is_bounded_in_the_log(environments: Environments
     dropped = [line for line in environments.lines if "bytes of output dropped" in line]
     assert len(dropped) == 2
     assert any(line.startswith("x") and len(line) == MAX_LINE for line in output)
+
+
+def test_an_event_with_non_finite_floats_deep_in_lists_reaches_the_handler_as_written(
+    environments: Environments,
+) -> None:
+    # orjson would write NaN and infinities as null: an event holding one, however deep, goes to the
+    # worker with json's rules, as the quick check of the event must find.
+    environment = environments("def handler(event, context):\n    return repr(event)\n")
+    deep = {"a": ["text", {"b": [1, 2.5, None, [float("nan")]]}], "c": [float("-inf")], "d": "nan"}
+    assert result_json(environments.invoke(environment, deep)) == repr(deep)
+    assert result_json(environments.invoke(environment, {"e": [1.5, "inf"]})) == "{'e': [1.5, 'inf']}"

@@ -105,6 +105,8 @@ class KeepAliveClient:
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._request = request
         self._buffer = b""
+        #: The body of the last response read.
+        self.last_body = b""
 
     def close(self) -> None:
         self._sock.close()
@@ -122,7 +124,7 @@ class KeepAliveClient:
                 length = int(value)
         while len(self._buffer) < length:
             self._receive()
-        self._buffer = self._buffer[length:]
+        self.last_body, self._buffer = self._buffer[:length], self._buffer[length:]
         return int(head[9:12])
 
     def _receive(self) -> None:
@@ -159,8 +161,10 @@ def run_load(port: int, request: bytes, *, clients: int = 4, seconds: float = 0.
     """
     latencies: list[list[float]] = [[] for _ in range(clients)]
     failures: list[str] = []
-    barrier = threading.Barrier(clients + 1)
     stop_at: list[float] = []
+    # The clock starts once every client is connected (the barrier's action runs before any is let go):
+    # on a loaded machine, starting threads and connecting can take longer than a short round.
+    barrier = threading.Barrier(clients + 1, action=lambda: stop_at.append(time.perf_counter() + seconds))
 
     def client(index: int) -> None:
         conn = KeepAliveClient(port, request)
@@ -184,9 +188,8 @@ def run_load(port: int, request: bytes, *, clients: int = 4, seconds: float = 0.
     threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
     for thread in threads:
         thread.start()
-    began = time.perf_counter()
-    stop_at.append(began + seconds)
     barrier.wait(timeout=5)
+    began = stop_at[0] - seconds
     for thread in threads:
         thread.join(timeout=seconds + 10)
     elapsed = time.perf_counter() - began
