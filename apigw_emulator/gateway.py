@@ -20,6 +20,7 @@ from .config import GatewayConfig
 from .cors import CorsRules
 from .errors import ConfigurationError, GatewayErrorWarning
 from .events import BUILDERS
+from .flow.validation import MethodValidation
 from .function import LambdaFunction
 from .gateway_responses import check_gateway_responses
 from .ids import RequestStamp
@@ -126,6 +127,8 @@ class Gateway:
     :param gateway_responses: REST: the customised gateway responses by type (``UNAUTHORIZED``,
         ``DEFAULT_4XX``... to :class:`~apigw_emulator.model.GatewayResponseSpec`), applied to every answer the
         front door gives itself, as templates give them.
+    :param request_validation: REST: the methods' request validators
+        (:class:`~apigw_emulator.flow.validation.MethodValidation`), as templates give them.
     :param jwks: the signing keys of JWT and Cognito authorizers by authorizer name: a JWKS document or
         the path of its JSON file.
     :param on_init: in-process: called with the handler's live module (``on_init(module)``) after each
@@ -163,6 +166,7 @@ class Gateway:
         jwks: Mapping[str, JwksSource] | None = None,
         integrations: RouteIntegrations | None = None,
         gateway_responses: Mapping[str, GatewayResponseSpec] | None = None,
+        request_validation: MethodValidation | None = None,
         on_init: Callable[[ModuleType], object] | None = None,
         **options: Any,
     ) -> None:
@@ -211,6 +215,12 @@ class Gateway:
             check_gateway_responses(gateway_responses)
         #: REST: the API's customised gateway responses, by type.
         self.gateway_responses = dict(gateway_responses or {})
+        if request_validation is not None and not isinstance(request_validation, MethodValidation):
+            raise ConfigurationError(
+                f"request_validation must be a MethodValidation, got {type(request_validation).__name__}"
+            )
+        #: REST: the validation of the methods that have a validator.
+        self.request_validation = request_validation
         #: The functions of Lambda authorizers named by logical id (an application's), by that id.
         self.authorizer_functions: dict[str, FunctionTarget] = {}
         self._authorizer_functions: dict[str, LambdaFunction] = {}
@@ -434,6 +444,7 @@ class Gateway:
             authorization=self.authorization,
             integrations=self.integrations,
             gateway_responses=self.gateway_responses,
+            validation=self.request_validation,
         )
         error = invocation.error
         if error is not None and self.raise_handler_exceptions:

@@ -30,7 +30,7 @@ from .flow.preflight import answer_preflight
 from .flow.route import match_route
 from .flow.runtime_json import round_trip, runtime_dumps
 from .flow.state import FlowState, FunctionTarget, Invocation
-from .flow.validation import validate_request
+from .flow.validation import MethodValidation, validate_request
 from .ids import RequestStamp
 from .model.rest import GatewayResponseSpec
 from .request import HttpRequest
@@ -68,16 +68,18 @@ def invoke(
     authorization: Authorization | None = None,
     integrations: RouteIntegrations | None = None,
     gateway_responses: Mapping[str, GatewayResponseSpec] | None = None,
+    validation: MethodValidation | None = None,
 ) -> Invocation:
     """Send ``request`` through the front door to the function's ``environments``; say what happened.
 
     The steps, in API Gateway's order: the payload limit (413); a CORS preflight the front door answers;
     the route, matched once (REST 403 / HTTP API 404), and its event; authorization (an unsigned request to
     an ``AWS_IAM`` route; the route's authorizer: 401, 403, 500, or its grant in the event); the API key
-    (REST 403); request validation; the integration: a MOCK method or an integration not run yet answered by
-    the front door, else the Lambda proxy (Lambda's 6 MB limits, the function and integration timeouts, the
-    runtime's JSON, the result mapped to the client's response). Every answer the front door gives itself
-    is a gateway response, which a REST API's ``gateway_responses`` customise.
+    (REST 403); request validation (REST 400, ``validation``); the integration: a MOCK method or an
+    integration not run yet answered by the front door, else the Lambda proxy (Lambda's 6 MB limits, the
+    function and integration timeouts, the runtime's JSON, the result mapped to the client's response).
+    Every answer the front door gives itself is a gateway response, which a REST API's
+    ``gateway_responses`` customise.
 
     Handler exceptions are recorded in :attr:`Invocation.error` (the response is the front door's 5xx);
     re-raising them is the caller's choice. A timeout resets the environment (the pool's next invocation
@@ -94,9 +96,12 @@ def invoke(
         or match_route(state)
         or authorize(state, integrations, authorization)
         or check_api_key(state, api_keys)
-        or validate_request(state)
-        or front_door_integration(state, integrations)
     )
+    if answer is None:
+        refused = validate_request(state, validation, gateway_responses)  # rendered as customised
+        if refused is not None:
+            return state.answer(refused)
+        answer = front_door_integration(state, integrations)
     if answer is not None:
         return state.answer(customise(state, answer, gateway_responses))
     record = invoke_function(state, lambda_target(state, environments, function, integration_timeout), cors)

@@ -8,8 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..authorizers.model import Authorizer, AuthorizerRules, LambdaAuthorizer, RouteAuthorization
+from ..errors import ConfigurationError
+from ..flow.validation import MethodValidation
 from ..model.http import HttpApi
 from ..model.rest import RestApi
+from ..request_validation import RequestValidation
 from ..route_integrations import RouteIntegrations
 from ..routing import parse_route, precedence
 from .common import merge_routes
@@ -89,6 +92,7 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
         integrations=RouteIntegrations(mocks, unsupported, frozenset(iam))
         if mocks or unsupported or iam
         else None,
+        validation=_validation(model),
         gateway_responses=dict(model.gateway_responses),
     )
 
@@ -174,6 +178,27 @@ def _authorizer_notes(
         for name, authorizer in authorizers.items()
         if isinstance(authorizer, LambdaAuthorizer) and authorizer.function not in functions
     ]
+
+
+def _validation(model: RestApi) -> MethodValidation | None:
+    """The validation of the API's methods that have a validator, set up now: what API Gateway would refuse
+    to deploy (an unknown validator or model, an invalid schema) is a template error.
+
+    :raises TemplateError: for a misconfigured method.
+    """
+    methods = {
+        _route_key(method.http_method, method.path): method
+        for method in model.methods
+        if method.request_validator
+    }
+    if not methods:
+        return None
+    validation = MethodValidation(RequestValidation(model), methods)
+    try:
+        validation.check()
+    except ConfigurationError as exc:
+        raise TemplateError(str(exc), where=model.source) from None
+    return validation
 
 
 def _iam_notes(api_id: str, iam: list[str]) -> list[str]:

@@ -15,6 +15,7 @@ from .._spelling import option
 from ..authorizers.model import AuthorizerRules
 from ..cors import CorsRules
 from ..errors import MissingEnvironmentWarning, MissingLayerWarning
+from ..flow.validation import MethodValidation
 from ..model.rest import GatewayResponseSpec
 from ..route_integrations import RouteIntegrations
 from ..runtime.model import HandlerSource
@@ -289,6 +290,7 @@ class Api:
     :param api_key_source: REST: ``ApiKeySourceType``, ``"HEADER"`` or ``"AUTHORIZER"``.
     :param stages: every stage of the API with its variables (``stage`` is the one used by default).
     :param api_key_routes: REST: the routes whose methods require an API key (Lambda or not).
+    :param validation: REST: the validation of the methods that have a request validator.
     :param integrations: the routes the front door answers itself (MOCK, IAM without a signature,
         integrations not run yet).
     :param gateway_responses: REST: the customised gateway responses by type (``DEFAULT_4XX``...), as
@@ -317,6 +319,7 @@ class Api:
     stages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     api_key_routes: tuple[str, ...] = ()
     integrations: RouteIntegrations | None = None
+    validation: MethodValidation | None = None
     gateway_responses: Mapping[str, GatewayResponseSpec] = field(default_factory=dict)
 
     @property
@@ -410,6 +413,8 @@ class Api:
             options["integrations"] = self.integrations
         if self.gateway_responses:
             options["gateway_responses"] = dict(self.gateway_responses)
+        if self.validation is not None:
+            options["request_validation"] = self.validation
         if self.kind == "rest":
             options["endpoint_type"] = self.endpoint_type or "EDGE"
             if self.binary_media_types:

@@ -62,6 +62,17 @@ def test_rule_9_d7_serve_openapi_token_authorizer_answers_401_without_the_token(
     )
 
 
+def test_rule_10_1_serve_validator_refuses_a_missing_required_query_string(pets_served: Served) -> None:
+    """The OpenAPI default validator's 400, through the app's customised DEFAULT_4XX (its CORS header)."""
+    url = _url(pets_served, "PetsApi")
+    status, headers, body = curl(
+        url + "/pets", "-H", f"x-api-key: {PETS_KEY}", "-H", "Authorization: Bearer allow-ana"
+    )
+    assert status == 400
+    assert json.loads(body) == {"message": "Missing required request parameters: [limit]"}
+    assert headers["access-control-allow-origin"] == "*"
+
+
 def test_rule_9_d27_serve_http_authorizer_app_with_function_invoke_role() -> None:
     with serving("--template", str(HTTP_AUTHORIZER), "--port", "0") as served:
         url = _url(served, "NotesHttpApi")

@@ -18,8 +18,8 @@ import pytest
 
 from apigw_emulator.model import Method, RequestValidator, RestApi
 from apigw_emulator.request import HttpRequest
-from apigw_emulator.request_validation import ValidationConfigError, ValidationFailure, validate_request
-from apigw_emulator.template import load_template
+from apigw_emulator.request_validation import ValidationFailure, validate_request
+from apigw_emulator.template import TemplateError, load_template
 from apigw_emulator.templates.apigateway import Resources, read_rest_api_model
 from apigw_emulator.templates.intrinsics import Resolver, read_parameters
 from apigw_emulator.templates.sam_translate import expand_sam, is_sam
@@ -337,11 +337,11 @@ def test_sam_model_ref_in_the_written_case_names_a_model_the_api_does_not_have(t
     """SAM deploys ``Owner`` as ``owner``; a ``$ref`` written ``#/definitions/Owner`` is an error AWS's import
     refuses too, said with the models the API has."""
     template = SAM_EVENTS.replace('"#/definitions/owner"', '"#/definitions/Owner"')
-    api = _rest_api(_write(tmp_path, template))
     with pytest.raises(
-        ValidationConfigError, match=r"names the model 'Owner'.*its models: Empty, Error, owner, pet"
-    ):
-        _check(api, "PUT /pets/{id}", "/pets/1", {"id": "1"}, body="{}")
+        TemplateError, match=r"names the model 'Owner'.*its models: Empty, Error, owner, pet"
+    ) as caught:
+        load_template(_write(tmp_path, template))  # refused when loaded, as AWS refuses to deploy it
+    assert caught.value.where == "Resources.Api.Properties.Body"
 
 
 # -- plain CloudFormation -------------------------------------------------------------------------------
