@@ -90,20 +90,28 @@ def invoke(
     :class:`FunctionTarget`: an API whose routes go to several functions.
     """
     state = FlowState.start(request, config, stamp)
+    routes_to_functions = not isinstance(environments, EnvironmentPool)
+    keyed = routes_to_functions or any(
+        option is not None for option in (authorization, api_keys, integrations, validation)
+    )
+    # A step whose option is not set is not called: a plain proxy request pays for what it uses.
     answer = (
         check_payload(state)
-        or answer_preflight(state, cors)
-        or match_route(state)
-        or authorize(state, integrations, authorization)
-        or check_api_key(state, api_keys)
+        or (cors is not None and answer_preflight(state, cors))
+        or match_route(state, keyed)
+        or ((integrations or authorization) is not None and authorize(state, integrations, authorization))
+        or (api_keys is not None and check_api_key(state, api_keys))
+        or None
     )
-    if answer is None:
+    if answer is None and validation is not None:
         refused = validate_request(state, validation, gateway_responses)  # rendered as customised
         if refused is not None:
             return state.answer(refused)
+    if answer is None and integrations is not None:
         answer = front_door_integration(state, integrations)
     if answer is not None:
         return state.answer(customise(state, answer, gateway_responses))
     record = invoke_function(state, lambda_target(state, environments, function, integration_timeout), cors)
-    record.response = customise(state, record.response, gateway_responses)
+    if gateway_responses:
+        record.response = customise(state, record.response, gateway_responses)
     return record

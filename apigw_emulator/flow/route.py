@@ -14,12 +14,16 @@ from .state import FlowState
 __all__ = ["match_route"]
 
 
-def match_route(state: FlowState) -> GatewayResponse | None:
+def match_route(state: FlowState, keyed: bool = True) -> GatewayResponse | None:
     """Match the request's route and build its event into ``state``; the front door's answer when no
-    route matches."""
+    route matches.
+
+    :param keyed: whether a later step needs the route's key and path in ``state`` (an authorizer, API
+        keys, a route table...); a plain proxy's event builder matches the route on its own.
+    """
     request, config = state.request, state.config
     try:
-        if state.routed:
+        if keyed and state.routed:
             _, app_path, match = locate(request, config)  # memoised: the event builder reuses it
             state.route_key = match.route.key
             state.app_path = routed_path(app_path)  # the path the route matched: the method ARN's
