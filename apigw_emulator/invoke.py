@@ -90,9 +90,12 @@ def invoke(
     :class:`FunctionTarget`: an API whose routes go to several functions.
     """
     state = FlowState.start(request, config, stamp)
-    routes_to_functions = not isinstance(environments, EnvironmentPool)
-    keyed = routes_to_functions or any(
-        option is not None for option in (authorization, api_keys, integrations, validation)
+    keyed = (
+        not isinstance(environments, EnvironmentPool)
+        or authorization is not None
+        or api_keys is not None
+        or integrations is not None
+        or validation is not None
     )
     # A step whose option is not set is not called: a plain proxy request pays for what it uses.
     answer = (

@@ -91,7 +91,7 @@ class FlowState:
         return Invocation(self.request, response, stamp=self.stamp)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is made per request, and a frozen init costs twice as much
 class FunctionTarget:
     """Where a route's requests go: the function's environments and configuration, and the integration
     timeout its routes set (None: the front door's default)."""
