@@ -30,6 +30,7 @@ __all__ = [
     "route_not_found",
     "throttled",
     "unauthorized",
+    "unsupported_media_type",
 ]
 
 _ALB_502 = (
@@ -283,3 +284,10 @@ def missing_authentication_token(config: GatewayConfig, stamp: RequestStamp, rea
     else:
         response = _http(403, "Forbidden", stamp)
     return _warn(config, stamp, response, reason, "MISSING_AUTHENTICATION_TOKEN")
+
+
+def unsupported_media_type(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
+    """REST: 415 ``{"message":"Unsupported Media Type"}`` (``UNSUPPORTED_MEDIA_TYPE``): no request template
+    for the request's content type, and the integration's ``passthroughBehavior`` refuses it."""
+    response = _rest_default(415, "Unsupported Media Type", "UnsupportedMediaTypeException", stamp)
+    return _warn(config, stamp, response, reason, "UNSUPPORTED_MEDIA_TYPE")

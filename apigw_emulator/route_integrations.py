@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .config import GatewayConfig
 from .gateway_errors import integration_configuration_error, missing_authentication_token
@@ -50,12 +51,18 @@ class RouteIntegrations:
         return missing_authentication_token(config, stamp, reason)
 
     def integration(
-        self, route_key: str, request: HttpRequest, config: GatewayConfig, stamp: RequestStamp
+        self,
+        route_key: str,
+        request: HttpRequest,
+        config: GatewayConfig,
+        stamp: RequestStamp,
+        event: Mapping[str, Any] | None = None,
     ) -> GatewayResponse | None:
-        """The front door's answer for a route without a Lambda proxy integration, or None."""
+        """The front door's answer for a route without a Lambda proxy integration, or None (``event``: the
+        request's proxy event, which templates read)."""
         mock = self.mocks.get(route_key)
         if mock is not None:
-            return answer_mock(mock, request, config, stamp)
+            return answer_mock(mock, request, config, stamp, event)
         why = self.unsupported.get(route_key)
         if why is not None:
             return integration_configuration_error(config, stamp, why)

@@ -20,7 +20,7 @@ def front_door_integration(
     """The answer of an integration the front door runs itself, or None for a Lambda proxy."""
     if integrations is None or not state.routed:
         return None
-    return integrations.integration(state.route_key, state.request, state.config, state.stamp)
+    return integrations.integration(state.route_key, state.request, state.config, state.stamp, state.event)
 
 
 def lambda_target(

@@ -513,3 +513,66 @@ def test_a_nested_stack_whose_resources_clash_with_the_parents_is_a_template_err
     (tmp_path / "child" / "template.yaml").write_text(textwrap.dedent(child), encoding="utf-8")
     with pytest.raises(TemplateError, match="the nested stack's Parent has the logical id of a resource"):
         load_template(path)
+
+
+MOCK_API = """
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, Code: src}
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: mock
+      Body:
+        swagger: "2.0"
+        info: {title: mock, version: "1"}
+        paths:
+          /items:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/\\
+                  ${Fn.Arn}/invocations"
+          /status:
+            get:
+              x-amazon-apigateway-integration:
+                type: mock
+                passthroughBehavior: never
+                requestTemplates:
+                  application/json: |
+                    #if($input.params('fail') == "yes"){"statusCode": 503}#else{"statusCode": 200}#end
+                responses:
+                  "5\\\\d{2}":
+                    statusCode: "503"
+                    responseTemplates:
+                      application/json: '{"state": "down", "stage": "$context.stage"}'
+                  default:
+                    statusCode: "200"
+                    responseParameters:
+                      method.response.header.X-Mock: "'yes'"
+                    responseTemplates:
+                      application/json: |
+                        #set($context.responseOverride.header.X-Stage = $stageVariables.env)
+                        {"state": "up", "who": "$input.params('who')"}
+  Stage:
+    Type: AWS::ApiGateway::Stage
+    Properties: {RestApiId: !Ref Api, StageName: test, DeploymentId: dep, Variables: {env: testing}}
+"""
+
+
+def test_rule_10_4_a_mock_request_template_is_rendered_and_its_status_selects_the_response(
+    tmp_path: Path,
+) -> None:
+    path = _project(tmp_path, MOCK_API)
+    with _application(path) as app:
+        gateway = app.apis["Api"]
+        assert gateway.request("GET", "/items").status_code == 200
+        up = gateway.request("GET", "/status", params={"who": "ann"})
+        assert (up.status_code, up.json()) == (200, {"state": "up", "who": "ann"})
+        assert (up.headers["X-Mock"], up.headers["X-Stage"]) == ("yes", "testing")
+        down = gateway.request("GET", "/status", params={"fail": "yes"})
+        assert (down.status_code, down.json()) == (503, {"state": "down", "stage": "test"})
+        refused = _quiet(gateway, "GET", "/status", headers={"Content-Type": "text/plain"})
+        assert (refused.status_code, refused.json()) == (415, {"message": "Unsupported Media Type"})
