@@ -60,11 +60,9 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
             guarded[key] = RouteAuthorization(method.authorizer, method.authorization_scopes)
         elif method.authorization_type == "AWS_IAM":
             iam.append(key)
-    notes += _iam_notes(model.logical_id, iam)
     keyed = [r for r in routes if r.api_key_required]
     keyed_other = [m for m in model.methods if m.api_key_required and m.integration.type != "AWS_PROXY"]
-    notes += _domain_notes(model.logical_id, model.custom_domains)
-    notes += _authorizer_notes(model.logical_id, model.authorizers, functions)
+    notes += _api_notes(model, iam, functions)
     routes.sort(key=lambda route: precedence(route.spec))
     stage = model.stage()
     return Api(
@@ -143,9 +141,7 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
             guarded[key] = RouteAuthorization(route.authorizer, route.authorization_scopes)
         elif route.authorization_type == "AWS_IAM":
             iam.append(key)
-    notes += _iam_notes(model.logical_id, iam)
-    notes += _domain_notes(model.logical_id, model.custom_domains)
-    notes += _authorizer_notes(model.logical_id, model.authorizers, functions)
+    notes += _api_notes(model, iam, functions)
     routes.sort(key=lambda route: precedence(route.spec))
     stage = model.stage()
     return Api(
@@ -199,6 +195,16 @@ def _validation(model: RestApi) -> MethodValidation | None:
     except ConfigurationError as exc:
         raise TemplateError(str(exc), where=model.source) from None
     return validation
+
+
+def _api_notes(model: RestApi | HttpApi, iam: list[str], functions: Mapping[str, Function]) -> list[str]:
+    """What both kinds of API say of what is read but not enforced: IAM signatures, extra custom domain
+    mappings, authorizers whose function is not here."""
+    return [
+        *_iam_notes(model.logical_id, iam),
+        *_domain_notes(model.logical_id, model.custom_domains),
+        *_authorizer_notes(model.logical_id, model.authorizers, functions),
+    ]
 
 
 def _iam_notes(api_id: str, iam: list[str]) -> list[str]:

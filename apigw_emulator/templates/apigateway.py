@@ -21,10 +21,10 @@ from ..model.rest import (
     RestApi,
     Stage,
 )
-from .common import endpoint_type, media_types, normalise_method, optional_mapping
+from .common import endpoint_type, media_types, normalise_method, optional_mapping, optional_string
 from .errors import TemplateError
 from .integrations import lambda_target, read_authorizer, resolve_uri
-from .intrinsics import NO_VALUE, Resolver, root_resource_marker
+from .intrinsics import Resolver, root_resource_marker
 from .openapi import read_rest_definition
 from .sam_translate import ASSET_PATH
 from .yaml_loader import load_document
@@ -73,12 +73,8 @@ class Resources:
     def string(
         self, properties: Mapping[str, Any], key: str, where: str, default: str | None = None
     ) -> str | None:
-        if key not in properties:
-            return default
-        value = self.resolver.resolve(properties[key], f"{where}.{key}")
-        if value is None or value is NO_VALUE:
-            return default
-        return self.resolver.string(value, f"{where}.{key}")
+        value = optional_string(self.resolver, properties, key, where)
+        return default if value is None else value
 
     def custom_domains(
         self, api_id: str, mapping_type: str, owner_key: str, path_key: str

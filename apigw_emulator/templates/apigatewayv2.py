@@ -13,7 +13,7 @@ from ..model.http import HttpApi, HttpIntegration, HttpRoute, HttpStage
 from .apigateway import Resources
 from .common import optional_mapping
 from .errors import TemplateError
-from .integrations import lambda_target, read_authorizer, resolve_uri
+from .integrations import function_arn_of, lambda_target, read_authorizer, resolve_uri
 from .openapi import http_cors, read_http_definition
 
 __all__ = ["read_http_api_model"]
@@ -57,9 +57,9 @@ def read_http_api_model(logical_id: str, properties: Mapping[str, Any], resource
 
 
 def _quick_create_route(properties: Mapping[str, Any], where: str, resources: Resources) -> HttpRoute:
-    target = resolve_uri(properties["Target"], resources.resolver, f"{where}.Target")
-    if ":function:" not in target:  # a Ref gives the function's name
-        target = resources.resolver.function_arn(target)
+    target = function_arn_of(
+        resolve_uri(properties["Target"], resources.resolver, f"{where}.Target"), resources.resolver
+    )
     route_key = resources.string(properties, "RouteKey", where) or "$default"
     integration = HttpIntegration("AWS_PROXY", target, lambda_target(target, resources.functions), "2.0")
     return HttpRoute(route_key, integration, origin=f"{where}.Target")

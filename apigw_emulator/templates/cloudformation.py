@@ -22,6 +22,7 @@ from .common import (
     optional_string,
 )
 from .errors import TemplateError
+from .integrations import function_arn_of
 from .intrinsics import Resolver
 from .model import Api, ApiRoute, Function
 from .sam_translate import ASSET_PATH, ASSET_PROPERTY
@@ -103,9 +104,7 @@ def read_lambda_url(logical_id: str, properties: Mapping[str, Any], ctx: ReadCon
 
 
 def _function_from_name_or_arn(target: str, where: str, ctx: ReadContext) -> str:
-    if ":function:" not in target:  # !Ref gives the function's name
-        target = ctx.resolver.function_arn(target)
-    return ctx.functions.from_uri(target, where)
+    return ctx.functions.from_uri(function_arn_of(target, ctx.resolver), where)
 
 
 def url_api(

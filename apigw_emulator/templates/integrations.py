@@ -34,6 +34,12 @@ def resolve_uri(value: Any, resolver: Resolver, where: str) -> str:
     return text
 
 
+def function_arn_of(target: str, resolver: Resolver) -> str:
+    """A function's ARN from what names it: an ARN as it is, a name (what ``!Ref`` of a function gives)
+    as the ARN of that function in the template's region and account."""
+    return target if ":function:" in target else resolver.function_arn(target)
+
+
 def lambda_target(uri: str, functions: Mapping[str, str]) -> LambdaTarget | None:
     """The Lambda function a URI invokes (``functions`` maps function names to logical ids), or None when
     the URI names no Lambda function."""

@@ -13,7 +13,6 @@ authorizers, ``x-amazon-apigateway-cors``.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -510,6 +509,14 @@ def http_cors(value: Any, where: str) -> CorsRules:
         raise TemplateError(str(exc), where=where) from None
 
 
+def _reader(
+    document: Any, kind: str, resolver: Resolver, functions: Mapping[str, str], where: str
+) -> _Reader:
+    if not isinstance(document, dict):
+        raise TemplateError("the OpenAPI definition must be a mapping", where=where)
+    return _Reader(document, kind, resolver, functions, where)
+
+
 def read_rest_definition(
     document: Any, logical_id: str, *, resolver: Resolver, functions: Mapping[str, str], where: str
 ) -> RestApi:
@@ -517,9 +524,7 @@ def read_rest_definition(
 
     :raises TemplateError: for a malformed definition.
     """
-    if not isinstance(document, dict):
-        raise TemplateError("the OpenAPI definition must be a mapping", where=where)
-    return _Reader(document, "rest", resolver, functions, where).rest(logical_id)
+    return _reader(document, "rest", resolver, functions, where).rest(logical_id)
 
 
 def read_http_definition(
@@ -529,11 +534,4 @@ def read_http_definition(
 
     :raises TemplateError: for a malformed definition.
     """
-    if not isinstance(document, dict):
-        raise TemplateError("the OpenAPI definition must be a mapping", where=where)
-    return _Reader(document, "http", resolver, functions, where).http(logical_id)
-
-
-def merged(api: RestApi, **changes: Any) -> RestApi:
-    """``api`` with ``changes`` (a helper for readers that add CloudFormation's properties)."""
-    return dataclasses.replace(api, **changes)
+    return _reader(document, "http", resolver, functions, where).http(logical_id)
