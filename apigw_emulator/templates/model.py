@@ -331,7 +331,11 @@ class Api:
     def route_specs(self) -> list[str]:
         """Every route of the API as ``Gateway(routes=...)`` takes them: the Lambda routes, then the routes
         the front door answers itself (MOCK methods...)."""
-        specs = [route.spec for route in self.routes]
+        return self._with_front_door_routes(self.routes)
+
+    def _with_front_door_routes(self, routes: tuple[ApiRoute, ...]) -> list[str]:
+        """The specs of ``routes``, then of the routes the front door answers itself."""
+        specs = [route.spec for route in routes]
         if self.integrations is not None:
             own = [*self.integrations.mocks, *self.integrations.unsupported]
             specs += [key for key in own if key not in specs]
@@ -406,10 +410,8 @@ class Api:
             options["stage"] = stage
         elif self.stage is not None:
             options["stage"] = self.stage
-        options["routes"] = [route.spec for route in routes]
+        options["routes"] = self._with_front_door_routes(routes)
         if self.integrations is not None:
-            own = [*self.integrations.mocks, *self.integrations.unsupported]
-            options["routes"] += [key for key in own if key not in options["routes"]]
             options["integrations"] = self.integrations
         if self.gateway_responses:
             options["gateway_responses"] = dict(self.gateway_responses)
