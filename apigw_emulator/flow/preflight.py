@@ -3,6 +3,8 @@ in Python); a REST API's preflight is its MOCK ``OPTIONS`` method, answered by t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..cors import CorsRules, preflight
 from ..errors import RouteNotFoundError
 from ..events._common import split_prefix
@@ -20,4 +22,13 @@ def answer_preflight(state: FlowState, cors: CorsRules | None) -> GatewayRespons
         app_path = split_prefix(state.request, state.config)[1]
     except RouteNotFoundError:
         return None
-    return preflight(cors, state.request, state.config.routes, app_path)
+    answer = preflight(cors, state.request, state.config.routes, app_path)
+    if answer is None:
+        return None
+    stamp = state.stamp  # the front door's ids, as on every response it sends
+    ids = (
+        (("apigw-requestid", stamp.request_id),)
+        if cors.style == "http"
+        else (("x-amzn-RequestId", stamp.request_id), ("x-amz-apigw-id", stamp.extended_request_id))
+    )
+    return replace(answer, headers=(*answer.headers, *ids))

@@ -260,3 +260,13 @@ def test_credentials_with_named_origins_are_served_to_those_origins_only() -> No
     other = gw.request("POST", "/orders", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
     assert "access-control-allow-credentials" not in other.headers
+
+
+def test_d11_the_http_api_preflight_answer_carries_the_apigw_requestid_of_every_http_api_response() -> None:
+    rules = CorsRules("http", allow_origins=("https://app.example",), allow_methods=("POST",))
+    gw = Gateway(backend, api="http", routes=["POST /orders"], cors=rules)
+    first = gw.request("OPTIONS", "/orders", headers=PREFLIGHT)
+    second = gw.request("OPTIONS", "/orders", headers=PREFLIGHT)
+    assert first.status_code == 204
+    ids = [first.headers["apigw-requestid"], second.headers["apigw-requestid"]]
+    assert all(ids) and ids[0] != ids[1]  # one id per request

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -35,13 +37,18 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> Distributions:
 
 
 def _build(out: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    """Build into ``out``. A build writes the checkout's ``egg-info`` and ``build/``: test runs of other
+    environments (``tox run-parallel``) share the checkout, so one lock per checkout serialises them."""
+    checkout = hashlib.sha256(str(ROOT).encode()).hexdigest()[:16]
+    with (Path(tempfile.gettempdir()) / f"apigw-emulator-build-{checkout}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = subprocess.run(
+            [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     (out / "built").touch()
 
