@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..config import GatewayConfig
 from ..errors import LambdaFunctionError
 from ..gateway_errors import (
     bad_gateway,
@@ -44,15 +45,18 @@ from ..mapping import (
     select_request_template,
 )
 from ..model.rest import Integration
+from ..request import HttpRequest
 from ..response import GatewayResponse
+from ..route_integrations import RouteIntegrations
 from ..runtime._bootstrap import MARSHAL_ERROR
 from ..runtime.model import InvokeRequest
 from ..trace import trace_header
 from .lambda_proxy import DEFAULT_INTEGRATION_TIMEOUT, LAMBDA_REQUEST_LIMIT, LAMBDA_RESPONSE_LIMIT
+from .route import match_route
 from .runtime_json import runtime_dumps
 from .state import FlowState, FunctionTarget, Invocation, describe, lambda_context
 
-__all__ = ["integration_payload", "invoke_custom"]
+__all__ = ["integration_payload", "invoke_custom", "mapped_payload"]
 
 #: Lambda's error type for an invocation that ran out of time.
 TIMEOUT_ERROR = "Sandbox.Timedout"
@@ -82,6 +86,24 @@ def integration_payload(state: FlowState, integration: Integration) -> bytes | G
         return invalid_request_content(config, stamp, detail)
     except MappingTemplateError as exc:
         return integration_configuration_error(config, stamp, f"the Lambda integration's template: {exc}")
+
+
+def mapped_payload(
+    request: HttpRequest,
+    config: GatewayConfig,
+    integrations: RouteIntegrations | None,
+    stamp: RequestStamp | None = None,
+) -> bytes | GatewayResponse | None:
+    """For a request to a Lambda custom method, the integration request: the payload the function would
+    be sent (or the gateway's refusal, see :func:`integration_payload`); None for any other request (a
+    proxy route, no route). What ``apigw-emulator event`` prints for such a method."""
+    if integrations is None or not integrations.lambda_custom:
+        return None
+    state = FlowState.start(request, config, stamp)
+    if match_route(state) is not None:
+        return None
+    integration = integrations.lambda_custom.get(state.route_key)
+    return None if integration is None else integration_payload(state, integration)
 
 
 def _parse(payload: bytes) -> Any:

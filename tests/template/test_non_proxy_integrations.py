@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 
 from apigw_emulator.application import Application
+from apigw_emulator.cli import main
 from apigw_emulator.errors import GatewayErrorWarning, NotEmulatedWarning
 from apigw_emulator.gateway import Gateway
 from apigw_emulator.invoke import Invocation
 from apigw_emulator.request import HttpRequest
 
 _JSON = {"Content-Type": "application/json"}
+_JSON_HEADER = ("-H", "Content-Type: application/json")
 
 
 def _project(tmp_path: Path, template: str, app: str = "") -> Path:
@@ -363,3 +365,76 @@ def test_rule_10_4_the_function_runs_in_worker_processes_too(tmp_path: Path) -> 
         assert response.json() == {"got": {"action": "ok", "body": {"a": [1, 2]}}, "fn": "cfn-fn"}
         bad = gateway.request("POST", "/items", params={"action": "fail400"}, json={})
         assert (bad.status_code, bad.json()["errorType"]) == (400, "Exception")
+
+
+def _cli(capsysbinary: pytest.CaptureFixture[bytes], *argv: str) -> tuple[int, str, str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotEmulatedWarning)
+        code = main(list(argv))
+    out, err = capsysbinary.readouterr()
+    return code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+def test_the_event_command_prints_a_lambda_custom_methods_integration_request(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
+    path = _project(tmp_path, CLOUDFORMATION, LAMBDA_APP)
+    code, out, err = _cli(
+        capsysbinary,
+        "event",
+        "/items?action=go",
+        "-X",
+        "POST",
+        "-d",
+        '{"n": 1}',
+        *_JSON_HEADER,
+        "--template",
+        str(path),
+    )
+    assert code == 0, err
+    assert json.loads(out) == {"action": "go", "body": {"n": 1}}
+    assert "integration request" in err
+    csv = ("-H", "Content-Type: text/csv", "-d", "a,b")
+    code, out, err = _cli(capsysbinary, "event", "/items", "-X", "POST", *csv, "--template", str(path))
+    assert (code, out) == (0, "a,b\n")  # passed through as it came, which Lambda refuses
+    assert "not JSON" in err
+
+
+def test_the_event_command_prints_a_proxy_event_for_a_proxy_method(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
+    path = _project(tmp_path, MOCK_MAPPED, PROXY_APP)
+    code, out, err = _cli(capsysbinary, "event", "/proxy", "--template", str(path))
+    assert code == 0, err
+    assert json.loads(out)["resource"] == "/proxy"
+
+
+def test_the_invoke_command_shows_the_integration_request_and_the_mapped_response(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
+    path = _project(tmp_path, CLOUDFORMATION, LAMBDA_APP)
+    code, out, err = _cli(
+        capsysbinary,
+        "invoke",
+        "/items?action=go",
+        "-X",
+        "POST",
+        "-d",
+        '{"n": 1}',
+        *_JSON_HEADER,
+        "--template",
+        str(path),
+    )
+    assert code == 0, err
+    assert out.startswith("HTTP/1.1 201")
+    assert 'integration request (the function\'s payload): {"action": "go", "body": {"n":1}}' in err
+
+
+def test_the_event_command_says_when_the_front_door_refuses_before_the_function(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
+    path = _project(tmp_path, OPENAPI_SAM, LAMBDA_APP)
+    text = ("-H", "Content-Type: text/plain", "-d", "x")
+    code, out, err = _cli(capsysbinary, "event", "/mapped/1", "-X", "POST", *text, "--template", str(path))
+    assert (code, out) == (2, "")
+    assert "answers 415 before the function" in err
