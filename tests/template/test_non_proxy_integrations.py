@@ -6,12 +6,14 @@ through ``serve`` with real HTTP."""
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from apigw_emulator.application import Application
 from apigw_emulator.cli import main
@@ -19,6 +21,7 @@ from apigw_emulator.errors import GatewayErrorWarning, NotEmulatedWarning
 from apigw_emulator.gateway import Gateway
 from apigw_emulator.invoke import Invocation
 from apigw_emulator.request import HttpRequest
+from tests.application._serve import serving
 
 _JSON = {"Content-Type": "application/json"}
 _JSON_HEADER = ("-H", "Content-Type: application/json")
@@ -438,3 +441,133 @@ def test_the_event_command_says_when_the_front_door_refuses_before_the_function(
     code, out, err = _cli(capsysbinary, "event", "/mapped/1", "-X", "POST", *text, "--template", str(path))
     assert (code, out) == (2, "")
     assert "answers 415 before the function" in err
+
+
+#: As SAM generates it: ``AWS::ApiGateway::RestApi`` with the OpenAPI ``Body``, a ``Deployment`` and a
+#: ``Stage``; the response mapped by parameters from the result's body and headers of the integration.
+SAM_GENERATED = f"""
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {{Runtime: python3.12, Handler: app.handler, Code: src, FunctionName: generated-fn}}
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: generated
+      Body:
+        swagger: "2.0"
+        info: {{title: generated, version: "1"}}
+        paths:
+          /things:
+            put:
+              x-amazon-apigateway-integration:
+                type: aws
+                httpMethod: POST
+                uri: {_URI}
+                requestTemplates:
+                  application/json: '{{"action": "$input.params(''action'')"}}'
+                responses:
+                  default:
+                    statusCode: "202"
+                    responseParameters:
+                      method.response.header.X-Fn: integration.response.body.fn
+                      method.response.header.X-Lambda-Content-Type: integration.response.header.Content-Type
+                    responseTemplates:
+                      text/plain: "fn=$input.path('$.fn') action=$input.path('$.got.action')"
+                  ".*\\\\[400\\\\].*":
+                    statusCode: "409"
+                    responseTemplates:
+                      application/json: |
+                        #set($context.responseOverride.status = 422)
+                        {{"type": "$input.path('$.errorType')"}}
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    Properties: {{RestApiId: !Ref Api}}
+  Stage:
+    Type: AWS::ApiGateway::Stage
+    Properties: {{RestApiId: !Ref Api, StageName: Prod, DeploymentId: !Ref Deployment}}
+"""
+
+
+def test_rule_10_4_a_sam_generated_rest_api_maps_the_result_by_accept_and_its_parameters(
+    tmp_path: Path,
+) -> None:
+    path = _project(tmp_path, SAM_GENERATED, LAMBDA_APP)
+    with _application(path) as app:
+        gateway = app.apis["Api"]
+        response = gateway.request(
+            "PUT", "/things", params={"action": "ok"}, headers={"Accept": "text/plain"}
+        )
+        assert (response.status_code, response.text) == (202, "fn=generated-fn action=ok")
+        assert response.headers["Content-Type"] == "text/plain"
+        assert response.headers["X-Fn"] == "generated-fn"
+        assert response.headers["X-Lambda-Content-Type"] == "application/json"
+        overridden = gateway.request("PUT", "/things", params={"action": "fail400"})
+        assert (overridden.status_code, overridden.json()) == (422, {"type": "Exception"})
+
+
+def _served_url(banner: str) -> str:
+    found = re.search(r"on (http://127\.0\.0\.1:\d+)/", banner)
+    assert found, banner
+    return found[1]
+
+
+@pytest.mark.parametrize(
+    ("template", "isolation"),
+    [(OPENAPI_SAM, "process"), (CLOUDFORMATION, "process"), (SAM_GENERATED, "in-process")],
+    ids=["openapi-in-sam", "cloudformation", "sam-generated"],
+)
+def test_rule_10_4_serve_runs_lambda_custom_integrations_over_real_http(
+    tmp_path: Path, template: str, isolation: str
+) -> None:
+    path = _project(tmp_path, template, LAMBDA_APP)
+    arguments = ("--template", str(path), "--port", "0", "--isolation", isolation, "--no-reload")
+    with serving(*arguments, cwd=tmp_path, ready=" on http://", wait=60) as served:
+        url = _served_url(served.read(0.5))
+        if template is OPENAPI_SAM:
+            ok = requests.post(f"{url}/mapped/i-1?action=ok", json={"why": 1}, timeout=30)
+            assert ok.status_code == 200
+            assert ok.json()["raw"]["got"] == {"action": "ok", "id": "i-1", "why": 1, "env": "testing"}
+            bad = requests.post(f"{url}/mapped/i-1?action=fail400", json={"why": 2}, timeout=30)
+            assert (bad.status_code, bad.json()) == (400, {"error": "Error: [400] Bad input 2"})
+            refused = requests.post(
+                f"{url}/mapped/i-1", data="x", headers={"Content-Type": "text/csv"}, timeout=30
+            )
+            assert refused.status_code == 415
+        elif template is CLOUDFORMATION:
+            ok = requests.post(f"{url}/items?action=ok", json={"a": 1}, timeout=30)
+            assert (ok.status_code, ok.headers["X-Action"]) == (201, "ok")
+            assert ok.json() == {"got": {"action": "ok", "body": {"a": 1}}, "fn": "cfn-fn"}
+            bad = requests.post(f"{url}/items?action=fail400", json={}, timeout=30)
+            assert bad.status_code == 400
+        else:
+            ok = requests.put(f"{url}/things?action=ok", headers={"Accept": "text/plain"}, timeout=30)
+            assert (ok.status_code, ok.text) == (202, "fn=generated-fn action=ok")
+            bad = requests.put(f"{url}/things?action=fail400", timeout=30)
+            assert (bad.status_code, bad.json()) == (422, {"type": "Exception"})
+
+
+def test_rule_10_4_the_integration_timeout_cuts_a_lambda_custom_integration_short_with_504(
+    tmp_path: Path,
+) -> None:
+    template = CLOUDFORMATION.replace("Timeout: 1}", "Timeout: 10}").replace(
+        "        IntegrationHttpMethod: POST\n",
+        "        IntegrationHttpMethod: POST\n        TimeoutInMillis: 300\n",
+    )
+    path = _project(tmp_path, template, SLOW_APP)
+    with _application(path) as app:
+        late = _quiet(app.apis["Api"], "POST", "/items", params={"action": "sleep"}, json={})
+        assert (late.status_code, late.json()) == (504, {"message": "Endpoint request timed out"})
+
+
+def test_rule_10_4_a_lambda_custom_integration_without_integration_responses_is_a_500(tmp_path: Path) -> None:
+    template = OPENAPI_SAM.replace(
+        """                responses:
+                  default: {statusCode: "200"}
+""",
+        "",
+    )
+    path = _project(tmp_path, template, LAMBDA_APP)
+    with _application(path) as app:
+        answer = _quiet(app.apis["Api"], "POST", "/echo", json={})
+        assert (answer.status_code, answer.json()) == (500, {"message": "Internal server error"})
