@@ -56,6 +56,7 @@ def answer_mock(
         reason = f"no request template for {choice.media_type} and passthroughBehavior refuses it"
         return unsupported_media_type(config, stamp, reason)
     status = "200"  # a MOCK without a template answers its default response
+    variables = None
     try:
         if isinstance(choice, SelectedTemplate):
             variables = (
@@ -80,6 +81,7 @@ def answer_mock(
             integration_body=b"",  # a MOCK's integration body is empty
             integration_headers=None,
             stage_variables=(event or {}).get("stageVariables"),
+            variables=variables,
         )
     except MappingTemplateError as exc:
         return integration_configuration_error(config, stamp, f"the MOCK integration's template: {exc}")

@@ -62,11 +62,17 @@ __all__ = ["integration_payload", "invoke_custom", "mapped_payload"]
 TIMEOUT_ERROR = "Sandbox.Timedout"
 
 
-def integration_payload(state: FlowState, integration: Integration) -> bytes | GatewayResponse:
+def integration_payload(
+    state: FlowState, integration: Integration, variables: list[TemplateVariables] | None = None
+) -> bytes | GatewayResponse:
     """The payload a Lambda custom integration sends the function for this request (the rendered request
     template, or the body passed through), or the gateway's answer when there is none: 415 (no template
     for the content type and ``passthroughBehavior`` refuses it), 400 (the template reads a body that is not
-    JSON), 500 (a template that cannot be rendered, a bad ``passthroughBehavior``)."""
+    JSON), 500 (a template that cannot be rendered, a bad ``passthroughBehavior``).
+
+    :param variables: where to leave the template variables made for the request template, if one was
+        rendered (the response template reuses them).
+    """
     request, config, stamp = state.request, state.config, state.stamp
     try:
         choice = select_request_template(
@@ -79,8 +85,11 @@ def integration_payload(state: FlowState, integration: Integration) -> bytes | G
         return unsupported_media_type(config, stamp, reason)
     if not isinstance(choice, SelectedTemplate):
         return request.body
+    made = TemplateVariables.from_rest_event(state.event)
+    if variables is not None:
+        variables.append(made)
     try:
-        return render(choice.template, TemplateVariables.from_rest_event(state.event)).body.encode()
+        return render(choice.template, made).body.encode()
     except BodyNotJsonError as exc:
         detail = str(exc).removeprefix("Could not parse request body into json: ")
         return invalid_request_content(config, stamp, detail)
@@ -122,7 +131,8 @@ def invoke_custom(state: FlowState, target: FunctionTarget, integration: Integra
     :attr:`Invocation.integration_request` is the payload sent to the function.
     """
     request, config, stamp = state.request, state.config, state.stamp
-    payload = integration_payload(state, integration)
+    made: list[TemplateVariables] = []
+    payload = integration_payload(state, integration, made)
     if isinstance(payload, GatewayResponse):
         return state.answer(payload)
     if len(payload) > LAMBDA_REQUEST_LIMIT:
@@ -245,6 +255,7 @@ def invoke_custom(state: FlowState, target: FunctionTarget, integration: Integra
             integration_headers=headers,
             stage_variables=state.event.get("stageVariables"),
             extra_headers=(("X-Amzn-Trace-Id", trace),),
+            variables=made[0] if made else None,
         )
     except MappingTemplateError as exc:
         reason = f"the Lambda integration's response template: {exc}"
