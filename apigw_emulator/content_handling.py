@@ -7,12 +7,13 @@ The developer guide page "Content type conversions in API Gateway" lists every c
 row; :func:`convert_request` and :func:`convert_response` each name the row they applied.
 
 - **Request** (before the request template): a body whose ``Content-Type`` matches ``binaryMediaTypes``
-  is binary, any other body is text (UTF-8, each invalid byte replaced by U+FFFD as on AWS, with a
-  :class:`~apigw_emulator.errors.BinaryBodyCorruptedWarning`). ``CONVERT_TO_TEXT`` base64-encodes a
-  binary body (``$input.body`` is then that base64 text); ``CONVERT_TO_BINARY`` base64-decodes a text
-  body; unset leaves either as it is. A text body that is not base64 cannot become binary: 500
-  (API_CONFIGURATION_ERROR). A binary payload cannot go through a mapping template either: AWS logs
-  ``Unable to transform request`` and answers 500 (the documented cure is ``CONVERT_TO_TEXT``).
+  (or that has none, when the list holds ``*/*``) is binary, any other body is text (UTF-8, each invalid
+  byte replaced by U+FFFD as on AWS, with a :class:`~apigw_emulator.errors.BinaryBodyCorruptedWarning`).
+  ``CONVERT_TO_TEXT`` base64-encodes a binary body (``$input.body`` is then that base64 text);
+  ``CONVERT_TO_BINARY`` base64-decodes a text body; unset leaves either as it is. A text body that is
+  not base64 cannot become binary: 500 (API_CONFIGURATION_ERROR). A binary payload cannot go through a
+  mapping template either: AWS logs ``Unable to transform request`` and answers 500 (the cure is
+  ``CONVERT_TO_TEXT``).
 - **Response** (after the response template): a ``str`` payload is text, ``bytes`` binary.
   ``CONVERT_TO_TEXT`` gives text (base64 of a binary payload), ``CONVERT_TO_BINARY`` gives bytes (a
   text payload base64-decoded); unset converts only when the payload's kind and the first ``Accept``
@@ -38,8 +39,11 @@ __all__ = [
     "check_content_handling",
     "convert_request",
     "convert_response",
+    "is_binary_request",
     "response_payload",
 ]
+
+_UNMATCHED = "a REST API without a matching binaryMediaTypes entry"
 
 ContentHandling = Literal["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"]
 #: The values ``contentHandling`` may take (None, its absence, passes payloads through).
@@ -124,6 +128,14 @@ def _decode_base64(text: str, row: str, what: str) -> ConvertedPayload | Convers
         )
 
 
+def is_binary_request(content_type: str | None, binary_media_types: BinaryMediaTypes) -> bool:
+    """Whether a non-proxy integration's request payload is binary data: its ``Content-Type`` matches
+    ``binary_media_types``, or it has none and the API lists ``*/*`` (see :func:`convert_request`)."""
+    if binary_media_types.matches(content_type):
+        return True
+    return not essence(content_type) and "*/*" in binary_media_types.patterns
+
+
 def convert_request(
     body: bytes,
     content_type: str | None,
@@ -131,20 +143,25 @@ def convert_request(
     content_handling: str | None,
     *,
     has_template: bool = False,
+    text: str | None = None,
 ) -> ConvertedPayload | ConversionError:
     """The integration request payload for a method request ``body`` (the request table).
 
     :param content_type: the request's ``Content-Type``: a body whose type matches ``binary_media_types``
-        is binary data, any other text data.
+        is binary data, any other text data. A request without one is binary data when the API lists
+        ``*/*`` (a browser's CORS preflight to a MOCK ``OPTIONS`` method then fails with 500 on AWS, logged
+        as ``Method request body before transformations: [Binary Data]`` and cured by ``CONVERT_TO_TEXT``).
     :param content_handling: the integration's ``contentHandling`` (None: pass through).
     :param has_template: whether a request mapping template applies to the payload: a binary payload
         cannot be transformed (500, ``Unable to transform request``).
+    :param text: ``body`` already read as text the way AWS reads it (the REST proxy event's body, whose
+        builder gave the warning about lost bytes), so that it is neither decoded nor warned about twice.
     :raises ConfigurationError: for a ``contentHandling`` value AWS does not accept.
     """
     handling = check_content_handling(content_handling, "the integration's contentHandling")
     types_set = "set" if binary_media_types else "undefined"
     result: ConvertedPayload | ConversionError
-    if binary_media_types.matches(content_type):
+    if is_binary_request(content_type, binary_media_types):
         row = f"binary data, a binary data type, binaryMediaTypes set, contentHandling {_setting(handling)}: "
         if handling == "CONVERT_TO_TEXT":
             result = _text(b64encode(body), row + "base64-encoded string")
@@ -153,7 +170,10 @@ def convert_request(
     else:
         kind = "any data type" if types_set == "undefined" else "a text data type"
         row = f"text data, {kind}, binaryMediaTypes {types_set}, contentHandling {_setting(handling)}: "
-        text, corrupted = _as_text(body, content_type, "a REST API without a matching binaryMediaTypes entry")
+        if text is None:
+            text, corrupted = _as_text(body, content_type, _UNMATCHED)
+        else:
+            corrupted = "\ufffd" in text and text.encode("utf-8") != body
         if handling == "CONVERT_TO_BINARY":
             result = _decode_base64(text, row + "base64-decoded binary blob", "the request body")
         else:
@@ -178,7 +198,7 @@ def response_payload(
     with a :class:`~apigw_emulator.errors.BinaryBodyCorruptedWarning`)."""
     if binary_media_types.matches(content_type):
         return body
-    return _as_text(body, content_type, "a REST API without a matching binaryMediaTypes entry")[0]
+    return _as_text(body, content_type, _UNMATCHED)[0]
 
 
 def convert_response(

@@ -9,6 +9,7 @@ response's contentHandling give the method response payload.
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import warnings
 
@@ -21,6 +22,7 @@ from apigw_emulator.content_handling import (
     check_content_handling,
     convert_request,
     convert_response,
+    is_binary_request,
     response_payload,
 )
 from apigw_emulator.errors import BinaryBodyCorruptedWarning, ConfigurationError
@@ -332,3 +334,56 @@ def test_response_payload_is_binary_only_for_a_matching_content_type() -> None:
     assert response_payload(TEXT.encode(), "application/json", PNG_TYPES) == TEXT
     with pytest.warns(BinaryBodyCorruptedWarning):
         assert response_payload(PNG, "image/gif", PNG_TYPES) == PNG.decode("utf-8", errors="replace")
+
+
+# --- AWS's own answers (LocalStack's S3 binary-support tests, recorded against AWS) ---------------------
+
+#: The gzip body those tests send, and the bytes AWS stored for it when it took it as text.
+GZIP_BODY = gzip.compress(b"compressed data, should be invalid UTF-8 string", mtime=1676569620)
+GZIP_AS_TEXT = (
+    b"\x1f\xef\xbf\xbd\x08\x00\x14l\xef\xbf\xbdc\x02\xef\xbf\xbdK\xef\xbf\xbd\xef\xbf\xbd-(J-.NMQHI,I"
+    b"\xef\xbf\xbdQ(\xef\xbf\xbd\xef\xbf\xbd/\xef\xbf\xbdIQHJU\xef\xbf\xbd\xef\xbf\xbd+K\xef\xbf\xbd"
+    b"\xef\xbf\xbdLQ\x08\rq\xd3\xb5P(.)\xef\xbf\xbd\xef\xbf\xbdK\x07\x00\xef\xbf\xbd9\x10W/\x00\x00\x00"
+)
+
+
+def test_request_unmatched_gzip_body_becomes_the_bytes_aws_stored() -> None:
+    with pytest.warns(BinaryBodyCorruptedWarning):
+        out = _ok(convert_request(GZIP_BODY, "image/png", NONE, None))
+    assert out.body == GZIP_AS_TEXT
+    assert len(out.body) == 99
+
+
+def test_response_unmatched_gzip_payload_reaches_the_client_as_the_bytes_aws_sent() -> None:
+    with pytest.warns(BinaryBodyCorruptedWarning):
+        payload = response_payload(GZIP_BODY, "binary/octet-stream", PNG_TYPES)
+    assert _ok(convert_response(payload, "text/plain", PNG_TYPES, None)).body == GZIP_AS_TEXT
+    assert isinstance(convert_response(payload, "image/png", PNG_TYPES, None), ConversionError)
+
+
+def test_request_text_already_read_by_the_event_builder_is_not_decoded_or_warned_again() -> None:
+    text = GZIP_BODY.decode("utf-8", errors="replace")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = _ok(convert_request(GZIP_BODY, "image/png", NONE, None, text=text))
+    assert (out.body, out.corrupted) == (GZIP_AS_TEXT, True)
+    clean = _ok(convert_request(TEXT.encode(), None, NONE, None, text=TEXT))
+    assert clean.corrupted is False
+
+
+# --- */* and a request without Content-Type -------------------------------------------------------------
+
+
+def test_request_without_content_type_is_binary_when_binary_types_hold_star_star() -> None:
+    star = BinaryMediaTypes(["*/*"])
+    assert is_binary_request(None, star)
+    assert not is_binary_request(None, PNG_TYPES)
+    assert not is_binary_request(None, NONE)
+    assert is_binary_request("application/json", star)
+
+
+def test_request_cors_preflight_template_with_star_star_cannot_transform_without_convert_to_text() -> None:
+    star = BinaryMediaTypes(["*/*"])
+    error = _failed(convert_request(b"", None, star, None, has_template=True))
+    assert "Unable to transform request" in error.reason
+    assert _ok(convert_request(b"", None, star, "CONVERT_TO_TEXT", has_template=True)).text == ""
