@@ -24,13 +24,16 @@ row; :func:`convert_request` and :func:`convert_response` each name the row they
 from __future__ import annotations
 
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
 from .codec import b64decode, b64encode, decode_text_body
 from .errors import ConfigurationError
 from .events.rest import BINARY_FIX
+from .mapping.selection import select_response_template
 from .media_types import BinaryMediaTypes, essence
+from .model.rest import IntegrationResponse
 
 __all__ = [
     "CONTENT_HANDLING_VALUES",
@@ -40,6 +43,7 @@ __all__ = [
     "convert_request",
     "convert_response",
     "is_binary_request",
+    "response_conversion",
     "response_payload",
 ]
 
@@ -238,3 +242,35 @@ def convert_response(
     if handling == "CONVERT_TO_TEXT" or (handling is None and accept_kind == "a text type"):
         return _text(b64encode(body), row + "base64-encoded string")
     return ConvertedPayload(body, None, row + "binary data")
+
+
+def response_conversion(
+    accept: str | None,
+    binary_media_types: BinaryMediaTypes,
+    *,
+    payload_content_type: str | None = None,
+) -> Callable[[bytes, IntegrationResponse], bytes]:
+    """The response ``contentHandling`` step of one request, for
+    :func:`~apigw_emulator.integration_response.method_response`: given the body after the response
+    template and the selected integration response, the body the client gets (:func:`convert_response`).
+
+    The body is text when a response template applied (a template renders text); otherwise it is the
+    integration's own payload, binary when ``payload_content_type`` (an HTTP backend's ``Content-Type``)
+    matches ``binary_media_types``, text otherwise (a Lambda function's JSON, a MOCK's empty body).
+
+    :raises ValueError: from the step, when AWS cannot convert the body (text that is not base64 to
+        binary): the caller answers 500.
+    """
+
+    def convert(body: bytes, selected: IntegrationResponse) -> bytes:
+        payload: bytes | str
+        if select_response_template(selected.response_templates, accept) is not None:
+            payload = body.decode("utf-8", errors="replace")  # a template's output: UTF-8 text
+        else:
+            payload = response_payload(body, payload_content_type, binary_media_types)
+        result = convert_response(payload, accept, binary_media_types, selected.content_handling)
+        if isinstance(result, ConversionError):
+            raise ValueError(f"{result.reason} (row: {result.row})")
+        return result.body
+
+    return convert

@@ -23,10 +23,12 @@ from apigw_emulator.content_handling import (
     convert_request,
     convert_response,
     is_binary_request,
+    response_conversion,
     response_payload,
 )
 from apigw_emulator.errors import BinaryBodyCorruptedWarning, ConfigurationError
 from apigw_emulator.media_types import BinaryMediaTypes
+from apigw_emulator.model.rest import IntegrationResponse
 
 NONE = BinaryMediaTypes()
 PNG_TYPES = BinaryMediaTypes(["image/png"])
@@ -387,3 +389,26 @@ def test_request_cors_preflight_template_with_star_star_cannot_transform_without
     error = _failed(convert_request(b"", None, star, None, has_template=True))
     assert "Unable to transform request" in error.reason
     assert _ok(convert_request(b"", None, star, "CONVERT_TO_TEXT", has_template=True)).text == ""
+
+
+# --- the response step for the shared method response ---------------------------------------------------
+
+
+def test_response_step_reads_a_templates_output_as_text() -> None:
+    templated = IntegrationResponse("200", response_templates={"image/png": "x"}, content_handling=None)
+    step = response_conversion("image/png", PNG_TYPES)
+    assert step(PNG_B64.encode(), templated) == PNG
+
+
+def test_response_step_reads_an_untemplated_backend_payload_by_its_content_type() -> None:
+    plain = IntegrationResponse("200")
+    assert response_conversion("text/plain", PNG_TYPES, payload_content_type="image/png")(PNG, plain) == (
+        PNG_B64.encode()
+    )
+    assert response_conversion("image/png", PNG_TYPES, payload_content_type="image/png")(PNG, plain) == PNG
+
+
+def test_response_step_refusal_is_a_value_error_naming_the_row() -> None:
+    step = response_conversion("image/png", PNG_TYPES)
+    with pytest.raises(ValueError, match=r"not base64.*row: text data, a binary type"):
+        step(b'{"a": 1}', IntegrationResponse("200"))
