@@ -24,9 +24,9 @@ row; :func:`convert_request` and :func:`convert_response` each name the row they
 from __future__ import annotations
 
 import binascii
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from .codec import b64decode, b64encode, decode_text_body
 from .errors import ConfigurationError
@@ -42,6 +42,7 @@ __all__ = [
     "check_content_handling",
     "convert_request",
     "convert_response",
+    "event_body_text",
     "is_binary_request",
     "response_conversion",
     "response_payload",
@@ -130,6 +131,15 @@ def _decode_base64(text: str, row: str, what: str) -> ConvertedPayload | Convers
             f"{what} is converted to binary, which assumes base64 text, and this text is not base64 ({exc}): "
             "AWS answers 500 (API_CONFIGURATION_ERROR)",
         )
+
+
+def event_body_text(event: Mapping[str, Any] | None) -> str | None:
+    """The body a REST proxy event holds as text (its builder read it as AWS does and warned about lost
+    bytes), for :func:`convert_request`'s ``text``; None when the event has it as base64 or has none."""
+    if event is None or event.get("isBase64Encoded"):
+        return None
+    body = event.get("body")
+    return body if isinstance(body, str) else None
 
 
 def is_binary_request(content_type: str | None, binary_media_types: BinaryMediaTypes) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .config import GatewayConfig
-from .content_handling import ConversionError, convert_request, response_conversion
+from .content_handling import ConversionError, convert_request, event_body_text, response_conversion
 from .errors import ConfigurationError
 from .gateway_errors import integration_configuration_error, unsupported_media_type
 from .ids import RequestStamp
@@ -67,7 +67,7 @@ def answer_mock(
             config.binary_media_types,
             integration.content_handling,
             has_template=has_template,
-            text=_event_text(event),
+            text=event_body_text(event),
         )
     except ConfigurationError as exc:
         return integration_configuration_error(config, stamp, f"the MOCK integration: {exc}")
@@ -108,11 +108,3 @@ def answer_mock(
         return integration_configuration_error(config, stamp, f"the MOCK integration's template: {exc}")
     except ValueError as exc:  # the response contentHandling step refused the body
         return integration_configuration_error(config, stamp, f"the MOCK integration's response: {exc}")
-
-
-def _event_text(event: Mapping[str, Any] | None) -> str | None:
-    """The body the proxy event builder already read as text (and warned about), if it did."""
-    if event is None or event.get("isBase64Encoded"):
-        return None
-    body = event.get("body")
-    return body if isinstance(body, str) else None
