@@ -2,8 +2,10 @@
 
 The integration request: the request template chosen by ``Content-Type`` and ``passthroughBehavior`` (415
 when refused) rendered into the payload, or without one the body as it came (empty: ``{}``, as Lambda
-takes an empty payload). Lambda takes JSON only: a payload that is not JSON is refused with 400 ``Could not
-parse request body into json`` before the function runs.
+takes an empty payload); the body goes through the integration's ``contentHandling`` first, and the method
+response through its integration response's (spec 10.5, :mod:`apigw_emulator.content_handling`). Lambda
+takes JSON only: a payload that is not JSON is refused with 400 ``Could not parse request body into json``
+before the function runs.
 
 The function is invoked in its execution environments as a proxy integration invokes it (the function and
 integration timeouts, Lambda's 6 MB limits, throttling), with the parsed payload as its event. Its answer
@@ -23,7 +25,14 @@ import json
 from typing import Any
 
 from ..config import GatewayConfig
-from ..errors import LambdaFunctionError
+from ..content_handling import (
+    ConversionError,
+    ConvertedPayload,
+    convert_request,
+    event_body_text,
+    response_conversion,
+)
+from ..errors import ConfigurationError, LambdaFunctionError
 from ..gateway_errors import (
     bad_gateway,
     gateway_timeout,
@@ -83,9 +92,12 @@ def integration_payload(
     if isinstance(choice, UnsupportedMediaType):
         reason = f"no request template for {choice.media_type} and passthroughBehavior refuses it"
         return unsupported_media_type(config, stamp, reason)
+    converted = _convert_request(state, integration, isinstance(choice, SelectedTemplate))
+    if not isinstance(converted, ConvertedPayload):
+        return converted
     if not isinstance(choice, SelectedTemplate):
-        return request.body
-    made = TemplateVariables.from_rest_event(state.event)
+        return converted.body
+    made = TemplateVariables.from_rest_event(state.event, body=converted.text)
     if variables is not None:
         variables.append(made)
     try:
@@ -113,6 +125,28 @@ def mapped_payload(
         return None
     integration = integrations.lambda_custom.get(state.route_key)
     return None if integration is None else integration_payload(state, integration)
+
+
+def _convert_request(
+    state: FlowState, integration: Integration, has_template: bool
+) -> ConvertedPayload | GatewayResponse:
+    """The request body through the integration's ``contentHandling`` (spec 10.5), before the template."""
+    request, config, stamp = state.request, state.config, state.stamp
+    try:
+        converted = convert_request(
+            request.body,
+            request.header("content-type"),
+            config.binary_media_types,
+            integration.content_handling,
+            has_template=has_template,
+            text=event_body_text(state.event),
+        )
+    except ConfigurationError as exc:
+        return integration_configuration_error(config, stamp, f"the Lambda integration: {exc}")
+    if isinstance(converted, ConversionError):
+        reason = f"the Lambda integration's request payload: {converted.reason} (row: {converted.row})"
+        return integration_configuration_error(config, stamp, reason)
+    return converted
 
 
 def _parse(payload: bytes) -> Any:
@@ -256,8 +290,12 @@ def invoke_custom(state: FlowState, target: FunctionTarget, integration: Integra
             stage_variables=state.event.get("stageVariables"),
             extra_headers=(("X-Amzn-Trace-Id", trace),),
             variables=made[0] if made else None,
+            content_handling=response_conversion(request.header("accept"), config.binary_media_types),
         )
     except MappingTemplateError as exc:
         reason = f"the Lambda integration's response template: {exc}"
+        record.response = integration_configuration_error(config, stamp, reason)
+    except ValueError as exc:  # the response contentHandling step refused the body (spec 10.5)
+        reason = f"the Lambda integration's response: {exc}"
         record.response = integration_configuration_error(config, stamp, reason)
     return record
