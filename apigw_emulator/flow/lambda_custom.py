@@ -57,15 +57,14 @@ from ..model.rest import Integration
 from ..request import HttpRequest
 from ..response import GatewayResponse
 from ..route_integrations import RouteIntegrations
-from ..runtime._bootstrap import MARSHAL_ERROR
+from ..runtime._bootstrap import _NON_ASCII_RUNTIMES, MARSHAL_ERROR, _Encoder
 from ..runtime.model import InvokeRequest
 from ..trace import trace_header
 from .lambda_proxy import DEFAULT_INTEGRATION_TIMEOUT, LAMBDA_REQUEST_LIMIT, LAMBDA_RESPONSE_LIMIT
 from .route import match_route
-from .runtime_json import runtime_dumps
 from .state import FlowState, FunctionTarget, Invocation, describe, lambda_context
 
-__all__ = ["integration_payload", "invoke_custom", "mapped_payload"]
+__all__ = ["integration_payload", "invoke_custom", "mapped_payload", "runtime_bytes"]
 
 #: Lambda's error type for an invocation that ran out of time.
 TIMEOUT_ERROR = "Sandbox.Timedout"
@@ -147,6 +146,19 @@ def _convert_request(
         reason = f"the Lambda integration's request payload: {converted.reason} (row: {converted.row})"
         return integration_configuration_error(config, stamp, reason)
     return converted
+
+
+def runtime_bytes(value: Any, runtime: str) -> bytes:
+    """What the function's runtime sends Lambda for ``value`` (a result or an error document), byte for
+    byte: awslambdaric's encoder (the standard library's spacing, ``", "`` and ``": "``; non-ASCII written
+    as it is from python3.12, escaped before), the same bytes a worker process's runtime posts. A
+    non-proxy client gets these bytes when no response template applies.
+
+    :raises TypeError, ValueError: when the runtime could not encode ``value`` (``Runtime.MarshalError``).
+    """
+    encoder = _Encoder()
+    encoder.ensure_ascii = f"AWS_Lambda_{runtime}" not in _NON_ASCII_RUNTIMES
+    return encoder.encode(value).encode("utf-8")
 
 
 def _parse(payload: bytes) -> Any:
@@ -237,9 +249,9 @@ def invoke_custom(state: FlowState, target: FunctionTarget, integration: Integra
                 return record
         else:
             try:
-                body = runtime_dumps(value)
+                body = runtime_bytes(value, function.runtime)
                 record.result = json.loads(body)
-            except (TypeError, ValueError, RecursionError) as exc:
+            except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
                 document = {
                     "errorMessage": f"Unable to marshal response: {describe(exc)}",
                     "errorType": MARSHAL_ERROR,
@@ -261,7 +273,7 @@ def invoke_custom(state: FlowState, target: FunctionTarget, integration: Integra
     }
     if document is not None:
         record.function_error = document
-        body = runtime_dumps(document)
+        body = runtime_bytes(document, function.runtime)
         headers["X-Amz-Function-Error"] = "Unhandled"
     error_message = None if document is None else str(document.get("errorMessage", ""))
     selected = select_integration_response(integration.responses, error_message)

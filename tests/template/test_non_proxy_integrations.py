@@ -571,3 +571,14 @@ def test_rule_10_4_a_lambda_custom_integration_without_integration_responses_is_
     with _application(path) as app:
         answer = _quiet(app.apis["Api"], "POST", "/echo", json={})
         assert (answer.status_code, answer.json()) == (500, {"message": "Internal server error"})
+
+
+@pytest.mark.parametrize("isolation", ["in-process", "process"])
+def test_rule_10_4_without_a_response_template_the_client_gets_the_runtimes_json_byte_for_byte(
+    tmp_path: Path, isolation: str
+) -> None:
+    path = _project(tmp_path, OPENAPI_SAM, LAMBDA_APP)
+    with _application(path, isolation=isolation) as app:
+        response = app.apis["Api"].request("POST", "/echo", json={"message": "h\u00e9llo"})
+        # the Python runtime's encoder: stdlib spacing, non-ASCII as it is from python3.12
+        assert response.content == '{"got": {"message": "h\u00e9llo"}, "fn": "custom-fn"}'.encode()
