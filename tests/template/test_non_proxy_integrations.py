@@ -131,6 +131,8 @@ def handler(event, context):
         raise ValueError("nobody maps this")
     if action == "string":
         return "Pass"
+    if action == "arn":
+        return context.invoked_function_arn
     return {"got": event, "fn": context.function_name}
 """
 
@@ -582,3 +584,15 @@ def test_rule_10_4_without_a_response_template_the_client_gets_the_runtimes_json
         response = app.apis["Api"].request("POST", "/echo", json={"message": "h\u00e9llo"})
         # the Python runtime's encoder: stdlib spacing, non-ASCII as it is from python3.12
         assert response.content == '{"got": {"message": "h\u00e9llo"}, "fn": "custom-fn"}'.encode()
+
+
+def test_rule_10_4_a_lambda_arn_qualified_by_a_stage_variable_invokes_that_alias(tmp_path: Path) -> None:
+    template = CLOUDFORMATION.replace(
+        "function:${!stageVariables.fn}/", "function:cfn-fn:${!stageVariables.alias}/"
+    )
+    template = template.replace("Variables: {fn: cfn-fn}", "Variables: {alias: live}")
+    path = _project(tmp_path, template, LAMBDA_APP)
+    with _application(path) as app:
+        response = app.apis["Api"].request("POST", "/items", params={"action": "arn"}, json={})
+        assert response.status_code == 201
+        assert response.json().endswith(":function:cfn-fn:live")
