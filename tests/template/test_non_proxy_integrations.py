@@ -247,7 +247,8 @@ def test_rule_10_4_a_function_error_no_pattern_maps_takes_the_default_response_a
         with pytest.raises(ValueError, match="nobody maps this"):
             gateway.request("POST", "/echo", json={"action": "unmapped"})
     with _application(path, raise_handler_exceptions=False) as app:
-        response = app.apis["Api"].request("POST", "/echo", json={"action": "unmapped"})
+        with pytest.warns(GatewayErrorWarning, match="no selectionPattern maps its errorMessage"):
+            response = app.apis["Api"].request("POST", "/echo", json={"action": "unmapped"})
         assert response.status_code == 200  # AWS answers a Lambda error no pattern maps with 200
         assert response.json()["errorMessage"] == "nobody maps this"
 
