@@ -67,7 +67,9 @@ from .state import FlowState, FunctionTarget, Invocation, describe, lambda_conte
 
 __all__ = ["integration_payload", "invoke_custom", "mapped_payload", "runtime_bytes"]
 
-#: Lambda's error type for an invocation that ran out of time.
+#: Lambda's error type for an invocation that ran out of time; Lambda's own document is compact:
+#: ``{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: ID Error: Task timed out after 3.00
+#: seconds"}``.
 TIMEOUT_ERROR = "Sandbox.Timedout"
 
 
@@ -293,6 +295,8 @@ def _function_answer(
             }
     if document is not None:
         record.function_error = document
+        if document.get("errorType") == TIMEOUT_ERROR:  # written by Lambda itself, compact
+            return json.dumps(document, separators=(",", ":")).encode(), document
         return runtime_bytes(document, function.runtime), document
     if len(body) > LAMBDA_RESPONSE_LIMIT:
         reason = (

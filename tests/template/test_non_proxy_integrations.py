@@ -362,6 +362,20 @@ def test_rule_10_4_a_function_timeout_is_an_error_its_message_selects(tmp_path: 
         assert (response.status_code, response.json()) == (504, {"late": True})
 
 
+def test_rule_10_4_an_unmapped_function_timeout_answers_lambdas_own_document(tmp_path: Path) -> None:
+    template = OPENAPI_SAM.replace("FunctionName: custom-fn}", "FunctionName: custom-fn, Timeout: 1}")
+    path = _project(tmp_path, template, SLOW_APP)
+    with _application(path) as app:
+        with pytest.warns(GatewayErrorWarning, match="Sandbox.Timedout"):
+            response = app.apis["Api"].request("POST", "/echo", json={"action": "sleep"})
+        assert response.status_code == 200  # the default integration response, as AWS answers
+        assert re.fullmatch(
+            rb'\{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: [0-9a-f-]{36} Error: Task timed '
+            rb'out after 1.00 seconds"\}',
+            response.content,
+        ), response.content
+
+
 def test_rule_10_4_the_function_runs_in_worker_processes_too(tmp_path: Path) -> None:
     path = _project(tmp_path, CLOUDFORMATION, SLOW_APP)
     with _application(path, isolation="process") as app:
