@@ -196,7 +196,7 @@ def invoke_custom(state: FlowState, target: FunctionTarget, integration: Integra
         try:
             event = _parse(payload)
         except ValueError as exc:
-            refusal = invalid_request_content(config, stamp, str(exc))
+            refusal = invalid_request_content(config, stamp, f"Could not parse payload into json: {exc}")
     if refusal is not None:
         refused = state.answer(refusal)
         refused.integration_request = payload

@@ -273,8 +273,9 @@ def test_rule_10_4_a_payload_that_is_not_json_is_refused_before_the_function_run
         )
         assert invocation.response.status == 400
         assert json.loads(invocation.response.body)["message"].startswith(
-            "Could not parse request body into json: "
+            "Could not parse request body into json: Could not parse payload into json: "
         )
+        assert invocation.response.body.startswith(b'{"message": "Could not parse')  # Lambda's spacing
         assert (invocation.event, invocation.integration_request) == (None, b"hi")
         from_template = _quiet(gateway, "POST", "/mapped/1", data=b"{not json", headers=_JSON)
         assert from_template.status_code == 400
