@@ -12,6 +12,8 @@ request timed out"}`` (504, as users report it).
 
 from __future__ import annotations
 
+import json
+
 from .cloudfront import edge_response_headers, is_edge
 from .config import GatewayConfig
 from .ids import RequestStamp
@@ -24,6 +26,7 @@ __all__ = [
     "forbidden",
     "gateway_timeout",
     "integration_configuration_error",
+    "invalid_request_content",
     "missing_authentication_token",
     "payload_too_large",
     "request_too_long",
@@ -291,3 +294,16 @@ def unsupported_media_type(config: GatewayConfig, stamp: RequestStamp, reason: s
     for the request's content type, and the integration's ``passthroughBehavior`` refuses it."""
     response = _rest_default(415, "Unsupported Media Type", "UnsupportedMediaTypeException", stamp)
     return _warn(config, stamp, response, reason, "UNSUPPORTED_MEDIA_TYPE")
+
+
+def invalid_request_content(config: GatewayConfig, stamp: RequestStamp, detail: str) -> GatewayResponse:
+    """REST, a Lambda custom (``AWS``) integration whose payload is not JSON: Lambda refuses the invocation
+    (``InvalidRequestContentException``, HTTP 400) and the client gets ``{"message": "Could not parse
+    request body into json: Could not parse payload into json: ..."}`` (the body users report, with its
+    space after the colon; the detail after it is Python's JSON parser's, Lambda's Java parser words it
+    differently: ``Unrecognized token 'x': was expecting ...``). The 400 status is Lambda's own for this
+    error and the ``x-amzn-ErrorType`` its exception's name: both UNCONFIRMED for the gateway's answer."""
+    message = f"Could not parse request body into json: {detail}"
+    body = json.dumps({"message": message}).encode()
+    response = _rest_body(400, body, "InvalidRequestContentException", stamp)
+    return _warn(config, stamp, response, f"the Lambda integration's payload is not JSON: {detail}")

@@ -1,9 +1,12 @@
 """A REST method's ``MOCK`` integration answered by the front door (the CORS preflight methods of SAM and CDK
 above all): the request template, chosen by the request's ``Content-Type`` and the integration's
 ``passthroughBehavior``, is rendered and its ``statusCode`` selects the integration response (the first
-whose ``selectionPattern`` matches, else the default); that response's static ``'value'`` parameters are the
-headers and its template, chosen by ``Accept`` and rendered, the body; ``$context.responseOverride`` has the
-last word (spec 10.3, 10.4)."""
+whose ``selectionPattern`` matches, else the default), which becomes the method response as every
+non-proxy integration's does (:mod:`apigw_emulator.integration_response`: its ``responseParameters``, its
+template chosen by ``Accept`` with an empty ``$input.body``, ``$context.responseOverride``; spec 10.3,
+10.4). The request body goes through the request ``contentHandling`` table before the request template
+(``$input.body`` is the base64 text of a binary body after ``CONVERT_TO_TEXT``), the method response
+through the response table (:mod:`apigw_emulator.content_handling`; spec 10.5)."""
 
 from __future__ import annotations
 
@@ -11,20 +14,21 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .cloudfront import edge_response_headers, is_edge
 from .config import GatewayConfig
+from .content_handling import ConversionError, convert_request, event_body_text, response_conversion
+from .errors import ConfigurationError
 from .gateway_errors import integration_configuration_error, unsupported_media_type
 from .ids import RequestStamp
+from .integration_response import method_response, select_integration_response
 from .mapping import (
     MappingTemplateError,
     TemplateVariables,
     UnsupportedMediaType,
     render,
     select_request_template,
-    select_response_template,
 )
 from .mapping.selection import SelectedTemplate
-from .model.rest import Integration, IntegrationResponse
+from .model.rest import Integration
 from .request import HttpRequest
 from .response import GatewayResponse
 
@@ -32,14 +36,6 @@ __all__ = ["answer_mock"]
 
 # The status a MOCK request template gives: JSON, or the unquoted ``{ statusCode: 200 }`` CDK writes.
 _STATUS = re.compile(r"""["']?statusCode["']?\s*:\s*["']?(\d{3})""")
-_HEADER = "method.response.header."
-
-
-def _select(responses: tuple[IntegrationResponse, ...], status: str) -> IntegrationResponse | None:
-    for response in responses:
-        if response.selection_pattern is not None and re.fullmatch(response.selection_pattern, status):
-            return response
-    return next((response for response in responses if response.selection_pattern is None), None)
 
 
 def answer_mock(
@@ -63,66 +59,54 @@ def answer_mock(
     if isinstance(choice, UnsupportedMediaType):
         reason = f"no request template for {choice.media_type} and passthroughBehavior refuses it"
         return unsupported_media_type(config, stamp, reason)
+    has_template = isinstance(choice, SelectedTemplate)
+    try:
+        payload = convert_request(
+            request.body,
+            request.header("content-type"),
+            config.binary_media_types,
+            integration.content_handling,
+            has_template=has_template,
+            text=event_body_text(event),
+        )
+    except ConfigurationError as exc:
+        return integration_configuration_error(config, stamp, f"the MOCK integration: {exc}")
+    if isinstance(payload, ConversionError):
+        reason = f"the MOCK integration's request payload: {payload.reason} (row: {payload.row})"
+        return integration_configuration_error(config, stamp, reason)
     status = "200"  # a MOCK without a template answers its default response
+    variables = None
     try:
         if isinstance(choice, SelectedTemplate):
-            rendered = render(choice.template, _variables(event, None)).body
+            body = payload.text or ""  # with a template the payload is text (a binary one was refused)
+            variables = (
+                TemplateVariables(body=body)
+                if event is None
+                else TemplateVariables.from_rest_event(dict(event), body=body)
+            )
+            rendered = render(choice.template, variables).body
             match = _STATUS.search(rendered)
             status = match.group(1) if match else "200"
-        selected = _select(integration.responses, status)
+        selected = select_integration_response(integration.responses, status)
         if selected is None:
             return integration_configuration_error(
                 config,
                 stamp,
                 f"the MOCK integration answers {status} and no integration response matches it (no default)",
             )
-        return _method_response(selected, request, config, stamp, event)
+        return method_response(
+            selected,
+            request=request,
+            config=config,
+            stamp=stamp,
+            event=event,
+            integration_body=b"",  # a MOCK's integration body is empty
+            integration_headers=None,
+            stage_variables=(event or {}).get("stageVariables"),
+            variables=variables,
+            content_handling=response_conversion(request.header("accept"), config.binary_media_types),
+        )
     except MappingTemplateError as exc:
         return integration_configuration_error(config, stamp, f"the MOCK integration's template: {exc}")
-
-
-def _variables(event: Mapping[str, Any] | None, body: str | None) -> TemplateVariables:
-    if event is None:
-        return TemplateVariables(body=body or "")
-    return TemplateVariables.from_rest_event(dict(event), body=body)
-
-
-def _method_response(
-    selected: IntegrationResponse,
-    request: HttpRequest,
-    config: GatewayConfig,
-    stamp: RequestStamp,
-    event: Mapping[str, Any] | None,
-) -> GatewayResponse:
-    headers: list[tuple[str, str]] = []
-    reasons: list[str] = []
-    for name, value in selected.response_parameters.items():
-        if not name.startswith(_HEADER):
-            continue
-        if len(value) >= 2 and value[0] == value[-1] == "'":
-            headers.append((name[len(_HEADER) :], value[1:-1]))
-        else:
-            reasons.append(f"the response parameter {name} = {value} is not mapped yet (static values only)")
-    code = int(selected.status_code)
-    body = b""
-    content_type = "application/json"
-    template = select_response_template(selected.response_templates, request.header("accept"))
-    if template is not None:
-        rendered = render(template.template, _variables(event, ""))  # a MOCK's integration body is empty
-        body = rendered.body.encode()
-        content_type = template.media_type
-        override = rendered.response_override
-        if override.status is not None:
-            code = override.status
-        overridden = {name.lower() for name in override.header}
-        headers = [(n, v) for n, v in headers if n.lower() not in overridden] + list(override.header.items())
-    if not any(name.lower() == "content-type" for name, _ in headers):
-        headers.insert(0, ("Content-Type", content_type))
-    headers += [
-        ("Content-Length", str(len(body))),
-        ("x-amzn-RequestId", stamp.request_id),
-        ("x-amz-apigw-id", stamp.extended_request_id),
-    ]
-    if is_edge(config):
-        headers += edge_response_headers(stamp, code)
-    return GatewayResponse(code, tuple(headers), body, reason="; ".join(reasons) or None)
+    except ValueError as exc:  # the response contentHandling step refused the body
+        return integration_configuration_error(config, stamp, f"the MOCK integration's response: {exc}")

@@ -34,11 +34,15 @@ class RouteIntegrations:
     :param mocks: MOCK integrations.
     :param unsupported: integrations not run yet, with why (answered 500).
     :param iam: routes whose authorization is ``AWS_IAM``.
+    :param lambda_custom: Lambda custom (non-proxy ``AWS``) integrations: their function is the route's (it
+        gets execution environments as a proxy route's does), invoked with the integration's payload
+        (:mod:`apigw_emulator.flow.lambda_custom`).
     """
 
     mocks: Mapping[str, Integration] = field(default_factory=dict)
     unsupported: Mapping[str, str] = field(default_factory=dict)
     iam: frozenset[str] = frozenset()
+    lambda_custom: Mapping[str, Integration] = field(default_factory=dict)
 
     def before_authorizer(
         self, route_key: str, request: HttpRequest, config: GatewayConfig, stamp: RequestStamp

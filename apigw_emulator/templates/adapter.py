@@ -5,13 +5,14 @@ integrations not run yet)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from ..authorizers.model import Authorizer, AuthorizerRules, LambdaAuthorizer, RouteAuthorization
 from ..errors import ConfigurationError
 from ..flow.validation import MethodValidation
 from ..model.http import HttpApi
-from ..model.rest import RestApi
+from ..model.rest import Integration, LambdaTarget, RestApi
 from ..request_validation import RequestValidation
 from ..route_integrations import RouteIntegrations
 from ..routing import parse_route, precedence
@@ -22,6 +23,9 @@ from .model import Api, ApiRoute, Function
 __all__ = ["http_api_to_api", "rest_api_to_api"]
 
 
+_STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
+
+
 def _route_key(method: str, path: str) -> str:
     return parse_route("$default" if path == "$default" else f"{method} {path}").key
 
@@ -30,15 +34,25 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
     """The :class:`Api` of a REST API model."""
     routes: list[ApiRoute] = []
     mocks = {}
+    lambda_custom: dict[str, Integration] = {}
     unsupported: dict[str, str] = {}
     iam: list[str] = []
     guarded: dict[str, RouteAuthorization] = {}
     notes = list(model.not_emulated)
+    stage = model.stage()
     for method in model.methods:
         key = _route_key(method.http_method, method.path)
         integration = method.integration
         target = integration.target
-        if integration.type == "AWS_PROXY" and target is not None and target.function_id in functions:
+        if integration.type == "AWS" and target is not None:
+            target = _named_by_stage_variable(target, functions, dict(stage.variables) if stage else {})
+        if (
+            integration.type in ("AWS_PROXY", "AWS")
+            and target is not None
+            and target.function_id in functions
+        ):
+            if integration.type == "AWS":
+                lambda_custom[key] = integration
             routes.append(
                 ApiRoute(
                     method=method.http_method,
@@ -61,10 +75,11 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
         elif method.authorization_type == "AWS_IAM":
             iam.append(key)
     keyed = [r for r in routes if r.api_key_required]
-    keyed_other = [m for m in model.methods if m.api_key_required and m.integration.type != "AWS_PROXY"]
+    keyed_other = [
+        m for m in model.methods if m.api_key_required and m.integration.type not in ("AWS_PROXY", "AWS")
+    ]
     notes += _api_notes(model, iam, functions)
     routes.sort(key=lambda route: precedence(route.spec))
-    stage = model.stage()
     return Api(
         logical_id=model.logical_id,
         kind="rest",
@@ -87,8 +102,8 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
         api_key_source=model.api_key_source,
         domain_name=model.custom_domains[0][0] if model.custom_domains else None,
         base_path=model.custom_domains[0][1] if model.custom_domains else "",
-        integrations=RouteIntegrations(mocks, unsupported, frozenset(iam))
-        if mocks or unsupported or iam
+        integrations=RouteIntegrations(mocks, unsupported, frozenset(iam), lambda_custom)
+        if mocks or unsupported or iam or lambda_custom
         else None,
         validation=_validation(model),
         gateway_responses=dict(model.gateway_responses),
@@ -226,9 +241,20 @@ def _domain_notes(api_id: str, domains: tuple[tuple[str, str], ...]) -> list[str
     ]
 
 
+def _named_by_stage_variable(
+    target: LambdaTarget, functions: Mapping[str, Function], variables: Mapping[str, str]
+) -> LambdaTarget:
+    """A Lambda custom integration's function named by a stage variable (``function:${stageVariables.fn}``):
+    the template's function of that name in the API's stage, when there is one."""
+    if target.function_id is not None or "${stageVariables." not in target.arn:
+        return target
+    name = target.arn.split(":function:", 1)[-1].split(":", 1)[0]
+    resolved = _STAGE_VARIABLE.sub(lambda match: variables.get(match.group(1), match.group(0)), name)
+    found = next((f.logical_id for f in functions.values() if resolved in (f.name, f.logical_id)), None)
+    return target if found is None else LambdaTarget(found, target.arn, target.qualifier)
+
+
 def _why_not_run(integration_type: str, uri: str | None) -> str:
     if integration_type in ("AWS_PROXY", "AWS") and uri is not None and ":lambda:" in uri:
-        if integration_type == "AWS":
-            return "Lambda custom (AWS) integrations are not run yet"
         return f"the integration invokes a function that is not in this template ({uri})"
     return f"{integration_type} integrations are not run yet ({uri or 'no URI'})"
