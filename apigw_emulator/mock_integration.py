@@ -75,6 +75,7 @@ def answer_mock(
         reason = f"the MOCK integration's request payload: {payload.reason} (row: {payload.row})"
         return integration_configuration_error(config, stamp, reason)
     status = "200"  # a MOCK without a template answers its default response
+    variables = None
     try:
         if isinstance(choice, SelectedTemplate):
             body = payload.text or ""  # with a template the payload is text (a binary one was refused)
@@ -102,6 +103,7 @@ def answer_mock(
             integration_body=b"",  # a MOCK's integration body is empty
             integration_headers=None,
             stage_variables=(event or {}).get("stageVariables"),
+            variables=variables,
             content_handling=response_conversion(request.header("accept"), config.binary_media_types),
         )
     except MappingTemplateError as exc:

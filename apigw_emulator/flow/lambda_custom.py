@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..config import GatewayConfig
 from ..content_handling import (
     ConversionError,
     ConvertedPayload,
@@ -53,25 +54,34 @@ from ..mapping import (
     select_request_template,
 )
 from ..model.rest import Integration
+from ..request import HttpRequest
 from ..response import GatewayResponse
+from ..route_integrations import RouteIntegrations
 from ..runtime._bootstrap import MARSHAL_ERROR
 from ..runtime.model import InvokeRequest
 from ..trace import trace_header
 from .lambda_proxy import DEFAULT_INTEGRATION_TIMEOUT, LAMBDA_REQUEST_LIMIT, LAMBDA_RESPONSE_LIMIT
+from .route import match_route
 from .runtime_json import runtime_dumps
 from .state import FlowState, FunctionTarget, Invocation, describe, lambda_context
 
-__all__ = ["integration_payload", "invoke_custom"]
+__all__ = ["integration_payload", "invoke_custom", "mapped_payload"]
 
 #: Lambda's error type for an invocation that ran out of time.
 TIMEOUT_ERROR = "Sandbox.Timedout"
 
 
-def integration_payload(state: FlowState, integration: Integration) -> bytes | GatewayResponse:
+def integration_payload(
+    state: FlowState, integration: Integration, variables: list[TemplateVariables] | None = None
+) -> bytes | GatewayResponse:
     """The payload a Lambda custom integration sends the function for this request (the rendered request
     template, or the body passed through), or the gateway's answer when there is none: 415 (no template
     for the content type and ``passthroughBehavior`` refuses it), 400 (the template reads a body that is not
-    JSON), 500 (a template that cannot be rendered, a bad ``passthroughBehavior``)."""
+    JSON), 500 (a template that cannot be rendered, a bad ``passthroughBehavior``).
+
+    :param variables: where to leave the template variables made for the request template, if one was
+        rendered (the response template reuses them).
+    """
     request, config, stamp = state.request, state.config, state.stamp
     try:
         choice = select_request_template(
@@ -87,14 +97,34 @@ def integration_payload(state: FlowState, integration: Integration) -> bytes | G
         return converted
     if not isinstance(choice, SelectedTemplate):
         return converted.body
+    made = TemplateVariables.from_rest_event(state.event, body=converted.text)
+    if variables is not None:
+        variables.append(made)
     try:
-        variables = TemplateVariables.from_rest_event(state.event, body=converted.text)
-        return render(choice.template, variables).body.encode()
+        return render(choice.template, made).body.encode()
     except BodyNotJsonError as exc:
         detail = str(exc).removeprefix("Could not parse request body into json: ")
         return invalid_request_content(config, stamp, detail)
     except MappingTemplateError as exc:
         return integration_configuration_error(config, stamp, f"the Lambda integration's template: {exc}")
+
+
+def mapped_payload(
+    request: HttpRequest,
+    config: GatewayConfig,
+    integrations: RouteIntegrations | None,
+    stamp: RequestStamp | None = None,
+) -> bytes | GatewayResponse | None:
+    """For a request to a Lambda custom method, the integration request: the payload the function would
+    be sent (or the gateway's refusal, see :func:`integration_payload`); None for any other request (a
+    proxy route, no route). What ``apigw-emulator event`` prints for such a method."""
+    if integrations is None or not integrations.lambda_custom:
+        return None
+    state = FlowState.start(request, config, stamp)
+    if match_route(state) is not None:
+        return None
+    integration = integrations.lambda_custom.get(state.route_key)
+    return None if integration is None else integration_payload(state, integration)
 
 
 def _convert_request(
@@ -135,7 +165,8 @@ def invoke_custom(state: FlowState, target: FunctionTarget, integration: Integra
     :attr:`Invocation.integration_request` is the payload sent to the function.
     """
     request, config, stamp = state.request, state.config, state.stamp
-    payload = integration_payload(state, integration)
+    made: list[TemplateVariables] = []
+    payload = integration_payload(state, integration, made)
     if isinstance(payload, GatewayResponse):
         return state.answer(payload)
     if len(payload) > LAMBDA_REQUEST_LIMIT:
@@ -258,6 +289,7 @@ def invoke_custom(state: FlowState, target: FunctionTarget, integration: Integra
             integration_headers=headers,
             stage_variables=state.event.get("stageVariables"),
             extra_headers=(("X-Amzn-Trace-Id", trace),),
+            variables=made[0] if made else None,
             content_handling=response_conversion(request.header("accept"), config.binary_media_types),
         )
     except MappingTemplateError as exc:

@@ -6,20 +6,25 @@ through ``serve`` with real HTTP."""
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from apigw_emulator.application import Application
+from apigw_emulator.cli import main
 from apigw_emulator.errors import GatewayErrorWarning, NotEmulatedWarning
 from apigw_emulator.gateway import Gateway
 from apigw_emulator.invoke import Invocation
 from apigw_emulator.request import HttpRequest
+from tests.application._serve import serving
 
 _JSON = {"Content-Type": "application/json"}
+_JSON_HEADER = ("-H", "Content-Type: application/json")
 
 
 def _project(tmp_path: Path, template: str, app: str = "") -> Path:
@@ -363,3 +368,206 @@ def test_rule_10_4_the_function_runs_in_worker_processes_too(tmp_path: Path) -> 
         assert response.json() == {"got": {"action": "ok", "body": {"a": [1, 2]}}, "fn": "cfn-fn"}
         bad = gateway.request("POST", "/items", params={"action": "fail400"}, json={})
         assert (bad.status_code, bad.json()["errorType"]) == (400, "Exception")
+
+
+def _cli(capsysbinary: pytest.CaptureFixture[bytes], *argv: str) -> tuple[int, str, str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotEmulatedWarning)
+        code = main(list(argv))
+    out, err = capsysbinary.readouterr()
+    return code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+def test_the_event_command_prints_a_lambda_custom_methods_integration_request(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
+    path = _project(tmp_path, CLOUDFORMATION, LAMBDA_APP)
+    code, out, err = _cli(
+        capsysbinary,
+        "event",
+        "/items?action=go",
+        "-X",
+        "POST",
+        "-d",
+        '{"n": 1}',
+        *_JSON_HEADER,
+        "--template",
+        str(path),
+    )
+    assert code == 0, err
+    assert json.loads(out) == {"action": "go", "body": {"n": 1}}
+    assert "integration request" in err
+    csv = ("-H", "Content-Type: text/csv", "-d", "a,b")
+    code, out, err = _cli(capsysbinary, "event", "/items", "-X", "POST", *csv, "--template", str(path))
+    assert (code, out) == (0, "a,b\n")  # passed through as it came, which Lambda refuses
+    assert "not JSON" in err
+
+
+def test_the_event_command_prints_a_proxy_event_for_a_proxy_method(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
+    path = _project(tmp_path, MOCK_MAPPED, PROXY_APP)
+    code, out, err = _cli(capsysbinary, "event", "/proxy", "--template", str(path))
+    assert code == 0, err
+    assert json.loads(out)["resource"] == "/proxy"
+
+
+def test_the_invoke_command_shows_the_integration_request_and_the_mapped_response(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
+    path = _project(tmp_path, CLOUDFORMATION, LAMBDA_APP)
+    code, out, err = _cli(
+        capsysbinary,
+        "invoke",
+        "/items?action=go",
+        "-X",
+        "POST",
+        "-d",
+        '{"n": 1}',
+        *_JSON_HEADER,
+        "--template",
+        str(path),
+    )
+    assert code == 0, err
+    assert out.startswith("HTTP/1.1 201")
+    assert 'integration request (the function\'s payload): {"action": "go", "body": {"n":1}}' in err
+
+
+def test_the_event_command_says_when_the_front_door_refuses_before_the_function(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
+    path = _project(tmp_path, OPENAPI_SAM, LAMBDA_APP)
+    text = ("-H", "Content-Type: text/plain", "-d", "x")
+    code, out, err = _cli(capsysbinary, "event", "/mapped/1", "-X", "POST", *text, "--template", str(path))
+    assert (code, out) == (2, "")
+    assert "answers 415 before the function" in err
+
+
+#: As SAM generates it: ``AWS::ApiGateway::RestApi`` with the OpenAPI ``Body``, a ``Deployment`` and a
+#: ``Stage``; the response mapped by parameters from the result's body and headers of the integration.
+SAM_GENERATED = f"""
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {{Runtime: python3.12, Handler: app.handler, Code: src, FunctionName: generated-fn}}
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: generated
+      Body:
+        swagger: "2.0"
+        info: {{title: generated, version: "1"}}
+        paths:
+          /things:
+            put:
+              x-amazon-apigateway-integration:
+                type: aws
+                httpMethod: POST
+                uri: {_URI}
+                requestTemplates:
+                  application/json: '{{"action": "$input.params(''action'')"}}'
+                responses:
+                  default:
+                    statusCode: "202"
+                    responseParameters:
+                      method.response.header.X-Fn: integration.response.body.fn
+                      method.response.header.X-Lambda-Content-Type: integration.response.header.Content-Type
+                    responseTemplates:
+                      text/plain: "fn=$input.path('$.fn') action=$input.path('$.got.action')"
+                  ".*\\\\[400\\\\].*":
+                    statusCode: "409"
+                    responseTemplates:
+                      application/json: |
+                        #set($context.responseOverride.status = 422)
+                        {{"type": "$input.path('$.errorType')"}}
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    Properties: {{RestApiId: !Ref Api}}
+  Stage:
+    Type: AWS::ApiGateway::Stage
+    Properties: {{RestApiId: !Ref Api, StageName: Prod, DeploymentId: !Ref Deployment}}
+"""
+
+
+def test_rule_10_4_a_sam_generated_rest_api_maps_the_result_by_accept_and_its_parameters(
+    tmp_path: Path,
+) -> None:
+    path = _project(tmp_path, SAM_GENERATED, LAMBDA_APP)
+    with _application(path) as app:
+        gateway = app.apis["Api"]
+        response = gateway.request(
+            "PUT", "/things", params={"action": "ok"}, headers={"Accept": "text/plain"}
+        )
+        assert (response.status_code, response.text) == (202, "fn=generated-fn action=ok")
+        assert response.headers["Content-Type"] == "text/plain"
+        assert response.headers["X-Fn"] == "generated-fn"
+        assert response.headers["X-Lambda-Content-Type"] == "application/json"
+        overridden = gateway.request("PUT", "/things", params={"action": "fail400"})
+        assert (overridden.status_code, overridden.json()) == (422, {"type": "Exception"})
+
+
+def _served_url(banner: str) -> str:
+    found = re.search(r"on (http://127\.0\.0\.1:\d+)/", banner)
+    assert found, banner
+    return found[1]
+
+
+@pytest.mark.parametrize(
+    ("template", "isolation"),
+    [(OPENAPI_SAM, "process"), (CLOUDFORMATION, "process"), (SAM_GENERATED, "in-process")],
+    ids=["openapi-in-sam", "cloudformation", "sam-generated"],
+)
+def test_rule_10_4_serve_runs_lambda_custom_integrations_over_real_http(
+    tmp_path: Path, template: str, isolation: str
+) -> None:
+    path = _project(tmp_path, template, LAMBDA_APP)
+    arguments = ("--template", str(path), "--port", "0", "--isolation", isolation, "--no-reload")
+    with serving(*arguments, cwd=tmp_path, ready=" on http://", wait=60) as served:
+        url = _served_url(served.read(0.5))
+        if template is OPENAPI_SAM:
+            ok = requests.post(f"{url}/mapped/i-1?action=ok", json={"why": 1}, timeout=30)
+            assert ok.status_code == 200
+            assert ok.json()["raw"]["got"] == {"action": "ok", "id": "i-1", "why": 1, "env": "testing"}
+            bad = requests.post(f"{url}/mapped/i-1?action=fail400", json={"why": 2}, timeout=30)
+            assert (bad.status_code, bad.json()) == (400, {"error": "Error: [400] Bad input 2"})
+            refused = requests.post(
+                f"{url}/mapped/i-1", data="x", headers={"Content-Type": "text/csv"}, timeout=30
+            )
+            assert refused.status_code == 415
+        elif template is CLOUDFORMATION:
+            ok = requests.post(f"{url}/items?action=ok", json={"a": 1}, timeout=30)
+            assert (ok.status_code, ok.headers["X-Action"]) == (201, "ok")
+            assert ok.json() == {"got": {"action": "ok", "body": {"a": 1}}, "fn": "cfn-fn"}
+            bad = requests.post(f"{url}/items?action=fail400", json={}, timeout=30)
+            assert bad.status_code == 400
+        else:
+            ok = requests.put(f"{url}/things?action=ok", headers={"Accept": "text/plain"}, timeout=30)
+            assert (ok.status_code, ok.text) == (202, "fn=generated-fn action=ok")
+            bad = requests.put(f"{url}/things?action=fail400", timeout=30)
+            assert (bad.status_code, bad.json()) == (422, {"type": "Exception"})
+
+
+def test_rule_10_4_the_integration_timeout_cuts_a_lambda_custom_integration_short_with_504(
+    tmp_path: Path,
+) -> None:
+    template = CLOUDFORMATION.replace("Timeout: 1}", "Timeout: 10}").replace(
+        "        IntegrationHttpMethod: POST\n",
+        "        IntegrationHttpMethod: POST\n        TimeoutInMillis: 300\n",
+    )
+    path = _project(tmp_path, template, SLOW_APP)
+    with _application(path) as app:
+        late = _quiet(app.apis["Api"], "POST", "/items", params={"action": "sleep"}, json={})
+        assert (late.status_code, late.json()) == (504, {"message": "Endpoint request timed out"})
+
+
+def test_rule_10_4_a_lambda_custom_integration_without_integration_responses_is_a_500(tmp_path: Path) -> None:
+    template = OPENAPI_SAM.replace(
+        """                responses:
+                  default: {statusCode: "200"}
+""",
+        "",
+    )
+    path = _project(tmp_path, template, LAMBDA_APP)
+    with _application(path) as app:
+        answer = _quiet(app.apis["Api"], "POST", "/echo", json={})
+        assert (answer.status_code, answer.json()) == (500, {"message": "Internal server error"})
