@@ -282,6 +282,11 @@ def response_conversion(
     integration's own payload, binary when ``payload_content_type`` (an HTTP backend's ``Content-Type``)
     matches ``binary_media_types``, text otherwise (a Lambda function's JSON, a MOCK's empty body).
 
+    The step runs after the response template. Whether AWS converts before or after that template is
+    UNCONFIRMED: the developer guide says a template after ``CONVERT_TO_TEXT`` reads the base64 text in
+    ``$input.body`` and that a text-to-binary conversion takes no template, which reads as "convert first,
+    and a template cannot transform a binary payload", as on the request side.
+
     :raises ValueError: from the step, when AWS cannot convert the body (text that is not base64 to
         binary): the caller answers 500.
     """
