@@ -33,7 +33,7 @@ from .mapping.jsonpath import MISSING, query
 from .mapping.values import java_str
 from .model.rest import IntegrationResponse
 from .request import HttpRequest
-from .response import GatewayResponse
+from .response import GatewayResponse, _http_date
 
 __all__ = [
     "ResponseConversion",
@@ -262,6 +262,7 @@ def method_response(
         headers.insert(0, ("Content-Type", content_type))
     headers += [
         ("Content-Length", str(len(body))),
+        ("Date", _http_date(stamp.epoch_ms // 1000)),  # on every API Gateway answer, as on proxy ones
         ("x-amzn-RequestId", stamp.request_id),
         ("x-amz-apigw-id", stamp.extended_request_id),
         *extra_headers,
