@@ -59,18 +59,27 @@ CONTENT_HANDLING_VALUES: Final = frozenset({"CONVERT_TO_BINARY", "CONVERT_TO_TEX
 class ConvertedPayload:
     """A payload after a conversion table row applied.
 
-    :param body: the payload's bytes (a text payload's UTF-8 encoding).
     :param text: the payload as text when it is text (what a mapping template's ``$input.body`` reads);
         None when it is binary.
     :param row: the table row that applied, in the table's own words.
     :param corrupted: AWS decoded bytes that are not valid UTF-8 as text, replacing them with U+FFFD: the
         original bytes are lost (a :class:`~apigw_emulator.errors.BinaryBodyCorruptedWarning` said so).
+    :param data: the payload's bytes when they are at hand (a binary payload's always); a text payload's
+        are otherwise encoded when :attr:`body` is read, so a template that reads only the text never
+        copies a big body.
     """
 
-    body: bytes
     text: str | None
     row: str
     corrupted: bool = False
+    data: bytes | None = None
+
+    @property
+    def body(self) -> bytes:
+        """The payload's bytes (a text payload's UTF-8 encoding)."""
+        if self.data is not None:
+            return self.data
+        return (self.text or "").encode("utf-8")
 
     @property
     def is_binary(self) -> bool:
@@ -118,13 +127,17 @@ def _as_text(raw: bytes, content_type: str | None, front_door: str) -> tuple[str
         return decode_text_body(raw, content_type=essence(content_type), front_door=front_door, fix=fix), True
 
 
-def _text(text: str, row: str, corrupted: bool = False) -> ConvertedPayload:
-    return ConvertedPayload(text.encode("utf-8"), text, row, corrupted)
+def _text(text: str, row: str, corrupted: bool = False, data: bytes | None = None) -> ConvertedPayload:
+    return ConvertedPayload(text, row, corrupted, data)
+
+
+def _binary(data: bytes, row: str) -> ConvertedPayload:
+    return ConvertedPayload(None, row, False, data)
 
 
 def _decode_base64(text: str, row: str, what: str) -> ConvertedPayload | ConversionError:
     try:
-        return ConvertedPayload(b64decode(text), None, row)
+        return _binary(b64decode(text), row)
     except binascii.Error as exc:
         return ConversionError(
             row,
@@ -180,7 +193,7 @@ def convert_request(
         if handling == "CONVERT_TO_TEXT":
             result = _text(b64encode(body), row + "base64-encoded string")
         else:
-            result = ConvertedPayload(body, None, row + "binary data")
+            result = _binary(body, row + "binary data")
     else:
         kind = "any data type" if types_set == "undefined" else "a text data type"
         row = f"text data, {kind}, binaryMediaTypes {types_set}, contentHandling {_setting(handling)}: "
@@ -191,8 +204,9 @@ def convert_request(
         if handling == "CONVERT_TO_BINARY":
             result = _decode_base64(text, row + "base64-decoded binary blob", "the request body")
         else:
+            kept = None if corrupted else body  # valid UTF-8: the bytes are the text's encoding
             result = _text(
-                text, row + ("UTF-8 string" if types_set == "undefined" else "text data"), corrupted
+                text, row + ("UTF-8 string" if types_set == "undefined" else "text data"), corrupted, kept
             )
     if has_template and isinstance(result, ConvertedPayload) and result.is_binary:
         return ConversionError(
@@ -251,7 +265,7 @@ def convert_response(
     row = f"binary data, {accept_kind}, binaryMediaTypes set, contentHandling {setting}: "
     if handling == "CONVERT_TO_TEXT" or (handling is None and accept_kind == "a text type"):
         return _text(b64encode(body), row + "base64-encoded string")
-    return ConvertedPayload(body, None, row + "binary data")
+    return _binary(body, row + "binary data")
 
 
 def response_conversion(
@@ -267,6 +281,11 @@ def response_conversion(
     The body is text when a response template applied (a template renders text); otherwise it is the
     integration's own payload, binary when ``payload_content_type`` (an HTTP backend's ``Content-Type``)
     matches ``binary_media_types``, text otherwise (a Lambda function's JSON, a MOCK's empty body).
+
+    The step runs after the response template. Whether AWS converts before or after that template is
+    UNCONFIRMED: the developer guide says a template after ``CONVERT_TO_TEXT`` reads the base64 text in
+    ``$input.body`` and that a text-to-binary conversion takes no template, which reads as "convert first,
+    and a template cannot transform a binary payload", as on the request side.
 
     :raises ValueError: from the step, when AWS cannot convert the body (text that is not base64 to
         binary): the caller answers 500.

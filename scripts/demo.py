@@ -3,21 +3,26 @@
 One JPEG is posted twice, as a raw body and as a multipart/form-data upload, to a REST API with and without
 binary media types, an HTTP API (payload 2.0 and 1.0), a Lambda function URL and an ALB. For each, the demo
 prints the event keys that matter for binary data, and whether the Lambda could get the original bytes back.
+Then the example function answers through the emulator, behind proxy integrations and behind a non-proxy
+integration whose contentHandling converts the image both ways (template-non-proxy.yaml).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import sys
 import warnings
 from pathlib import Path
 from typing import Any
 
+import PIL.Image
 from requests_toolbelt import MultipartEncoder
 
-from apigw_emulator import BinaryBodyCorruptedWarning, Gateway
+from apigw_emulator import BinaryBodyCorruptedWarning, Gateway, invocation_of
+from apigw_emulator.application import Application
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the example function lives next to the library
@@ -100,6 +105,30 @@ def image_function_demo(image: bytes) -> None:
     print()
 
 
+def non_proxy_demo(image: bytes) -> None:
+    """Post the image through the non-proxy example (template-non-proxy.yaml), where API Gateway converts
+    the binary payloads itself: CONVERT_TO_TEXT on the way in, CONVERT_TO_BINARY on the way out."""
+    print("=== The image function behind a Lambda non-proxy integration (template-non-proxy.yaml)")
+    with Application.from_template(ROOT / "template-non-proxy.yaml") as app:
+        api = app.apis["ImageCustomApi"]
+        shape = api.request("POST", "/shape", data=image, headers={"Content-Type": "image/jpeg"})
+        invocation = invocation_of(shape)
+        payload = (invocation.integration_request or b"") if invocation is not None else b""
+        print(f"POST /shape      {shape.status_code} {shape.text}")
+        print("    the function's event (the request template, $input.body after CONVERT_TO_TEXT):")
+        print(f"    {payload[:90].decode()}... ({len(payload)} bytes)")
+        thumb = api.request(
+            "POST", "/thumbnail", data=image, headers={"Content-Type": "image/jpeg", "Accept": "image/png"}
+        )
+        print(
+            f"POST /thumbnail  {thumb.status_code} Content-Type: {thumb.headers['Content-Type']}, "
+            f"{len(thumb.content)} bytes (CONVERT_TO_BINARY of the base64 the function answered)"
+        )
+        with PIL.Image.open(io.BytesIO(thumb.content)) as small:
+            print(f"    the client gets a real {small.format} image: {small.size[0]}x{small.size[1]} pixels")
+    print()
+
+
 def main() -> None:
     image = IMAGE.read_bytes()
     digest = hashlib.sha256(image).hexdigest()[:16]
@@ -133,6 +162,7 @@ def main() -> None:
                 print(f"    warning: {warning.message}")
         print()
     image_function_demo(image)
+    non_proxy_demo(image)
 
 
 if __name__ == "__main__":

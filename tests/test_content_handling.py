@@ -14,6 +14,8 @@ import io
 import warnings
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from apigw_emulator.content_handling import (
@@ -412,3 +414,64 @@ def test_response_step_refusal_is_a_value_error_naming_the_row() -> None:
     step = response_conversion("image/png", PNG_TYPES)
     with pytest.raises(ValueError, match=r"not base64.*row: text data, a binary type"):
         step(b'{"a": 1}', IntegrationResponse("200"))
+
+
+# --- properties -----------------------------------------------------------------------------------------
+
+_HANDLING = st.sampled_from([None, "CONVERT_TO_TEXT", "CONVERT_TO_BINARY"])
+_MEDIA = st.sampled_from(
+    [None, "", "image/png", "image/png; q=1", "application/json", "*/*", "text/plain", "x"]
+)
+_TYPES = st.sampled_from(
+    [NONE, PNG_TYPES, BinaryMediaTypes(["*/*"]), BinaryMediaTypes(["image/*", "text/*"])]
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=st.binary(max_size=64),
+    content_type=_MEDIA,
+    types=_TYPES,
+    handling=_HANDLING,
+    template=st.booleans(),
+)
+def test_request_table_answers_every_input_with_a_payload_or_a_conversion_error(
+    body: bytes, content_type: str | None, types: BinaryMediaTypes, handling: str | None, template: bool
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BinaryBodyCorruptedWarning)
+        result = convert_request(body, content_type, types, handling, has_template=template)
+    if isinstance(result, ConvertedPayload):
+        assert (result.text is None) == result.is_binary
+        if result.text is not None:
+            assert result.body == result.text.encode("utf-8")
+        if template:
+            assert result.text is not None  # a template only ever sees text
+    else:
+        assert result.reason
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=st.one_of(st.binary(max_size=64), st.text(max_size=64)),
+    accept=_MEDIA,
+    types=_TYPES,
+    handling=_HANDLING,
+)
+def test_response_table_answers_every_input_with_a_payload_or_a_conversion_error(
+    body: bytes | str, accept: str | None, types: BinaryMediaTypes, handling: str | None
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BinaryBodyCorruptedWarning)
+        result = convert_response(body, accept, types, handling)
+    assert isinstance(result, (ConvertedPayload, ConversionError))
+    if handling == "CONVERT_TO_TEXT" and isinstance(result, ConvertedPayload):
+        assert result.text is not None
+
+
+@given(body=st.binary(max_size=256))
+def test_binary_body_survives_convert_to_text_then_convert_to_binary(body: bytes) -> None:
+    text = _ok(convert_request(body, "image/png", PNG_TYPES, "CONVERT_TO_TEXT"))
+    assert text.text is not None
+    back = _ok(convert_response(text.text, "text/plain", PNG_TYPES, "CONVERT_TO_BINARY"))
+    assert back.body == body
