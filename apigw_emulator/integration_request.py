@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from ._types import Event
 from .errors import ConfigurationError
 from .mapping import context_variables
 from .mapping.errors import TemplateRenderError
@@ -45,8 +44,9 @@ _METHOD_SOURCE = re.compile(
 _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 _PATH_PARAMETER = re.compile(r"\{([A-Za-z0-9._-]+)\+?\}")
 # What a path parameter's value keeps as is in a URI path: unreserved characters, sub-delimiters, ':',
-# '@' and '/' (a greedy {proxy+} value spans segments).
-_PATH_SAFE = "/!$&'()*+,;=:@~"
+# '@', '/' (a greedy {proxy+} value spans segments) and '%' (REST path parameters stay percent-encoded as
+# sent, spec 1.3).
+_PATH_SAFE = "/!$&'()*+,;=:@~%"
 
 
 class IntegrationRequestError(ConfigurationError):
@@ -74,7 +74,7 @@ class MethodRequestValues:
     stage_variables: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_rest_event(cls, event: Event) -> MethodRequestValues:
+    def from_rest_event(cls, event: Mapping[str, Any]) -> MethodRequestValues:
         """The values of the request a REST proxy event was built for (its multi-value maps keep every
         value sent)."""
         headers: dict[str, list[str]] = {}
@@ -240,7 +240,8 @@ def substitute_stage_variables(uri: str, stage_variables: Mapping[str, str]) -> 
 
 def fill_path_parameters(uri: str, *sources: Mapping[str, str]) -> str:
     """``uri`` with each ``{name}`` (or ``{name+}``) replaced by the first of ``sources`` that has
-    ``name``, percent-encoded for a path (``/`` kept: a greedy value spans segments).
+    ``name``, what a path cannot hold percent-encoded (``/`` kept: a greedy value spans segments; ``%``
+    kept: REST path parameters are still percent-encoded as sent).
 
     :raises IntegrationRequestError: for a ``{name}`` no source gives.
     """

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from ..authorizers.model import Authorizer, AuthorizerRules, LambdaAuthorizer, RouteAuthorization
 from ..errors import ConfigurationError
 from ..flow.validation import MethodValidation
+from ..integration_request import IntegrationRequestError, check_request_parameters
 from ..model.http import HttpApi
-from ..model.rest import RestApi
+from ..model.rest import Integration, RestApi
 from ..request_validation import RequestValidation
 from ..route_integrations import RouteIntegrations
 from ..routing import parse_route, precedence
@@ -30,6 +31,7 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
     """The :class:`Api` of a REST API model."""
     routes: list[ApiRoute] = []
     mocks = {}
+    http: dict[str, Integration] = {}
     unsupported: dict[str, str] = {}
     iam: list[str] = []
     guarded: dict[str, RouteAuthorization] = {}
@@ -52,6 +54,9 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
             )
         elif integration.type == "MOCK":
             mocks[key] = integration
+        elif integration.type == "HTTP_PROXY":
+            _check_http(integration, method.origin)
+            http[key] = integration
         else:
             why = _why_not_run(integration.type, integration.uri)
             unsupported[key] = why
@@ -87,8 +92,8 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
         api_key_source=model.api_key_source,
         domain_name=model.custom_domains[0][0] if model.custom_domains else None,
         base_path=model.custom_domains[0][1] if model.custom_domains else "",
-        integrations=RouteIntegrations(mocks, unsupported, frozenset(iam))
-        if mocks or unsupported or iam
+        integrations=RouteIntegrations(mocks, unsupported, frozenset(iam), http)
+        if mocks or unsupported or iam or http
         else None,
         validation=_validation(model),
         gateway_responses=dict(model.gateway_responses),
@@ -224,6 +229,31 @@ def _domain_notes(api_id: str, domains: tuple[tuple[str, str], ...]) -> list[str
         f"{api_id} is mapped to custom domains at {listed}: only the first base path "
         f"(/{domains[0][1]}) is served"
     ]
+
+
+def _check_http(integration: Integration, where: str) -> None:
+    """Refuse what API Gateway refuses to deploy for an HTTP integration: no URL, no ``httpMethod``, a
+    malformed parameter mapping.
+
+    :raises TemplateError: naming the method.
+    """
+    uri = integration.uri or ""
+    if not uri.startswith(("http://", "https://")):
+        raise TemplateError(
+            f"Invalid HTTP endpoint specified for URI ({uri or 'none'}): an {integration.type} integration "
+            "calls an http:// or https:// URL",
+            where=where,
+        )
+    if not integration.http_method:
+        raise TemplateError(
+            f"an {integration.type} integration needs its httpMethod (the method the backend is called with; "
+            "ANY: the client's)",
+            where=where,
+        )
+    try:
+        check_request_parameters(integration.request_parameters)
+    except IntegrationRequestError as exc:
+        raise TemplateError(str(exc), where=where) from None
 
 
 def _why_not_run(integration_type: str, uri: str | None) -> str:

@@ -337,7 +337,7 @@ class Api:
         """The specs of ``routes``, then of the routes the front door answers itself."""
         specs = [route.spec for route in routes]
         if self.integrations is not None:
-            own = [*self.integrations.mocks, *self.integrations.unsupported]
+            own = self.integrations.route_keys
             specs += [key for key in own if key not in specs]
         return specs
 
