@@ -28,6 +28,7 @@ from urllib.parse import quote
 from .cloudfront import edge_response_headers, is_edge
 from .config import GatewayConfig
 from .gateway_errors import gateway_timeout, integration_configuration_error
+from .http_api_integration import answer_http_api_proxy
 from .http_backend import BackendError, BackendRequest, BackendResponse, BackendTimeoutError, send
 from .ids import RequestStamp
 from .integration_request import (
@@ -71,7 +72,9 @@ def answer_http(
 
     :param event: the request's proxy event, whose values parameter mappings read.
     """
-    if isinstance(integration, Integration) and integration.type == "HTTP_PROXY":
+    if isinstance(integration, HttpIntegration):
+        return answer_http_api_proxy(integration, request, config, stamp, event)
+    if integration.type == "HTTP_PROXY":
         return answer_http_proxy(integration, request, config, stamp, event)
     return integration_configuration_error(
         config, stamp, f"{integration.type} integrations are not run yet ({integration.uri or 'no URI'})"

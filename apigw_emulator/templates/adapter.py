@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from ..authorizers.model import Authorizer, AuthorizerRules, LambdaAuthorizer, RouteAuthorization
 from ..errors import ConfigurationError
 from ..flow.validation import MethodValidation
+from ..http_api_mapping import HttpApiMappingError, check_mapping
 from ..integration_request import IntegrationRequestError, check_request_parameters
-from ..model.http import HttpApi
+from ..model.http import HttpApi, HttpIntegration
 from ..model.rest import Integration, RestApi
 from ..request_validation import RequestValidation
 from ..route_integrations import RouteIntegrations
@@ -104,6 +105,7 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
     """The :class:`Api` of an HTTP API model."""
     routes: list[ApiRoute] = []
     unsupported: dict[str, str] = {}
+    http: dict[str, HttpIntegration] = {}
     iam: list[str] = []
     guarded: dict[str, RouteAuthorization] = {}
     notes = list(model.not_emulated)
@@ -134,6 +136,9 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
                     qualifier=target.qualifier,
                 )
             )
+        elif integration is not None and integration.type == "HTTP_PROXY":
+            _check_http_api(integration, route.origin)
+            http[key] = integration
         else:
             why = (
                 "the route has no integration"
@@ -165,7 +170,9 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
         domain_name=model.custom_domains[0][0] if model.custom_domains else None,
         base_path=model.custom_domains[0][1] if model.custom_domains else "",
         authorizers=AuthorizerRules(dict(model.authorizers), guarded) if guarded else None,
-        integrations=RouteIntegrations({}, unsupported, frozenset(iam)) if unsupported or iam else None,
+        integrations=RouteIntegrations({}, unsupported, frozenset(iam), http)
+        if unsupported or iam or http
+        else None,
     )
 
 
@@ -253,6 +260,25 @@ def _check_http(integration: Integration, where: str) -> None:
     try:
         check_request_parameters(integration.request_parameters)
     except IntegrationRequestError as exc:
+        raise TemplateError(str(exc), where=where) from None
+
+
+def _check_http_api(integration: HttpIntegration, where: str) -> None:
+    """Refuse what API Gateway refuses to deploy for an HTTP API's ``HTTP_PROXY``: no URL, a parameter
+    mapping of a reserved header or with an unknown key or expression.
+
+    :raises TemplateError: naming the route.
+    """
+    uri = integration.uri or ""
+    if not uri.startswith(("http://", "https://")):
+        raise TemplateError(
+            f"the HTTP_PROXY integration's URI {uri or '(none)'!r} is not an http:// or https:// URL "
+            "(a private integration through a VPC link is not emulated)",
+            where=where,
+        )
+    try:
+        check_mapping(integration.request_parameters, integration.response_parameters)
+    except HttpApiMappingError as exc:
         raise TemplateError(str(exc), where=where) from None
 
 

@@ -23,10 +23,10 @@ _SLOW_CAP = 3.0
 
 
 class _Echo(BaseHTTPRequestHandler):
-    """``/status/NNN`` answers NNN; ``/slow?s=X`` sleeps X seconds first; ``/bytes`` answers the body it
-    got as ``application/octet-stream``; any other path answers 200. The body is JSON: method, path, query,
-    header pairs, the body in base64. ``respond-header`` query values (``Name:value``) become response
-    headers."""
+    """``/status/NNN`` (or ``?status=NNN``) answers NNN; ``/slow?s=X`` sleeps X seconds first; ``/bytes``
+    answers the body it got as ``application/octet-stream``; any other path answers 200. The body is JSON:
+    method, path, query, header pairs, the body in base64. ``respond-header`` query values (``Name:value``)
+    become response headers."""
 
     protocol_version = "HTTP/1.1"
     server_version = "EchoBackend/1"
@@ -41,6 +41,7 @@ class _Echo(BaseHTTPRequestHandler):
         status = 200
         if parts.path.startswith("/status/"):
             status = int(parts.path.rsplit("/", 1)[1])
+        status = int(dict(query).get("status", status))
         if parts.path.startswith("/bytes"):
             payload, content_type = body, "application/octet-stream"
         else:

@@ -16,6 +16,8 @@ from tests.application.test_real_apps_serve import _url
 from tests.runtime.test_serve_environments import Served
 
 from .conftest import Backend, echoed, project
+from .test_http_api_http_proxy import SAM_HTTP_API
+from .test_http_api_http_proxy import _fill as _fill_http_api
 from .test_rest_http_proxy import SAM_OPENAPI, _fill
 
 
@@ -95,3 +97,31 @@ def test_serve_rest_http_proxy_stage_variables_build_the_url(rest_served: Served
     assert status == 200
     seen = echoed(answer)
     assert (seen["path"], seen["query"]) == ("/items/9", "from=cli")
+
+
+@pytest.fixture(scope="module")
+def http_api_served(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp("http-api-http")
+    with socket_ports() as (refused, silent):
+        text = _fill_http_api(SAM_HTTP_API, backend, refused_port=refused, silent_port=silent)
+        with serving("--template", str(project(folder, text)), "--port", "0", ready=" runs in ") as served:
+            yield served
+
+
+def test_serve_http_api_http_proxy_round_trips_bytes_and_maps_parameters(http_api_served: Served) -> None:
+    url = _url(http_api_served, "Api")
+    body = bytes(range(256)) * 16
+    status, headers, answer = _call(url, "POST", "/proxy/bytes", body, {"Content-Type": "image/png"})
+    assert (status, answer) == (200, body)
+    assert headers["apigw-requestid"]
+    status, headers, answer = _call(url, "GET", "/pets/5?status=404", headers={"X-Secret": "s"})
+    assert status == 410
+    assert headers["x-missing"] == "5"
+    seen = echoed(answer)
+    assert seen["path"] == "/store/pets/5"
+    assert "x-secret" not in seen["headers"]
+
+
+def test_serve_http_api_unreachable_backend_is_a_clear_500(http_api_served: Served) -> None:
+    status, _, answer = _call(_url(http_api_served, "Api"), "GET", "/down")
+    assert (status, answer) == (500, b'{"message":"Internal Server Error"}')
