@@ -257,9 +257,33 @@ def _command_event(args: argparse.Namespace) -> int:
     # A handler of its own keeps a template's handler from being imported: an event needs none.
     gateway = _gateway(args, None, handler=_never_called)
     request = _build_request(args, gateway)
+    from .flow.lambda_custom import mapped_payload  # noqa: PLC0415
+
+    payload = mapped_payload(request, gateway.config, gateway.integrations)
+    if payload is not None:  # a Lambda custom (AWS) method: the function's event is the mapped payload
+        _print_integration_request(payload)
+        return 0
     event = gateway.build_event(request)
     print(json.dumps(event, indent=2, ensure_ascii=False))
     return 0
+
+
+def _print_integration_request(payload: Any) -> None:
+    """A Lambda custom method's integration request: the payload as indented JSON (as Lambda parses it),
+    or as it is with why Lambda would refuse it; the gateway's own answer when there is no payload.
+
+    :raises CliError: when the gateway answers the request itself (415...).
+    """
+    if not isinstance(payload, bytes):  # the gateway's own answer
+        raise CliError(f"the front door answers {payload.status} before the function: {payload.reason}")
+    print("apigw-emulator: a Lambda custom (AWS) integration: its integration request", file=sys.stderr)
+    try:
+        value = json.loads(payload) if payload.strip() else {}
+    except ValueError:
+        sys.stdout.write(payload.decode("utf-8", "replace") + "\n")
+        print("apigw-emulator: the payload is not JSON: Lambda would refuse it (400)", file=sys.stderr)
+        return
+    print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
 def _command_invoke(args: argparse.Namespace) -> int:
@@ -269,6 +293,9 @@ def _command_invoke(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         request = _build_request(args, gateway)
         invocation = gateway.invoke(request)
+    if invocation.integration_request is not None:
+        text = invocation.integration_request.decode("utf-8", "replace")
+        print(f"apigw-emulator: integration request (the function's payload): {text}", file=sys.stderr)
     if invocation.init_error:
         raise CliError(init_failure(gateway, invocation.error, invocation.function_error))
     if invocation.error is not None:

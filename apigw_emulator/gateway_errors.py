@@ -12,6 +12,8 @@ request timed out"}`` (504, as users report it).
 
 from __future__ import annotations
 
+import json
+
 from .cloudfront import edge_response_headers, is_edge
 from .config import GatewayConfig
 from .ids import RequestStamp
@@ -24,6 +26,7 @@ __all__ = [
     "forbidden",
     "gateway_timeout",
     "integration_configuration_error",
+    "invalid_request_content",
     "missing_authentication_token",
     "payload_too_large",
     "request_too_long",
@@ -291,3 +294,15 @@ def unsupported_media_type(config: GatewayConfig, stamp: RequestStamp, reason: s
     for the request's content type, and the integration's ``passthroughBehavior`` refuses it."""
     response = _rest_default(415, "Unsupported Media Type", "UnsupportedMediaTypeException", stamp)
     return _warn(config, stamp, response, reason, "UNSUPPORTED_MEDIA_TYPE")
+
+
+def invalid_request_content(config: GatewayConfig, stamp: RequestStamp, detail: str) -> GatewayResponse:
+    """REST, a Lambda custom (``AWS``) integration whose payload is not JSON: Lambda refuses the invocation
+    (``InvalidRequestContentException``) and the client gets 400 ``{"message": "Could not parse request
+    body into json: ..."}``, the detail being the JSON parser's (Lambda's own parser words it differently:
+    users report ``Unexpected character ('"' (code 34))...``). The status and message are what users report
+    of AWS; the ``x-amzn-ErrorType`` is UNCONFIRMED."""
+    message = f"Could not parse request body into json: {detail}"
+    body = json.dumps({"message": message}).encode()
+    response = _rest_body(400, body, "InvalidRequestContentException", stamp)
+    return _warn(config, stamp, response, f"the Lambda integration's payload is not JSON: {detail}")

@@ -19,6 +19,7 @@ from .flow.authorization import authorize
 from .flow.authorizer_functions import call_function, function_caller
 from .flow.gateway_response import customise
 from .flow.integration import front_door_integration, lambda_target
+from .flow.lambda_custom import invoke_custom
 from .flow.lambda_proxy import (
     DEFAULT_INTEGRATION_TIMEOUT,
     LAMBDA_REQUEST_LIMIT,
@@ -76,8 +77,10 @@ def invoke(
     the route, matched once (REST 403 / HTTP API 404), and its event; authorization (an unsigned request to
     an ``AWS_IAM`` route; the route's authorizer: 401, 403, 500, or its grant in the event); the API key
     (REST 403); request validation (REST 400, ``validation``); the integration: a MOCK method or an
-    integration not run yet answered by the front door, else the Lambda proxy (Lambda's 6 MB limits, the
-    function and integration timeouts, the runtime's JSON, the result mapped to the client's response).
+    integration not run yet answered by the front door, else the route's function: a Lambda custom
+    integration (the mapped payload, the integration response its answer selects) or the Lambda proxy
+    (Lambda's 6 MB limits, the function and integration timeouts, the runtime's JSON, the result mapped to
+    the client's response).
     Every answer the front door gives itself is a gateway response, which a REST API's
     ``gateway_responses`` customise.
 
@@ -114,7 +117,11 @@ def invoke(
         answer = front_door_integration(state, integrations)
     if answer is not None:
         return state.answer(customise(state, answer, gateway_responses))
-    record = invoke_function(state, lambda_target(state, environments, function, integration_timeout), cors)
+    target = lambda_target(state, environments, function, integration_timeout)
+    custom = integrations.lambda_custom.get(state.route_key) if integrations is not None else None
+    record = (
+        invoke_custom(state, target, custom) if custom is not None else invoke_function(state, target, cors)
+    )
     if gateway_responses:
         record.response = customise(state, record.response, gateway_responses)
     return record

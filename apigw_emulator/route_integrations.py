@@ -37,6 +37,9 @@ class RouteIntegrations:
     :param mocks: MOCK integrations.
     :param unsupported: integrations not run yet, with why (answered 500).
     :param iam: routes whose authorization is ``AWS_IAM``.
+    :param lambda_custom: Lambda custom (non-proxy ``AWS``) integrations: their function is the route's (it
+        gets execution environments as a proxy route's does), invoked with the integration's payload
+        (:mod:`apigw_emulator.flow.lambda_custom`).
     :param http: HTTP integrations: a REST method's ``HTTP`` or ``HTTP_PROXY``, an HTTP API route's
         ``HTTP_PROXY``.
     """
@@ -44,11 +47,13 @@ class RouteIntegrations:
     mocks: Mapping[str, Integration] = field(default_factory=dict)
     unsupported: Mapping[str, str] = field(default_factory=dict)
     iam: frozenset[str] = frozenset()
+    lambda_custom: Mapping[str, Integration] = field(default_factory=dict)
     http: Mapping[str, Integration | HttpIntegration] = field(default_factory=dict)
 
     @property
     def route_keys(self) -> list[str]:
-        """The keys of every route answered here (not the IAM check, which only guards a route)."""
+        """The keys of every route the front door answers itself (not the IAM check, which only guards a
+        route; not Lambda custom routes, which are their function's)."""
         return [*self.mocks, *self.http, *self.unsupported]
 
     def before_authorizer(

@@ -38,6 +38,9 @@ class Invocation:
     :ivar duration: seconds the handler ran.
     :ivar init_duration: seconds of the init phase when this invocation had a cold start, else None.
     :ivar init_error: whether the function's init failed (the handler was never called).
+    :ivar integration_request: for a REST method with a Lambda custom (``AWS``) integration, the payload the
+        front door sent the function (the rendered request template, or the body passed through), once
+        there is one; None for a proxy integration, whose payload is :attr:`event`.
     """
 
     request: HttpRequest
@@ -51,6 +54,7 @@ class Invocation:
     init_duration: float | None = None
     init_error: bool = False
     stamp: RequestStamp | None = field(default=None, repr=False)
+    integration_request: bytes | None = None
 
 
 @dataclass(slots=True)

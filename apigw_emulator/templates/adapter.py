@@ -5,6 +5,7 @@ integrations not run yet)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from ..authorizers.model import Authorizer, AuthorizerRules, LambdaAuthorizer, RouteAuthorization
@@ -13,7 +14,7 @@ from ..flow.validation import MethodValidation
 from ..http_api_mapping import HttpApiMappingError, check_mapping
 from ..integration_request import IntegrationRequestError, check_request_parameters
 from ..model.http import HttpApi, HttpIntegration
-from ..model.rest import Integration, RestApi
+from ..model.rest import Integration, LambdaTarget, RestApi
 from ..request_validation import RequestValidation
 from ..route_integrations import RouteIntegrations
 from ..routing import parse_route, precedence
@@ -22,6 +23,9 @@ from .errors import TemplateError
 from .model import Api, ApiRoute, Function
 
 __all__ = ["http_api_to_api", "rest_api_to_api"]
+
+
+_STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 
 
 def _route_key(method: str, path: str) -> str:
@@ -33,15 +37,25 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
     routes: list[ApiRoute] = []
     mocks = {}
     http: dict[str, Integration] = {}
+    lambda_custom: dict[str, Integration] = {}
     unsupported: dict[str, str] = {}
     iam: list[str] = []
     guarded: dict[str, RouteAuthorization] = {}
     notes = list(model.not_emulated)
+    stage = model.stage()
     for method in model.methods:
         key = _route_key(method.http_method, method.path)
         integration = method.integration
         target = integration.target
-        if integration.type == "AWS_PROXY" and target is not None and target.function_id in functions:
+        if integration.type == "AWS" and target is not None:
+            target = _named_by_stage_variable(target, functions, dict(stage.variables) if stage else {})
+        if (
+            integration.type in ("AWS_PROXY", "AWS")
+            and target is not None
+            and target.function_id in functions
+        ):
+            if integration.type == "AWS":
+                lambda_custom[key] = integration
             routes.append(
                 ApiRoute(
                     method=method.http_method,
@@ -67,10 +81,11 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
         elif method.authorization_type == "AWS_IAM":
             iam.append(key)
     keyed = [r for r in routes if r.api_key_required]
-    keyed_other = [m for m in model.methods if m.api_key_required and m.integration.type != "AWS_PROXY"]
+    keyed_other = [
+        m for m in model.methods if m.api_key_required and m.integration.type not in ("AWS_PROXY", "AWS")
+    ]
     notes += _api_notes(model, iam, functions)
     routes.sort(key=lambda route: precedence(route.spec))
-    stage = model.stage()
     return Api(
         logical_id=model.logical_id,
         kind="rest",
@@ -93,8 +108,8 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
         api_key_source=model.api_key_source,
         domain_name=model.custom_domains[0][0] if model.custom_domains else None,
         base_path=model.custom_domains[0][1] if model.custom_domains else "",
-        integrations=RouteIntegrations(mocks, unsupported, frozenset(iam), http)
-        if mocks or unsupported or iam or http
+        integrations=RouteIntegrations(mocks, unsupported, frozenset(iam), lambda_custom, http=http)
+        if mocks or unsupported or iam or lambda_custom or http
         else None,
         validation=_validation(model),
         gateway_responses=dict(model.gateway_responses),
@@ -170,7 +185,7 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
         domain_name=model.custom_domains[0][0] if model.custom_domains else None,
         base_path=model.custom_domains[0][1] if model.custom_domains else "",
         authorizers=AuthorizerRules(dict(model.authorizers), guarded) if guarded else None,
-        integrations=RouteIntegrations({}, unsupported, frozenset(iam), http)
+        integrations=RouteIntegrations({}, unsupported, frozenset(iam), http=http)
         if unsupported or iam or http
         else None,
     )
@@ -282,9 +297,20 @@ def _check_http_api(integration: HttpIntegration, where: str) -> None:
         raise TemplateError(str(exc), where=where) from None
 
 
+def _named_by_stage_variable(
+    target: LambdaTarget, functions: Mapping[str, Function], variables: Mapping[str, str]
+) -> LambdaTarget:
+    """A Lambda custom integration's function named by a stage variable (``function:${stageVariables.fn}``):
+    the template's function of that name in the API's stage, when there is one."""
+    if target.function_id is not None or "${stageVariables." not in target.arn:
+        return target
+    name = target.arn.split(":function:", 1)[-1].split(":", 1)[0]
+    resolved = _STAGE_VARIABLE.sub(lambda match: variables.get(match.group(1), match.group(0)), name)
+    found = next((f.logical_id for f in functions.values() if resolved in (f.name, f.logical_id)), None)
+    return target if found is None else LambdaTarget(found, target.arn, target.qualifier)
+
+
 def _why_not_run(integration_type: str, uri: str | None) -> str:
     if integration_type in ("AWS_PROXY", "AWS") and uri is not None and ":lambda:" in uri:
-        if integration_type == "AWS":
-            return "Lambda custom (AWS) integrations are not run yet"
         return f"the integration invokes a function that is not in this template ({uri})"
     return f"{integration_type} integrations are not run yet ({uri or 'no URI'})"
