@@ -1,4 +1,5 @@
-"""A REST method's ``HTTP_PROXY`` integration, run by the front door (spec 10.4).
+"""A REST method's ``HTTP_PROXY`` integration, run by the front door (spec 10.4); :func:`answer_http` sends
+each kind of HTTP integration (REST ``HTTP``, HTTP API ``HTTP_PROXY``) to its module.
 
 The method request goes on to the integration's URL: the URI's stage variables and ``{path}`` parameters
 filled (``integration.request.path.X`` mappings first, then the method's own path parameters, which is how
@@ -21,15 +22,15 @@ REST's 500 ``{"message": "Internal server error"}``; one that does not answer wi
 from __future__ import annotations
 
 import email.utils
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
 from .cloudfront import edge_response_headers, is_edge
 from .config import GatewayConfig
 from .gateway_errors import gateway_timeout, integration_configuration_error
 from .http_api_integration import answer_http_api_proxy
 from .http_backend import BackendError, BackendRequest, BackendResponse, BackendTimeoutError, send
+from .http_custom_integration import answer_http_custom
 from .ids import RequestStamp
 from .integration_request import (
     IntegrationRequestError,
@@ -37,7 +38,9 @@ from .integration_request import (
     MethodRequestValues,
     fill_path_parameters,
     map_request_parameters,
+    query_string,
     substitute_stage_variables,
+    with_query,
 )
 from .model.http import HttpIntegration
 from .model.rest import Integration
@@ -76,8 +79,12 @@ def answer_http(
         return answer_http_api_proxy(integration, request, config, stamp, event)
     if integration.type == "HTTP_PROXY":
         return answer_http_proxy(integration, request, config, stamp, event)
+    if integration.type == "HTTP":
+        return answer_http_custom(integration, request, config, stamp, event)
     return integration_configuration_error(
-        config, stamp, f"{integration.type} integrations are not run yet ({integration.uri or 'no URI'})"
+        config,
+        stamp,
+        f"{integration.type} integrations are not HTTP integrations ({integration.uri or 'no URI'})",
     )
 
 
@@ -88,19 +95,12 @@ def integration_timeout(integration: Integration | HttpIntegration) -> float:
     return integration.timeout_in_millis / 1000
 
 
-def _query(pairs: Iterable[tuple[str, str]]) -> str:
-    return "&".join(f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in pairs)
-
-
 def _url(
     uri: str, mapped: MappedParameters, values: MethodRequestValues, query: Mapping[str, list[str]]
 ) -> str:
     staged = substitute_stage_variables(uri, values.stage_variables)
     url = fill_path_parameters(staged, mapped.path, values.path)
-    text = _query((name, value) for name, found in query.items() for value in found)
-    if not text:
-        return url
-    return url + ("&" if "?" in url else "?") + text
+    return with_query(url, query_string((name, value) for name, found in query.items() for value in found))
 
 
 def backend_request(

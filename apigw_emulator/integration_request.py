@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -34,7 +34,9 @@ __all__ = [
     "check_request_parameters",
     "fill_path_parameters",
     "map_request_parameters",
+    "query_string",
     "substitute_stage_variables",
+    "with_query",
 ]
 
 _TARGET = re.compile(r"integration\.request\.(header|querystring|path)\.([^.\s]+)")
@@ -256,3 +258,15 @@ def fill_path_parameters(uri: str, *sources: Mapping[str, str]) -> str:
         )
 
     return _PATH_PARAMETER.sub(fill, uri)
+
+
+def query_string(pairs: Iterable[tuple[str, str]]) -> str:
+    """A query string of decoded (name, value) pairs, each percent-encoded (a space as ``%20``)."""
+    return "&".join(f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in pairs)
+
+
+def with_query(url: str, query: str) -> str:
+    """``url`` with ``query`` added to the query string it may already have."""
+    if not query:
+        return url
+    return url + ("&" if "?" in url else "?") + query

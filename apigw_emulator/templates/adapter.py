@@ -69,7 +69,7 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
             )
         elif integration.type == "MOCK":
             mocks[key] = integration
-        elif integration.type == "HTTP_PROXY":
+        elif integration.type in ("HTTP_PROXY", "HTTP"):
             _check_http(integration, method.origin)
             http[key] = integration
         else:
