@@ -7,6 +7,7 @@ import contextlib
 import http.client
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,6 +19,8 @@ from tests.runtime.test_serve_environments import Served
 from .conftest import Backend, echoed, project
 from .test_http_api_http_proxy import SAM_HTTP_API
 from .test_http_api_http_proxy import _fill as _fill_http_api
+from .test_rest_http_custom import PLAIN_CLOUDFORMATION as CUSTOM_CLOUDFORMATION
+from .test_rest_http_custom import _fill as _fill_custom
 from .test_rest_http_proxy import SAM_OPENAPI, _fill
 
 
@@ -125,3 +128,16 @@ def test_serve_http_api_http_proxy_round_trips_bytes_and_maps_parameters(http_ap
 def test_serve_http_api_unreachable_backend_is_a_clear_500(http_api_served: Served) -> None:
     status, _, answer = _call(_url(http_api_served, "Api"), "GET", "/down")
     assert (status, answer) == (500, b'{"message":"Internal Server Error"}')
+
+
+def test_serve_rest_http_custom_integration_selects_the_response_by_backend_status(
+    tmp_path: Path, backend: Backend
+) -> None:
+    path = project(tmp_path, _fill_custom(CUSTOM_CLOUDFORMATION, backend))
+    with serving("--template", str(path), "--port", "0", ready=" runs in ") as served:
+        url = _url(served, "Api")
+        assert _call(url, "GET", "/404")[0] == 400
+        assert _call(url, "GET", "/201")[0] == 200
+        status, _, answer = _call(url, "GET", "/only-default/400")
+        assert status == 200
+        assert echoed(answer)["path"] == "/status/400"
