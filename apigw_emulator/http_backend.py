@@ -1,6 +1,7 @@
 """One request to an HTTP integration's backend, with the standard library's ``http.client``.
 
-Bounded in every way API Gateway bounds it: the whole exchange (connect, send, the status line, the
+``Host`` is always the backend's and ``Content-Length`` the body's (API Gateway overwrites both). Bounded
+in every way API Gateway bounds it: the whole exchange (connect, send, the status line, the
 headers, the body) must end before the integration timeout, and a body over API Gateway's 10 MB payload
 limit is refused while it is read. Redirects are not followed (the backend's 3xx is the answer, as API
 Gateway gives it). A failure is a :class:`BackendError` saying what happened: the request flow turns it
@@ -27,6 +28,9 @@ __all__ = [
 #: API Gateway's payload limit, which an integration response is held to as well.
 BACKEND_RESPONSE_LIMIT = 10 * 1024 * 1024
 _CHUNK = 64 * 1024
+# What the request's own bytes and URL decide, whatever a mapping or the client said: the backend's host,
+# the body's length (no chunked upload).
+_SET_HERE = frozenset({"host", "content-length", "transfer-encoding"})
 
 
 class BackendError(Exception):
@@ -92,7 +96,8 @@ def send(request: BackendRequest, timeout: float, *, limit: int = BACKEND_RESPON
     try:
         connection.putrequest(request.method, target, skip_accept_encoding=True)
         for name, value in request.headers:
-            connection.putheader(name, value)
+            if name.lower() not in _SET_HERE:
+                connection.putheader(name, value)
         if request.body or request.method not in ("GET", "HEAD", "OPTIONS", "DELETE"):
             connection.putheader("Content-Length", str(len(request.body)))
         connection.endheaders(request.body or None)
