@@ -31,6 +31,7 @@ from .integration_request import (
     fill_path_parameters,
     map_request_parameters,
     query_string,
+    reads_context,
     substitute_stage_variables,
     with_query,
 )
@@ -101,7 +102,9 @@ def custom_backend_request(
     :raises IntegrationRequestError: for a mapping or a URI API Gateway cannot complete.
     :raises _RefusedError: when the gateway answers first (415, a template that cannot be rendered).
     """
-    values = MethodRequestValues.from_rest_event(event)
+    values = MethodRequestValues.from_rest_event(
+        event, with_context=reads_context(integration.request_parameters)
+    )
     mapped = map_request_parameters(integration.request_parameters, values)
     body, content_type, override = _payload(integration, request, config, stamp, event)
     path = {**mapped.path, **override.path}

@@ -39,6 +39,7 @@ from .integration_request import (
     fill_path_parameters,
     map_request_parameters,
     query_string,
+    reads_context,
     substitute_stage_variables,
     with_query,
 )
@@ -113,7 +114,9 @@ def backend_request(
         them).
     :raises IntegrationRequestError: for a mapping or a URI API Gateway cannot complete.
     """
-    values = MethodRequestValues.from_rest_event(event)
+    values = MethodRequestValues.from_rest_event(
+        event, with_context=reads_context(integration.request_parameters)
+    )
     mapped = map_request_parameters(integration.request_parameters, values)
     query = {**values.querystring, **mapped.querystring}
     url = _url(integration.uri or "", mapped, values, query)

@@ -35,6 +35,7 @@ __all__ = [
     "fill_path_parameters",
     "map_request_parameters",
     "query_string",
+    "reads_context",
     "substitute_stage_variables",
     "with_query",
 ]
@@ -76,9 +77,13 @@ class MethodRequestValues:
     stage_variables: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_rest_event(cls, event: Mapping[str, Any]) -> MethodRequestValues:
+    def from_rest_event(cls, event: Mapping[str, Any], *, with_context: bool = True) -> MethodRequestValues:
         """The values of the request a REST proxy event was built for (its multi-value maps keep every
-        value sent)."""
+        value sent).
+
+        :param with_context: build ``$context`` (a copy of the request context); a mapping without
+            ``context.x`` sources does without.
+        """
         headers: dict[str, list[str]] = {}
         for name, values in (event.get("multiValueHeaders") or {}).items():
             headers.setdefault(name.lower(), []).extend(values)
@@ -87,7 +92,7 @@ class MethodRequestValues:
             querystring={k: list(v) for k, v in (event.get("multiValueQueryStringParameters") or {}).items()},
             headers=headers,
             body=event.get("body") or "",
-            context=context_variables(event.get("requestContext") or {}),
+            context=context_variables(event.get("requestContext") or {}) if with_context else {},
             stage_variables=dict(event.get("stageVariables") or {}),
         )
 
@@ -270,3 +275,8 @@ def with_query(url: str, query: str) -> str:
     if not query:
         return url
     return url + ("&" if "?" in url else "?") + query
+
+
+def reads_context(parameters: Mapping[str, str]) -> bool:
+    """Whether a mapping has a ``context.x`` source (which needs ``$context`` built)."""
+    return any(source.startswith("context.") for source in parameters.values())
