@@ -50,13 +50,13 @@ from .request import HttpRequest
 from .response import GatewayResponse
 from .trace import trace_header
 
-__all__ = ["answer_http_custom", "custom_backend_request"]
+__all__ = ["RefusedError", "answer_http_custom", "custom_backend_request"]
 
 _DEFAULT_TIMEOUT_MS = 29_000
 
 
-class _RefusedError(Exception):
-    """The gateway answers before calling the backend."""
+class RefusedError(Exception):
+    """The gateway answers before calling the backend (:attr:`response`)."""
 
     def __init__(self, response: GatewayResponse) -> None:
         super().__init__(response.reason)
@@ -72,12 +72,12 @@ def _payload(
             integration.request_templates, request.header("content-type"), integration.passthrough_behavior
         )
     except ValueError as exc:
-        raise _RefusedError(
+        raise RefusedError(
             integration_configuration_error(config, stamp, f"the HTTP integration: {exc}")
         ) from None
     if isinstance(choice, UnsupportedMediaType):
         reason = f"no request template for {choice.media_type} and passthroughBehavior refuses it"
-        raise _RefusedError(unsupported_media_type(config, stamp, reason))
+        raise RefusedError(unsupported_media_type(config, stamp, reason))
     if not isinstance(choice, SelectedTemplate):
         text = event.get("body")
         body = request.body if text is None or event.get("isBase64Encoded") else str(text).encode()
@@ -86,7 +86,7 @@ def _payload(
         rendered = render(choice.template, TemplateVariables.from_rest_event(dict(event)))
     except MappingTemplateError as exc:
         response = integration_configuration_error(config, stamp, f"the HTTP integration's template: {exc}")
-        raise _RefusedError(response) from None
+        raise RefusedError(response) from None
     return rendered.body.encode(), choice.media_type, rendered.request_override
 
 
@@ -100,7 +100,7 @@ def custom_backend_request(
     """The request an ``HTTP`` integration sends its backend (see the module docstring).
 
     :raises IntegrationRequestError: for a mapping or a URI API Gateway cannot complete.
-    :raises _RefusedError: when the gateway answers first (415, a template that cannot be rendered).
+    :raises RefusedError: when the gateway answers first (415, a template that cannot be rendered).
     """
     values = MethodRequestValues.from_rest_event(
         event, with_context=reads_context(integration.request_parameters)
@@ -148,7 +148,7 @@ def answer_http_custom(
     """The client's response from an ``HTTP`` integration (see the module docstring)."""
     try:
         outgoing = custom_backend_request(integration, request, config, stamp, event)
-    except _RefusedError as refused:
+    except RefusedError as refused:
         return refused.response
     except IntegrationRequestError as exc:
         return integration_configuration_error(config, stamp, f"the HTTP integration: {exc}")
