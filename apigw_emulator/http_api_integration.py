@@ -48,6 +48,14 @@ _NOT_FORWARDED |= {"x-forwarded-port", "x-forwarded-host", "forwarded", "x-amzn-
 _NOT_RETURNED = _HOP_BY_HOP | {"content-length", "date"}
 
 
+def _without_stage(path: str, stage: str) -> str:
+    """The request path without its stage prefix (``$request.path``), as the route matched it."""
+    prefix = f"/{stage}"
+    if stage in ("", "$default") or not (path == prefix or path.startswith(prefix + "/")):
+        return path
+    return path[len(prefix) :] or "/"
+
+
 def _sources(request: HttpRequest, config: GatewayConfig, event: Mapping[str, Any]) -> MappingSources:
     headers: dict[str, list[str]] = {}
     for name, value in request.headers:
@@ -67,7 +75,7 @@ def _sources(request: HttpRequest, config: GatewayConfig, event: Mapping[str, An
     return MappingSources(
         headers={name: ",".join(values) for name, values in headers.items()},
         querystring={name: ",".join(values) for name, values in query.items()},
-        path=str(http.get("path") or event.get("path") or request.path),
+        path=_without_stage(str(http.get("path") or event.get("path") or request.path), config.stage),
         path_parameters=dict(event.get("pathParameters") or {}),
         body=request.body.decode("utf-8", "replace"),
         context=context,

@@ -60,6 +60,8 @@ Resources:
                 httpMethod: ANY
                 uri: BACKEND_URL/{proxy}
                 payloadFormatVersion: "1.0"
+                requestParameters:
+                  overwrite:header.X-Path: $request.path
           /rewrite:
             post:
               x-amazon-apigateway-integration:
@@ -205,6 +207,7 @@ def test_http_api_http_proxy_passes_the_request_to_the_uri_without_appending_the
     assert (seen["method"], seen["path"], seen["query"]) == ("POST", "/a/b", "x=1&x=2")
     assert seen["body"] == body  # an HTTP API passes bytes as they are
     assert seen["headers"]["x-custom"] == "c"
+    assert seen["headers"]["x-path"] == "/proxy/a/b"  # $request.path: without the stage
     assert seen["headers"]["host"].startswith("127.0.0.1:")
     assert seen["headers"]["forwarded"].startswith("for=127.0.0.1;host=")
     assert seen["headers"]["x-amzn-trace-id"].startswith("Root=1-")
