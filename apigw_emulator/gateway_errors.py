@@ -298,10 +298,11 @@ def unsupported_media_type(config: GatewayConfig, stamp: RequestStamp, reason: s
 
 def invalid_request_content(config: GatewayConfig, stamp: RequestStamp, detail: str) -> GatewayResponse:
     """REST, a Lambda custom (``AWS``) integration whose payload is not JSON: Lambda refuses the invocation
-    (``InvalidRequestContentException``) and the client gets 400 ``{"message": "Could not parse request
-    body into json: ..."}``, the detail being the JSON parser's (Lambda's own parser words it differently:
-    users report ``Unexpected character ('"' (code 34))...``). The status and message are what users report
-    of AWS; the ``x-amzn-ErrorType`` is UNCONFIRMED."""
+    (``InvalidRequestContentException``, HTTP 400) and the client gets ``{"message": "Could not parse
+    request body into json: Could not parse payload into json: ..."}`` (the body users report, with its
+    space after the colon; the detail after it is Python's JSON parser's, Lambda's Java parser words it
+    differently: ``Unrecognized token 'x': was expecting ...``). The 400 status is Lambda's own for this
+    error and the ``x-amzn-ErrorType`` its exception's name: both UNCONFIRMED for the gateway's answer."""
     message = f"Could not parse request body into json: {detail}"
     body = json.dumps({"message": message}).encode()
     response = _rest_body(400, body, "InvalidRequestContentException", stamp)

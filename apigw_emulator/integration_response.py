@@ -17,6 +17,7 @@ custom integrations (``AWS``: the function error's ``errorMessage`` selects; suc
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -32,7 +33,7 @@ from .mapping.jsonpath import MISSING, query
 from .mapping.values import java_str
 from .model.rest import IntegrationResponse
 from .request import HttpRequest
-from .response import GatewayResponse
+from .response import GatewayResponse, _http_date
 
 __all__ = [
     "ResponseConversion",
@@ -198,6 +199,7 @@ def method_response(
     stage_variables: Mapping[str, str] | None,
     content_handling: ResponseConversion | None = None,
     extra_headers: Sequence[tuple[str, str]] = (),
+    variables: TemplateVariables | None = None,
 ) -> GatewayResponse:
     """The method response of the integration response ``selected``: its status; a header for each of its
     ``method.response.header.X`` parameters (:func:`parameter_value`); its template for the client's
@@ -210,6 +212,9 @@ def method_response(
     :param content_handling: the response ``contentHandling`` conversion, applied to the final body.
     :param extra_headers: headers the integration adds after API Gateway's own (a Lambda integration's
         ``X-Amzn-Trace-Id``).
+    :param variables: the request's template variables when the caller made them already (for its request
+        template): the response template gets them with ``integration_body`` as ``$input.body``, instead
+        of new ones read from ``event``.
     :raises MappingTemplateError: when the response template cannot be rendered (the caller answers 500).
     :raises ValueError: when ``content_handling`` refuses the body.
     """
@@ -239,7 +244,11 @@ def method_response(
     template = select_response_template(selected.response_templates, request.header("accept"))
     if template is not None:
         text = integration_body.decode("utf-8", errors="replace")
-        rendered = render(template.template, _variables(event, text, stage_variables))
+        if variables is not None:
+            response_variables = dataclasses.replace(variables, body=text)
+        else:
+            response_variables = _variables(event, text, stage_variables)
+        rendered = render(template.template, response_variables)
         body = rendered.body.encode()
         content_type = template.media_type
         override = rendered.response_override
@@ -253,6 +262,7 @@ def method_response(
         headers.insert(0, ("Content-Type", content_type))
     headers += [
         ("Content-Length", str(len(body))),
+        ("Date", _http_date(stamp.epoch_ms // 1000)),  # on every API Gateway answer, as on proxy ones
         ("x-amzn-RequestId", stamp.request_id),
         ("x-amz-apigw-id", stamp.extended_request_id),
         *extra_headers,

@@ -4,7 +4,9 @@ above all): the request template, chosen by the request's ``Content-Type`` and t
 whose ``selectionPattern`` matches, else the default), which becomes the method response as every
 non-proxy integration's does (:mod:`apigw_emulator.integration_response`: its ``responseParameters``, its
 template chosen by ``Accept`` with an empty ``$input.body``, ``$context.responseOverride``; spec 10.3,
-10.4)."""
+10.4). The request body goes through the request ``contentHandling`` table before the request template
+(``$input.body`` is the base64 text of a binary body after ``CONVERT_TO_TEXT``), the method response
+through the response table (:mod:`apigw_emulator.content_handling`; spec 10.5)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .config import GatewayConfig
+from .content_handling import ConversionError, convert_request, event_body_text, response_conversion
+from .errors import ConfigurationError
 from .gateway_errors import integration_configuration_error, unsupported_media_type
 from .ids import RequestStamp
 from .integration_response import method_response, select_integration_response
@@ -55,11 +59,30 @@ def answer_mock(
     if isinstance(choice, UnsupportedMediaType):
         reason = f"no request template for {choice.media_type} and passthroughBehavior refuses it"
         return unsupported_media_type(config, stamp, reason)
+    has_template = isinstance(choice, SelectedTemplate)
+    try:
+        payload = convert_request(
+            request.body,
+            request.header("content-type"),
+            config.binary_media_types,
+            integration.content_handling,
+            has_template=has_template,
+            text=event_body_text(event),
+        )
+    except ConfigurationError as exc:
+        return integration_configuration_error(config, stamp, f"the MOCK integration: {exc}")
+    if isinstance(payload, ConversionError):
+        reason = f"the MOCK integration's request payload: {payload.reason} (row: {payload.row})"
+        return integration_configuration_error(config, stamp, reason)
     status = "200"  # a MOCK without a template answers its default response
+    variables = None
     try:
         if isinstance(choice, SelectedTemplate):
+            body = payload.text or ""  # with a template the payload is text (a binary one was refused)
             variables = (
-                TemplateVariables() if event is None else TemplateVariables.from_rest_event(dict(event))
+                TemplateVariables(body=body)
+                if event is None
+                else TemplateVariables.from_rest_event(dict(event), body=body)
             )
             rendered = render(choice.template, variables).body
             match = _STATUS.search(rendered)
@@ -80,6 +103,10 @@ def answer_mock(
             integration_body=b"",  # a MOCK's integration body is empty
             integration_headers=None,
             stage_variables=(event or {}).get("stageVariables"),
+            variables=variables,
+            content_handling=response_conversion(request.header("accept"), config.binary_media_types),
         )
     except MappingTemplateError as exc:
         return integration_configuration_error(config, stamp, f"the MOCK integration's template: {exc}")
+    except ValueError as exc:  # the response contentHandling step refused the body
+        return integration_configuration_error(config, stamp, f"the MOCK integration's response: {exc}")

@@ -10,7 +10,8 @@ route match, event     :mod:`.route` (REST 403 / HTTP API 404)
 authorization          :mod:`.authorization` (``AWS_IAM`` without a signature; Lambda, JWT, Cognito)
 API key                :mod:`.api_key` (REST 403)
 request validation     :mod:`.validation` (REST 400)
-integration            :mod:`.integration` (MOCK, not run yet: 500) and :mod:`.lambda_proxy`
+integration            :mod:`.integration` (MOCK, not run yet: 500), :mod:`.lambda_custom` (a Lambda
+                       custom integration) and :mod:`.lambda_proxy`
 gateway responses      :mod:`.gateway_response` (REST: the front door's answers as the API customises them)
 =====================  =========================================================================
 

@@ -2,8 +2,10 @@
 
 The integration request: the request template chosen by ``Content-Type`` and ``passthroughBehavior`` (415
 when refused) rendered into the payload, or without one the body as it came (empty: ``{}``, as Lambda
-takes an empty payload). Lambda takes JSON only: a payload that is not JSON is refused with 400 ``Could not
-parse request body into json`` before the function runs.
+takes an empty payload); the body goes through the integration's ``contentHandling`` first, and the method
+response through its integration response's (spec 10.5, :mod:`apigw_emulator.content_handling`). Lambda
+takes JSON only: a payload that is not JSON is refused with 400 ``Could not parse request body into json``
+before the function runs.
 
 The function is invoked in its execution environments as a proxy integration invokes it (the function and
 integration timeouts, Lambda's 6 MB limits, throttling), with the parsed payload as its event. Its answer
@@ -19,11 +21,19 @@ method response is made of the selected response (:mod:`apigw_emulator.integrati
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from ..config import GatewayConfig
-from ..errors import LambdaFunctionError
+from ..content_handling import (
+    ConversionError,
+    ConvertedPayload,
+    convert_request,
+    event_body_text,
+    response_conversion,
+)
+from ..errors import ConfigurationError, LambdaFunctionError
 from ..gateway_errors import (
     bad_gateway,
     gateway_timeout,
@@ -48,25 +58,32 @@ from ..model.rest import Integration
 from ..request import HttpRequest
 from ..response import GatewayResponse
 from ..route_integrations import RouteIntegrations
-from ..runtime._bootstrap import MARSHAL_ERROR
-from ..runtime.model import InvokeRequest
+from ..runtime._bootstrap import _NON_ASCII_RUNTIMES, MARSHAL_ERROR, _Encoder
+from ..runtime.model import InvokeOutcome, InvokeRequest
 from ..trace import trace_header
 from .lambda_proxy import DEFAULT_INTEGRATION_TIMEOUT, LAMBDA_REQUEST_LIMIT, LAMBDA_RESPONSE_LIMIT
 from .route import match_route
-from .runtime_json import runtime_dumps
 from .state import FlowState, FunctionTarget, Invocation, describe, lambda_context
 
-__all__ = ["integration_payload", "invoke_custom", "mapped_payload"]
+__all__ = ["integration_payload", "invoke_custom", "mapped_payload", "runtime_bytes"]
 
-#: Lambda's error type for an invocation that ran out of time.
+#: Lambda's error type for an invocation that ran out of time; Lambda's own document is compact:
+#: ``{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: ID Error: Task timed out after 3.00
+#: seconds"}``.
 TIMEOUT_ERROR = "Sandbox.Timedout"
 
 
-def integration_payload(state: FlowState, integration: Integration) -> bytes | GatewayResponse:
+def integration_payload(
+    state: FlowState, integration: Integration, variables: list[TemplateVariables] | None = None
+) -> bytes | GatewayResponse:
     """The payload a Lambda custom integration sends the function for this request (the rendered request
     template, or the body passed through), or the gateway's answer when there is none: 415 (no template
     for the content type and ``passthroughBehavior`` refuses it), 400 (the template reads a body that is not
-    JSON), 500 (a template that cannot be rendered, a bad ``passthroughBehavior``)."""
+    JSON), 500 (a template that cannot be rendered, a bad ``passthroughBehavior``).
+
+    :param variables: where to leave the template variables made for the request template, if one was
+        rendered (the response template reuses them).
+    """
     request, config, stamp = state.request, state.config, state.stamp
     try:
         choice = select_request_template(
@@ -77,10 +94,16 @@ def integration_payload(state: FlowState, integration: Integration) -> bytes | G
     if isinstance(choice, UnsupportedMediaType):
         reason = f"no request template for {choice.media_type} and passthroughBehavior refuses it"
         return unsupported_media_type(config, stamp, reason)
+    converted = _convert_request(state, integration, isinstance(choice, SelectedTemplate))
+    if not isinstance(converted, ConvertedPayload):
+        return converted
     if not isinstance(choice, SelectedTemplate):
-        return request.body
+        return converted.body
+    made = TemplateVariables.from_rest_event(state.event, body=converted.text)
+    if variables is not None:
+        variables.append(made)
     try:
-        return render(choice.template, TemplateVariables.from_rest_event(state.event)).body.encode()
+        return render(choice.template, made).body.encode()
     except BodyNotJsonError as exc:
         detail = str(exc).removeprefix("Could not parse request body into json: ")
         return invalid_request_content(config, stamp, detail)
@@ -106,6 +129,41 @@ def mapped_payload(
     return None if integration is None else integration_payload(state, integration)
 
 
+def _convert_request(
+    state: FlowState, integration: Integration, has_template: bool
+) -> ConvertedPayload | GatewayResponse:
+    """The request body through the integration's ``contentHandling`` (spec 10.5), before the template."""
+    request, config, stamp = state.request, state.config, state.stamp
+    try:
+        converted = convert_request(
+            request.body,
+            request.header("content-type"),
+            config.binary_media_types,
+            integration.content_handling,
+            has_template=has_template,
+            text=event_body_text(state.event),
+        )
+    except ConfigurationError as exc:
+        return integration_configuration_error(config, stamp, f"the Lambda integration: {exc}")
+    if isinstance(converted, ConversionError):
+        reason = f"the Lambda integration's request payload: {converted.reason} (row: {converted.row})"
+        return integration_configuration_error(config, stamp, reason)
+    return converted
+
+
+def runtime_bytes(value: Any, runtime: str) -> bytes:
+    """What the function's runtime sends Lambda for ``value`` (a result or an error document), byte for
+    byte: awslambdaric's encoder (the standard library's spacing, ``", "`` and ``": "``; non-ASCII written
+    as it is from python3.12, escaped before), the same bytes a worker process's runtime posts. A
+    non-proxy client gets these bytes when no response template applies.
+
+    :raises TypeError, ValueError: when the runtime could not encode ``value`` (``Runtime.MarshalError``).
+    """
+    encoder = _Encoder()
+    encoder.ensure_ascii = f"AWS_Lambda_{runtime}" not in _NON_ASCII_RUNTIMES
+    return encoder.encode(value).encode("utf-8")
+
+
 def _parse(payload: bytes) -> Any:
     """The event a payload gives the handler; :raises ValueError: when it is not JSON."""
     if not payload.strip():
@@ -121,60 +179,95 @@ def invoke_custom(state: FlowState, target: FunctionTarget, integration: Integra
 
     :attr:`Invocation.integration_request` is the payload sent to the function.
     """
-    request, config, stamp = state.request, state.config, state.stamp
-    payload = integration_payload(state, integration)
+    config, stamp = state.config, state.stamp
+    made: list[TemplateVariables] = []
+    payload = integration_payload(state, integration, made)
     if isinstance(payload, GatewayResponse):
         return state.answer(payload)
+    refusal = None
+    event = None
     if len(payload) > LAMBDA_REQUEST_LIMIT:
         reason = (
             f"the integration request has {len(payload)} bytes, over Lambda's {LAMBDA_REQUEST_LIMIT}-byte "
             "invocation limit"
         )
-        refused = state.answer(request_too_long(config, stamp, reason))
+        refusal = request_too_long(config, stamp, reason)
+    else:
+        try:
+            event = _parse(payload)
+        except ValueError as exc:
+            refusal = invalid_request_content(config, stamp, f"Could not parse payload into json: {exc}")
+    if refusal is not None:
+        refused = state.answer(refusal)
         refused.integration_request = payload
         return refused
-    try:
-        event = _parse(payload)
-    except ValueError as exc:
-        refused = state.answer(invalid_request_content(config, stamp, str(exc)))
-        refused.integration_request = payload
-        return refused
-    environments, function = target.environments, target.function
-    request_id = RequestStamp.new().request_id
-    context = lambda_context(function, config, request_id)
+    record, outcome = _invoke(state, target, event, payload)
+    answer = _function_answer(record, outcome, state, target)
+    if isinstance(answer, GatewayResponse):
+        record.response = answer
+        return record
+    body, document = answer
+    record.response = _method_response(state, integration, record, body=body, document=document, made=made)
+    return record
+
+
+def _invoke(
+    state: FlowState, target: FunctionTarget, event: Any, payload: bytes
+) -> tuple[Invocation, InvokeOutcome]:
+    """Invoke the function with ``event`` under the function and integration timeouts: the record of the
+    invocation (its response still to be made) and what the environment gave."""
+    function, config = target.function, state.config
+    context = lambda_context(function, config, RequestStamp.new().request_id)
     if target.qualifier is not None:
         context.invoked_function_arn += f":{target.qualifier}"
-    limit = target.integration_timeout
-    gateway_limit = limit if limit is not None else DEFAULT_INTEGRATION_TIMEOUT["rest"]
-    deadline = min(function.timeout, gateway_limit)
-    trace = trace_header(request, config.api, stamp)
-    outcome = environments.invoke(InvokeRequest(event, context, trace, deadline))
+    trace = trace_header(state.request, config.api, state.stamp)
+    outcome = target.environments.invoke(InvokeRequest(event, context, trace, _deadline(target)))
     record = Invocation(
-        request,
+        state.request,
         GatewayResponse(0, (), b""),
         event,
         context,
-        stamp=stamp,
+        stamp=state.stamp,
         duration=outcome.duration,
         init_duration=outcome.init_duration,
         init_error=outcome.init_error,
         integration_request=payload,
     )
+    return record, outcome
+
+
+def _gateway_limit(target: FunctionTarget) -> float:
+    limit = target.integration_timeout
+    return limit if limit is not None else DEFAULT_INTEGRATION_TIMEOUT["rest"]
+
+
+def _deadline(target: FunctionTarget) -> float:
+    return min(target.function.timeout, _gateway_limit(target))
+
+
+def _function_answer(
+    record: Invocation, outcome: InvokeOutcome, state: FlowState, target: FunctionTarget
+) -> tuple[bytes, dict[str, Any] | None] | GatewayResponse:
+    """What Lambda answered the invocation: the payload and, for a function error, its error document
+    (the payload is that document); or the gateway's own answer (throttled, the integration timeout, a
+    result over Lambda's limit)."""
+    function = target.function
+    config, stamp = state.config, state.stamp
+    assert record.context is not None
+    request_id = record.context.aws_request_id
     if outcome.kind == "throttled":
         reason = (
             f"every execution environment of {function.name} is busy "
-            f"({environments.max_concurrency}, the function's max_concurrency): Lambda throttles the "
-            "invocation (TooManyRequestsException)"
+            f"({target.environments.max_concurrency}, the function's max_concurrency): Lambda throttles "
+            "the invocation (TooManyRequestsException)"
         )
-        record.response = throttled(config, stamp, reason)
-        return record
+        return throttled(config, stamp, reason)
     document: dict[str, Any] | None = None
     body = b""
     if outcome.kind == "timeout":
-        if gateway_limit < function.timeout and not outcome.init_error:
-            reason = f"the handler ran past the {gateway_limit:g} s integration timeout"
-            record.response = gateway_timeout(config, stamp, reason)
-            return record
+        limit = _gateway_limit(target)
+        if limit < function.timeout and not outcome.init_error:
+            return gateway_timeout(config, stamp, f"the handler ran past the {limit:g} s integration timeout")
         document = {
             "errorType": TIMEOUT_ERROR,
             "errorMessage": f"RequestId: {request_id} Error: Task timed out after "
@@ -182,60 +275,81 @@ def invoke_custom(state: FlowState, target: FunctionTarget, integration: Integra
         }
     elif outcome.kind == "error":
         document = dict(outcome.error or {})
+        record.error = outcome.exception or LambdaFunctionError(document)  # kept if no pattern maps it
+    elif isinstance(outcome.result, (bytes, bytearray)):  # a worker's runtime posted its JSON as it is
+        body = bytes(outcome.result)
+        try:
+            record.result = json.loads(body)
+        except (ValueError, RecursionError) as exc:
+            return bad_gateway(config, stamp, f"the function's answer is not JSON: {exc}")
     else:
-        value = outcome.result
-        if isinstance(value, (bytes, bytearray)):  # a worker's runtime posted its JSON as it is
-            body = bytes(value)
-            try:
-                record.result = json.loads(body)
-            except (ValueError, RecursionError) as exc:
-                record.response = bad_gateway(config, stamp, f"the function's answer is not JSON: {exc}")
-                return record
-        else:
-            try:
-                body = runtime_dumps(value)
-                record.result = json.loads(body)
-            except (TypeError, ValueError, RecursionError) as exc:
-                document = {
-                    "errorMessage": f"Unable to marshal response: {describe(exc)}",
-                    "errorType": MARSHAL_ERROR,
-                    "requestId": request_id,
-                    "stackTrace": [],
-                }
-        if document is None and len(body) > LAMBDA_RESPONSE_LIMIT:
-            reason = (
-                f"the result has {len(body)} bytes: Exceeded maximum allowed payload size "
-                f"({LAMBDA_RESPONSE_LIMIT} bytes)"
-            )
-            record.response = bad_gateway(config, stamp, reason)
-            return record
-    headers = {
-        "Content-Type": "application/json",
-        "X-Amz-Executed-Version": function.version,
-        "x-amzn-RequestId": request_id,
-        "X-Amzn-Trace-Id": trace,
-    }
+        try:
+            body = runtime_bytes(outcome.result, function.runtime)
+            record.result = json.loads(body)
+        except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+            document = {
+                "errorMessage": f"Unable to marshal response: {describe(exc)}",
+                "errorType": MARSHAL_ERROR,
+                "requestId": request_id,
+                "stackTrace": [],
+            }
     if document is not None:
         record.function_error = document
-        body = runtime_dumps(document)
-        headers["X-Amz-Function-Error"] = "Unhandled"
+        if document.get("errorType") == TIMEOUT_ERROR:  # written by Lambda itself, compact
+            return json.dumps(document, separators=(",", ":")).encode(), document
+        return runtime_bytes(document, function.runtime), document
+    if len(body) > LAMBDA_RESPONSE_LIMIT:
+        reason = (
+            f"the result has {len(body)} bytes: Exceeded maximum allowed payload size "
+            f"({LAMBDA_RESPONSE_LIMIT} bytes)"
+        )
+        return bad_gateway(config, stamp, reason)
+    return body, None
+
+
+def _method_response(
+    state: FlowState,
+    integration: Integration,
+    record: Invocation,
+    *,
+    body: bytes,
+    document: dict[str, Any] | None,
+    made: list[TemplateVariables],
+) -> GatewayResponse:
+    """The method response of the integration response the function's answer selects (a result: the
+    default one; a function error: by its ``errorMessage``). An error no ``selectionPattern`` maps is said
+    in the response's reason, and a handler exception stays in :attr:`Invocation.error`."""
+    request, config, stamp = state.request, state.config, state.stamp
+    assert record.context is not None
     error_message = None if document is None else str(document.get("errorMessage", ""))
     selected = select_integration_response(integration.responses, error_message)
-    unmapped = selected is None or not selected.selection_pattern
-    if document is not None and unmapped and document.get("errorType") not in (MARSHAL_ERROR, TIMEOUT_ERROR):
-        # No selectionPattern was written for this error: an exception the API does not expect, which the
-        # caller may re-raise (a mapped one is how the function answers, as the API designed it).
-        record.error = outcome.exception or LambdaFunctionError(document)
+    mapped = selected is not None and bool(selected.selection_pattern)
+    unmapped_error = None
+    if document is not None and not mapped:
+        unmapped_error = (
+            f"the function failed ({document.get('errorType', '')}: {error_message}) and no "
+            "selectionPattern maps its errorMessage: the default integration response answers it"
+        )
+    if mapped or document is None or document.get("errorType") == MARSHAL_ERROR:
+        record.error = None  # a mapped exception is how the function answers, as the API designed it
     if selected is None:
         answer = "a function error" if document is not None else "a result"
         reason = (
             f"the function answered {answer} and no integration response maps it (no default response): "
             "No match for output mapping and no default output mapping configured"
         )
-        record.response = integration_configuration_error(config, stamp, reason)
-        return record
+        return integration_configuration_error(config, stamp, reason)
+    trace = trace_header(request, config.api, stamp)
+    headers = {
+        "Content-Type": "application/json",
+        "X-Amz-Executed-Version": record.context.function_version,
+        "x-amzn-RequestId": record.context.aws_request_id,
+        "X-Amzn-Trace-Id": trace,
+    }
+    if document is not None:
+        headers["X-Amz-Function-Error"] = "Unhandled"
     try:
-        record.response = method_response(
+        response = method_response(
             selected,
             request=request,
             config=config,
@@ -245,8 +359,14 @@ def invoke_custom(state: FlowState, target: FunctionTarget, integration: Integra
             integration_headers=headers,
             stage_variables=state.event.get("stageVariables"),
             extra_headers=(("X-Amzn-Trace-Id", trace),),
+            variables=made[0] if made else None,
+            content_handling=response_conversion(request.header("accept"), config.binary_media_types),
         )
     except MappingTemplateError as exc:
         reason = f"the Lambda integration's response template: {exc}"
-        record.response = integration_configuration_error(config, stamp, reason)
-    return record
+        return integration_configuration_error(config, stamp, reason)
+    except ValueError as exc:  # the response contentHandling step refused the body (spec 10.5)
+        return integration_configuration_error(config, stamp, f"the Lambda integration's response: {exc}")
+    if unmapped_error is not None and response.reason is None:
+        response = dataclasses.replace(response, reason=unmapped_error)
+    return response

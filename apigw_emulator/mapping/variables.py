@@ -74,7 +74,9 @@ def context_variables(
     ``requestOverride`` (``header``, ``path``, ``querystring``) and ``responseOverride`` (``header``,
     ``status``) a template may set. What the emulator does not have (no WAF, no AWS endpoint) is null.
     """
-    context: dict[str, Any] = copy.deepcopy(dict(request_context))
+    # The maps changed below are copies (identity, authorizer); the rest is shared with the event, read
+    # only (rendering converts $context into the engine's own maps first).
+    context: dict[str, Any] = dict(request_context)
     identity = dict(context.get("identity") or {})
     for key in _IDENTITY_KEYS:
         identity.setdefault(key, None)

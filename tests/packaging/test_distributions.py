@@ -20,7 +20,15 @@ from tests.packaging._dists import ROOT, Distributions
 #: Source-tree folders the test suite reads; the sdist must carry every file of them.
 SUITE_FOLDERS = ("tests", "fixtures", "function", "scripts")
 #: Files next to them that the suite or its tooling needs.
-SUITE_FILES = ("conftest.py", "template.yaml", "tox.ini", "toxfile.py", "pyproject.toml", "LICENSE")
+SUITE_FILES = (
+    "conftest.py",
+    "template.yaml",
+    "template-non-proxy.yaml",
+    "tox.ini",
+    "toxfile.py",
+    "pyproject.toml",
+    "LICENSE",
+)
 
 
 def wheel_metadata(dists: Distributions) -> email.message.Message:

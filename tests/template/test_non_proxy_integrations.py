@@ -131,6 +131,8 @@ def handler(event, context):
         raise ValueError("nobody maps this")
     if action == "string":
         return "Pass"
+    if action == "arn":
+        return context.invoked_function_arn
     return {"got": event, "fn": context.function_name}
 """
 
@@ -245,7 +247,8 @@ def test_rule_10_4_a_function_error_no_pattern_maps_takes_the_default_response_a
         with pytest.raises(ValueError, match="nobody maps this"):
             gateway.request("POST", "/echo", json={"action": "unmapped"})
     with _application(path, raise_handler_exceptions=False) as app:
-        response = app.apis["Api"].request("POST", "/echo", json={"action": "unmapped"})
+        with pytest.warns(GatewayErrorWarning, match="no selectionPattern maps its errorMessage"):
+            response = app.apis["Api"].request("POST", "/echo", json={"action": "unmapped"})
         assert response.status_code == 200  # AWS answers a Lambda error no pattern maps with 200
         assert response.json()["errorMessage"] == "nobody maps this"
 
@@ -270,8 +273,9 @@ def test_rule_10_4_a_payload_that_is_not_json_is_refused_before_the_function_run
         )
         assert invocation.response.status == 400
         assert json.loads(invocation.response.body)["message"].startswith(
-            "Could not parse request body into json: "
+            "Could not parse request body into json: Could not parse payload into json: "
         )
+        assert invocation.response.body.startswith(b'{"message": "Could not parse')  # Lambda's spacing
         assert (invocation.event, invocation.integration_request) == (None, b"hi")
         from_template = _quiet(gateway, "POST", "/mapped/1", data=b"{not json", headers=_JSON)
         assert from_template.status_code == 400
@@ -357,6 +361,20 @@ def test_rule_10_4_a_function_timeout_is_an_error_its_message_selects(tmp_path: 
     with _application(path) as app:
         response = app.apis["Api"].request("POST", "/items", params={"action": "sleep"}, json={})
         assert (response.status_code, response.json()) == (504, {"late": True})
+
+
+def test_rule_10_4_an_unmapped_function_timeout_answers_lambdas_own_document(tmp_path: Path) -> None:
+    template = OPENAPI_SAM.replace("FunctionName: custom-fn}", "FunctionName: custom-fn, Timeout: 1}")
+    path = _project(tmp_path, template, SLOW_APP)
+    with _application(path) as app:
+        with pytest.warns(GatewayErrorWarning, match="Sandbox.Timedout"):
+            response = app.apis["Api"].request("POST", "/echo", json={"action": "sleep"})
+        assert response.status_code == 200  # the default integration response, as AWS answers
+        assert re.fullmatch(
+            rb'\{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: [0-9a-f-]{36} Error: Task timed '
+            rb'out after 1.00 seconds"\}',
+            response.content,
+        ), response.content
 
 
 def test_rule_10_4_the_function_runs_in_worker_processes_too(tmp_path: Path) -> None:
@@ -571,3 +589,26 @@ def test_rule_10_4_a_lambda_custom_integration_without_integration_responses_is_
     with _application(path) as app:
         answer = _quiet(app.apis["Api"], "POST", "/echo", json={})
         assert (answer.status_code, answer.json()) == (500, {"message": "Internal server error"})
+
+
+@pytest.mark.parametrize("isolation", ["in-process", "process"])
+def test_rule_10_4_without_a_response_template_the_client_gets_the_runtimes_json_byte_for_byte(
+    tmp_path: Path, isolation: str
+) -> None:
+    path = _project(tmp_path, OPENAPI_SAM, LAMBDA_APP)
+    with _application(path, isolation=isolation) as app:
+        response = app.apis["Api"].request("POST", "/echo", json={"message": "h\u00e9llo"})
+        # the Python runtime's encoder: stdlib spacing, non-ASCII as it is from python3.12
+        assert response.content == '{"got": {"message": "h\u00e9llo"}, "fn": "custom-fn"}'.encode()
+
+
+def test_rule_10_4_a_lambda_arn_qualified_by_a_stage_variable_invokes_that_alias(tmp_path: Path) -> None:
+    template = CLOUDFORMATION.replace(
+        "function:${!stageVariables.fn}/", "function:cfn-fn:${!stageVariables.alias}/"
+    )
+    template = template.replace("Variables: {fn: cfn-fn}", "Variables: {alias: live}")
+    path = _project(tmp_path, template, LAMBDA_APP)
+    with _application(path) as app:
+        response = app.apis["Api"].request("POST", "/items", params={"action": "arn"}, json={})
+        assert response.status_code == 201
+        assert response.json().endswith(":function:cfn-fn:live")
