@@ -6,7 +6,9 @@ variables filled from ``integration.request.path.X`` mappings only; the query st
 Gateway's own ``User-Agent: AmazonAPIGateway_<api id>``, ``x-amzn-apigateway-api-id``, ``Accept:
 application/json`` and ``X-Amzn-Trace-Id``; the method is the integration's ``httpMethod``. The body is the
 request template chosen by ``Content-Type`` and ``passthroughBehavior`` (415 when refused) rendered, or
-without one the payload as a proxy would pass it.
+without one the payload; the integration's ``contentHandling`` converts the payload first and the
+integration response's converts the method response's body (spec 10.5,
+:mod:`apigw_emulator.content_handling`).
 
 The backend's status code selects the integration response (the first ``selectionPattern`` that matches it
 in full, e.g. ``4\\d{2}``, else the default: a method with only a default response answers 200 even to a
@@ -22,6 +24,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .config import GatewayConfig
+from .content_handling import ConversionError, convert_request, event_body_text, response_conversion
+from .errors import ConfigurationError
 from .gateway_errors import gateway_timeout, integration_configuration_error, unsupported_media_type
 from .http_backend import BackendError, BackendRequest, BackendTimeoutError, send
 from .ids import RequestStamp
@@ -78,12 +82,28 @@ def _payload(
     if isinstance(choice, UnsupportedMediaType):
         reason = f"no request template for {choice.media_type} and passthroughBehavior refuses it"
         raise RefusedError(unsupported_media_type(config, stamp, reason))
-    if not isinstance(choice, SelectedTemplate):
-        text = event.get("body")
-        body = request.body if text is None or event.get("isBase64Encoded") else str(text).encode()
-        return body, request.header("content-type"), RequestOverride()
+    has_template = isinstance(choice, SelectedTemplate)
     try:
-        rendered = render(choice.template, TemplateVariables.from_rest_event(dict(event)))
+        converted = convert_request(
+            request.body,
+            request.header("content-type"),
+            config.binary_media_types,
+            integration.content_handling,
+            has_template=has_template,
+            text=event_body_text(event),
+        )
+    except ConfigurationError as exc:
+        raise RefusedError(
+            integration_configuration_error(config, stamp, f"the HTTP integration: {exc}")
+        ) from None
+    if isinstance(converted, ConversionError):
+        reason = f"the HTTP integration's request payload: {converted.reason} (row: {converted.row})"
+        raise RefusedError(integration_configuration_error(config, stamp, reason))
+    if not isinstance(choice, SelectedTemplate):
+        return converted.body, request.header("content-type"), RequestOverride()
+    try:
+        variables = TemplateVariables.from_rest_event(dict(event), body=converted.text or "")
+        rendered = render(choice.template, variables)
     except MappingTemplateError as exc:
         response = integration_configuration_error(config, stamp, f"the HTTP integration's template: {exc}")
         raise RefusedError(response) from None
@@ -180,8 +200,10 @@ def answer_http_custom(
             integration_body=answer.body,
             integration_headers={name: ",".join(values) for name, values in backend_headers.items()},
             stage_variables=config.stage_variables,
+            content_handling=response_conversion(request.header("accept"), config.binary_media_types),
         )
     except MappingTemplateError as exc:
-        return integration_configuration_error(
-            config, stamp, f"the HTTP integration's response template: {exc}"
-        )
+        reason = f"the HTTP integration's response template: {exc}"
+        return integration_configuration_error(config, stamp, reason)
+    except ValueError as exc:  # the response contentHandling step refused the body
+        return integration_configuration_error(config, stamp, f"the HTTP integration's response: {exc}")

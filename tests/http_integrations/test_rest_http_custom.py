@@ -5,6 +5,7 @@ test_http_integration_status_code_selection, as a template)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import warnings
 from collections.abc import Iterator
@@ -31,7 +32,26 @@ Resources:
       DefinitionBody:
         swagger: "2.0"
         info: {title: custom, version: "1"}
+        x-amazon-apigateway-binary-media-types: [image/png]
         paths:
+          /upload:
+            post:
+              x-amazon-apigateway-integration:
+                type: http
+                httpMethod: POST
+                uri: BACKEND_URL/bytes
+                contentHandling: CONVERT_TO_TEXT
+                responses:
+                  default: {statusCode: "200"}
+          /upload-and-back:
+            post:
+              x-amazon-apigateway-integration:
+                type: http
+                httpMethod: POST
+                uri: BACKEND_URL/bytes
+                contentHandling: CONVERT_TO_TEXT
+                responses:
+                  default: {statusCode: "200", contentHandling: CONVERT_TO_BINARY}
           /lambda:
             get:
               x-amazon-apigateway-integration:
@@ -283,6 +303,25 @@ def test_rule_10_3_passthrough_never_refuses_an_unmapped_content_type_before_the
             "POST", "/template", data=b"x", headers={"Content-Type": "text/plain"}
         )
     assert (response.status_code, response.json()) == (415, {"message": "Unsupported Media Type"})
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+
+
+def test_rule_10_5_convert_to_text_sends_a_binary_body_to_the_backend_as_base64(sam: Application) -> None:
+    response = sam.apis["Api"].request("POST", "/upload", data=PNG, headers={"Content-Type": "image/png"})
+    assert response.status_code == 200
+    assert base64.b64decode(response.content) == PNG  # the backend got (and echoed) the base64 text
+
+
+def test_rule_10_5_convert_to_binary_on_the_integration_response_gives_the_bytes_back(
+    sam: Application,
+) -> None:
+    response = sam.apis["Api"].request(
+        "POST", "/upload-and-back", data=PNG, headers={"Content-Type": "image/png", "Accept": "image/png"}
+    )
+    assert response.status_code == 200
+    assert response.content == PNG
 
 
 def test_a_backend_status_no_integration_response_maps_is_a_500(sam: Application) -> None:
