@@ -1,17 +1,20 @@
 """One request to an HTTP integration's backend, with the standard library's ``http.client``.
 
 ``Host`` is always the backend's and ``Content-Length`` the body's (API Gateway overwrites both). Bounded
-in every way API Gateway bounds it: the whole exchange (connect, send, the status line, the
-headers, the body) must end before the integration timeout, and a body over API Gateway's 10 MB payload
-limit is refused while it is read. Redirects are not followed (the backend's 3xx is the answer, as API
-Gateway gives it). A failure is a :class:`BackendError` saying what happened: the request flow turns it
-into the front door's own answer.
+in every way API Gateway bounds it: the whole exchange (the host name's lookup, connect, send, the status
+line, the headers, the body) must end before the integration timeout, and a body over API Gateway's
+10 MB payload limit is refused while it is read. Redirects are not followed (the backend's 3xx is the
+answer, as API Gateway gives it). A failure is a :class:`BackendError` saying what happened: the request
+flow turns it into the front door's own answer.
 """
 
 from __future__ import annotations
 
 import http.client
+import ipaddress
+import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -70,6 +73,33 @@ class BackendResponse:
         return None
 
 
+def _resolve(host: str, port: int | None, timeout: float) -> None:
+    """Look the host name up within ``timeout`` (the resolver's own retries can take longer than an
+    integration timeout): an unknown host is a :class:`BackendError`, a slow lookup a timeout. An IP
+    address needs no lookup."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return
+    failure: list[BaseException] = []
+
+    def lookup() -> None:
+        try:
+            socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=lookup, name="http-integration-dns", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise BackendTimeoutError(f"looking up {host} took over {timeout:g} s")
+    if failure:
+        raise BackendError(f"cannot resolve {host}: {failure[0]}")
+
+
 def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -78,6 +108,7 @@ def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, s
         port = parts.port
     except ValueError:
         raise BackendError(f"{url!r} has an invalid port") from None
+    _resolve(parts.hostname, port, timeout)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     if parts.scheme == "https":
         context = ssl.create_default_context()
@@ -93,6 +124,7 @@ def send(request: BackendRequest, timeout: float, *, limit: int = BACKEND_RESPON
     """
     deadline = time.monotonic() + timeout
     connection, target = _connection(request.url, timeout)
+    connection.timeout = max(deadline - time.monotonic(), 0.001)  # what the lookup left for connecting
     try:
         connection.putrequest(request.method, target, skip_accept_encoding=True)
         for name, value in request.headers:

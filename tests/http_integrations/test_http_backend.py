@@ -50,6 +50,16 @@ def test_a_connection_refused_is_a_backend_error_naming_it(refused_port: int) ->
         send(BackendRequest("GET", f"http://127.0.0.1:{refused_port}/"), 5)
 
 
+def test_a_host_name_that_does_not_resolve_is_a_backend_error_naming_it() -> None:
+    with pytest.raises(BackendError, match=r"cannot resolve no-such-backend\.invalid"):
+        send(BackendRequest("GET", "http://no-such-backend.invalid/x"), 5)
+
+
+def test_a_host_name_is_looked_up_within_the_timeout(backend: Backend) -> None:
+    answer = send(BackendRequest("GET", f"http://localhost:{backend.port}/x"), 5)
+    assert answer.status == 200
+
+
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/x", "http:///nohost", "http://127.0.0.1:99999/"])
 def test_a_url_that_is_not_http_is_a_backend_error(url: str) -> None:
     with pytest.raises(BackendError):
