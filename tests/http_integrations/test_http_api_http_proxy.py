@@ -32,6 +32,7 @@ Resources:
     Properties:
       StageName: beta
       StageVariables: {backend: "BACKEND_HOST"}
+      CorsConfiguration: {AllowOrigins: ["https://app.example.com"], ExposeHeaders: [x-backend]}
       DefinitionBody:
         openapi: "3.0.1"
         info: {title: http-proxy, version: "1"}
@@ -246,6 +247,26 @@ def test_http_api_overwrite_path_rewrites_the_backend_path_from_the_body(sam: Ap
     response = sam.apis["Api"].request("POST", "/rewrite", json={"id": "abc"})
     seen = echoed(response.content)
     assert (seen["method"], seen["path"]) == ("PUT", "/rewritten/abc")
+
+
+def test_http_api_cors_applies_to_http_integration_responses_and_drops_the_backend_s(
+    sam: Application,
+) -> None:
+    response = sam.apis["Api"].request(
+        "GET",
+        "/proxy/x",
+        params={"respond-header": "Access-Control-Allow-Origin:*"},
+        headers={"Origin": "https://app.example.com"},
+    )
+    assert response.headers["access-control-allow-origin"] == "https://app.example.com"
+    assert response.headers["access-control-expose-headers"] == "x-backend"
+    other = sam.apis["Api"].request(
+        "GET",
+        "/proxy/x",
+        params={"respond-header": "Access-Control-Allow-Origin:*"},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert "access-control-allow-origin" not in other.headers
 
 
 def test_http_api_unreachable_backend_is_500_and_a_silent_one_503(sam: Application) -> None:
