@@ -17,11 +17,11 @@ from tests.application.test_real_apps_serve import _url
 from tests.runtime.test_serve_environments import Served
 
 from .conftest import Backend, echoed, project
-from .test_http_api_http_proxy import SAM_HTTP_API
+from .test_http_api_http_proxy import CDK_HTTP_URL, SAM_HTTP_API
 from .test_http_api_http_proxy import _fill as _fill_http_api
 from .test_rest_http_custom import PLAIN_CLOUDFORMATION as CUSTOM_CLOUDFORMATION
 from .test_rest_http_custom import _fill as _fill_custom
-from .test_rest_http_proxy import SAM_OPENAPI, _fill
+from .test_rest_http_proxy import CDK_PROXY, SAM_OPENAPI, _fill
 
 
 def _call(
@@ -141,3 +141,20 @@ def test_serve_rest_http_custom_integration_selects_the_response_by_backend_stat
         status, _, answer = _call(url, "GET", "/only-default/400")
         assert status == 200
         assert echoed(answer)["path"] == "/status/400"
+
+
+_CDK_CASES = {
+    "cdk-rest-proxy": (CDK_PROXY, _fill, "ProxyApiE2A1F8AD", "/deep/er?k=v", "/deep/er"),
+    "cdk-http-url": (CDK_HTTP_URL, _fill_http_api, "HttpApiF5A9A8A7", "/books/b-2", "/books/b-2"),
+}
+
+
+@pytest.mark.parametrize("case", list(_CDK_CASES))
+def test_serve_cdk_http_integrations_reach_the_backend(tmp_path: Path, backend: Backend, case: str) -> None:
+    template, fill, api, path, backend_path = _CDK_CASES[case]
+    with serving(
+        "--template", str(project(tmp_path, fill(template, backend))), "--port", "0", ready=" runs in "
+    ) as served:
+        status, _, answer = _call(_url(served, api), "GET", path)
+        assert status == 200
+        assert echoed(answer)["path"] == backend_path
