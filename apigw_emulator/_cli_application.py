@@ -25,7 +25,7 @@ def serves_application(args: argparse.Namespace) -> bool:
     from .template import load_template  # noqa: PLC0415
 
     template = load_template(args.template, parameters=template_parameters(args))
-    return sum(1 for api in template.apis if api.routes) > 1
+    return sum(1 for api in template.apis if api.has_routes) > 1
 
 
 class ApplicationHolder:

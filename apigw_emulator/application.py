@@ -125,7 +125,7 @@ class Application:
             k: v for k, v in options.items() if k not in _API_OPTIONS or k in _FUNCTION_TOO
         }
         for api in chosen:
-            if not api.function_ids:
+            if not api.function_ids and not api.has_routes:
                 continue
             targets: dict[str, FunctionTarget] = {}
             route_keys: dict[str, str] = {}
@@ -168,7 +168,8 @@ class Application:
                     if qualifier is not None:  # an alias or version: the ARN Lambda was invoked by says so
                         qualified[key] = f"{function_id}:{qualifier}"
                         targets[qualified[key]] = function.target(timeout, qualifier)
-            assert api_options is not None
+            if api_options is None:  # no Lambda routes: the front door answers every route itself
+                api_options = api.front_door_options(custom_domain=custom_domain, stage=options.get("stage"))
             for name in ("function_name", "timeout", "memory_size", "integration_timeout"):
                 api_options.pop(name, None)
             if api.kind != "function-url":
@@ -180,7 +181,11 @@ class Application:
             if api.authorizers is not None:
                 api_options["jwks"] = {n: k for n, k in keys.items() if n in api.authorizers.authorizers}
             gateway = Gateway(None, **{**api_options, **front_door_options})
-            gateway._routes_to = _router({**route_keys, **qualified}, targets, api.function_ids[0])
+            gateway._routes_to = (
+                _router({**route_keys, **qualified}, targets, api.function_ids[0])
+                if api.function_ids
+                else _no_function(api.logical_id)
+            )
             for function_id in authorizer_function_ids(api, template):
                 if function_id not in functions:
                     functions[function_id] = _authorizer_function(
@@ -193,7 +198,7 @@ class Application:
                 function = functions[function_id]
                 gateway.authorizer_functions[function_id] = function.target()
             apis[api.logical_id] = gateway
-            owners[api.logical_id] = route_keys or {"": api.function_ids[0]}
+            owners[api.logical_id] = route_keys or ({"": api.function_ids[0]} if api.function_ids else {})
         warn_not_emulated(chosen, str(template.path))
         return cls(apis, functions, owners, not_emulated_notes(chosen))
 
@@ -347,6 +352,15 @@ def _authorizer_function(
     check_python_handler(target)
     source = HandlerSource(target.handler or "", target.load_handler, kwargs.get("code_uri"))
     return _lambda_function(source, kwargs, options)
+
+
+def _no_function(api_id: str) -> Callable[[str], FunctionTarget]:
+    """The route-to-function map of an API without Lambda routes: none of its routes invokes one."""
+
+    def route_to(key: str) -> FunctionTarget:
+        raise ConfigurationError(f"API {api_id} has no Lambda route; {key} invokes no function")
+
+    return route_to
 
 
 def _router(

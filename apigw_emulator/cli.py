@@ -263,6 +263,12 @@ def _command_event(args: argparse.Namespace) -> int:
     if payload is not None:  # a Lambda custom (AWS) method: the function's event is the mapped payload
         _print_integration_request(payload)
         return 0
+    from .flow.http_preview import backend_request_of  # noqa: PLC0415
+
+    backend = backend_request_of(request, gateway.config, gateway.integrations)
+    if backend is not None:  # an HTTP integration: the request its backend would get
+        _print_backend_request(backend)
+        return 0
     event = gateway.build_event(request)
     print(json.dumps(event, indent=2, ensure_ascii=False))
     return 0
@@ -284,6 +290,24 @@ def _print_integration_request(payload: Any) -> None:
         print("apigw-emulator: the payload is not JSON: Lambda would refuse it (400)", file=sys.stderr)
         return
     print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _print_backend_request(backend: Any) -> None:
+    """An HTTP integration's request to its backend, as HTTP/1.1 would carry it (the body as text when it
+    is UTF-8).
+
+    :raises CliError: when the gateway answers the request itself (415...).
+    """
+    from .response import GatewayResponse  # noqa: PLC0415
+
+    if isinstance(backend, GatewayResponse):
+        raise CliError(f"the front door answers {backend.status} before the backend: {backend.reason}")
+    print("apigw-emulator: an HTTP integration: the request its backend would get", file=sys.stderr)
+    lines = [f"{backend.method} {backend.url}", *(f"{name}: {value}" for name, value in backend.headers)]
+    print("\n".join(lines))
+    if backend.body:
+        print()
+        print(backend.body.decode("utf-8", "replace"))
 
 
 def _command_invoke(args: argparse.Namespace) -> int:

@@ -326,7 +326,8 @@ class Gateway:
             chosen = template.select_api(template_api=template_api, api=api)
             # Each route to its own function, and the authorizers' functions: an application's API.
             qualified = any(route.qualifier is not None for route in chosen.routes)
-            if len(chosen.function_ids) > 1 or authorizer_function_ids(chosen, template) or qualified:
+            several = len(chosen.function_ids) > 1 or (not chosen.function_ids and chosen.has_routes)
+            if several or authorizer_function_ids(chosen, template) or qualified:
                 application = Application.from_template(
                     path,
                     jwks=options.pop("jwks", None),

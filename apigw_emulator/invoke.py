@@ -114,7 +114,7 @@ def invoke(
         if refused is not None:
             return state.answer(refused)
     if answer is None and integrations is not None:
-        answer = front_door_integration(state, integrations)
+        answer = front_door_integration(state, integrations, cors)
     if answer is not None:
         return state.answer(customise(state, answer, gateway_responses))
     target = lambda_target(state, environments, function, integration_timeout)

@@ -1,6 +1,7 @@
 """What the front door answers itself for some routes, before or instead of a Lambda function: MOCK
-integrations, IAM-authorized routes reached without a SigV4 signature, and integrations the emulator does
-not run yet (a 500 with the reason, never an open route)."""
+integrations, HTTP integrations (the front door calls the URL), IAM-authorized routes reached without a
+SigV4 signature, and integrations the emulator does not run yet (a 500 with the reason, never an open
+route)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 
 from .config import GatewayConfig
 from .gateway_errors import integration_configuration_error, missing_authentication_token
+from .http_integration import answer_http
 from .ids import RequestStamp
 from .mock_integration import answer_mock
+from .model.http import HttpIntegration
 from .model.rest import Integration
 from .request import HttpRequest
 from .response import GatewayResponse
@@ -37,12 +40,21 @@ class RouteIntegrations:
     :param lambda_custom: Lambda custom (non-proxy ``AWS``) integrations: their function is the route's (it
         gets execution environments as a proxy route's does), invoked with the integration's payload
         (:mod:`apigw_emulator.flow.lambda_custom`).
+    :param http: HTTP integrations: a REST method's ``HTTP`` or ``HTTP_PROXY``, an HTTP API route's
+        ``HTTP_PROXY``.
     """
 
     mocks: Mapping[str, Integration] = field(default_factory=dict)
     unsupported: Mapping[str, str] = field(default_factory=dict)
     iam: frozenset[str] = frozenset()
     lambda_custom: Mapping[str, Integration] = field(default_factory=dict)
+    http: Mapping[str, Integration | HttpIntegration] = field(default_factory=dict)
+
+    @property
+    def route_keys(self) -> list[str]:
+        """The keys of every route the front door answers itself (not the IAM check, which only guards a
+        route; not Lambda custom routes, which are their function's)."""
+        return [*self.mocks, *self.http, *self.unsupported]
 
     def before_authorizer(
         self, route_key: str, request: HttpRequest, config: GatewayConfig, stamp: RequestStamp
@@ -67,6 +79,9 @@ class RouteIntegrations:
         mock = self.mocks.get(route_key)
         if mock is not None:
             return answer_mock(mock, request, config, stamp, event)
+        http = self.http.get(route_key)
+        if http is not None:
+            return answer_http(http, request, config, stamp, event or {})
         why = self.unsupported.get(route_key)
         if why is not None:
             return integration_configuration_error(config, stamp, why)

@@ -1,10 +1,11 @@
-"""The integration: what the front door answers itself for a route (a MOCK method; an integration not run
-yet, 500), or the Lambda function a route's proxy integration invokes."""
+"""The integration: what the front door answers itself for a route (a MOCK method, an HTTP integration; an
+integration not run, 500), or the Lambda function a route's proxy integration invokes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..cors import CorsRules, decorate
 from ..response import GatewayResponse
 from ..route_integrations import RouteIntegrations
 from ..runtime.model import FunctionConfig
@@ -15,12 +16,16 @@ __all__ = ["front_door_integration", "lambda_target"]
 
 
 def front_door_integration(
-    state: FlowState, integrations: RouteIntegrations | None
+    state: FlowState, integrations: RouteIntegrations | None, cors: CorsRules | None = None
 ) -> GatewayResponse | None:
-    """The answer of an integration the front door runs itself, or None for a Lambda proxy."""
+    """The answer of an integration the front door runs itself, or None for a Lambda proxy. An HTTP API's
+    CORS applies to its HTTP integrations' responses as to its Lambda proxies' (``cors``)."""
     if integrations is None or not state.routed:
         return None
-    return integrations.integration(state.route_key, state.request, state.config, state.stamp, state.event)
+    answer = integrations.integration(state.route_key, state.request, state.config, state.stamp, state.event)
+    if answer is not None and cors is not None and state.route_key in integrations.http:
+        return decorate(cors, state.request, answer)
+    return answer
 
 
 def lambda_target(

@@ -19,6 +19,9 @@ class HttpIntegration:
     """A route's integration: a Lambda proxy (payload ``1.0`` or ``2.0``) or an ``HTTP_PROXY`` to a URL.
 
     :param request_parameters: parameter mapping (``overwrite:header.x`` -> value...).
+    :param http_method: ``HTTP_PROXY``: the method the backend is called with (``ANY``: the client's).
+    :param response_parameters: ``HTTP_PROXY``: by backend status code, the response's parameter mapping
+        (``overwrite:statuscode``, ``append:header.x``...).
     """
 
     type: Literal["AWS_PROXY", "HTTP_PROXY", "MOCK"]
@@ -27,6 +30,8 @@ class HttpIntegration:
     payload_format_version: str = "2.0"
     timeout_in_millis: int | None = None
     request_parameters: Mapping[str, str] = field(default_factory=dict)
+    http_method: str | None = None
+    response_parameters: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from ..authorizers.model import Authorizer, AuthorizerRules, LambdaAuthorizer, RouteAuthorization
 from ..errors import ConfigurationError
 from ..flow.validation import MethodValidation
-from ..model.http import HttpApi
+from ..http_api_mapping import HttpApiMappingError, check_mapping
+from ..integration_request import IntegrationRequestError, check_request_parameters
+from ..model.http import HttpApi, HttpIntegration
 from ..model.rest import Integration, LambdaTarget, RestApi
 from ..request_validation import RequestValidation
 from ..route_integrations import RouteIntegrations
@@ -34,6 +36,7 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
     """The :class:`Api` of a REST API model."""
     routes: list[ApiRoute] = []
     mocks = {}
+    http: dict[str, Integration] = {}
     lambda_custom: dict[str, Integration] = {}
     unsupported: dict[str, str] = {}
     iam: list[str] = []
@@ -66,6 +69,9 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
             )
         elif integration.type == "MOCK":
             mocks[key] = integration
+        elif integration.type in ("HTTP_PROXY", "HTTP"):
+            _check_http(integration, method.origin)
+            http[key] = integration
         else:
             why = _why_not_run(integration.type, integration.uri)
             unsupported[key] = why
@@ -102,8 +108,8 @@ def rest_api_to_api(model: RestApi, functions: Mapping[str, Function], region: s
         api_key_source=model.api_key_source,
         domain_name=model.custom_domains[0][0] if model.custom_domains else None,
         base_path=model.custom_domains[0][1] if model.custom_domains else "",
-        integrations=RouteIntegrations(mocks, unsupported, frozenset(iam), lambda_custom)
-        if mocks or unsupported or iam or lambda_custom
+        integrations=RouteIntegrations(mocks, unsupported, frozenset(iam), lambda_custom, http=http)
+        if mocks or unsupported or iam or lambda_custom or http
         else None,
         validation=_validation(model),
         gateway_responses=dict(model.gateway_responses),
@@ -114,6 +120,7 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
     """The :class:`Api` of an HTTP API model."""
     routes: list[ApiRoute] = []
     unsupported: dict[str, str] = {}
+    http: dict[str, HttpIntegration] = {}
     iam: list[str] = []
     guarded: dict[str, RouteAuthorization] = {}
     notes = list(model.not_emulated)
@@ -144,6 +151,9 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
                     qualifier=target.qualifier,
                 )
             )
+        elif integration is not None and integration.type == "HTTP_PROXY":
+            _check_http_api(integration, route.origin)
+            http[key] = integration
         else:
             why = (
                 "the route has no integration"
@@ -175,7 +185,9 @@ def http_api_to_api(model: HttpApi, functions: Mapping[str, Function], region: s
         domain_name=model.custom_domains[0][0] if model.custom_domains else None,
         base_path=model.custom_domains[0][1] if model.custom_domains else "",
         authorizers=AuthorizerRules(dict(model.authorizers), guarded) if guarded else None,
-        integrations=RouteIntegrations({}, unsupported, frozenset(iam)) if unsupported or iam else None,
+        integrations=RouteIntegrations({}, unsupported, frozenset(iam), http=http)
+        if unsupported or iam or http
+        else None,
     )
 
 
@@ -239,6 +251,50 @@ def _domain_notes(api_id: str, domains: tuple[tuple[str, str], ...]) -> list[str
         f"{api_id} is mapped to custom domains at {listed}: only the first base path "
         f"(/{domains[0][1]}) is served"
     ]
+
+
+def _check_http(integration: Integration, where: str) -> None:
+    """Refuse what API Gateway refuses to deploy for an HTTP integration: no URL, no ``httpMethod``, a
+    malformed parameter mapping.
+
+    :raises TemplateError: naming the method.
+    """
+    uri = integration.uri or ""
+    if not uri.startswith(("http://", "https://")):
+        raise TemplateError(
+            f"Invalid HTTP endpoint specified for URI ({uri or 'none'}): an {integration.type} integration "
+            "calls an http:// or https:// URL",
+            where=where,
+        )
+    if not integration.http_method:
+        raise TemplateError(
+            f"an {integration.type} integration needs its httpMethod (the method the backend is called with; "
+            "ANY: the client's)",
+            where=where,
+        )
+    try:
+        check_request_parameters(integration.request_parameters)
+    except IntegrationRequestError as exc:
+        raise TemplateError(str(exc), where=where) from None
+
+
+def _check_http_api(integration: HttpIntegration, where: str) -> None:
+    """Refuse what API Gateway refuses to deploy for an HTTP API's ``HTTP_PROXY``: no URL, a parameter
+    mapping of a reserved header or with an unknown key or expression.
+
+    :raises TemplateError: naming the route.
+    """
+    uri = integration.uri or ""
+    if not uri.startswith(("http://", "https://")):
+        raise TemplateError(
+            f"the HTTP_PROXY integration's URI {uri or '(none)'!r} is not an http:// or https:// URL "
+            "(a private integration through a VPC link is not emulated)",
+            where=where,
+        )
+    try:
+        check_mapping(integration.request_parameters, integration.response_parameters)
+    except HttpApiMappingError as exc:
+        raise TemplateError(str(exc), where=where) from None
 
 
 def _named_by_stage_variable(

@@ -130,14 +130,46 @@ def _integration(properties: Mapping[str, Any], where: str, resources: Resources
             parameters,
         )
     if integration_type == "HTTP_PROXY":
+        method = resources.string(properties, "IntegrationMethod", where)
+        responses = resources.resolver.resolve(properties.get("ResponseParameters") or {}, where)
+        if not isinstance(responses, dict):
+            raise TemplateError("ResponseParameters must be a mapping", where=f"{where}.ResponseParameters")
         return HttpIntegration(
-            "HTTP_PROXY", uri, None, "1.0", None if timeout is None else int(timeout), parameters
+            "HTTP_PROXY",
+            uri,
+            None,
+            "1.0",
+            None if timeout is None else int(timeout),
+            parameters,
+            http_method=None if method is None else method.upper(),
+            response_parameters={
+                str(status): _response_parameters(entries, f"{where}.ResponseParameters.{status}")
+                for status, entries in responses.items()
+            },
         )
     raise TemplateError(
         f"integration type {integration_type or '(none)'!r}: an HTTP API has AWS_PROXY and HTTP_PROXY "
         "integrations",
         where=f"{where}.IntegrationType",
     )
+
+
+def _response_parameters(entries: Any, where: str) -> dict[str, str]:
+    """One status code's response parameters: CloudFormation's ``ResponseParameters`` list
+    (``[{Destination: overwrite:header.x, Source: value}]``) or a mapping, as the OpenAPI extension writes
+    them."""
+    if isinstance(entries, dict) and isinstance(entries.get("ResponseParameters"), list):
+        entries = entries["ResponseParameters"]
+    if isinstance(entries, list):
+        found: dict[str, str] = {}
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or "Destination" not in entry:
+                raise TemplateError("expected {Destination, Source}", where=f"{where}[{index}]")
+            found[str(entry["Destination"])] = str(entry.get("Source", ""))
+        return found
+    if not isinstance(entries, dict):
+        raise TemplateError(f"expected a mapping, got {entries!r}", where=where)
+    return {str(key): "" if value is None else str(value) for key, value in entries.items()}
 
 
 def _authorizers(api_id: str, resources: Resources) -> dict[str, Authorizer]:

@@ -328,6 +328,15 @@ class Api:
         return tuple(dict.fromkeys(route.function_id for route in self.routes))
 
     @property
+    def has_routes(self) -> bool:
+        """Whether the API has something to serve: a Lambda route, or a route the front door answers
+        itself (an HTTP integration, a MOCK method); an API of the latter only is served without a
+        function."""
+        integrations = self.integrations
+        answered = integrations is not None and bool(integrations.http or integrations.mocks)
+        return bool(self.routes) or (self.kind != "function-url" and answered)
+
+    @property
     def route_specs(self) -> list[str]:
         """Every route of the API as ``Gateway(routes=...)`` takes them: the Lambda routes, then the routes
         the front door answers itself (MOCK methods...)."""
@@ -337,7 +346,7 @@ class Api:
         """The specs of ``routes``, then of the routes the front door answers itself."""
         specs = [route.spec for route in routes]
         if self.integrations is not None:
-            own = [*self.integrations.mocks, *self.integrations.unsupported]
+            own = self.integrations.route_keys
             specs += [key for key in own if key not in specs]
         return specs
 
@@ -404,6 +413,37 @@ class Api:
         if self.kind == "function-url":
             options["function_url_auth_type"] = self.function_url_auth_type or "NONE"
             return options
+        self._add_api_options(options, routes, custom_domain=custom_domain, stage=stage)
+        timeout = self._integration_timeout(function.logical_id, routes)
+        if timeout is not None:
+            options["integration_timeout"] = timeout
+        return options
+
+    def front_door_options(self, *, custom_domain: bool = False, stage: str | None = None) -> dict[str, Any]:
+        """The :class:`~apigw_emulator.Gateway` keyword arguments for an API without Lambda routes, every
+        route of which the front door answers itself (HTTP and MOCK integrations): ``Gateway(None,
+        **options)`` serves it.
+
+        :param custom_domain: as for :meth:`gateway_options`.
+        :param stage: as for :meth:`gateway_options`.
+        """
+        options: dict[str, Any] = {
+            "api": "rest" if self.kind == "rest" else "http",
+            "region": self.region,
+            "account_id": self.account_id,
+        }
+        self._add_api_options(options, (), custom_domain=custom_domain, stage=stage)
+        return options
+
+    def _add_api_options(
+        self,
+        options: dict[str, Any],
+        routes: tuple[ApiRoute, ...],
+        *,
+        custom_domain: bool,
+        stage: str | None,
+    ) -> None:
+        """The options of the whole API (stage, routes, integrations, rules...) into ``options``."""
         variables = self.stage_variables
         if stage is not None and stage in self.stages:
             variables = self.stages[stage]
@@ -433,15 +473,11 @@ class Api:
             options["api_key_source"] = self.api_key_source
         if self.authorizers is not None:
             options["authorizers"] = self.authorizers
-        timeout = self._integration_timeout(function.logical_id, routes)
-        if timeout is not None:
-            options["integration_timeout"] = timeout
         if custom_domain:
             if self.domain_name is None:
                 raise TemplateError(f"API {self.logical_id} has no custom domain (SAM's Domain property)")
             options["domain_name"] = self.domain_name
             options["base_path"] = self.base_path
-        return options
 
     def _front_door(self, function_id: str, routes: tuple[ApiRoute, ...]) -> str:
         if self.kind != "http":
@@ -530,7 +566,7 @@ class Template:
         kind = self._kind_of(api)
         if template_api is not None:
             return self._api_of_kind(template_api, kind, api)
-        candidates = [a for a in self.apis if a.routes and (kind is None or a.kind == kind)]
+        candidates = [a for a in self.apis if a.has_routes and (kind is None or a.kind == kind)]
         return self._only(candidates, "the template has", f"choose one with {option('template_api')}", kind)
 
     def _api_of_kind(self, template_api: str, kind: ApiKind | None, api: str | None) -> Api:

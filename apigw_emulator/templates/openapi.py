@@ -208,6 +208,14 @@ class _Reader:
             raise TemplateError(f"expected a mapping, got {value!r}", where=where)
         return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
+    def response_parameters(self, value: Any, where: str) -> dict[str, dict[str, str]]:
+        """An HTTP API integration's ``responseParameters``: by status code, a mapping of strings."""
+        here = f"{where}.responseParameters"
+        value = self.resolver.resolve(value or {}, here)
+        if not isinstance(value, dict):
+            raise TemplateError(f"expected a mapping of status codes, got {value!r}", where=here)
+        return {str(status): self.strings(entries, f"{here}.{status}") for status, entries in value.items()}
+
     def check_path(self, method: str, path: str, where: str) -> None:
         try:
             parse_route("$default" if path in ("$default", "/$default") else f"{method} {path}")
@@ -486,11 +494,16 @@ class _Reader:
                 self.strings(spec.get("requestParameters"), f"{where}.requestParameters"),
             )
         if integration_type in ("HTTP_PROXY", "MOCK"):
+            method = spec.get("httpMethod")
             return HttpIntegration(
                 integration_type,  # type: ignore[arg-type]
                 uri,
                 timeout_in_millis=self.timeout(spec, where),
                 request_parameters=self.strings(spec.get("requestParameters"), f"{where}.requestParameters"),
+                http_method=None
+                if method is None
+                else self.resolver.string(method, f"{where}.httpMethod").upper(),
+                response_parameters=self.response_parameters(spec.get("responseParameters"), where),
             )
         raise TemplateError(
             f"integration type {integration_type} is not one an HTTP API has", where=f"{where}.type"

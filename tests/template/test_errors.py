@@ -113,7 +113,6 @@ def test_what_sam_refuses_is_refused_with_sams_message(name: str, message: str) 
 @pytest.mark.parametrize(
     ("name", "route", "reason"),
     [
-        ("http_proxy_integration", "GET /legacy", r"HTTP_PROXY integrations are not run yet"),
         (
             "aws_integration_method",
             "POST /",
@@ -133,6 +132,15 @@ def test_an_integration_not_run_yet_answers_500_and_never_stops_loading(
     integrations = api.integrations
     assert integrations is not None
     assert re.search(reason, integrations.unsupported[route])
+
+
+def test_an_http_proxy_integration_is_run_by_the_front_door() -> None:
+    (api,) = load_template(BROKEN / "http_proxy_integration.yaml").apis
+    integrations = api.integrations
+    assert integrations is not None
+    assert "GET /legacy" in integrations.http
+    assert "GET /legacy" in api.route_specs
+    assert not integrations.unsupported
 
 
 def test_a_websocket_api_is_a_note_not_an_error() -> None:
