@@ -29,6 +29,7 @@ __all__ = [
     "MAX_REQUESTS",
     "RecordError",
     "Recording",
+    "echo_entry",
     "echo_front_doors",
     "read_outputs",
     "record",
@@ -149,10 +150,10 @@ def record(
                 next_at = max(next_at + interval, time.monotonic())
                 try:
                     sent, response = _send(session, door.url, request, timeout)
-                except (OSError, requests.RequestException) as exc:
+                except (OSError, ValueError, requests.RequestException) as exc:  # ValueError: unsendable
                     failures.append(f"{entry_id}: {type(exc).__name__}: {exc}")
                     continue
-                entries.append(_entry(entry_id, name, request, sent, response))
+                entries.append(echo_entry(entry_id, name, sent, response))
     snapshot = Snapshot(
         doors,
         tuple(entries),
@@ -168,10 +169,14 @@ def _version() -> str:
     return __version__
 
 
-def _entry(
-    entry_id: str, door: str, request: CorpusRequest, sent: RecordedRequest, response: RecordedResponse
+def echo_entry(
+    entry_id: str, front_door: str, sent: RecordedRequest, response: RecordedResponse
 ) -> SnapshotEntry:
-    asked = request.asked_result()
+    """The snapshot entry (not yet normalised) of one exchange with the echo function: the result the
+    request asked for with ``x-conform-result`` (None: it asked for the echo), and for an echo, the event and
+    the context read back from the response body (None when the body is not the echo document: the front
+    door answered itself, or a HEAD response)."""
+    asked = CorpusRequest("", sent.method, sent.target, sent.headers).asked_result()
     event = context = None
     if asked is None:
         try:
@@ -181,7 +186,7 @@ def _entry(
         if isinstance(document, dict) and isinstance(document.get("event"), dict):
             event = document["event"]
             context = document.get("context") if isinstance(document.get("context"), dict) else None
-    return SnapshotEntry(entry_id, door, sent, response, asked, event, context)
+    return SnapshotEntry(entry_id, front_door, sent, response, asked, event, context)
 
 
 def _needs_http_client(request: CorpusRequest) -> bool:
@@ -195,7 +200,8 @@ def _needs_http_client(request: CorpusRequest) -> bool:
 def _with_added(headers: Sequence[tuple[str, str]], body: bytes, method: str) -> tuple[tuple[str, str], ...]:
     names = {name.lower() for name, _ in headers}
     added = [pair for pair in _ADDED if pair[0].lower() not in names]
-    if "content-length" not in names and (body or method in ("POST", "PUT", "PATCH")):
+    # requests gives every method but GET and HEAD a Content-Length, 0 without a body; http.client is told.
+    if "content-length" not in names and (body or method not in ("GET", "HEAD")):
         added.append(("Content-Length", str(len(body))))
     return (*headers, *added)
 
