@@ -150,11 +150,14 @@ class _ProgressLine:
 def _command_record(args: argparse.Namespace) -> int:
     from .cli import CliError  # noqa: PLC0415
     from .conform.corpus import curated, generated  # noqa: PLC0415
-    from .conform.record import MAX_REQUESTS, record  # noqa: PLC0415
+    from .conform.record import MAX_REQUESTS, check_bound, echo_front_doors, record  # noqa: PLC0415
     from .conform.snapshot import dump_snapshot  # noqa: PLC0415
 
     urls = _urls(args)
-    corpus = curated(large_body=args.large_body) + generated(args.generated, seed=args.seed)
+    bound = args.max_requests if args.max_requests is not None else MAX_REQUESTS
+    chosen = curated(large_body=args.large_body)
+    check_bound(len(echo_front_doors(urls)), len(chosen) + args.generated, bound)  # before drawing any
+    corpus = chosen + generated(args.generated, seed=args.seed)
     progress = _ProgressLine()
     try:
         recording = record(
@@ -163,7 +166,7 @@ def _command_record(args: argparse.Namespace) -> int:
             rate=args.rate,
             timeout=args.timeout,
             progress=progress,
-            max_requests=args.max_requests if args.max_requests is not None else MAX_REQUESTS,
+            max_requests=bound,
         )
     finally:
         progress.end()

@@ -380,6 +380,7 @@ def generated(count: int, *, seed: int = 2112) -> list[CorpusRequest]:
     @settings(
         max_examples=count,
         database=None,
+        derandomize=False,  # the seed decides, whatever profile is loaded
         phases=[Phase.generate],
         deadline=None,
         suppress_health_check=list(HealthCheck),

@@ -3,9 +3,10 @@ request, the request as sent, the event and context the echo function received a
 received; then normalise (:mod:`.normalise`) and write the snapshot (:func:`~.snapshot.dump_snapshot`).
 
 Requests go out with ``requests`` (its certificate bundle, its proxies); a request ``requests`` would not
-send byte for byte (a header name twice, a target it would re-quote) goes out with :mod:`http.client`. The
-``Host`` header is the front door's and is not recorded; every other header is recorded as sent, including
-the ``Content-Length`` and ``Accept-Encoding: identity`` the client libraries add.
+send byte for byte (a header name twice, a target it would re-quote) goes out with :mod:`http.client`
+(directly, with requests' certificate bundle: not through a proxy). The ``Host`` header is the front
+door's and is not recorded; every other header is recorded as sent, including the ``Content-Length`` and
+``Accept-Encoding: identity`` the client libraries add.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ __all__ = [
     "MAX_REQUESTS",
     "RecordError",
     "Recording",
+    "check_bound",
     "echo_entry",
     "echo_front_doors",
     "read_outputs",
@@ -138,8 +140,7 @@ def record(
     next_at = time.monotonic()
     number = 0
     with requests.Session() as session:
-        session.headers.clear()
-        session.trust_env = True
+        session.headers.clear()  # the corpus gives every header; requests adds none of its own
         for name, door in doors.items():
             for request in corpus:
                 number += 1
@@ -161,6 +162,20 @@ def record(
         recorder=f"apigw-emulator {_version()}",
     )
     return Recording(normalise_snapshot(snapshot), failures)
+
+
+def check_bound(doors: int, corpus: int, max_requests: int = MAX_REQUESTS) -> int:
+    """The number of requests a recording of ``corpus`` requests to ``doors`` front doors sends.
+
+    :raises RecordError: when it is more than ``max_requests``.
+    """
+    total = doors * corpus
+    if total > max_requests:
+        raise RecordError(
+            f"{total} requests ({doors} front doors x {corpus}): more than {max_requests} "
+            "(fewer --generated, or a higher --max-requests)"
+        )
+    return total
 
 
 def _version() -> str:
