@@ -12,6 +12,7 @@ door's and is not recorded; every other header is recorded as sent, including th
 from __future__ import annotations
 
 import datetime
+import http.cookiejar
 import json
 import time
 import urllib.parse
@@ -141,6 +142,8 @@ def record(
     number = 0
     with requests.Session() as session:
         session.headers.clear()  # the corpus gives every header; requests adds none of its own
+        # Nor cookies: a Set-Cookie of one response must not come back in the next requests.
+        session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         for name, door in doors.items():
             for request in corpus:
                 number += 1
@@ -204,12 +207,19 @@ def echo_entry(
     return SnapshotEntry(entry_id, front_door, sent, response, asked, event, context)
 
 
-def _needs_http_client(request: CorpusRequest) -> bool:
-    """Whether ``requests`` would change the request: a header name twice, or a target it re-quotes."""
-    from requests.utils import requote_uri  # noqa: PLC0415
+def _needs_http_client(base: str, request: CorpusRequest) -> bool:
+    """Whether ``requests`` would change the request: a header name twice, or a target it would write
+    otherwise (it re-quotes some characters and upper-cases percent escapes)."""
+    import requests  # noqa: PLC0415
 
     names = [name.lower() for name, _ in request.headers]
-    return len(set(names)) != len(names) or requote_uri(request.target) != request.target
+    if len(set(names)) != len(names):
+        return True
+    try:
+        prepared = requests.Request(request.method, base + request.target).prepare()
+    except (ValueError, requests.RequestException):
+        return True
+    return prepared.path_url != urllib.parse.urlsplit(base).path + request.target
 
 
 def _with_added(headers: Sequence[tuple[str, str]], body: bytes, method: str) -> tuple[tuple[str, str], ...]:
@@ -227,7 +237,7 @@ def _send(
     """Send ``request`` to the front door at ``base``; returns it as sent and the response as received."""
     headers = _with_added(request.headers, request.body, request.method)
     sent = RecordedRequest(request.method, request.target, headers, request.body)
-    if _needs_http_client(request):
+    if _needs_http_client(base, request):
         return sent, _send_raw(base, sent, timeout)
     response = session.request(
         request.method,

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from apigw_emulator.cli import main
-from apigw_emulator.conform.corpus import curated, generated
+from apigw_emulator.conform.corpus import CorpusRequest, curated, generated
 from apigw_emulator.conform.record import RecordError, read_outputs, record
 from apigw_emulator.conform.snapshot import Snapshot, SnapshotEntry, load_snapshot
 from apigw_emulator.conform.stack import ECHO_FRONT_DOORS, write_echo_stack
@@ -150,6 +150,24 @@ def test_an_encoded_path_is_sent_as_written(recorded: tuple[Snapshot, str, str])
     assert entry.request.target == "/echo/a%20b/c%2Fd/e%25f/caf%C3%A9/%2B+"
     assert entry.event is not None
     assert entry.event["path"] == "/echo/a%20b/c%2Fd/e%25f/caf%C3%A9/%2B+"
+
+
+def test_cookies_a_response_set_are_not_sent_again(recorded: tuple[Snapshot, str, str]) -> None:
+    snapshot, _, _ = recorded
+    assert _header(_entry(snapshot, "RestText/result-set-cookie-headers").response.headers, "Set-Cookie")
+    for entry in snapshot.entries:
+        if entry.event is not None and entry.front_door.startswith("Rest"):
+            sent = bool(_header(entry.request.headers, "Cookie"))
+            assert ("Cookie" in (entry.event["multiValueHeaders"] or {})) is sent, entry.id
+
+
+def test_percent_escapes_keep_their_case_as_sent(urls: dict[str, str]) -> None:
+    target = "/echo/caf%c3%a9/%C3%A9?q=%c3%a9"
+    request = CorpusRequest("lower-escapes", "GET", target, (("User-Agent", "t"),))
+    (entry,) = record({"RestText": urls["RestText"]}, [request], rate=100).snapshot.entries
+    assert entry.request.target == target
+    assert entry.event is not None
+    assert entry.event["path"] == "/echo/caf%c3%a9/%C3%A9"
 
 
 def test_an_asked_result_is_recorded_with_the_response_it_gave(recorded: tuple[Snapshot, str, str]) -> None:
