@@ -60,10 +60,18 @@ def add_conform_commands(commands: Any) -> argparse.ArgumentParser:
         "off by default",
     )
     record.add_argument(
-        "--rate", type=_rate, default=5.0, metavar="PER_SECOND", help="most requests a second (default 5)"
+        "--rate",
+        type=_positive_number,
+        default=5.0,
+        metavar="PER_SECOND",
+        help="most requests a second (default 5)",
     )
     record.add_argument(
-        "--timeout", type=_rate, default=30.0, metavar="SECONDS", help="each request's timeout (default 30)"
+        "--timeout",
+        type=_positive_number,
+        default=30.0,
+        metavar="SECONDS",
+        help="each request's timeout (default 30)",
     )
     record.add_argument(
         "--max-requests",
@@ -86,7 +94,7 @@ def _count(value: str) -> int:
     return number
 
 
-def _rate(value: str) -> float:
+def _positive_number(value: str) -> float:
     try:
         number = float(value)
     except ValueError:
