@@ -1,10 +1,14 @@
 """``apigw-emulator conform``: measure the emulator against a deployed copy of the echo stack.
 
-The snapshot format is :mod:`apigw_emulator.conform.snapshot`.
+The snapshot format is :mod:`apigw_emulator.conform.snapshot`; :func:`check` replays a snapshot through the
+emulator (:mod:`~apigw_emulator.conform.replay`) and compares it field by field
+(:mod:`~apigw_emulator.conform.diff`).
 """
 
 from __future__ import annotations
 
+from .check import check
+from .diff import ConformReport, Difference, KnownDeviation, KnownDeviationsError, load_known_deviations
 from .snapshot import (
     FORMAT,
     FrontDoor,
@@ -19,12 +23,18 @@ from .snapshot import (
 
 __all__ = [
     "FORMAT",
+    "ConformReport",
+    "Difference",
+    "KnownDeviation",
+    "KnownDeviationsError",
     "FrontDoor",
     "RecordedRequest",
     "RecordedResponse",
     "Snapshot",
     "SnapshotEntry",
     "SnapshotError",
+    "check",
     "dump_snapshot",
+    "load_known_deviations",
     "load_snapshot",
 ]
