@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .diff import PARTS, ConformReport, Difference, KnownDeviation, diff_entry, load_known_deviations
+from .normalise import Normaliser
 from .replay import replay
 from .snapshot import Snapshot, SnapshotError, load_snapshot
 
@@ -46,8 +47,9 @@ def check(
         known = tuple(known_deviations or ())
     fields = dict.fromkeys(snapshot.front_doors, 0)
     differences: list[Difference] = []
+    normaliser = Normaliser()
     for replayed in replay(snapshot, template, **options):
-        compared, found = diff_entry(replayed, chosen, known)
+        compared, found = diff_entry(replayed, chosen, known, normaliser)
         fields[replayed.entry.front_door] += compared
         differences += found
     return ConformReport(fields, tuple(differences), len(snapshot.entries))

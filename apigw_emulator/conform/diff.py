@@ -25,6 +25,7 @@ A known-deviations file excuses differences: each entry names an entry-id patter
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -263,18 +264,18 @@ def _leaves(value: Any, prefix: str) -> Iterator[tuple[str, Any]]:
         yield prefix, value
 
 
-def _response_fields(response: RecordedResponse, normaliser: Normaliser, body: bool) -> dict[str, Any]:
+def _response_fields(response: RecordedResponse, body: bool) -> dict[str, Any]:
     fields: dict[str, Any] = {"response.status": response.status}
     grouped: dict[str, list[list[str]]] = {}
     for name, value in response.headers:
         lower = name.lower()
         if lower not in FRAMING_HEADERS:
-            grouped.setdefault(lower, []).append([name, normaliser.normalise(value, lower)])
+            grouped.setdefault(lower, []).append([name, value])
     for lower, pairs in grouped.items():
         fields[_key("response.headers", lower)] = pairs
     if body:
         try:
-            fields["response.body"] = normaliser.text(response.body.decode("utf-8"))
+            fields["response.body"] = response.body.decode("utf-8")
         except UnicodeDecodeError:
             fields["response.body"] = "base64:" + base64.b64encode(response.body).decode("ascii")
     return fields
@@ -316,31 +317,37 @@ def diff_entry(
     replayed: ReplayedEntry,
     parts: Iterable[str] = PARTS,
     known: Iterable[KnownDeviation] = (),
+    normaliser: Normaliser | None = None,
 ) -> tuple[int, list[Difference]]:
     """How many fields of one entry were compared, and those that differ (each with the reason of the
-    first known deviation that excuses it)."""
-    entry = replayed.entry
+    first known deviation that excuses it).
+
+    The recorded side is compared as the snapshot has it (the recorder normalised it); the emulator's side
+    is normalised by ``normaliser`` (one for the whole snapshot, as the recorder's; a new one if None).
+    """
+    recorded = replayed.entry
+    emulated = (normaliser or Normaliser()).entry(
+        dataclasses.replace(
+            recorded, event=replayed.event, context=replayed.context, response=replayed.response
+        )
+    )
     chosen = set(parts)
     theirs: dict[str, Any] = {}
     ours: dict[str, Any] = {}
-    recorded_side = Normaliser()  # the recorder normalised AWS's side already: this catches what it left
-    normaliser = Normaliser()
-    for part, recorded, replayed_part in (
-        ("event", entry.event, replayed.event),
-        ("context", entry.context, replayed.context),
-    ):
-        if part not in chosen or (recorded is None and replayed_part is None):
+    for part in ("event", "context"):
+        aws_part, our_part = getattr(recorded, part), getattr(emulated, part)
+        if part not in chosen or (aws_part is None and our_part is None):
             continue
-        if recorded is None or replayed_part is None:  # one side ran the function, the other did not
-            theirs[part] = "(an object)" if recorded is not None else _MISSING
-            ours[part] = "(an object)" if replayed_part is not None else _MISSING
+        if aws_part is None or our_part is None:  # one side ran the function, the other did not
+            theirs[part] = "(an object)" if aws_part is not None else _MISSING
+            ours[part] = "(an object)" if our_part is not None else _MISSING
             continue
-        theirs.update(_leaves(recorded_side.normalise(recorded), part))
-        ours.update(_leaves(normaliser.normalise(replayed_part), part))
+        theirs.update(_leaves(aws_part, part))
+        ours.update(_leaves(our_part, part))
     if "response" in chosen:
-        body = not _is_echo(entry)
-        theirs.update(_response_fields(entry.response, recorded_side, body))
-        ours.update(_response_fields(replayed.response, normaliser, body))
+        body = not _is_echo(recorded)
+        theirs.update(_response_fields(recorded.response, body))
+        ours.update(_response_fields(emulated.response, body))
     numbering = _Numbering()
     deviations = tuple(known)
     differences = []
@@ -349,8 +356,8 @@ def diff_entry(
         aws, emulator = theirs.get(path, _MISSING), ours.get(path, _MISSING)
         if numbering.same(aws, emulator):
             continue
-        why = next((d.why for d in deviations if d.excuses(entry.id, path)), None)
-        differences.append(Difference(entry.id, entry.front_door, path, aws, emulator, why))
+        why = next((d.why for d in deviations if d.excuses(recorded.id, path)), None)
+        differences.append(Difference(recorded.id, recorded.front_door, path, aws, emulator, why))
     return len(paths), differences
 
 
