@@ -617,6 +617,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve_options(serve)
     add_function_options(serve, default_isolation="process")
     serve.set_defaults(run=_command_serve)
+
+    from ._cli_conform import add_conform_commands  # noqa: PLC0415
+
+    add_conform_commands(commands)
     return parser
 
 
