@@ -40,8 +40,8 @@ __all__ = [
 
 #: The echo stack's template, shipped in the package.
 ECHO_TEMPLATE = Path(__file__).parent / "echo_stack" / "template.yaml"
-#: The echo function's handler, for front doors made of a snapshot's own ``options``.
-_ECHO_HANDLER = Path(__file__).parent / "echo_stack" / "echo" / "app.py"
+#: The echo function's code folder, for front doors made of a snapshot's own ``options``.
+_ECHO_CODE = Path(__file__).parent / "echo_stack" / "echo"
 #: Headers the HTTP connection owns, not the front door: a server sets them, a client never sees them
 #: as the gateway made them.
 FRAMING_HEADERS = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
@@ -132,11 +132,11 @@ def _application(template: str | os.PathLike[str], options: Mapping[str, Any]) -
 def _own_gateway(name: str, door: FrontDoor, options: Mapping[str, Any]) -> Gateway:
     """The echo function behind a gateway made of the front door's own options."""
     assert door.options is not None
-    given = {"raise_handler_exceptions": False, **door.options, **options}
+    given = {"raise_handler_exceptions": False, **door.options, **options, "code_uri": str(_ECHO_CODE)}
     if door.binary_media_types and door.kind == "rest":
         given.setdefault("binary_media_types", list(door.binary_media_types))
     try:
-        return Gateway(f"{_ECHO_HANDLER}:handler", **given)
+        return Gateway("app.handler", **given)
     except (ApigwEmulatorError, TypeError, ValueError) as exc:
         raise SnapshotError(f"frontDoors.{name}.options: {exc}") from None
 
