@@ -193,7 +193,7 @@ class ConformReport:
         excused = len(self.differences) - len(self.unexcused)
         if excused:
             line += f"; {excused} differing field(s) excused by known deviations"
-        return f"{line} ({self.entries} entries)"
+        return f"{line} ({self.entries} {'entry' if self.entries == 1 else 'entries'})"
 
     def table(self, *, excused: bool = False, width: int = 40) -> str:
         """A table per front door of the differing fields (entry, field, AWS, emulator); ``excused``:
