@@ -1,0 +1,254 @@
+"""``conform record``: send the corpus to each deployed front door of the echo stack and keep, for each
+request, the request as sent, the event and context the echo function received and the response the client
+received; then normalise (:mod:`.normalise`) and write the snapshot (:func:`~.snapshot.dump_snapshot`).
+
+Requests go out with ``requests`` (its certificate bundle, its proxies); a request ``requests`` would not
+send byte for byte (a header name twice, a target it would re-quote) goes out with :mod:`http.client`. The
+``Host`` header is the front door's and is not recorded; every other header is recorded as sent, including
+the ``Content-Length`` and ``Accept-Encoding: identity`` the client libraries add.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ApigwEmulatorError
+from .corpus import CorpusRequest
+from .normalise import normalise_snapshot
+from .snapshot import FrontDoor, RecordedRequest, RecordedResponse, Snapshot, SnapshotEntry
+from .stack import ECHO_FRONT_DOORS
+
+__all__ = [
+    "MAX_REQUESTS",
+    "RecordError",
+    "Recording",
+    "echo_front_doors",
+    "read_outputs",
+    "record",
+]
+
+#: The most requests one recording sends (front doors times corpus).
+MAX_REQUESTS = 5000
+#: What the client libraries add when the request does not say.
+_ADDED = (("Accept-Encoding", "identity"),)
+
+Progress = Callable[[int, int, str], None]
+
+
+class RecordError(ApigwEmulatorError, ValueError):
+    """The recording cannot start: outputs that cannot be read, a front door the echo stack does not have,
+    too many requests."""
+
+
+@dataclass
+class Recording:
+    """What :func:`record` did: the snapshot (normalised) and the requests that got no response."""
+
+    snapshot: Snapshot
+    failures: list[str] = field(default_factory=list)
+
+
+def read_outputs(path: str | Path) -> dict[str, str]:
+    """The URL of each front door in a stack's outputs file: ``sam list stack-outputs --output json``
+    (a list of ``{"OutputKey", "OutputValue"}``), ``aws cloudformation describe-stacks`` (``{"Stacks":
+    [{"Outputs": [...]}]}``) or a plain ``{"Name": "URL"}`` object. Outputs that are not front doors of
+    the echo stack are left out.
+
+    :raises RecordError: when the file cannot be read, is not JSON or has none of the front doors.
+    """
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RecordError(f"can't read the outputs file {str(path)!r}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise RecordError(f"the outputs file {str(path)!r} is not JSON: {exc}") from None
+    if isinstance(document, dict) and isinstance(document.get("Stacks"), list) and document["Stacks"]:
+        document = document["Stacks"][0].get("Outputs", []) if isinstance(document["Stacks"][0], dict) else []
+    outputs: dict[str, str] = {}
+    if isinstance(document, list):
+        for output in document:
+            if isinstance(output, dict) and isinstance(output.get("OutputValue"), str):
+                outputs[str(output.get("OutputKey"))] = output["OutputValue"]
+    elif isinstance(document, dict):
+        outputs = {str(k): v for k, v in document.items() if isinstance(v, str)}
+    urls = {name: url for name, url in outputs.items() if name in ECHO_FRONT_DOORS}
+    if not urls:
+        raise RecordError(
+            f"the outputs file {str(path)!r} has none of the echo stack's front doors "
+            f"({', '.join(ECHO_FRONT_DOORS)}): write it with `sam list stack-outputs --output json`"
+        )
+    return urls
+
+
+def echo_front_doors(urls: Mapping[str, str]) -> dict[str, FrontDoor]:
+    """The snapshot's front doors for the echo stack's URLs by front door name.
+
+    :raises RecordError: for a name the echo stack does not have, or a URL that is not http(s).
+    """
+    doors = {}
+    for name, url in urls.items():
+        known = ECHO_FRONT_DOORS.get(name)
+        if known is None:
+            raise RecordError(
+                f"{name!r} is not a front door of the echo stack: use {', '.join(ECHO_FRONT_DOORS)}"
+            )
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise RecordError(f"{name}={url!r}: expected an http(s) URL without query (the front door's URL)")
+        doors[name] = FrontDoor(known.kind, url.rstrip("/"), known.stage, known.binary_media_types)
+    return doors
+
+
+def record(
+    urls: Mapping[str, str],
+    corpus: Sequence[CorpusRequest],
+    *,
+    rate: float = 5.0,
+    timeout: float = 30.0,
+    progress: Progress | None = None,
+    max_requests: int = MAX_REQUESTS,
+) -> Recording:
+    """Send every request of ``corpus`` to every front door of ``urls`` (names of :data:`ECHO_FRONT_DOORS`),
+    at most ``rate`` requests a second, each within ``timeout`` seconds; returns the normalised snapshot.
+
+    :param progress: called before each request with (number, total, entry id).
+    :raises RecordError: for front doors the echo stack does not have, or more than ``max_requests``.
+    """
+    doors = echo_front_doors(urls)
+    total = len(doors) * len(corpus)
+    if total > max_requests:
+        raise RecordError(
+            f"{total} requests ({len(doors)} front doors x {len(corpus)}): more than {max_requests}"
+        )
+    if rate <= 0 or timeout <= 0:
+        raise RecordError("the rate and the timeout must be above 0")
+    import requests  # noqa: PLC0415 - only recording needs it
+
+    entries: list[SnapshotEntry] = []
+    failures: list[str] = []
+    interval = 1.0 / rate
+    next_at = time.monotonic()
+    number = 0
+    with requests.Session() as session:
+        session.headers.clear()
+        session.trust_env = True
+        for name, door in doors.items():
+            for request in corpus:
+                number += 1
+                entry_id = f"{name}/{request.id}"
+                if progress is not None:
+                    progress(number, total, entry_id)
+                time.sleep(max(0.0, next_at - time.monotonic()))
+                next_at = max(next_at + interval, time.monotonic())
+                try:
+                    sent, response = _send(session, door.url, request, timeout)
+                except (OSError, requests.RequestException) as exc:
+                    failures.append(f"{entry_id}: {type(exc).__name__}: {exc}")
+                    continue
+                entries.append(_entry(entry_id, name, request, sent, response))
+    snapshot = Snapshot(
+        doors,
+        tuple(entries),
+        recorded=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        recorder=f"apigw-emulator {_version()}",
+    )
+    return Recording(normalise_snapshot(snapshot), failures)
+
+
+def _version() -> str:
+    from .. import __version__  # noqa: PLC0415
+
+    return __version__
+
+
+def _entry(
+    entry_id: str, door: str, request: CorpusRequest, sent: RecordedRequest, response: RecordedResponse
+) -> SnapshotEntry:
+    asked = request.asked_result()
+    event = context = None
+    if asked is None:
+        try:
+            document = json.loads(response.body)
+        except ValueError:
+            document = None
+        if isinstance(document, dict) and isinstance(document.get("event"), dict):
+            event = document["event"]
+            context = document.get("context") if isinstance(document.get("context"), dict) else None
+    return SnapshotEntry(entry_id, door, sent, response, asked, event, context)
+
+
+def _needs_http_client(request: CorpusRequest) -> bool:
+    """Whether ``requests`` would change the request: a header name twice, or a target it re-quotes."""
+    from requests.utils import requote_uri  # noqa: PLC0415
+
+    names = [name.lower() for name, _ in request.headers]
+    return len(set(names)) != len(names) or requote_uri(request.target) != request.target
+
+
+def _with_added(headers: Sequence[tuple[str, str]], body: bytes, method: str) -> tuple[tuple[str, str], ...]:
+    names = {name.lower() for name, _ in headers}
+    added = [pair for pair in _ADDED if pair[0].lower() not in names]
+    if "content-length" not in names and (body or method in ("POST", "PUT", "PATCH")):
+        added.append(("Content-Length", str(len(body))))
+    return (*headers, *added)
+
+
+def _send(
+    session: Any, base: str, request: CorpusRequest, timeout: float
+) -> tuple[RecordedRequest, RecordedResponse]:
+    """Send ``request`` to the front door at ``base``; returns it as sent and the response as received."""
+    headers = _with_added(request.headers, request.body, request.method)
+    sent = RecordedRequest(request.method, request.target, headers, request.body)
+    if _needs_http_client(request):
+        return sent, _send_raw(base, sent, timeout)
+    response = session.request(
+        request.method,
+        base + request.target,
+        headers=dict(headers),
+        data=request.body or None,
+        timeout=timeout,
+        stream=True,
+        allow_redirects=False,
+    )
+    with response:
+        body = response.raw.read(decode_content=False)
+        # http.client's own header list keeps each name's casing; urllib3's merges the casing of repeats.
+        original = getattr(response.raw, "_original_response", None)
+        items = original.getheaders() if original is not None else response.raw.headers.items()
+        pairs = tuple((str(k), str(v)) for k, v in items)
+    return sent, RecordedResponse(response.status_code, pairs, body)
+
+
+def _send_raw(base: str, sent: RecordedRequest, timeout: float) -> RecordedResponse:
+    import http.client  # noqa: PLC0415
+    import ssl  # noqa: PLC0415
+
+    from requests.utils import DEFAULT_CA_BUNDLE_PATH  # noqa: PLC0415 - requests' certificates
+
+    parts = urllib.parse.urlsplit(base)
+    connection: http.client.HTTPConnection
+    if parts.scheme == "https":
+        context = ssl.create_default_context(cafile=DEFAULT_CA_BUNDLE_PATH)
+        connection = http.client.HTTPSConnection(parts.netloc, timeout=timeout, context=context)
+    else:
+        connection = http.client.HTTPConnection(parts.netloc, timeout=timeout)
+    try:
+        connection.putrequest(
+            sent.method, parts.path + sent.target, skip_host=True, skip_accept_encoding=True
+        )
+        connection.putheader("Host", parts.netloc)
+        for name, value in sent.headers:
+            connection.putheader(name, value.encode("latin-1", "replace"))
+        connection.endheaders(sent.body or None)
+        answer = connection.getresponse()
+        body = answer.read()
+        return RecordedResponse(answer.status, tuple(answer.getheaders()), body)
+    finally:
+        connection.close()
