@@ -1,7 +1,8 @@
 """Every request of a snapshot sent again, through the emulator configured from the echo template.
 
-Each front door of the snapshot is the API of the same name in the template (the function URL is the
-template's one function URL, whatever its logical id), or, for a front door whose snapshot gives its own
+Each front door of the snapshot is the API of the same name in the template (for the echo stack's
+output names, the API each names; a function URL, the template's one function URL whatever its logical
+id), or, for a front door whose snapshot gives its own
 ``options`` (a capture's deployment), a :class:`~apigw_emulator.Gateway` made of those options in front of
 the echo function. The request is rebuilt exactly as recorded (method, target with its encoding, header
 pairs with their casing and order, body bytes) below the front door's stage prefix, and goes through
@@ -23,6 +24,7 @@ from ..errors import ApigwEmulatorError, ApigwEmulatorWarning
 from ..gateway import Gateway
 from ..request import HttpRequest
 from .snapshot import FrontDoor, RecordedResponse, Snapshot, SnapshotEntry, SnapshotError
+from .stack import ECHO_FRONT_DOORS
 
 if TYPE_CHECKING:
     from ..application import Application
@@ -148,7 +150,10 @@ def _template_gateways(
     chosen: dict[str, Gateway] = {}
     for name in names:
         door = snapshot.front_doors[name]
+        echo = ECHO_FRONT_DOORS.get(name)
         gateway = application.apis.get(name)
+        if gateway is None and echo is not None:
+            gateway = application.apis.get(echo.api)
         if gateway is None and door.kind == "function-url" and len(urls) == 1:
             gateway = application.apis[urls[0]]
         if gateway is None:
@@ -183,10 +188,13 @@ def request_of(entry: SnapshotEntry, gateway: Gateway) -> HttpRequest:
         raise SnapshotError(f"entry {entry.id}: its request cannot be sent: {exc}") from None
 
 
-def _as_received(gateway_response: Any) -> RecordedResponse:
-    """The gateway's response as a client receives it: framing headers are the connection's."""
+def _as_received(method: str, gateway_response: Any) -> RecordedResponse:
+    """The gateway's response as a client receives it: framing headers are the connection's, and a HEAD
+    request, a 204 or a 304 gets no body (HTTP/1.1, as the local server sends it)."""
     headers = tuple((n, v) for n, v in gateway_response.headers if n.lower() not in FRAMING_HEADERS)
-    return RecordedResponse(gateway_response.status, headers, gateway_response.body)
+    status = gateway_response.status
+    bodiless = method == "HEAD" or status in (204, 304)
+    return RecordedResponse(status, headers, b"" if bodiless else gateway_response.body)
 
 
 def replay(
@@ -206,6 +214,6 @@ def replay(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ApigwEmulatorWarning)
                 invocation = gateway.invoke(request_of(entry, gateway))
-            response = _as_received(invocation.response)
+            response = _as_received(entry.request.method, invocation.response)
             event, context = echo_answer(response) if entry.result is None else (None, None)
             yield ReplayedEntry(entry, response, event, context)
