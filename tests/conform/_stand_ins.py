@@ -22,6 +22,7 @@ from typing import Any
 from apigw_emulator.conform import FrontDoor, RecordedRequest, RecordedResponse, Snapshot, SnapshotEntry
 from apigw_emulator.conform.normalise import normalise_snapshot
 from apigw_emulator.conform.replay import ECHO_TEMPLATE, echo_answer
+from apigw_emulator.conform.stack import ECHO_FRONT_DOORS
 
 #: ``serve``'s banner line for each API: ``  RestBinary: the REST API (payload 1.0) on http://...``.
 _BANNER_LINE = re.compile(r"^  (\w+): the (.+) on (http://127\.0\.0\.1:(\d+))/$")
@@ -179,8 +180,10 @@ def record(doors: list[Door], *, port_of: dict[str, int] | None = None) -> Snaps
     entries: list[SnapshotEntry] = []
     for door in doors:
         port = (port_of or {}).get(door.name, door.port)
-        stage = "Prod" if door.kind == "rest" else None
-        front_doors[door.name] = FrontDoor(door.kind, f"http://127.0.0.1:{port}", stage)
+        echo = ECHO_FRONT_DOORS[door.name]
+        front_doors[door.name] = FrontDoor(
+            door.kind, f"http://127.0.0.1:{port}", echo.stage, echo.binary_media_types
+        )
         for name, request, result in corpus(f"127.0.0.1:{port}"):
             response = send(port, request)
             event, context = echo_answer(response) if result is None else (None, None)

@@ -1,7 +1,9 @@
 """``conform check`` against stand-ins for AWS, on real sockets (no AWS account is reachable here):
 
 - a snapshot recorded from the emulator's own ``serve`` of the echo stack passes with zero differences;
-- recorded through a proxy that deviates on purpose, the check reports exactly the fields it changed.
+- recorded through a proxy that deviates on purpose, the check reports exactly the fields it changed;
+- ``conform record``'s own recording of ``serve`` (its whole curated corpus and generated requests) differs
+  only where the recorder writes down something else than what its HTTP client sent.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import pytest
 
 from apigw_emulator.cli import main
 from apigw_emulator.conform import Snapshot, check, dump_snapshot
-from apigw_emulator.conform.diff import ABSENT
+from apigw_emulator.conform.corpus import curated, generated
+from apigw_emulator.conform.diff import ABSENT, KnownDeviation
+from apigw_emulator.conform.record import record as conform_record
 from tests.conform._stand_ins import DROPPED, Door, deviating_proxies, record, serve_echo_stack
 
 
@@ -139,3 +143,47 @@ def test_conform_check_exits_0_on_serve_and_1_on_the_proxy_with_a_json_report(
     listed = {(d["entry"], d["field"]) for door in report["frontDoors"].values() for d in door["differences"]}
     assert listed == _expected_deviations(proxied_snapshot)
     assert report["differences"] == len(listed)
+
+
+#: Where ``conform record`` writes down something else than the request its HTTP client sent: found by this
+#: check, left to the recorder's owners. Each is a difference in what the front door *received*, so the
+#: emulator's event differs for the right reason.
+RECORDER_MISRECORDS = (
+    KnownDeviation(
+        "*",
+        "event.*ookie*",
+        "the recorder's requests.Session keeps the Set-Cookie of earlier results and sends it again, "
+        "unrecorded",
+    ),
+    KnownDeviation(
+        "*",
+        "event.cookies*",
+        "the same cookie, in the cookies array of the payload 2.0 and function URL events",
+    ),
+    KnownDeviation(
+        "*/generated-*",
+        "event.*ath*",
+        "requests upper-cases the percent-escapes of a generated target (%c3 -> %C3) the recorder wrote "
+        "down as generated",
+    ),
+    KnownDeviation(
+        "*/generated-*",
+        "event.requestContext.path",
+        "the same re-quoted target, stage included",
+    ),
+    KnownDeviation(
+        "*",
+        "event.headers.content-length",
+        "requests adds Content-Length: 0 to a bodiless OPTIONS or DELETE, the recorder does not record it",
+    ),
+)
+
+
+def test_conform_record_of_serve_differs_only_where_the_recorder_misrecords(doors: list[Door]) -> None:
+    urls = {door.name: f"http://127.0.0.1:{door.port}" for door in doors}
+    recording = conform_record(urls, curated() + generated(20, seed=2112), rate=1000.0)
+    assert recording.failures == []
+    report = check(recording.snapshot, known_deviations=RECORDER_MISRECORDS)
+    assert report.passed, report.table()
+    assert len(recording.snapshot.entries) > 300
+    assert {d.excused_by for d in report.differences} <= {d.why for d in RECORDER_MISRECORDS}
