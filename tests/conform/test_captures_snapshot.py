@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from apigw_emulator.conform import SnapshotError, check, load_known_deviations
+from apigw_emulator.cli import main
+from apigw_emulator.conform import SnapshotError, check, dump_snapshot, load_known_deviations, load_snapshot
 from apigw_emulator.conform.captures import capture_entry, snapshot_from_captures
 from tests.conftest import EVENTS_DIR
 
@@ -83,3 +84,17 @@ def test_the_known_deviations_of_the_captures_each_say_why() -> None:
     deviations = load_known_deviations(KNOWN)
     assert len(deviations) >= 10
     assert all(len(d.why) > 10 for d in deviations)
+
+
+def test_the_captures_snapshot_written_to_a_file_checks_the_same_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    snapshot = snapshot_from_captures(_captures())
+    path = tmp_path / "captures.json"
+    dump_snapshot(snapshot, path)
+    assert load_snapshot(path) == snapshot  # the front doors' options survive the file
+    argv = ["conform", "check", str(path), "--compare", "event", "--known-deviations", str(KNOWN)]
+    assert main(argv) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.endswith("differing field(s) excused by known deviations (14 entries)")
+    assert main(argv[:5]) == 1  # without the known deviations, the differences fail the check
