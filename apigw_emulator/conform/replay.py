@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ApigwEmulatorError, ApigwEmulatorWarning
 from ..gateway import Gateway
+from ..media_types import normalise_media_type_pattern
 from ..request import HttpRequest
 from .snapshot import FrontDoor, RecordedResponse, Snapshot, SnapshotEntry, SnapshotError
 from .stack import ECHO_FRONT_DOORS
@@ -166,8 +167,26 @@ def _template_gateways(
                 f"frontDoors.{name}: recorded as a {door.kind} front door, but the template's {name} is "
                 f"{gateway.api}"
             )
+        _check_binary_media_types(name, door, gateway, template)
         chosen[name] = gateway
     return chosen
+
+
+def _check_binary_media_types(
+    name: str, door: FrontDoor, gateway: Gateway, template: str | os.PathLike[str]
+) -> None:
+    """:raises SnapshotError: when a REST front door was recorded with other binary media types than the
+    template gives it: every body would be compared against another configuration."""
+    if door.kind != "rest":
+        return
+    recorded = {normalise_media_type_pattern(t) for t in door.binary_media_types}
+    deployed = set(gateway.config.binary_media_types.patterns)
+    if recorded != deployed:
+        raise SnapshotError(
+            f"frontDoors.{name}: recorded with binaryMediaTypes {sorted(recorded)}, but the template "
+            f"{template} gives {sorted(deployed)}: check against the template it was recorded with "
+            "(--template)"
+        )
 
 
 def request_of(entry: SnapshotEntry, gateway: Gateway) -> HttpRequest:

@@ -25,7 +25,9 @@ from apigw_emulator.conform.replay import replay
 from apigw_emulator.testing import assert_conforms
 
 _DOORS = {
-    "RestBinary": FrontDoor("rest", "https://<api-id:1>.execute-api.<region:1>.amazonaws.com/Prod", "Prod"),
+    "RestBinary": FrontDoor(
+        "rest", "https://<api-id:1>.execute-api.<region:1>.amazonaws.com/conform", "conform", ("*/*",)
+    ),
     "HttpV2": FrontDoor("http", "https://<api-id:2>.execute-api.<region:1>.amazonaws.com"),
 }
 
@@ -82,6 +84,16 @@ def test_a_front_door_of_another_kind_in_the_template_is_a_snapshot_error() -> N
     snapshot = Snapshot({"HttpV2": FrontDoor("rest", "https://x/Prod", "Prod")}, ())
     with pytest.raises(SnapshotError, match=r"a rest front door, but the template's HttpV2 is http"):
         check(snapshot)
+
+
+def test_a_rest_front_door_recorded_with_other_binary_media_types_is_a_snapshot_error() -> None:
+    snapshot = Snapshot({"RestBinary": FrontDoor("rest", "https://x/conform", "conform", ("image/png",))}, ())
+    with pytest.raises(
+        SnapshotError, match=r"binaryMediaTypes \['image/png'\], but the template .* gives \['\*/\*'\]"
+    ):
+        check(snapshot)
+    same = Snapshot({"RestBinary": FrontDoor("rest", "https://x/conform", "conform", ("*~1*",))}, ())
+    assert check(same).passed  # SAM's ~1 spelling is the same type
 
 
 def test_conform_check_exits_2_with_one_line_for_what_it_cannot_use(
