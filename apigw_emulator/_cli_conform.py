@@ -69,10 +69,18 @@ def add_conform_commands(commands: Any) -> argparse.ArgumentParser:
         "off by default",
     )
     record.add_argument(
-        "--rate", type=_rate, default=5.0, metavar="PER_SECOND", help="most requests a second (default 5)"
+        "--rate",
+        type=_positive_number,
+        default=5.0,
+        metavar="PER_SECOND",
+        help="most requests a second (default 5)",
     )
     record.add_argument(
-        "--timeout", type=_rate, default=30.0, metavar="SECONDS", help="each request's timeout (default 30)"
+        "--timeout",
+        type=_positive_number,
+        default=30.0,
+        metavar="SECONDS",
+        help="each request's timeout (default 30)",
     )
     record.add_argument(
         "--max-requests",
@@ -121,7 +129,7 @@ def _count(value: str) -> int:
     return number
 
 
-def _rate(value: str) -> float:
+def _positive_number(value: str) -> float:
     try:
         number = float(value)
     except ValueError:
@@ -185,11 +193,14 @@ class _ProgressLine:
 def _command_record(args: argparse.Namespace) -> int:
     from .cli import CliError  # noqa: PLC0415
     from .conform.corpus import curated, generated  # noqa: PLC0415
-    from .conform.record import MAX_REQUESTS, record  # noqa: PLC0415
+    from .conform.record import MAX_REQUESTS, check_bound, echo_front_doors, record  # noqa: PLC0415
     from .conform.snapshot import dump_snapshot  # noqa: PLC0415
 
     urls = _urls(args)
-    corpus = curated(large_body=args.large_body) + generated(args.generated, seed=args.seed)
+    bound = args.max_requests if args.max_requests is not None else MAX_REQUESTS
+    chosen = curated(large_body=args.large_body)
+    check_bound(len(echo_front_doors(urls)), len(chosen) + args.generated, bound)  # before drawing any
+    corpus = chosen + generated(args.generated, seed=args.seed)
     progress = _ProgressLine()
     try:
         recording = record(
@@ -198,7 +209,7 @@ def _command_record(args: argparse.Namespace) -> int:
             rate=args.rate,
             timeout=args.timeout,
             progress=progress,
-            max_requests=args.max_requests if args.max_requests is not None else MAX_REQUESTS,
+            max_requests=bound,
         )
     finally:
         progress.end()

@@ -42,7 +42,8 @@ _TRACE_ID = re.compile(r"\b1-[0-9a-f]{8}-[0-9a-f]{24}\b")
 _TRACE_PARENT = re.compile(r"(?<=Parent=)[0-9a-f]{16}\b")
 _EXECUTE_API = re.compile(r"\b([a-z0-9]{10})\.execute-api\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com\b")
 _LAMBDA_URL = re.compile(r"\b([a-z0-9]{32})\.lambda-url\.([a-z]{2}(?:-[a-z]+)+-\d)\.on\.aws\b")
-_LAMBDA_ARN = re.compile(r"\barn:(aws[a-z-]*):lambda:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):function:([\w-]+)")
+_ARN = re.compile(r"\barn:(aws[a-z-]*):([a-z0-9-]+):([a-z]{2}(?:-[a-z]+)+-\d)?:(\d{12})?:")
+_FUNCTION_ARN = re.compile(r"(:lambda:\S*?:function:)([\w-]+)")  # after _ARN (placeholders hold colons)
 _LOG_STREAM = re.compile(r"\b\d{4}/\d{2}/\d{2}/\[[^\]\s]*\][0-9a-f]{32}\b")
 _CLOUDFRONT_HOST = re.compile(r"\b[0-9a-f]{32}(?=\.cloudfront\.net\b)")
 _ACCOUNT = re.compile(r"^\d{12}$")
@@ -71,8 +72,8 @@ class Normaliser:
             "sourceip": self._kind("ip"),
             "x-forwarded-for": self._forwarded_for,
             "accountid": self._account,
-            "apiid": self._kind("api-id"),
-            "domainprefix": self._domain_prefix,
+            "apiid": self._api_id,
+            "domainprefix": self._api_id,
             "resourceid": self._kind("resource-id"),
             "deploymentid": self._kind("deployment-id"),
             "function_name": self._kind("function-name"),
@@ -101,8 +102,8 @@ class Normaliser:
     def _account(self, value: str) -> str:  # a function URL's accountId is "anonymous": kept
         return self.placeholder("account", value) if _ACCOUNT.match(value) else value
 
-    def _domain_prefix(self, value: str) -> str:
-        return self.placeholder("url-id" if len(value) == 32 else "api-id", value)
+    def _api_id(self, value: str) -> str:  # a function URL's id is its 32-character host prefix
+        return self.placeholder("url-id" if len(value) == 32 else "api-id", value) if value else value
 
     def _log_group(self, value: str) -> str:
         prefix, sep, name = value.rpartition("/aws/lambda/")
@@ -113,10 +114,9 @@ class Normaliser:
         """``value`` with every value of a known shape replaced (ARNs, host names, UUIDs, X-Ray ids...)."""
 
         def arn(found: re.Match[str]) -> str:
-            region = self.placeholder("region", found[2])
-            account = self.placeholder("account", found[3])
-            name = self.placeholder("function-name", found[4])
-            return f"arn:{found[1]}:lambda:{region}:{account}:function:{name}"
+            region = self.placeholder("region", found[3]) if found[3] else ""
+            account = self.placeholder("account", found[4]) if found[4] else ""
+            return f"arn:{found[1]}:{found[2]}:{region}:{account}:"
 
         def host(kind: str, suffix: str) -> Callable[[re.Match[str]], str]:
             return lambda found: (
@@ -124,7 +124,8 @@ class Normaliser:
                 + (".amazonaws.com" if suffix == "execute-api" else ".on.aws")
             )
 
-        value = _LAMBDA_ARN.sub(arn, value)
+        value = _ARN.sub(arn, value)
+        value = _FUNCTION_ARN.sub(lambda found: found[1] + self.placeholder("function-name", found[2]), value)
         value = _EXECUTE_API.sub(host("api-id", "execute-api"), value)
         value = _LAMBDA_URL.sub(host("url-id", "lambda-url"), value)
         value = _LOG_STREAM.sub(lambda found: self.placeholder("log-stream", found[0]), value)
@@ -135,10 +136,13 @@ class Normaliser:
 
     def value(self, key: str | None, value: Any) -> Any:
         """A JSON value found under ``key`` (a dictionary key or a header name, any casing), normalised:
-        objects and lists throughout, ``body`` kept as it is."""
+        objects and lists throughout, ``body`` kept as it is. An object's members are visited in the
+        order of their sorted keys (and given back in their own order), so the numbering does not depend
+        on the order in which a front door writes them."""
         lowered = key.lower() if key is not None else None
         if isinstance(value, Mapping):
-            return {name: self.value(name, item) for name, item in value.items()}
+            done = {name: self.value(name, value[name]) for name in sorted(value, key=str)}
+            return {name: done[name] for name in value}
         if isinstance(value, list):
             return [self.value(key, item) for item in value]
         if lowered == "body":

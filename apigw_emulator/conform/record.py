@@ -3,14 +3,16 @@ request, the request as sent, the event and context the echo function received a
 received; then normalise (:mod:`.normalise`) and write the snapshot (:func:`~.snapshot.dump_snapshot`).
 
 Requests go out with ``requests`` (its certificate bundle, its proxies); a request ``requests`` would not
-send byte for byte (a header name twice, a target it would re-quote) goes out with :mod:`http.client`. The
-``Host`` header is the front door's and is not recorded; every other header is recorded as sent, including
-the ``Content-Length`` and ``Accept-Encoding: identity`` the client libraries add.
+send byte for byte (a header name twice, a target it would re-quote) goes out with :mod:`http.client`
+(directly, with requests' certificate bundle: not through a proxy). The ``Host`` header is the front
+door's and is not recorded; every other header is recorded as sent, including the ``Content-Length`` and
+``Accept-Encoding: identity`` the client libraries add.
 """
 
 from __future__ import annotations
 
 import datetime
+import http.cookiejar
 import json
 import time
 import urllib.parse
@@ -29,6 +31,8 @@ __all__ = [
     "MAX_REQUESTS",
     "RecordError",
     "Recording",
+    "check_bound",
+    "echo_entry",
     "echo_front_doors",
     "read_outputs",
     "record",
@@ -137,8 +141,9 @@ def record(
     next_at = time.monotonic()
     number = 0
     with requests.Session() as session:
-        session.headers.clear()
-        session.trust_env = True
+        session.headers.clear()  # the corpus gives every header; requests adds none of its own
+        # Nor cookies: a Set-Cookie of one response must not come back in the next requests.
+        session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         for name, door in doors.items():
             for request in corpus:
                 number += 1
@@ -149,10 +154,10 @@ def record(
                 next_at = max(next_at + interval, time.monotonic())
                 try:
                     sent, response = _send(session, door.url, request, timeout)
-                except (OSError, requests.RequestException) as exc:
+                except (OSError, ValueError, requests.RequestException) as exc:  # ValueError: unsendable
                     failures.append(f"{entry_id}: {type(exc).__name__}: {exc}")
                     continue
-                entries.append(_entry(entry_id, name, request, sent, response))
+                entries.append(echo_entry(entry_id, name, sent, response))
     snapshot = Snapshot(
         doors,
         tuple(entries),
@@ -162,16 +167,34 @@ def record(
     return Recording(normalise_snapshot(snapshot), failures)
 
 
+def check_bound(doors: int, corpus: int, max_requests: int = MAX_REQUESTS) -> int:
+    """The number of requests a recording of ``corpus`` requests to ``doors`` front doors sends.
+
+    :raises RecordError: when it is more than ``max_requests``.
+    """
+    total = doors * corpus
+    if total > max_requests:
+        raise RecordError(
+            f"{total} requests ({doors} front doors x {corpus}): more than {max_requests} "
+            "(fewer --generated, or a higher --max-requests)"
+        )
+    return total
+
+
 def _version() -> str:
     from .. import __version__  # noqa: PLC0415
 
     return __version__
 
 
-def _entry(
-    entry_id: str, door: str, request: CorpusRequest, sent: RecordedRequest, response: RecordedResponse
+def echo_entry(
+    entry_id: str, front_door: str, sent: RecordedRequest, response: RecordedResponse
 ) -> SnapshotEntry:
-    asked = request.asked_result()
+    """The snapshot entry (not yet normalised) of one exchange with the echo function: the result the
+    request asked for with ``x-conform-result`` (None: it asked for the echo), and for an echo, the event and
+    the context read back from the response body (None when the body is not the echo document: the front
+    door answered itself, or a HEAD response)."""
+    asked = CorpusRequest("", sent.method, sent.target, sent.headers).asked_result()
     event = context = None
     if asked is None:
         try:
@@ -181,21 +204,29 @@ def _entry(
         if isinstance(document, dict) and isinstance(document.get("event"), dict):
             event = document["event"]
             context = document.get("context") if isinstance(document.get("context"), dict) else None
-    return SnapshotEntry(entry_id, door, sent, response, asked, event, context)
+    return SnapshotEntry(entry_id, front_door, sent, response, asked, event, context)
 
 
-def _needs_http_client(request: CorpusRequest) -> bool:
-    """Whether ``requests`` would change the request: a header name twice, or a target it re-quotes."""
-    from requests.utils import requote_uri  # noqa: PLC0415
+def _needs_http_client(base: str, request: CorpusRequest) -> bool:
+    """Whether ``requests`` would change the request: a header name twice, or a target it would write
+    otherwise (it re-quotes some characters and upper-cases percent escapes)."""
+    import requests  # noqa: PLC0415
 
     names = [name.lower() for name, _ in request.headers]
-    return len(set(names)) != len(names) or requote_uri(request.target) != request.target
+    if len(set(names)) != len(names):
+        return True
+    try:
+        prepared = requests.Request(request.method, base + request.target).prepare()
+    except (ValueError, requests.RequestException):
+        return True
+    return prepared.path_url != urllib.parse.urlsplit(base).path + request.target
 
 
 def _with_added(headers: Sequence[tuple[str, str]], body: bytes, method: str) -> tuple[tuple[str, str], ...]:
     names = {name.lower() for name, _ in headers}
     added = [pair for pair in _ADDED if pair[0].lower() not in names]
-    if "content-length" not in names and (body or method in ("POST", "PUT", "PATCH")):
+    # requests gives every method but GET and HEAD a Content-Length, 0 without a body; http.client is told.
+    if "content-length" not in names and (body or method not in ("GET", "HEAD")):
         added.append(("Content-Length", str(len(body))))
     return (*headers, *added)
 
@@ -206,7 +237,7 @@ def _send(
     """Send ``request`` to the front door at ``base``; returns it as sent and the response as received."""
     headers = _with_added(request.headers, request.body, request.method)
     sent = RecordedRequest(request.method, request.target, headers, request.body)
-    if _needs_http_client(request):
+    if _needs_http_client(base, request):
         return sent, _send_raw(base, sent, timeout)
     response = session.request(
         request.method,

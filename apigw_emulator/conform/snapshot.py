@@ -33,6 +33,10 @@ A snapshot is one JSON document (UTF-8, sorted keys, two-space indent, so that i
 - ``response`` is what the client received: status, header pairs as received, the body in base64.
 - Values that change from call to call (request ids, times, source IPs, trace ids, API ids, the account) are
   written as placeholders such as ``<request-id:1>``: equal values get equal placeholders within a snapshot.
+- For an echo (``event`` not None), ``response.body`` is the echo document written afresh from the
+  normalised ``event`` and ``context`` (sorted keys, no ASCII escapes, as the function writes it) and the
+  response's ``Content-Length`` is ``<echo-length:1>``: the bytes received held the values the
+  placeholders replace (see :mod:`apigw_emulator.conform.normalise`).
 - ``kind`` is the front door's kind as ``Gateway(api=...)`` names it: ``rest``, ``http``, ``http-v1``,
   ``function-url``, ``alb``.
 - ``options`` (optional) are the :class:`~apigw_emulator.Gateway` keyword arguments of a front door that is

@@ -46,6 +46,13 @@ def test_the_wheel_holds_the_package_only(dists: Distributions) -> None:
     assert top == {"apigw_emulator", "apigw_emulator-0.1.0.dev0.dist-info"}
 
 
+def test_the_wheel_ships_the_echo_stack_of_conform_init(dists: Distributions) -> None:
+    folder = ROOT / "apigw_emulator" / "conform" / "echo_stack"
+    with zipfile.ZipFile(dists.wheel) as wheel:
+        for name in ("template.yaml", "echo/app.py"):
+            assert wheel.read(f"apigw_emulator/conform/echo_stack/{name}") == (folder / name).read_bytes()
+
+
 def test_the_long_description_has_no_relative_links(dists: Distributions) -> None:
     description = wheel_metadata(dists).get_payload()
     assert isinstance(description, str)

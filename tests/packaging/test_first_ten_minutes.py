@@ -113,6 +113,13 @@ def test_the_command_and_the_plugin_come_from_the_wheel(newcomer: Newcomer) -> N
     assert newcomer.run(newcomer.command, "--version").stdout.startswith("apigw-emulator ")
 
 
+def test_conform_init_writes_the_echo_stack_from_the_installed_wheel(newcomer: Newcomer) -> None:
+    newcomer.run(newcomer.command, "conform", "init", "echo-stack")
+    shipped = ROOT / "apigw_emulator" / "conform" / "echo_stack"
+    for name in ("template.yaml", "echo/app.py"):
+        assert (newcomer.project / "echo-stack" / name).read_bytes() == (shipped / name).read_bytes()
+
+
 def test_the_command_on_a_jpeg(newcomer: Newcomer) -> None:
     _, shape = jpeg_bytes()
     event = newcomer.run(
