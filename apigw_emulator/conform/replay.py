@@ -5,7 +5,8 @@ output names, the API each names; a function URL, the template's one function UR
 id), or, for a front door whose snapshot gives its own
 ``options`` (a capture's deployment), a :class:`~apigw_emulator.Gateway` made of those options in front of
 the echo function. The request is rebuilt exactly as recorded (method, target with its encoding, header
-pairs with their casing and order, body bytes) below the front door's stage prefix, and goes through
+pairs with their casing and order, body bytes) below the front door's stage prefix, a header value read
+from the bytes it was sent as (Latin-1) the way the local server reads them, and goes through
 :meth:`Gateway.invoke <apigw_emulator.Gateway.invoke>`, the path every driver shares. The event and
 context are read back from the echo function's JSON answer, as a recorder reads them.
 """
@@ -24,6 +25,7 @@ from ..errors import ApigwEmulatorError, ApigwEmulatorWarning
 from ..gateway import Gateway
 from ..media_types import normalise_media_type_pattern
 from ..request import HttpRequest
+from ..server._http11 import _decode_value as decode_header_value
 from .snapshot import FrontDoor, RecordedResponse, Snapshot, SnapshotEntry, SnapshotError
 from .stack import ECHO_FRONT_DOORS
 
@@ -195,16 +197,25 @@ def request_of(entry: SnapshotEntry, gateway: Gateway) -> HttpRequest:
     :raises SnapshotError: for a request no client can send (a control character in the target...).
     """
     path, _, query = entry.request.target.partition("?")
+    headers = tuple((name, _as_read(value)) for name, value in entry.request.headers)
     try:
         return HttpRequest(
             entry.request.method,
             gateway.config.url_prefix + path,
             query,
-            entry.request.headers,
+            headers,
             entry.request.body,
         )
     except ApigwEmulatorError as exc:
         raise SnapshotError(f"entry {entry.id}: its request cannot be sent: {exc}") from None
+
+
+def _as_read(value: str) -> str:
+    """A recorded header value as the front door reads it: the recorder's HTTP clients send a value's
+    characters as Latin-1 bytes, which the local server reads as UTF-8 when they are valid UTF-8."""
+    if value.isascii():
+        return value
+    return decode_header_value(value.encode("latin-1", "replace"))
 
 
 def _as_received(method: str, gateway_response: Any) -> RecordedResponse:

@@ -141,3 +141,14 @@ def test_conform_check_compares_only_the_parts_asked_for(
     assert report["passed"] is False
     assert [d["field"] for d in report["frontDoors"]["RestBinary"]["differences"]] == ["response.status"]
     assert captured.err.strip() == report["summary"]
+
+
+def test_a_recorded_header_value_is_replayed_as_the_bytes_it_was_sent_as() -> None:
+    """A value's characters are the bytes sent, read as Latin-1 (what requests and http.client send), and
+    the front door reads those bytes as the local server does: UTF-8 when valid, else Latin-1."""
+    headers = (("X-Utf8", "\u00c2\u00b4"), ("X-Latin1", "\u00e9"), ("X-Ascii", "plain"))
+    entry = SnapshotEntry("HttpV2/h", "HttpV2", RecordedRequest("GET", "/h", headers), RecordedResponse(200))
+    (replayed,) = replay(Snapshot({"HttpV2": _DOORS["HttpV2"]}, (entry,)))
+    assert replayed.event is not None
+    seen = replayed.event["headers"]
+    assert (seen["x-utf8"], seen["x-latin1"], seen["x-ascii"]) == ("\u00b4", "\u00e9", "plain")
