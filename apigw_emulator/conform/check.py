@@ -52,4 +52,4 @@ def check(
         compared, found = diff_entry(replayed, chosen, known, normaliser)
         fields[replayed.entry.front_door] += compared
         differences += found
-    return ConformReport(fields, tuple(differences), len(snapshot.entries))
+    return ConformReport(fields, tuple(differences), len(snapshot.entries), known)

@@ -165,11 +165,19 @@ class ConformReport:
 
     :ivar fields: fields compared, by front door.
     :ivar differences: every field that differs, in the snapshot's order.
+    :ivar entries: entries compared.
+    :ivar known: the known deviations the check was given.
     """
 
     fields: Mapping[str, int]
     differences: tuple[Difference, ...]
     entries: int = 0
+    known: tuple[KnownDeviation, ...] = ()
+
+    @property
+    def unused_deviations(self) -> tuple[KnownDeviation, ...]:
+        """The known deviations that match no difference: stale entries of the file."""
+        return tuple(k for k in self.known if not any(k.excuses(d.entry, d.field) for d in self.differences))
 
     @property
     def unexcused(self) -> tuple[Difference, ...]:
@@ -193,6 +201,9 @@ class ConformReport:
         excused = len(self.differences) - len(self.unexcused)
         if excused:
             line += f"; {excused} differing field(s) excused by known deviations"
+        unused = len(self.unused_deviations)
+        if unused:
+            line += f"; {unused} known deviation(s) excused nothing"
         return f"{line} ({self.entries} {'entry' if self.entries == 1 else 'entries'})"
 
     def table(self, *, excused: bool = False, width: int = 40) -> str:
@@ -217,6 +228,10 @@ class ConformReport:
             widths = [max(len(row[i]) for row in cells) for i in range(4)]
             for row in cells:
                 lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        lines += [
+            f"known deviation that excused nothing: entry {k.entry!r}, field {k.field!r}"
+            for k in self.unused_deviations
+        ]
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
@@ -229,6 +244,9 @@ class ConformReport:
             "matching": self.total - len(self.differences),
             "differences": len(self.unexcused),
             "excused": len(self.differences) - len(self.unexcused),
+            "unusedDeviations": [
+                {"entry": k.entry, "field": k.field, "why": k.why} for k in self.unused_deviations
+            ],
             "frontDoors": {
                 door: {
                     "fields": count,

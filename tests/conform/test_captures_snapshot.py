@@ -42,6 +42,7 @@ def test_the_live_captures_conform_beyond_their_known_deviations() -> None:
     assert len(snapshot.entries) == len(files) == 14
     report = check(snapshot, parts=("event",), known_deviations=KNOWN)
     assert report.passed, report.summary() + "\n" + report.table()
+    assert report.unused_deviations == (), "a known deviation that no longer happens: remove it"
     assert report.total > 500
     matching = report.total - len(report.differences)
     assert matching / report.total > 0.75, report.summary()

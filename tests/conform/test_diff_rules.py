@@ -199,3 +199,21 @@ def test_check_refuses_a_part_it_cannot_compare() -> None:
     snapshot = Snapshot({"Door": FrontDoor("rest", "https://x/Prod", "Prod")}, ())
     with pytest.raises(SnapshotError, match="headers cannot be compared"):
         check(snapshot, parts=("headers",))
+
+
+def test_a_known_deviation_that_excuses_nothing_is_reported_as_unused() -> None:
+    recorded = _entry({"a": 1})
+    used = KnownDeviation("*", "event.a", "differs")
+    stale = KnownDeviation("*", "event.gone", "fixed long ago")
+    _, differences = diff_entry(ReplayedEntry(recorded, recorded.response, {"a": 2}), known=(used, stale))
+    report = ConformReport({"Door": 2}, tuple(differences), 1, (used, stale))
+    assert report.passed
+    assert report.unused_deviations == (stale,)
+    assert report.summary().endswith("; 1 known deviation(s) excused nothing (1 entry)")
+    assert (
+        report.table().splitlines()[-1]
+        == "known deviation that excused nothing: entry '*', field 'event.gone'"
+    )
+    assert report.to_json()["unusedDeviations"] == [
+        {"entry": "*", "field": "event.gone", "why": "fixed long ago"}
+    ]
