@@ -258,8 +258,19 @@ class ConformReport:
         }
 
 
+def _is_header_pairs(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in value
+    )
+
+
 def _cell(value: Any, width: int) -> str:
-    text = ABSENT if value is _MISSING else json.dumps(value, ensure_ascii=False)
+    if value is _MISSING:
+        text = ABSENT
+    elif _is_header_pairs(value) and value:  # response headers: as they read on the wire
+        text = " | ".join(f"{name}: {item}" for name, item in value)
+    else:
+        text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= width else text[: width - 3] + "..."
 
 

@@ -137,6 +137,7 @@ def test_conform_check_exits_0_on_serve_and_1_on_the_proxy_with_a_json_report(
     out = capsys.readouterr().out
     assert "RestBinary/get-encoded" in out
     assert "event.requestContext.domainName" in out
+    assert "content-TYPE: application/json" in out  # response headers as they read on the wire
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["passed"] is False
     listed = {(d["entry"], d["field"]) for door in report["frontDoors"].values() for d in door["differences"]}
