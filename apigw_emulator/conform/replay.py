@@ -104,9 +104,11 @@ def front_door_gateways(
     """A gateway for each front door of ``snapshot``: the template's API of the same name (the echo
     template by default), or one made of the front door's own ``options``.
 
-    :param options: :class:`Gateway` options for every function (``isolation``...).
+    :param options: :class:`Gateway` options for every function (``isolation``...); the function's log
+        lines are dropped unless ``function_log`` says where they go.
     :raises SnapshotError: for a front door the template does not have, or has as another kind.
     """
+    options = {"function_log": _quiet, **options}  # the echo function's START/END/REPORT lines are noise here
     gateways: dict[str, Gateway] = {}
     closers: list[Callable[[], None]] = []
     try:
@@ -124,6 +126,10 @@ def front_door_gateways(
         FrontDoorGateways({}, closers).close()
         raise
     return FrontDoorGateways(gateways, closers)
+
+
+def _quiet(line: str) -> None:
+    """The echo function's log lines, dropped (pass ``function_log=`` to see them)."""
 
 
 def _application(template: str | os.PathLike[str], options: Mapping[str, Any]) -> Application:

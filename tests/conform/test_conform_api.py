@@ -152,3 +152,9 @@ def test_a_recorded_header_value_is_replayed_as_the_bytes_it_was_sent_as() -> No
     assert replayed.event is not None
     seen = replayed.event["headers"]
     assert (seen["x-utf8"], seen["x-latin1"], seen["x-ascii"]) == ("\u00b4", "\u00e9", "plain")
+
+
+def test_check_runs_the_echo_function_in_worker_processes_quietly(capfd: pytest.CaptureFixture[str]) -> None:
+    report = check(_snapshot_of_the_emulator(), isolation="process")
+    assert report.passed, report.table()
+    assert "REPORT RequestId" not in capfd.readouterr().err  # the function's log lines are dropped
