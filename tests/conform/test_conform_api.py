@@ -158,3 +158,18 @@ def test_check_runs_the_echo_function_in_worker_processes_quietly(capfd: pytest.
     report = check(_snapshot_of_the_emulator(), isolation="process")
     assert report.passed, report.table()
     assert "REPORT RequestId" not in capfd.readouterr().err  # the function's log lines are dropped
+
+
+def test_conform_check_lists_excused_differences_only_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    snapshot = _snapshot_of_the_emulator()
+    first = snapshot.entries[0]
+    changed = dataclasses.replace(first, response=RecordedResponse(418, first.response.headers))
+    path, known = tmp_path / "snapshot.json", tmp_path / "known.json"
+    dump_snapshot(dataclasses.replace(snapshot, entries=(changed, *snapshot.entries[1:])), path)
+    known.write_text(json.dumps([{"entry": "*", "field": "response.status", "why": "teapot"}]))
+    assert main(["conform", "check", str(path), "--known-deviations", str(known)]) == 0
+    assert "response.status" not in capsys.readouterr().out
+    assert main(["conform", "check", str(path), "--known-deviations", str(known), "--all"]) == 0
+    assert "RestBinary/get (known)  response.status  418" in capsys.readouterr().out
