@@ -1,12 +1,13 @@
 """Every request of a snapshot sent again, through the emulator configured from the echo template.
 
-Each front door of the snapshot is the API of the same name in the template (for the echo stack's
-output names, the API each names; a function URL, the template's one function URL whatever its logical
-id), or, for a front door whose snapshot gives its own
-``options`` (a capture's deployment), a :class:`~apigw_emulator.Gateway` made of those options in front of
-the echo function. The request is rebuilt exactly as recorded (method, target with its encoding, header
-pairs with their casing and order, body bytes) below the front door's stage prefix, a header value read
-from the bytes it was sent as (Latin-1) the way the local server reads them, and goes through
+Each front door of the snapshot is the template's API of the same name (for the echo stack's output
+names, the API each names; for a function URL, the template's one function URL whatever its logical id),
+or, when the snapshot gives the front door its own ``options`` (a capture's deployment), a
+:class:`~apigw_emulator.Gateway` made of those options in front of the echo function.
+
+The request is rebuilt exactly as recorded (method, target with its encoding, header pairs with their
+casing and order, body bytes) below the front door's stage prefix, each header value read from the bytes
+it was sent as (Latin-1) the way the local server reads them, and goes through
 :meth:`Gateway.invoke <apigw_emulator.Gateway.invoke>`, the path every driver shares. The event and
 context are read back from the echo function's JSON answer, as a recorder reads them.
 """
