@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import EventFormatError
+from ..errors import ApigwEmulatorError
 from ..gateway import Gateway
 from ..inverse import detect_api, gateway_options_from_event, request_from_event
 from .normalise import normalise_snapshot
@@ -38,7 +38,7 @@ def capture_entry(name: str, event: Mapping[str, Any]) -> tuple[FrontDoor, Snaps
         request = request_from_event(event)
         options = gateway_options_from_event(event)
         config = Gateway(None, **options).config
-    except (EventFormatError, KeyError, TypeError, ValueError) as exc:
+    except (ApigwEmulatorError, KeyError, TypeError, ValueError) as exc:
         raise SnapshotError(f"{name}: not a captured event of a known front door: {exc}") from None
     path = request.path
     prefix = config.url_prefix
@@ -50,11 +50,20 @@ def capture_entry(name: str, event: Mapping[str, Any]) -> tuple[FrontDoor, Snaps
     entry = SnapshotEntry(
         id=name,
         front_door=name,
-        request=RecordedRequest(request.method, target, request.headers, request.body),
+        request=RecordedRequest(request.method, target, _as_sent(request.headers), request.body),
         response=RecordedResponse(200),
         event=dict(event),
     )
     return door, entry
+
+
+def _as_sent(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Header values in the snapshot's convention (the bytes sent, read as Latin-1), for a client that
+    sent the event's text as UTF-8."""
+    return tuple(
+        (name, value if value.isascii() else value.encode("utf-8", "replace").decode("latin-1"))
+        for name, value in headers
+    )
 
 
 def snapshot_from_captures(paths: Iterable[str | os.PathLike[str]]) -> Snapshot:

@@ -13,8 +13,16 @@ from pathlib import Path
 import pytest
 
 from apigw_emulator.cli import main
-from apigw_emulator.conform import SnapshotError, check, dump_snapshot, load_known_deviations, load_snapshot
+from apigw_emulator.conform import (
+    Snapshot,
+    SnapshotError,
+    check,
+    dump_snapshot,
+    load_known_deviations,
+    load_snapshot,
+)
 from apigw_emulator.conform.captures import capture_entry, snapshot_from_captures
+from apigw_emulator.conform.replay import replay
 from tests.conftest import EVENTS_DIR
 
 KNOWN = Path(__file__).parent / "captures-known-deviations.yaml"
@@ -99,3 +107,20 @@ def test_the_captures_snapshot_written_to_a_file_checks_the_same_from_the_comman
     last = capsys.readouterr().out.splitlines()[-1]
     assert last.endswith("differing field(s) excused by known deviations (14 entries)")
     assert main(argv[:5]) == 1  # without the known deviations, the differences fail the check
+
+
+def test_a_captured_header_beyond_latin_1_reaches_the_emulator_as_the_same_text() -> None:
+    event = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": "/",
+        "rawQueryString": "",
+        "headers": {"x-name": "Zoë \u2603", "host": "abc.example"},
+        "requestContext": {"http": {"method": "GET", "path": "/", "sourceIp": "1.2.3.4"}},
+        "isBase64Encoded": False,
+    }
+    door, entry = capture_entry("snowman", event)
+    snapshot = Snapshot({"snowman": door}, (entry,))
+    (replayed,) = replay(snapshot)
+    assert replayed.event is not None
+    assert replayed.event["headers"]["x-name"] == "Zoë \u2603"
