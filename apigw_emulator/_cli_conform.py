@@ -1,13 +1,22 @@
 """``apigw-emulator conform``: write the echo stack out (``init``), record a deployed copy of it
-(``record``), compare the emulator with a recording (``check``)."""
+(``record``), compare the emulator with a recording (``check``).
+
+``conform check SNAPSHOT`` exits 0 when nothing differs beyond the known deviations, 1 when something does,
+2 for a snapshot, a known-deviations file or a template that cannot be used.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 from typing import Any
 
-__all__ = ["add_conform_commands"]
+__all__ = ["EXIT_DIFFERENT", "add_conform_commands"]
+
+#: ``check``'s exit code when a field differs beyond the known deviations.
+EXIT_DIFFERENT = 1
 
 #: ``record``'s exit code when some requests got no response (the snapshot holds the others).
 EXIT_FAILED_REQUESTS = 1
@@ -81,7 +90,33 @@ def add_conform_commands(commands: Any) -> argparse.ArgumentParser:
         help="refuse to send more requests than N in all (default 5000)",
     )
     record.set_defaults(run=_command_record)
+    _add_check(group)
     return conform
+
+
+def _add_check(group: Any) -> None:
+    check = group.add_parser(
+        "check",
+        help="replay a snapshot through the emulator and diff it field by field (exit 0: no difference)",
+    )
+    check.add_argument("snapshot", metavar="SNAPSHOT", help="the snapshot file (JSON)")
+    check.add_argument(
+        "--known-deviations",
+        metavar="FILE",
+        help="differences to excuse: a JSON or YAML list of {entry, field, why} (globs: * and ?)",
+    )
+    check.add_argument("--json", metavar="REPORT", help="write the report as JSON to REPORT (- for stdout)")
+    check.add_argument(
+        "--template", metavar="FILE", help="the echo template the snapshot was recorded against"
+    )
+    check.add_argument(
+        "--compare",
+        action="append",
+        choices=("event", "context", "response"),
+        help="compare only these parts of each entry, repeatable (default: all three)",
+    )
+    check.add_argument("--all", action="store_true", help="list the differences known deviations excuse too")
+    check.set_defaults(run=_command_check)
 
 
 def _count(value: str) -> int:
@@ -193,3 +228,41 @@ def _command_record(args: argparse.Namespace) -> int:
         print(f"apigw-emulator: {len(recording.failures)} requests got no response", file=sys.stderr)
         return EXIT_FAILED_REQUESTS
     return 0
+
+
+def _command_check(args: argparse.Namespace) -> int:
+    """``conform check``: the table of differences on stdout, the summary line last."""
+    from .cli import EXIT_USAGE, CliError  # noqa: PLC0415
+    from .conform import SnapshotError, check  # noqa: PLC0415
+    from .conform.diff import KnownDeviationsError  # noqa: PLC0415
+
+    for name in (args.snapshot, args.known_deviations, args.template):
+        if name is not None and not Path(name).is_file():
+            raise CliError(f"{name}: no such file", EXIT_USAGE)
+    options: dict[str, Any] = {}
+    if args.compare:
+        options["parts"] = tuple(dict.fromkeys(args.compare))
+    try:
+        report = check(
+            args.snapshot,
+            known_deviations=args.known_deviations,
+            template=args.template,
+            **options,
+        )
+    except (SnapshotError, KnownDeviationsError) as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    except OSError as exc:
+        raise CliError(f"{exc.filename}: {exc.strerror}", EXIT_USAGE) from None
+    document = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    if args.json == "-":
+        sys.stdout.write(document)
+    else:
+        if args.json is not None:
+            try:
+                Path(args.json).write_text(document, encoding="utf-8")
+            except OSError as exc:
+                message = f"cannot write the report to {args.json}: {exc.strerror}"
+                raise CliError(message, EXIT_USAGE) from None
+        print(report.table(excused=args.all))
+    print(report.summary(), file=sys.stderr if args.json == "-" else sys.stdout)
+    return 0 if report.passed else EXIT_DIFFERENT

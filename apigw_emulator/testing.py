@@ -27,6 +27,7 @@ __all__ = [
     "CognitoIssuer",
     "JwtIssuer",
     "assert_body_bytes",
+    "assert_conforms",
     "assert_events_equal",
     "event_body_bytes",
 ]
@@ -85,6 +86,30 @@ def assert_events_equal(
             difflib.unified_diff(right.splitlines(), left.splitlines(), "expected", "actual", lineterm="")
         )
         raise AssertionError(f"the events differ (generated ids and times ignored):\n{diff}")
+
+
+def assert_conforms(
+    snapshot: str | os.PathLike[str],
+    *,
+    known_deviations: str | os.PathLike[str] | None = None,
+    template: str | os.PathLike[str] | None = None,
+    **options: Any,
+) -> None:
+    """Assert that the emulator gives what a snapshot recorded from AWS holds (``conform check`` in a test)::
+
+        def test_the_emulator_matches_our_account():
+            assert_conforms("tests/aws/snapshot.json", known_deviations="tests/aws/known.yaml")
+
+    :param known_deviations: a known-deviations file (JSON or YAML) of differences to excuse.
+    :param template: the echo template the snapshot was recorded against (default: the packaged one).
+    :param options: :func:`apigw_emulator.conform.check` options (``parts``, ``isolation``...).
+    :raises AssertionError: listing each differing field (entry, field, AWS, emulator) and the summary.
+    """
+    from .conform import check  # noqa: PLC0415 - the conform machinery only when asked for
+
+    report = check(snapshot, known_deviations=known_deviations, template=template, **options)
+    if not report.passed:
+        raise AssertionError(f"{snapshot} does not conform: {report.summary()}\n{report.table()}")
 
 
 def event_body_bytes(event: Mapping[str, Any]) -> bytes:

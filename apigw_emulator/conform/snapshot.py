@@ -39,6 +39,9 @@ A snapshot is one JSON document (UTF-8, sorted keys, two-space indent, so that i
   placeholders replace (see :mod:`apigw_emulator.conform.normalise`).
 - ``kind`` is the front door's kind as ``Gateway(api=...)`` names it: ``rest``, ``http``, ``http-v1``,
   ``function-url``, ``alb``.
+- ``options`` (optional) are the :class:`~apigw_emulator.Gateway` keyword arguments of a front door that is
+  not one of the echo template's (a capture's deployment, read from its event): ``conform check`` puts the
+  echo function behind a gateway made of them instead of the template's API of that name.
 """
 
 from __future__ import annotations
@@ -131,15 +134,20 @@ class FrontDoor:
     url: str
     stage: str | None = None
     binary_media_types: tuple[str, ...] = ()
+    #: Gateway keyword arguments of a front door that is not the echo template's (None: the template's).
+    options: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """This front door as the snapshot's JSON object."""
-        return {
+        """This front door as the snapshot's JSON object (``options`` only when there are some)."""
+        document: dict[str, Any] = {
             "kind": self.kind,
             "url": self.url,
             "stage": self.stage,
             "binaryMediaTypes": list(self.binary_media_types),
         }
+        if self.options is not None:
+            document["options"] = dict(self.options)
+        return document
 
 
 @dataclass(frozen=True)
@@ -296,6 +304,7 @@ def _front_door(value: Any, where: str) -> FrontDoor:
         url=_str(door.get("url"), f"{where}.url"),
         stage=_optional_str(door.get("stage"), f"{where}.stage"),
         binary_media_types=tuple(_str(t, f"{where}.binaryMediaTypes[{i}]") for i, t in enumerate(types)),
+        options=_optional_object(door.get("options"), f"{where}.options"),
     )
 
 
