@@ -16,6 +16,7 @@ from ..authorizers.model import AuthorizerRules
 from ..cors import CorsRules
 from ..errors import MissingEnvironmentWarning, MissingLayerWarning
 from ..flow.validation import MethodValidation
+from ..ids import stable_id
 from ..model.rest import GatewayResponseSpec
 from ..route_integrations import RouteIntegrations
 from ..runtime.model import HandlerSource
@@ -385,6 +386,13 @@ class Api:
             )
         return self.functions[function_id]
 
+    @property
+    def deployed_id(self) -> str:
+        """The API's id (a function URL's url-id): stable for the template's API, and its own, as AWS gives
+        every API of a stack an id of its own."""
+        seed = f"{self.kind}:{self.account_id}:{self.region}:{self.logical_id}"
+        return stable_id(seed, 32 if self.kind == "function-url" else 10)
+
     def gateway_options(
         self, function_id: str | None = None, *, custom_domain: bool = False, stage: str | None = None
     ) -> dict[str, Any]:
@@ -409,6 +417,7 @@ class Api:
             "function_name": function.name,
             "timeout": function.timeout,
             "memory_size": function.memory_size,
+            "api_id": self.deployed_id,
         }
         if self.kind == "function-url":
             options["function_url_auth_type"] = self.function_url_auth_type or "NONE"
@@ -431,6 +440,7 @@ class Api:
             "api": "rest" if self.kind == "rest" else "http",
             "region": self.region,
             "account_id": self.account_id,
+            "api_id": self.deployed_id,
         }
         self._add_api_options(options, (), custom_domain=custom_domain, stage=stage)
         return options

@@ -160,3 +160,12 @@ def test_the_echo_function_answers_on_every_front_door_through_serve(stack: Path
             )
             assert response.status_code == 200, name
             assert json.loads(response.content)["event"]["isBase64Encoded"] is (name != "RestText"), name
+
+
+def test_every_api_of_the_stack_has_an_id_of_its_own(application: Application, stack: Path) -> None:
+    """AWS gives each API of a stack its own id: the two REST APIs are told apart in events and hosts;
+    the ids stay the same from one load to the next."""
+    ids = {name: application.apis[door.api].config.api_id for name, door in ECHO_FRONT_DOORS.items()}
+    assert len(set(ids.values())) == len(ids), ids
+    with Application.from_template(stack / "template.yaml", isolation="in-process") as again:
+        assert {name: again.apis[d.api].config.api_id for name, d in ECHO_FRONT_DOORS.items()} == ids

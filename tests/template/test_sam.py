@@ -42,6 +42,7 @@ def test_rest_api_gateway_options() -> None:
         "function_name": "sam-app-image",
         "timeout": 10,
         "memory_size": 512,
+        "api_id": api.deployed_id,
         "stage": "Prod",
         "routes": ["GET /health", "GET /thumbnails/{id}", "POST /{proxy+}", "OPTIONS /thumbnails/{id}"],
         "integrations": api.integrations,
@@ -190,8 +191,11 @@ def test_function_urls_from_sam_and_cloudformation() -> None:
         "function_name": "PlainFunction",
         "timeout": 3,
         "memory_size": 1024,
+        "api_id": urls["PlainUrl"].deployed_id,
         "function_url_auth_type": "NONE",
     }
+    assert len(urls["PlainUrl"].deployed_id) == 32  # a function URL's url-id
+    assert urls["PlainUrl"].deployed_id != urls["UrlFunctionUrl"].deployed_id
 
 
 # -- DefinitionBody with AWS::Include ---------------------------------------------------------------------
