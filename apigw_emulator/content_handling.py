@@ -33,6 +33,7 @@ the alphabet (Java's MIME decoder, Python's ``b64decode`` without ``validate``) 
 from __future__ import annotations
 
 import binascii
+import contextlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -146,6 +147,10 @@ def _binary(data: bytes, row: str) -> ConvertedPayload:
 
 
 _NOT_BASE64_ALPHABET = re.compile(r"[^A-Za-z0-9+/=]+")
+#: What usually surrounds base64 text: a JSON string's quotes, line breaks, spaces. Deleting these from
+#: the ASCII bytes (one C pass) decodes line-broken base64 about ten times faster than the character
+#: class alone.
+_USUAL_NOISE = b'"\r\n\t '
 
 
 def lenient_b64decode(text: str) -> bytes:
@@ -162,10 +167,19 @@ def lenient_b64decode(text: str) -> bytes:
     """
     try:
         return b64decode(text)
-    except binascii.Error:
-        kept = _NOT_BASE64_ALPHABET.sub("", text)
-        if len(kept) == len(text):
-            raise
+    except binascii.Error as exc:
+        strict_error = exc
+    if len(text) >= 2 and text[0] == text[-1] == '"':  # a JSON string result: a slice, no character scan
+        with contextlib.suppress(binascii.Error):
+            return b64decode(text[1:-1])
+    if text.isascii():
+        try:
+            return b64decode(text.encode("ascii").translate(None, _USUAL_NOISE))
+        except binascii.Error:
+            pass  # something else is in the way too: the whole character class below
+    kept = _NOT_BASE64_ALPHABET.sub("", text)
+    if len(kept) == len(text):
+        raise strict_error
     return b64decode(kept)
 
 

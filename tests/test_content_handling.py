@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import doctest
 import gzip
 import io
 import json
@@ -20,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from apigw_emulator import content_handling
 from apigw_emulator.content_handling import (
     ConversionError,
     ConvertedPayload,
@@ -465,6 +467,30 @@ def test_rule_10_5_convert_to_binary_answers_500_when_what_remains_is_not_base64
     assert "500" in error.reason
     with pytest.raises(binascii.Error):
         lenient_b64decode(text)
+
+
+_NOISE = st.text(
+    alphabet=st.sampled_from(['"', "\r", "\n", " ", "\t", "\\", "-", "_", "{", "}", "é", "\x00"])
+)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=64), noise=st.lists(st.tuples(st.integers(min_value=0), _NOISE), max_size=6))
+def test_rule_10_5_lenient_decode_discards_any_characters_outside_the_alphabet(
+    data: bytes, noise: list[tuple[int, str]]
+) -> None:
+    # Every path (a JSON string's quotes, the usual characters, the whole class) gives what discarding
+    # every character outside the alphabet gives: the original bytes.
+    text = base64.b64encode(data).decode("ascii")
+    for position, extra in noise:
+        at = position % (len(text) + 1)
+        text = text[:at] + extra + text[at:]
+    assert lenient_b64decode(text) == data
+    assert lenient_b64decode('"' + text + '"') == data
+
+
+def test_the_module_examples_hold() -> None:
+    assert doctest.testmod(content_handling).failed == 0
 
 
 def test_rule_10_5_lenient_decode_keeps_strict_base64_as_it_is() -> None:
