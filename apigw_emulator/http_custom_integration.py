@@ -7,7 +7,8 @@ Gateway's own ``User-Agent: AmazonAPIGateway_<api id>``, ``x-amzn-apigateway-api
 application/json`` and ``X-Amzn-Trace-Id``; the method is the integration's ``httpMethod``. The body is the
 request template chosen by ``Content-Type`` and ``passthroughBehavior`` (415 when refused) rendered, or
 without one the payload; the integration's ``contentHandling`` converts the payload first and the
-integration response's converts the method response's body (spec 10.5,
+integration response's converts the backend's answer (binary when its ``Content-Type`` is one of the API's
+``binaryMediaTypes``) before the response template reads it (spec 10.5,
 :mod:`apigw_emulator.content_handling`).
 
 The backend's status code selects the integration response (the first ``selectionPattern`` that matches it
@@ -200,7 +201,11 @@ def answer_http_custom(
             integration_body=answer.body,
             integration_headers={name: ",".join(values) for name, values in backend_headers.items()},
             stage_variables=config.stage_variables,
-            content_handling=response_conversion(request.header("accept"), config.binary_media_types),
+            content_handling=response_conversion(
+                request.header("accept"),
+                config.binary_media_types,
+                payload_content_type=next(iter(backend_headers.get("content-type", ())), None),
+            ),
         )
     except MappingTemplateError as exc:
         reason = f"the HTTP integration's response template: {exc}"

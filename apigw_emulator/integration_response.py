@@ -1,7 +1,8 @@
 """A REST non-proxy integration's answer made into the method response (spec 10.3, 10.4): the integration
 response a backend answer selects, then that response's ``responseParameters`` (the method response's
-headers), its template (chosen by ``Accept``, rendered with ``$input.body`` = the integration's body) and the
-``$context.responseOverride`` the template sets.
+headers), its ``contentHandling`` conversion of the integration's payload (spec 10.5), its template (chosen
+by ``Accept``, rendered with ``$input.body`` = the converted payload) and the ``$context.responseOverride``
+the template sets.
 
 Shared by every non-proxy integration: ``MOCK`` (the request template's ``statusCode`` selects), Lambda
 custom integrations (``AWS``: the function error's ``errorMessage`` selects; success takes the default) and
@@ -26,6 +27,7 @@ from typing import Any
 
 from .cloudfront import edge_response_headers, is_edge
 from .config import GatewayConfig
+from .content_handling import ConvertedPayload
 from .ids import RequestStamp
 from .mapping import TemplateVariables, context_variables, render, select_response_template
 from .mapping.errors import TemplateRenderError
@@ -46,10 +48,11 @@ _HEADER = "method.response.header."
 #: What a response template or a passed-through body is declared as when nothing else says.
 DEFAULT_CONTENT_TYPE = "application/json"
 
-#: The response ``contentHandling`` step (the conversion table of spec 10.5): the body after the
-#: template, the selected integration response; the body the client gets. A ``ValueError`` it raises
-#: (text that is not base64 for ``CONVERT_TO_BINARY``) makes the answer a 500.
-ResponseConversion = Callable[[bytes, IntegrationResponse], bytes]
+#: The response ``contentHandling`` step (the conversion table of spec 10.5): the integration's payload,
+#: the selected integration response; the converted payload, which the response template reads (or the
+#: client gets without one). A ``ValueError`` it raises (text that is not base64 for
+#: ``CONVERT_TO_BINARY``) makes the answer a 500.
+ResponseConversion = Callable[[bytes, IntegrationResponse], ConvertedPayload]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -202,21 +205,25 @@ def method_response(
     variables: TemplateVariables | None = None,
 ) -> GatewayResponse:
     """The method response of the integration response ``selected``: its status; a header for each of its
-    ``method.response.header.X`` parameters (:func:`parameter_value`); its template for the client's
-    ``Accept`` rendered with ``$input.body`` = ``integration_body`` (the body and its media type), else the
-    integration's body as it is with ``Content-Type: application/json``; then the template's
-    ``$context.responseOverride`` (status, headers).
+    ``method.response.header.X`` parameters (:func:`parameter_value`, read from ``integration_body`` as the
+    integration sent it); the payload through ``content_handling`` first; then its template for the
+    client's ``Accept`` rendered with ``$input.body`` = the converted payload (the body and its media
+    type), else the converted payload as it is with ``Content-Type: application/json``; then the
+    template's ``$context.responseOverride`` (status, headers).
 
     :param event: the request's proxy event (the templates' ``$context``, ``$input.params()``,
         ``$stageVariables``); None for a request without one.
-    :param content_handling: the response ``contentHandling`` conversion, applied to the final body.
+    :param content_handling: the response ``contentHandling`` conversion, applied to the integration's
+        payload before the template (None: the payload is text, as it is).
     :param extra_headers: headers the integration adds after API Gateway's own (a Lambda integration's
         ``X-Amzn-Trace-Id``).
     :param variables: the request's template variables when the caller made them already (for its request
         template): the response template gets them with ``integration_body`` as ``$input.body``, instead
         of new ones read from ``event``.
     :raises MappingTemplateError: when the response template cannot be rendered (the caller answers 500).
-    :raises ValueError: when ``content_handling`` refuses the body.
+    :raises ValueError: when ``content_handling`` refuses the payload, or a response template applies to a
+        payload that is binary after the conversion (API Gateway cannot transform it; the caller answers
+        500).
     """
     headers: list[tuple[str, str]] = []
     reasons: list[str] = []
@@ -239,11 +246,21 @@ def method_response(
         if value is not None:
             headers.append((name[len(_HEADER) :], value))
     code = int(selected.status_code)
-    body = integration_body
+    converted = None if content_handling is None else content_handling(integration_body, selected)
     content_type = DEFAULT_CONTENT_TYPE
     template = select_response_template(selected.response_templates, request.header("accept"))
     if template is not None:
-        text = integration_body.decode("utf-8", errors="replace")
+        if converted is None:
+            text = integration_body.decode("utf-8", errors="replace")
+        elif converted.text is None:
+            raise ValueError(
+                f"a response mapping template ({template.media_type}) applies to a payload that is binary "
+                f"after the conversion (row: {converted.row}), which API Gateway cannot transform: drop the "
+                "template, or set the integration response's contentHandling to CONVERT_TO_TEXT to give it "
+                "the payload as base64 text"
+            )
+        else:
+            text = converted.text
         if variables is not None:
             response_variables = dataclasses.replace(variables, body=text)
         else:
@@ -256,8 +273,8 @@ def method_response(
             code = override.status
         overridden = {name.lower() for name in override.header}
         headers = [(n, v) for n, v in headers if n.lower() not in overridden] + list(override.header.items())
-    if content_handling is not None:
-        body = content_handling(body, selected)
+    else:
+        body = integration_body if converted is None else converted.body
     if not any(name.lower() == "content-type" for name, _ in headers):
         headers.insert(0, ("Content-Type", content_type))
     headers += [

@@ -5,8 +5,10 @@ whose ``selectionPattern`` matches, else the default), which becomes the method 
 non-proxy integration's does (:mod:`apigw_emulator.integration_response`: its ``responseParameters``, its
 template chosen by ``Accept`` with an empty ``$input.body``, ``$context.responseOverride``; spec 10.3,
 10.4). The request body goes through the request ``contentHandling`` table before the request template
-(``$input.body`` is the base64 text of a binary body after ``CONVERT_TO_TEXT``), the method response
-through the response table (:mod:`apigw_emulator.content_handling`; spec 10.5)."""
+(``$input.body`` is the base64 text of a binary body after ``CONVERT_TO_TEXT``), the integration's empty
+response payload through the response table before the response template
+(:mod:`apigw_emulator.content_handling`; spec 10.5): a MOCK answers text, since a template cannot transform
+the empty binary payload ``CONVERT_TO_BINARY`` would make of it (500)."""
 
 from __future__ import annotations
 

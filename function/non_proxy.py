@@ -9,9 +9,10 @@ into the HTTP answer. The event is::
 
 - ``shape``: ``numpy.asarray(img).shape`` as a list (``[600, 400, 3]``), from the image header;
 - ``nbytes``: ``numpy.asarray(img).nbytes / 1000`` (kB), from the image header;
-- ``thumbnail``: ``{"image": "<base64 PNG>"}``, the image shrunk to fit 128x128 pixels. The integration
-  response's template takes out the base64 text and its ``contentHandling: CONVERT_TO_BINARY`` sends the
-  PNG bytes.
+- ``thumbnail``: ``"<base64 PNG>"``, the image shrunk to fit 128x128 pixels, its base64 text as the result
+  (API Gateway's documented pattern for binary out of a non-proxy Lambda function). The integration payload
+  is then that JSON string, quotes included; the integration response's ``contentHandling:
+  CONVERT_TO_BINARY`` (no response template) decodes it and sends the PNG bytes.
 
 A request the function refuses raises :class:`ImageRequestError`, whose message starts with the HTTP status
 (``[400] ...``, ``[413] ...``, ``[422] ...``): the integration responses select on that prefix
@@ -67,7 +68,7 @@ def lambda_handler(event: Any, context: object) -> Any:
         return list(info.shape)
     if operation == "nbytes":
         return info.nbytes / 1000
-    return {"image": pybase64.b64encode_as_string(thumbnail(data, info))}
+    return pybase64.b64encode_as_string(thumbnail(data, info))  # one line: no breaks in the JSON string
 
 
 def thumbnail(data: bytes, info: ImageInfo) -> bytes:

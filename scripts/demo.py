@@ -122,7 +122,7 @@ def non_proxy_demo(image: bytes) -> None:
         )
         print(
             f"POST /thumbnail  {thumb.status_code} Content-Type: {thumb.headers['Content-Type']}, "
-            f"{len(thumb.content)} bytes (CONVERT_TO_BINARY of the base64 the function answered)"
+            f"{len(thumb.content)} bytes (CONVERT_TO_BINARY of the base64 string the function returned)"
         )
         with PIL.Image.open(io.BytesIO(thumb.content)) as small:
             print(f"    the client gets a real {small.format} image: {small.size[0]}x{small.size[1]} pixels")

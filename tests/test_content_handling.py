@@ -3,14 +3,17 @@
 The request table: method request payload (text or binary by its Content-Type against binaryMediaTypes)
 and the integration's contentHandling give the integration request payload. The response table: the
 integration response payload, the first Accept type against binaryMediaTypes and the integration
-response's contentHandling give the method response payload.
+response's contentHandling give the method response payload (before any response template).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
+import doctest
 import gzip
 import io
+import json
 import warnings
 
 import pytest
@@ -18,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from apigw_emulator import content_handling
 from apigw_emulator.content_handling import (
     ConversionError,
     ConvertedPayload,
@@ -25,6 +29,7 @@ from apigw_emulator.content_handling import (
     convert_request,
     convert_response,
     is_binary_request,
+    lenient_b64decode,
     response_conversion,
     response_payload,
 )
@@ -35,6 +40,8 @@ from apigw_emulator.model.rest import IntegrationResponse
 NONE = BinaryMediaTypes()
 PNG_TYPES = BinaryMediaTypes(["image/png"])
 TEXT = '{"greeting": "h\u00e9llo"}'
+#: Text that stays no base64 once the characters outside the alphabet are discarded ("notbase64": 9 left).
+NOT_BASE64 = "not base64!"
 
 
 def _png() -> bytes:
@@ -142,7 +149,7 @@ def test_request_convert_to_text_of_an_unmatched_binary_body_does_not_base64_it(
 
 
 def test_request_convert_to_binary_of_text_that_is_not_base64_fails_with_500() -> None:
-    error = _failed(convert_request(TEXT.encode(), "application/json", PNG_TYPES, "CONVERT_TO_BINARY"))
+    error = _failed(convert_request(NOT_BASE64.encode(), "application/json", PNG_TYPES, "CONVERT_TO_BINARY"))
     assert "not base64" in error.reason
     assert error.row.endswith("base64-decoded binary blob")
 
@@ -302,7 +309,7 @@ def test_response_binary_binary_accept_binary_types_set_convert_to_text_is_base6
 
 
 def test_response_text_to_binary_of_text_that_is_not_base64_fails_with_500() -> None:
-    error = _failed(convert_response(TEXT, "image/png", PNG_TYPES, None))
+    error = _failed(convert_response(NOT_BASE64, "image/png", PNG_TYPES, None))
     assert "not base64" in error.reason
     assert "500" in error.reason
 
@@ -315,11 +322,13 @@ def test_response_only_the_first_accept_type_counts() -> None:
 
 
 def test_response_wildcard_binary_types_turn_every_accept_binary() -> None:
-    # With */* every Accept type is binary: a MOCK's JSON body is then decoded as base64 and fails (the
-    # CORS preflight 500 users see), unless the response says CONVERT_TO_TEXT.
+    # With */* every Accept type is binary: a MOCK's empty payload becomes an empty binary one, which its
+    # response template cannot transform (the CORS preflight 500 users see), unless the response says
+    # CONVERT_TO_TEXT; a JSON text is decoded as base64 and fails.
     star = BinaryMediaTypes(["*/*"])
-    assert isinstance(convert_response("{}", "*/*", star, None), ConversionError)
-    assert _ok(convert_response("{}", "*/*", star, "CONVERT_TO_TEXT")).text == "{}"
+    assert _ok(convert_response("", "*/*", star, None)).is_binary
+    assert _ok(convert_response("", "*/*", star, "CONVERT_TO_TEXT")).text == ""
+    assert isinstance(convert_response('{"ok": true}', "*/*", star, None), ConversionError)
 
 
 def test_response_no_accept_header_is_a_text_type() -> None:
@@ -396,24 +405,98 @@ def test_request_cors_preflight_template_with_star_star_cannot_transform_without
 # --- the response step for the shared method response ---------------------------------------------------
 
 
-def test_response_step_reads_a_templates_output_as_text() -> None:
-    templated = IntegrationResponse("200", response_templates={"image/png": "x"}, content_handling=None)
-    step = response_conversion("image/png", PNG_TYPES)
-    assert step(PNG_B64.encode(), templated) == PNG
+def test_rule_10_5_response_step_converts_the_integration_payload_whether_or_not_a_template_applies() -> None:
+    # The step sees the integration's own payload: a binary backend answer under CONVERT_TO_TEXT is the
+    # base64 text the template then reads, templated or not.
+    step = response_conversion("application/json", PNG_TYPES, payload_content_type="image/png")
+    for templates in ({"application/json": "$input.body"}, {}):
+        selected = IntegrationResponse(
+            "200", response_templates=templates, content_handling="CONVERT_TO_TEXT"
+        )
+        assert step(PNG, selected).text == PNG_B64
 
 
-def test_response_step_reads_an_untemplated_backend_payload_by_its_content_type() -> None:
+def test_response_step_reads_a_backend_payload_by_its_content_type() -> None:
     plain = IntegrationResponse("200")
-    assert response_conversion("text/plain", PNG_TYPES, payload_content_type="image/png")(PNG, plain) == (
-        PNG_B64.encode()
-    )
-    assert response_conversion("image/png", PNG_TYPES, payload_content_type="image/png")(PNG, plain) == PNG
+    as_text = response_conversion("text/plain", PNG_TYPES, payload_content_type="image/png")(PNG, plain)
+    assert as_text.body == PNG_B64.encode()
+    as_binary = response_conversion("image/png", PNG_TYPES, payload_content_type="image/png")(PNG, plain)
+    assert (as_binary.is_binary, as_binary.body) == (True, PNG)
 
 
 def test_response_step_refusal_is_a_value_error_naming_the_row() -> None:
     step = response_conversion("image/png", PNG_TYPES)
     with pytest.raises(ValueError, match=r"not base64.*row: text data, a binary type"):
         step(b'{"a": 1}', IntegrationResponse("200"))
+
+
+# --- text to binary: lenient about what surrounds the base64 (UNCONFIRMED) ------------------------------
+
+
+def test_rule_10_5_convert_to_binary_discards_the_quotes_of_a_json_string_lambda_result() -> None:
+    # A non-proxy Lambda function that returns the base64 text: its payload is a JSON string literal.
+    result = json.dumps(PNG_B64)
+    assert result.startswith('"')
+    assert _ok(convert_response(result, None, PNG_TYPES, "CONVERT_TO_BINARY")).body == PNG
+    assert _ok(convert_response(result, "image/png", PNG_TYPES, None)).body == PNG
+    assert _ok(convert_response(result, None, NONE, "CONVERT_TO_BINARY")).body == PNG
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_rule_10_5_convert_to_binary_discards_line_breaks_in_the_base64(newline: str) -> None:
+    wrapped = base64.encodebytes(PNG * 20).decode("ascii").replace("\n", newline)
+    assert newline in wrapped.rstrip()
+    assert (
+        _ok(convert_request(wrapped.encode(), "text/plain", PNG_TYPES, "CONVERT_TO_BINARY")).body == PNG * 20
+    )
+    assert _ok(convert_response(wrapped, None, PNG_TYPES, "CONVERT_TO_BINARY")).body == PNG * 20
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"abc"',  # three characters left: a bad length
+        "QQ==QQ==",  # padding inside the text
+        "QQ=",  # short padding
+        '"' + PNG_B64[:-1] + '"',  # a character lost
+    ],
+)
+def test_rule_10_5_convert_to_binary_answers_500_when_what_remains_is_not_base64(text: str) -> None:
+    error = _failed(convert_response(text, None, PNG_TYPES, "CONVERT_TO_BINARY"))
+    assert "not base64" in error.reason
+    assert "500" in error.reason
+    with pytest.raises(binascii.Error):
+        lenient_b64decode(text)
+
+
+_NOISE = st.text(
+    alphabet=st.sampled_from(['"', "\r", "\n", " ", "\t", "\\", "-", "_", "{", "}", "é", "\x00"])
+)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=64), noise=st.lists(st.tuples(st.integers(min_value=0), _NOISE), max_size=6))
+def test_rule_10_5_lenient_decode_discards_any_characters_outside_the_alphabet(
+    data: bytes, noise: list[tuple[int, str]]
+) -> None:
+    # Every path (a JSON string's quotes, the usual characters, the whole class) gives what discarding
+    # every character outside the alphabet gives: the original bytes.
+    text = base64.b64encode(data).decode("ascii")
+    for position, extra in noise:
+        at = position % (len(text) + 1)
+        text = text[:at] + extra + text[at:]
+    assert lenient_b64decode(text) == data
+    assert lenient_b64decode('"' + text + '"') == data
+
+
+def test_the_module_examples_hold() -> None:
+    assert doctest.testmod(content_handling).failed == 0
+
+
+def test_rule_10_5_lenient_decode_keeps_strict_base64_as_it_is() -> None:
+    assert lenient_b64decode(PNG_B64) == PNG
+    assert lenient_b64decode("") == b""
+    assert lenient_b64decode(' "aGk=" \n') == b"hi"
 
 
 # --- properties -----------------------------------------------------------------------------------------

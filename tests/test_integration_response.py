@@ -1,9 +1,11 @@
 """The integration response of a REST non-proxy integration made into the method response (spec 10.3,
 10.4): selection by ``selectionPattern``, ``responseParameters`` of every source, the response template
-with ``$input.body`` = the integration's body, ``$context.responseOverride``."""
+with ``$input.body`` = the integration's body after the response ``contentHandling`` (spec 10.5),
+``$context.responseOverride``."""
 
 from __future__ import annotations
 
+import base64
 import doctest
 import json
 from typing import Any
@@ -11,14 +13,17 @@ from typing import Any
 import pytest
 
 from apigw_emulator import integration_response
+from apigw_emulator.content_handling import response_conversion
 from apigw_emulator.gateway import Gateway
 from apigw_emulator.ids import RequestStamp
 from apigw_emulator.integration_response import method_response, parameter_value, select_integration_response
 from apigw_emulator.mapping import TemplateRenderError
+from apigw_emulator.media_types import BinaryMediaTypes
 from apigw_emulator.model.rest import IntegrationResponse
 from apigw_emulator.request import HttpRequest
 from apigw_emulator.response import GatewayResponse
 
+PNG_TYPES = BinaryMediaTypes(["image/png"])
 RESPONSES = (
     IntegrationResponse("200"),
     IntegrationResponse("405", selection_pattern=".*400.*"),
@@ -188,17 +193,74 @@ def test_a_response_template_that_reads_a_body_that_is_not_json_raises_a_mapping
         _respond(selected, b"not json")
 
 
-def test_the_content_handling_hook_converts_the_final_body() -> None:
-    gateway, event, request = _event_and_request()
-    response = method_response(
-        IntegrationResponse("200", content_handling="CONVERT_TO_TEXT"),
+def _converted(
+    selected: IntegrationResponse, body: bytes, *, payload_type: str | None = None
+) -> GatewayResponse:
+    gateway, event, request = _event_and_request()  # Accept: application/xml, a text type
+    return method_response(
+        selected,
         request=request,
         config=gateway.config,
         stamp=RequestStamp.new(),
         event=event,
-        integration_body=b"\x00\x01",
-        integration_headers=None,
+        integration_body=body,
+        integration_headers={"Content-Type": payload_type or "application/json"},
         stage_variables=None,
-        content_handling=lambda body, selected: body.hex().encode(),
+        content_handling=response_conversion(
+            request.header("accept"), PNG_TYPES, payload_content_type=payload_type
+        ),
     )
-    assert response.body == b"0001"
+
+
+def test_rule_10_5_the_template_reads_the_payload_after_convert_to_text() -> None:
+    # CONVERT_TO_TEXT first: $input.body is the base64 of the binary payload, not the bytes.
+    selected = IntegrationResponse(
+        "200",
+        content_handling="CONVERT_TO_TEXT",
+        response_templates={"application/json": '{"data": "$input.body"}'},
+    )
+    response = _converted(selected, b"\x89PNG\x00\xff", payload_type="image/png")
+    assert response.body == b'{"data": "' + base64.b64encode(b"\x89PNG\x00\xff") + b'"}'
+
+
+def test_rule_10_5_the_template_does_not_decode_its_own_output() -> None:
+    # The conversion is not applied to the rendered body: a template over a text payload under
+    # CONVERT_TO_TEXT renders text that reaches the client as it is, even when it looks like base64.
+    selected = IntegrationResponse(
+        "200", content_handling="CONVERT_TO_TEXT", response_templates={"application/json": "aGk="}
+    )
+    assert _converted(selected, b"{}").body == b"aGk="
+
+
+def test_rule_10_5_a_template_over_a_payload_binary_after_the_conversion_is_refused() -> None:
+    selected = IntegrationResponse(
+        "200",
+        content_handling="CONVERT_TO_BINARY",
+        response_templates={"application/json": "$input.body"},
+    )
+    with pytest.raises(ValueError, match=r"binary after the conversion.*CONVERT_TO_TEXT"):
+        _converted(selected, b'"aGk="')
+
+
+def test_rule_10_5_convert_to_binary_without_a_template_sends_the_decoded_payload() -> None:
+    selected = IntegrationResponse(
+        "200",
+        content_handling="CONVERT_TO_BINARY",
+        response_parameters={"method.response.header.Content-Type": "'image/png'"},
+    )
+    response = _converted(selected, b'"aGk="')  # a Lambda function's string result, quotes included
+    assert (response.body, response.header("Content-Type"), response.header("Content-Length")) == (
+        b"hi",
+        "image/png",
+        "2",
+    )
+
+
+def test_rule_10_5_response_parameters_read_the_payload_as_the_integration_sent_it() -> None:
+    selected = IntegrationResponse(
+        "200",
+        content_handling="CONVERT_TO_BINARY",
+        response_parameters={"method.response.header.X-Raw": "integration.response.body"},
+    )
+    response = _converted(selected, b'"aGk="')
+    assert (response.header("X-Raw"), response.body) == ('"aGk="', b"hi")

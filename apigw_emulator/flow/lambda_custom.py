@@ -2,8 +2,9 @@
 
 The integration request: the request template chosen by ``Content-Type`` and ``passthroughBehavior`` (415
 when refused) rendered into the payload, or without one the body as it came (empty: ``{}``, as Lambda
-takes an empty payload); the body goes through the integration's ``contentHandling`` first, and the method
-response through its integration response's (spec 10.5, :mod:`apigw_emulator.content_handling`). Lambda
+takes an empty payload); the body goes through the integration's ``contentHandling`` first, and the
+function's answer through its integration response's before the response template (spec 10.5,
+:mod:`apigw_emulator.content_handling`). Lambda
 takes JSON only: a payload that is not JSON is refused with 400 ``Could not parse request body into json``
 before the function runs.
 
@@ -15,8 +16,10 @@ returns, and its ``errorMessage`` is matched against each ``selectionPattern`` (
 exception a pattern maps is how the function answers (not recorded in :attr:`Invocation.error`, so a
 ``Gateway`` does not re-raise it); one no pattern maps is recorded as for a proxy integration. The
 method response is made of the selected response (:mod:`apigw_emulator.integration_response`) with
-``$input.body`` = the function's answer as JSON text; without a response template that text is the body,
-``Content-Type: application/json``.
+``$input.body`` = the function's answer as JSON text (after the response ``contentHandling``); without a
+response template that text is the body, ``Content-Type: application/json``. A function that returns the
+base64 of binary data as its result (a JSON string, quotes included) reaches the client as those bytes
+through ``contentHandling: CONVERT_TO_BINARY`` and no template: the decoding discards the quotes.
 """
 
 from __future__ import annotations

@@ -69,7 +69,8 @@ def test_non_proxy_thumbnail_is_a_png_fitting_128_pixels_with_the_image_aspect(n
     data = image_bytes(name)
     info = describe(data)
     answer = lambda_handler(_event("thumbnail", data), None)
-    png = base64.b64decode(answer["image"], validate=True)
+    assert isinstance(answer, str)  # the base64 text itself, on one line
+    png = base64.b64decode(answer, validate=True)
     assert png == thumbnail(data, info)
     with Image.open(io.BytesIO(png)) as img:
         assert img.format == "PNG"
@@ -133,7 +134,7 @@ def test_rule_10_5_example_the_function_receives_the_image_as_base64_through_con
 
 
 @pytest.mark.parametrize("accept", [None, "image/png", "*/*", "application/json"])
-def test_rule_10_5_example_thumbnail_is_sent_as_png_bytes_by_convert_to_binary(
+def test_rule_10_5_example_thumbnail_string_result_is_sent_as_png_bytes_by_convert_to_binary(
     api: Gateway, accept: str | None
 ) -> None:
     photo = image_bytes("photo-400x600.jpg")
@@ -143,6 +144,11 @@ def test_rule_10_5_example_thumbnail_is_sent_as_png_bytes_by_convert_to_binary(
     assert response.headers["Content-Type"] == "image/png"
     assert response.content == thumbnail(photo, describe(photo))
     assert response.headers["Content-Length"] == str(len(response.content))
+    # The integration payload was the function's JSON string, quotes included: the conversion read it
+    # before any template (there is none) and discarded the quotes.
+    invocation = invocation_of(response)
+    assert invocation is not None
+    assert isinstance(invocation.result, str)
 
 
 def test_rule_10_5_example_json_answers_stay_text_for_an_image_accept(api: Gateway) -> None:

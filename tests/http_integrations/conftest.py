@@ -24,9 +24,9 @@ _SLOW_CAP = 3.0
 
 class _Echo(BaseHTTPRequestHandler):
     """``/status/NNN`` (or ``?status=NNN``) answers NNN; ``/slow?s=X`` sleeps X seconds first; ``/bytes``
-    answers the body it got as ``application/octet-stream``; any other path answers 200. The body is JSON:
-    method, path, query, header pairs, the body in base64. ``respond-header`` query values (``Name:value``)
-    become response headers."""
+    answers the body it got as ``application/octet-stream`` (or as the ``content-type`` query value); any
+    other path answers 200. The body is JSON: method, path, query, header pairs, the body in base64.
+    ``respond-header`` query values (``Name:value``) become response headers."""
 
     protocol_version = "HTTP/1.1"
     server_version = "EchoBackend/1"
@@ -43,7 +43,7 @@ class _Echo(BaseHTTPRequestHandler):
             status = int(parts.path.rsplit("/", 1)[1])
         status = int(dict(query).get("status", status))
         if parts.path.startswith("/bytes"):
-            payload, content_type = body, "application/octet-stream"
+            payload, content_type = body, dict(query).get("content-type", "application/octet-stream")
         else:
             record = {
                 "method": self.command,

@@ -1,5 +1,6 @@
 """Binary through MOCK integrations (spec 10.5): the request contentHandling table before the request
-template, the response table after the response template, on templates written the three ways (OpenAPI
+template, the response table before the response template (a MOCK's integration payload is empty text:
+converted to binary, no template can transform it), on templates written the three ways (OpenAPI
 extensions, SAM properties, plain CloudFormation), through the library and through ``serve`` with real
 HTTP."""
 
@@ -89,6 +90,18 @@ Resources:
                     responseTemplates:
                       application/json: '{PNG_B64}'
                       image/png: '{PNG_B64}'
+          /empty:
+            get:
+              x-amazon-apigateway-integration:
+                type: mock
+                requestTemplates:
+                  application/json: '{{"statusCode": 200}}'
+                responses:
+                  default:
+                    statusCode: "200"
+                    contentHandling: CONVERT_TO_BINARY
+                    responseParameters:
+                      method.response.header.Content-Type: "'image/png'"
           /text:
             get:
               x-amazon-apigateway-integration:
@@ -143,16 +156,13 @@ Resources:
           image/png: '{_CHECK}'
         IntegrationResponses:
           - StatusCode: "200"
-            ContentHandling: CONVERT_TO_BINARY
-            ResponseParameters:
-              method.response.header.Content-Type: "'image/png'"
+            ContentHandling: CONVERT_TO_TEXT
             ResponseTemplates:
-              application/json: '{PNG_B64}'
+              application/json: '{{"ok": true}}'
           - StatusCode: "415"
             SelectionPattern: "415"
       MethodResponses:
         - StatusCode: "200"
-          ResponseParameters: {{method.response.header.Content-Type: true}}
         - StatusCode: "415"
   Deployment:
     Type: AWS::ApiGateway::Deployment
@@ -235,19 +245,29 @@ def test_rule_10_5_a_request_template_cannot_transform_a_binary_body_without_con
 
 
 @pytest.mark.parametrize("accept", ["application/json", "image/png", None])
-def test_rule_10_5_response_convert_to_binary_sends_the_decoded_bytes_whatever_the_accept(
+def test_rule_10_5_mock_response_template_over_the_payload_convert_to_binary_made_binary_is_a_500(
     tmp_path: Path, accept: str | None
 ) -> None:
+    # The conversion comes before the template: a MOCK's empty payload becomes an empty binary one, which
+    # the template cannot transform, whatever base64 the template would have written.
     with _application(_project(tmp_path, OPENAPI)) as app:
         headers = {"Accept": accept} if accept else {}
-        response = app.apis["Api"].request("GET", "/image", headers=headers)
-        assert response.status_code == 200
-        assert response.content == PNG
+        response, reason = _failing(app.apis["Api"], "GET", "/image", headers=headers)
+        assert (response.status_code, response.json()) == (500, {"message": "Internal server error"})
+        assert "binary after the conversion" in reason
+
+
+def test_rule_10_5_mock_convert_to_binary_without_a_template_answers_the_empty_payload(
+    tmp_path: Path,
+) -> None:
+    with _application(_project(tmp_path, OPENAPI)) as app:
+        response = app.apis["Api"].request("GET", "/empty", headers={"Accept": "application/json"})
+        assert (response.status_code, response.content) == (200, b"")
         assert response.headers["Content-Type"] == "image/png"
-        assert response.headers["Content-Length"] == str(len(PNG))
+        assert response.headers["Content-Length"] == "0"
 
 
-def test_rule_10_5_response_text_to_a_binary_accept_is_decoded_and_fails_500_when_not_base64(
+def test_rule_10_5_mock_text_payload_for_a_binary_accept_is_decoded_before_the_template_so_500(
     tmp_path: Path,
 ) -> None:
     with _application(_project(tmp_path, OPENAPI)) as app:
@@ -256,15 +276,19 @@ def test_rule_10_5_response_text_to_a_binary_accept_is_decoded_and_fails_500_whe
         assert (text.status_code, text.content) == (200, b'{"not": "base64"}')
         response, reason = _failing(gateway, "GET", "/text", headers={"Accept": "image/png"})
         assert (response.status_code, response.json()) == (500, {"message": "Internal server error"})
-        assert "not base64" in reason
+        assert "binary after the conversion" in reason
 
 
 def test_rule_10_5_cloudformation_contenthandling_both_ways(tmp_path: Path) -> None:
+    # The request's CONVERT_TO_TEXT gives the request template base64 (200 selected); the response's
+    # CONVERT_TO_TEXT keeps the empty payload text for a binary Accept, so its template applies.
     with _application(_project(tmp_path, CLOUDFORMATION)) as app:
         gateway = app.apis["Api"]
-        response = gateway.request("POST", "/image", data=PNG, headers={"Content-Type": "image/png"})
-        assert (response.status_code, response.content) == (200, PNG)
-        assert response.headers["Content-Type"] == "image/png"
+        response = gateway.request(
+            "POST", "/image", data=PNG, headers={"Content-Type": "image/png", "Accept": "image/png"}
+        )
+        assert (response.status_code, response.content) == (200, b'{"ok": true}')
+        assert response.headers["Content-Type"] == "application/json"
 
 
 def test_rule_10_5_sam_cors_preflight_with_star_star_binary_types_is_a_500_as_on_aws(tmp_path: Path) -> None:
@@ -289,19 +313,21 @@ def test_rule_10_5_sam_cors_preflight_with_star_star_binary_types_is_a_500_as_on
 # --- through serve, real HTTP -------------------------------------------------------------------------
 
 
-def test_rule_10_5_binary_both_ways_through_the_local_server(tmp_path: Path) -> None:
+def test_rule_10_5_mock_binary_request_and_response_rules_through_the_local_server(tmp_path: Path) -> None:
     with _application(_project(tmp_path, OPENAPI)) as app:
         lines: list[str] = []
         with LocalGateway(app.apis["Api"], log=lines.append) as server:
             image = requests.get(server.url + "/image", headers={"Accept": "image/png"}, timeout=30)
+            empty = requests.get(server.url + "/empty", headers={"Accept": "image/png"}, timeout=30)
             upload = requests.post(
                 server.url + "/upload", data=PNG, headers={"Content-Type": "image/png"}, timeout=30
             )
             refused = requests.post(
                 server.url + "/raw", data=PNG, headers={"Content-Type": "image/png"}, timeout=30
             )
-    assert (image.status_code, image.content) == (200, PNG)
-    assert image.headers["Content-Type"] == "image/png"
+    assert (image.status_code, image.json()) == (500, {"message": "Internal server error"})
+    assert (empty.status_code, empty.content, empty.headers["Content-Type"]) == (200, b"", "image/png")
     assert (upload.status_code, upload.content) == (200, b'{"ok": true}')
     assert (refused.status_code, refused.json()) == (500, {"message": "Internal server error"})
     assert "Unable to transform request" in "\n".join(lines)
+    assert "binary after the conversion" in "\n".join(lines)
