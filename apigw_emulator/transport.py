@@ -4,25 +4,30 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, MutableMapping
+import re
+from collections.abc import Iterable, Mapping, MutableMapping
 from http.client import HTTPMessage, responses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from requests import Session
+from requests import PreparedRequest, Response, Session, compat
 from requests.adapters import BaseAdapter, HTTPAdapter
+from requests.cookies import RequestsCookieJar, extract_cookies_to_jar
+from requests.exceptions import InvalidJSONError
+from requests.hooks import default_hooks
+from requests.structures import CaseInsensitiveDict
+from requests.utils import check_header_validity, get_encoding_from_headers
 from urllib3 import HTTPResponse
 from urllib3._collections import HTTPHeaderDict  # also public as urllib3.HTTPHeaderDict since 2.0
 
 from .request import HttpRequest
 
 if TYPE_CHECKING:
-    from requests import PreparedRequest, Response
     from requests.sessions import _Settings
 
     from .gateway import Gateway
     from .invoke import Invocation
 
-__all__ = ["GatewayAdapter", "GatewaySession", "invocation_of"]
+__all__ = ["GatewayAdapter", "GatewaySession", "invocation_of", "prepare_plain"]
 
 
 class _OriginalResponse:
@@ -76,13 +81,21 @@ class GatewayAdapter(BaseAdapter):
         proxies: Mapping[str, str] | None = None,
     ) -> Response:
         """Run the request through the gateway and return the ``requests.Response`` a client would get."""
-        http_request = HttpRequest.from_prepared(request, source_ip=self.source_ip)
+        http_request = getattr(request, "apigw_request", None)
+        if http_request is None or http_request.source_ip != self.source_ip:
+            http_request = HttpRequest.from_prepared(request, source_ip=self.source_ip)
         invocation = self.gateway.invoke(http_request)
         answer = invocation.response
         body = b"" if http_request.method == "HEAD" else answer.body
         headers = HTTPHeaderDict()
+        joined: dict[str, tuple[str, str]] = {}  # what requests' CaseInsensitiveDict of them holds
+        cookies = False
         for name, value in answer.headers:
             headers.add(name, value)
+            lname = name.lower()
+            before = joined.get(lname)
+            joined[lname] = (name, value) if before is None else (before[0], f"{before[1]}, {value}")
+            cookies = cookies or lname == "set-cookie"
         raw = HTTPResponse(
             body=io.BytesIO(body),
             headers=headers,
@@ -90,11 +103,12 @@ class GatewayAdapter(BaseAdapter):
             reason=responses.get(answer.status, ""),
             preload_content=False,
             decode_content=False,
-            original_response=_OriginalResponse(answer.headers),  # type: ignore[arg-type]
+            # Where requests' cookie jars read Set-Cookie from; without one, they have nothing to read.
+            original_response=_OriginalResponse(answer.headers) if cookies else None,  # type: ignore[arg-type]
             request_method=http_request.method,
             request_url=request.url,
         )
-        response = self._builder.build_response(request, raw)
+        response = _built_response(request, raw, joined.values(), self._builder)
         if not stream:
             if _as_read(answer.headers, len(body)):
                 # What reading it would give (requests reads it in 10 KiB chunks and joins them: a copy
@@ -108,6 +122,28 @@ class GatewayAdapter(BaseAdapter):
 
     def close(self) -> None:
         """Nothing to release: no connections are pooled."""
+
+
+def _built_response(
+    request: PreparedRequest, raw: HTTPResponse, headers: Iterable[tuple[str, str]], adapter: HTTPAdapter
+) -> Response:
+    """The ``requests.Response`` requests' ``HTTPAdapter.build_response`` makes of ``raw``, with its
+    headers given (repeated ones joined with ``", "``, as urllib3 gives them) rather than read back."""
+    response = Response()
+    response.status_code = raw.status
+    response.headers = CaseInsensitiveDict()
+    for name, value in headers:
+        response.headers[name] = value
+    response.encoding = get_encoding_from_headers(response.headers)
+    response.raw = raw
+    response.reason = raw.reason or ""
+    url = request.url
+    response.url = (url.decode("utf-8") if isinstance(url, bytes) else url) or ""
+    if raw._original_response is not None:
+        extract_cookies_to_jar(response.cookies, request, raw)  # type: ignore[no-untyped-call]
+    response.request = request
+    response.connection = adapter
+    return response
 
 
 class GatewaySession(Session):
@@ -150,6 +186,97 @@ class GatewaySession(Session):
             "verify": verify if verify is not None else self.verify,
             "cert": cert if cert is not None else self.cert,
         }
+
+
+class _PlainPrepared(PreparedRequest):
+    """A request prepared by :func:`prepare_plain`, with the gateway's request it stands for: the
+    adapter takes that one instead of parsing the URL, headers and body back (a copy, as a redirect
+    makes, is an ordinary ``PreparedRequest`` and is parsed as usual)."""
+
+    apigw_request: HttpRequest | None = None
+
+
+#: The keyword arguments of ``Session.request`` that :func:`prepare_plain` takes; any other one (params,
+#: cookies, files, auth, hooks, proxies...) goes through requests' own preparation.
+PLAIN_KEYWORDS = frozenset({"headers", "data", "json", "timeout", "allow_redirects", "stream"})
+#: A path and query that requests' preparation leaves exactly as written: characters it never quotes,
+#: no ``%`` (it unquotes escaped unreserved characters), no fragment, no dot segment (urllib3 removes
+#: ``.`` and ``..`` segments).
+_PLAIN_TARGET = re.compile(r"/[A-Za-z0-9._~\-!$&'()*+,;=:@/?]*\Z")
+_DOT_SEGMENT = re.compile(r"/\.\.?(?:/|\?|\Z)")
+
+
+def prepare_plain(
+    session: Session, method: str, url: str, target: str, kwargs: Mapping[str, Any]
+) -> PreparedRequest | None:
+    """The ``PreparedRequest`` requests' ``Session.request`` would send for a plain request to the
+    gateway's own origin, made without requests' general machinery, or None when the request is not
+    plain (then requests prepares it).
+
+    Plain: keyword arguments among :data:`PLAIN_KEYWORDS`, a ``str`` method, headers given as a dict of
+    ``str`` (a None value removes a session header, as in requests), a body of ``bytes`` or ``json=``, a
+    path and query that requests' URL preparation leaves as written, and a session without its own auth,
+    params or cookies. Headers are the session's merged with the request's and checked by requests' own
+    ``check_header_validity``; ``Content-Length`` and ``Content-Type`` follow requests' rules. No netrc
+    file is read: no request to the gateway's origin leaves the process. ``url`` is the full URL,
+    ``target`` the same as the gateway's raw path and query (its request is from 127.0.0.1).
+    """
+    if not PLAIN_KEYWORDS.issuperset(kwargs) or method.__class__ is not str:
+        return None
+    headers_in, data, json_body = kwargs.get("headers"), kwargs.get("data"), kwargs.get("json")
+    if (
+        (headers_in is not None and headers_in.__class__ is not dict)
+        or (data is not None and data.__class__ is not bytes)
+        or session.auth is not None
+        or session.params
+        or len(session.cookies)
+        or not _PLAIN_TARGET.match(target)
+        or _DOT_SEGMENT.search(target)
+    ):
+        return None
+    # requests' merge: the session's headers, the request's over them (in the session header's place,
+    # with the request's spelling), a None value removing one; only the request's are checked, as the
+    # session is the gateway's own, with requests' default headers.
+    merged: dict[str, tuple[str, Any]] = {
+        name.lower(): (name, value) for name, value in session.headers.items()
+    }
+    for name, value in (headers_in or {}).items():
+        if name.__class__ is not str or (value is not None and value.__class__ is not str):
+            return None
+        if value is not None:
+            check_header_validity((name, value))
+        merged[name.lower()] = (name, value)
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+    for name, value in merged.values():
+        if value is not None:
+            headers[name] = value
+    method = method.upper()
+    body, content_type = _plain_body(data, json_body)
+    if body:
+        headers["Content-Length"] = str(len(body))
+    elif body is None and method not in {"GET", "HEAD"} and "Content-Length" not in headers:
+        headers["Content-Length"] = "0"
+    if content_type is not None and "Content-Type" not in headers:
+        headers["Content-Type"] = content_type
+    prepared = _PlainPrepared()
+    prepared.method, prepared.url, prepared.headers, prepared.body = method, url, headers, body
+    prepared._cookies = RequestsCookieJar()  # type: ignore[attr-defined]
+    prepared.hooks = default_hooks()
+    prepared.apigw_request = HttpRequest.build(method, target, headers=list(headers.items()), body=body)
+    return prepared
+
+
+def _plain_body(data: bytes | None, json_body: object) -> tuple[bytes | None, str | None]:
+    """The body and the ``Content-Type`` requests gives ``data=`` bytes or ``json=`` (data wins)."""
+    if data:
+        return data, None
+    if json_body is None:
+        return None, None
+    try:
+        text = compat.json.dumps(json_body, allow_nan=False)  # type: ignore[attr-defined]
+    except ValueError as error:
+        raise InvalidJSONError(error) from error
+    return (text if isinstance(text, bytes) else text.encode("utf-8")), "application/json"
 
 
 def invocation_of(response: Response) -> Invocation:
