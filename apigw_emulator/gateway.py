@@ -551,7 +551,7 @@ class Gateway:
         Each call starts without cookies, as a new session would; the session behind it is kept for the
         calling thread (made once per gateway and thread, not per request).
         """
-        from .transport import prepare_plain  # noqa: PLC0415 - only the drivers need requests
+        from .transport import prepare_plain, send_plain  # noqa: PLC0415 - only the drivers need requests
 
         full = "://" in path.split("?", 1)[0]
         if not full and not path.startswith("/"):
@@ -571,14 +571,12 @@ class Gateway:
             )
             if prepared is None:
                 return session.request(method, url, **kwargs)
-            # What Session.request hands send: the session's own settings for the origin (GatewaySession
-            # reads no environment for it), so that send does not look for proxies either.
-            settings = session.merge_environment_settings(url, {}, kwargs.get("stream"), None, None)
-            return session.send(
+            return send_plain(
+                session,
                 prepared,
                 timeout=kwargs.get("timeout"),
                 allow_redirects=kwargs.get("allow_redirects", True),
-                **settings,
+                stream=kwargs.get("stream"),
             )
         finally:
             session.cookies.clear()  # what this request set does not reach the next one

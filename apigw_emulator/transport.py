@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterable, Mapping, MutableMapping
+from datetime import timedelta
 from http.client import HTTPMessage, responses
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +15,7 @@ from requests import PreparedRequest, Response, Session, compat
 from requests.adapters import BaseAdapter, HTTPAdapter
 from requests.cookies import RequestsCookieJar, extract_cookies_to_jar
 from requests.exceptions import InvalidJSONError
-from requests.hooks import default_hooks
+from requests.hooks import default_hooks, dispatch_hook
 from requests.structures import CaseInsensitiveDict
 from requests.utils import check_header_validity, get_encoding_from_headers
 from urllib3 import HTTPResponse
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from .gateway import Gateway
     from .invoke import Invocation
 
-__all__ = ["GatewayAdapter", "GatewaySession", "invocation_of", "prepare_plain"]
+__all__ = ["GatewayAdapter", "GatewaySession", "invocation_of", "prepare_plain", "send_plain"]
 
 
 class _OriginalResponse:
@@ -45,15 +47,17 @@ class _OriginalResponse:
         """Nothing to close: there is no socket."""
 
 
-def _as_read(headers: tuple[tuple[str, str], ...], length: int) -> bool:
-    """Whether reading a body of ``length`` bytes with these headers gives the body unchanged: no
+#: The response headers the adapter looks at: what reading the body would change, and cookies.
+_READ_CHANGING = frozenset({"content-encoding", "content-length", "set-cookie"})
+
+
+def _read_unchanged(lname: str, value: str, length: int) -> bool:
+    """Whether, with this header, reading a body of ``length`` bytes gives it unchanged: no
     ``Content-Encoding`` to undo and no ``Content-Length`` that disagrees (urllib3 raises on those)."""
-    for name, value in headers:
-        lname = name.lower()
-        if lname == "content-encoding" and value.strip().lower() not in {"", "identity"}:
-            return False
-        if lname == "content-length" and value.strip() != str(length):
-            return False
+    if lname == "content-encoding":
+        return value.strip().lower() in {"", "identity"}
+    if lname == "content-length":
+        return value.strip() == str(length)
     return True
 
 
@@ -90,12 +94,15 @@ class GatewayAdapter(BaseAdapter):
         headers = HTTPHeaderDict()
         joined: dict[str, tuple[str, str]] = {}  # what requests' CaseInsensitiveDict of them holds
         cookies = False
+        as_read = True
         for name, value in answer.headers:
             headers.add(name, value)
             lname = name.lower()
             before = joined.get(lname)
             joined[lname] = (name, value) if before is None else (before[0], f"{before[1]}, {value}")
-            cookies = cookies or lname == "set-cookie"
+            if lname in _READ_CHANGING:
+                cookies = cookies or lname == "set-cookie"
+                as_read = as_read and _read_unchanged(lname, value, len(body))
         raw = HTTPResponse(
             body=io.BytesIO(body),
             headers=headers,
@@ -110,7 +117,7 @@ class GatewayAdapter(BaseAdapter):
         )
         response = _built_response(request, raw, joined.values(), self._builder)
         if not stream:
-            if _as_read(answer.headers, len(body)):
+            if as_read:
                 # What reading it would give (requests reads it in 10 KiB chunks and joins them: a copy
                 # of the body and 1 ms a megabyte), given as it is.
                 response._content = body
@@ -191,9 +198,21 @@ class GatewaySession(Session):
 class _PlainPrepared(PreparedRequest):
     """A request prepared by :func:`prepare_plain`, with the gateway's request it stands for: the
     adapter takes that one instead of parsing the URL, headers and body back (a copy, as a redirect
-    makes, is an ordinary ``PreparedRequest`` and is parsed as usual)."""
+    makes, is an ordinary ``PreparedRequest`` and is parsed as usual). Its cookie jar (empty: the
+    session has none, the request gives none) is made when a redirect first reads it."""
 
     apigw_request: HttpRequest | None = None
+
+    @property
+    def _cookies(self) -> RequestsCookieJar:
+        jar: RequestsCookieJar | None = self.__dict__.get("_cookies")
+        if jar is None:
+            jar = self.__dict__["_cookies"] = RequestsCookieJar()
+        return jar
+
+    @_cookies.setter
+    def _cookies(self, jar: RequestsCookieJar | None) -> None:
+        self.__dict__["_cookies"] = jar
 
 
 #: The keyword arguments of ``Session.request`` that :func:`prepare_plain` takes; any other one (params,
@@ -216,7 +235,7 @@ def prepare_plain(
     Plain: keyword arguments among :data:`PLAIN_KEYWORDS`, a ``str`` method, headers given as a dict of
     ``str`` (a None value removes a session header, as in requests), a body of ``bytes`` or ``json=``, a
     path and query that requests' URL preparation leaves as written, and a session without its own auth,
-    params or cookies. Headers are the session's merged with the request's and checked by requests' own
+    hooks, params or cookies. Headers are the session's merged with the request's and checked by requests' own
     ``check_header_validity``; ``Content-Length`` and ``Content-Type`` follow requests' rules. No netrc
     file is read: no request to the gateway's origin leaves the process. ``url`` is the full URL,
     ``target`` the same as the gateway's raw path and query (its request is from 127.0.0.1).
@@ -228,6 +247,7 @@ def prepare_plain(
         (headers_in is not None and headers_in.__class__ is not dict)
         or (data is not None and data.__class__ is not bytes)
         or session.auth is not None
+        or any(session.hooks.values())
         or session.params
         or len(session.cookies)
         or not _PLAIN_TARGET.match(target)
@@ -237,9 +257,7 @@ def prepare_plain(
     # requests' merge: the session's headers, the request's over them (in the session header's place,
     # with the request's spelling), a None value removing one; only the request's are checked, as the
     # session is the gateway's own, with requests' default headers.
-    merged: dict[str, tuple[str, Any]] = {
-        name.lower(): (name, value) for name, value in session.headers.items()
-    }
+    merged = _lowered(session.headers)
     for name, value in (headers_in or {}).items():
         if name.__class__ is not str or (value is not None and value.__class__ is not str):
             return None
@@ -260,10 +278,63 @@ def prepare_plain(
         headers["Content-Type"] = content_type
     prepared = _PlainPrepared()
     prepared.method, prepared.url, prepared.headers, prepared.body = method, url, headers, body
-    prepared._cookies = RequestsCookieJar()  # type: ignore[attr-defined]
     prepared.hooks = default_hooks()
-    prepared.apigw_request = HttpRequest.build(method, target, headers=list(headers.items()), body=body)
+    # The gateway's request as HttpRequest.from_prepared would parse it back: the target is plain (no
+    # character to quote), values lose the blanks around them.
+    path, _, query = target.partition("?")
+    pairs = tuple((name, value.strip(" \t")) for name, value in headers.items())
+    prepared.apigw_request = HttpRequest(method, path, query, pairs, body or b"")
     return prepared
+
+
+def send_plain(
+    session: Session,
+    prepared: PreparedRequest,
+    *,
+    timeout: float | tuple[float, float] | tuple[float, None] | None,
+    allow_redirects: bool,
+    stream: bool | None,
+) -> Response:
+    """What ``session.send(prepared, ...)`` does for a request of :func:`prepare_plain`, without what
+    such a request cannot need: the session's settings as they are (the gateway's origin reads no
+    environment), and requests' redirect machinery only for a redirect. The response's hooks run and
+    the session's cookie jar learns a ``Set-Cookie`` as in requests, redirects are followed by
+    requests' own ``resolve_redirects``."""
+    settings: dict[str, Any] = {
+        "stream": session.stream if stream is None else stream,
+        "timeout": timeout,
+        "verify": session.verify,
+        "cert": session.cert,
+        "proxies": session.proxies,
+    }
+    adapter = session.get_adapter(url=prepared.url or "")
+    started = time.perf_counter()
+    response = adapter.send(prepared, **settings)
+    response.elapsed = timedelta(seconds=time.perf_counter() - started)
+    response = dispatch_hook("response", prepared.hooks, response, **settings)  # type: ignore[no-untyped-call]
+    extract_cookies_to_jar(session.cookies, prepared, response.raw)  # type: ignore[no-untyped-call]
+    if response.is_redirect:
+        if allow_redirects:
+            history = list(session.resolve_redirects(response, prepared, **settings))
+            if history:
+                history.insert(0, response)
+                response = history.pop()
+                response.history = history
+        else:
+            following = session.resolve_redirects(response, prepared, yield_requests=True, **settings)
+            response._next = next(following, None)
+    if not settings["stream"]:
+        response.content  # noqa: B018 - read now, as requests does for non-streamed responses
+    return response  # type: ignore[no-any-return]
+
+
+def _lowered(headers: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:
+    """A header dict's (name, value) pairs by lower-case name, in order: what it stores itself, where it
+    has requests' shape (a dict copy), else made again."""
+    store = getattr(headers, "_store", None)
+    if isinstance(store, dict):
+        return dict(store)
+    return {name.lower(): (name, value) for name, value in headers.items()}
 
 
 def _plain_body(data: bytes | None, json_body: object) -> tuple[bytes | None, str | None]:
