@@ -25,10 +25,11 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-import time
 from typing import Any
 
-__all__ = ["EnvironImage", "swapping_supported", "zone_changed"]
+from .variables import zone_changed
+
+__all__ = ["EnvironImage", "swapping_supported"]
 
 _TZ = b"TZ"
 
@@ -74,31 +75,6 @@ def _c_entries(pointer: int) -> list[bytes]:
 def _set_data(data: dict[bytes, bytes]) -> None:
     os.environ._data = data  # type: ignore[attr-defined]
     os.environb._data = data  # type: ignore[attr-defined]
-
-
-#: ``TZ`` values that name UTC: setting one where the local zone already is UTC changes nothing.
-_UTC_ZONES = frozenset({b":UTC", b"UTC", b"UTC0", b":Etc/UTC", b"Etc/UTC", b"GMT", b":GMT"})
-
-
-def _machine_zone_is_utc() -> bool:
-    """Whether the zone of an unset ``TZ`` is UTC here (looked at once, before any ``TZ`` is applied)."""
-    unset = "TZ" not in os.environ or os.environ["TZ"].encode() in _UTC_ZONES
-    return unset and time.timezone == 0 and time.altzone == 0 and not time.daylight
-
-
-_MACHINE_UTC = _machine_zone_is_utc()
-
-
-def _is_utc(zone: bytes | None) -> bool:
-    return _MACHINE_UTC if zone is None else zone in _UTC_ZONES
-
-
-def zone_changed(before: bytes | None, after: bytes | None) -> None:
-    """Call :func:`time.tzset` when ``TZ`` went from ``before`` to ``after`` (encoded, None: unset), so that
-    ``time.localtime()`` follows, as on Lambda; not when both name UTC here (tzset costs ~10 µs)."""
-    if before == after or not hasattr(time, "tzset") or (_is_utc(before) and _is_utc(after)):
-        return
-    time.tzset()
 
 
 class EnvironImage:
