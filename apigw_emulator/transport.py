@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import time
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from datetime import timedelta
 from http.client import HTTPMessage, responses
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
     from .gateway import Gateway
     from .invoke import Invocation
+    from .response import GatewayResponse
 
 __all__ = ["GatewayAdapter", "GatewaySession", "invocation_of", "prepare_plain", "send_plain"]
 
@@ -91,39 +93,31 @@ class GatewayAdapter(BaseAdapter):
         invocation = self.gateway.invoke(http_request)
         answer = invocation.response
         body = b"" if http_request.method == "HEAD" else answer.body
-        headers = HTTPHeaderDict()
         joined: dict[str, tuple[str, str]] = {}  # what requests' CaseInsensitiveDict of them holds
         cookies = False
         as_read = True
         for name, value in answer.headers:
-            headers.add(name, value)
             lname = name.lower()
             before = joined.get(lname)
             joined[lname] = (name, value) if before is None else (before[0], f"{before[1]}, {value}")
             if lname in _READ_CHANGING:
                 cookies = cookies or lname == "set-cookie"
                 as_read = as_read and _read_unchanged(lname, value, len(body))
-        raw = HTTPResponse(
-            body=io.BytesIO(body),
-            headers=headers,
-            status=answer.status,
-            reason=responses.get(answer.status, ""),
-            preload_content=False,
-            decode_content=False,
-            # Where requests' cookie jars read Set-Cookie from; without one, they have nothing to read.
-            original_response=_OriginalResponse(answer.headers) if cookies else None,  # type: ignore[arg-type]
-            request_method=http_request.method,
-            request_url=request.url,
-        )
-        response = _built_response(request, raw, joined.values(), self._builder)
-        if not stream:
-            if as_read:
-                # What reading it would give (requests reads it in 10 KiB chunks and joins them: a copy
-                # of the body and 1 ms a megabyte), given as it is.
-                response._content = body
-                response._content_consumed = True  # type: ignore[attr-defined]
-            else:  # content to decode (gzip...) or a length to check: urllib3 does both when reading
-                response.content  # noqa: B018 - read now, as requests does for non-streamed responses
+        make_raw = functools.partial(_raw_response, answer, body, http_request.method, request.url, cookies)
+        given = not stream and as_read
+        response = _LazyRawResponse(make_raw if given else None)
+        if not given:
+            response.raw = make_raw()
+        _fill_response(response, request, answer.status, joined.values(), self._builder)
+        if cookies:
+            extract_cookies_to_jar(response.cookies, request, response.raw)  # type: ignore[no-untyped-call]
+        if given:
+            # What reading it would give (requests reads it in 10 KiB chunks and joins them: a copy of the
+            # body and 1 ms a megabyte), given as it is; urllib3's response over it is made if read.
+            response._content = body
+            response._content_consumed = True  # type: ignore[attr-defined]
+        elif not stream:  # content to decode (gzip...) or a length to check: urllib3 does both when reading
+            response.content  # noqa: B018 - read now, as requests does for non-streamed responses
         response.apigw = invocation  # type: ignore[attr-defined]
         return response
 
@@ -131,26 +125,68 @@ class GatewayAdapter(BaseAdapter):
         """Nothing to release: no connections are pooled."""
 
 
-def _built_response(
-    request: PreparedRequest, raw: HTTPResponse, headers: Iterable[tuple[str, str]], adapter: HTTPAdapter
-) -> Response:
-    """The ``requests.Response`` requests' ``HTTPAdapter.build_response`` makes of ``raw``, with its
-    headers given (repeated ones joined with ``", "``, as urllib3 gives them) rather than read back."""
-    response = Response()
-    response.status_code = raw.status
+def _raw_response(
+    answer: GatewayResponse, body: bytes, method: str, url: str | None, cookies: bool
+) -> HTTPResponse:
+    """urllib3's response over the gateway's answer, as a connection would have given it."""
+    headers = HTTPHeaderDict()
+    for name, value in answer.headers:
+        headers.add(name, value)
+    return HTTPResponse(
+        body=io.BytesIO(body),
+        headers=headers,
+        status=answer.status,
+        reason=responses.get(answer.status, ""),
+        preload_content=False,
+        decode_content=False,
+        # Where requests' cookie jars read Set-Cookie from; without one, they have nothing to read.
+        original_response=_OriginalResponse(answer.headers) if cookies else None,  # type: ignore[arg-type]
+        request_method=method,
+        request_url=url,
+    )
+
+
+class _LazyRawResponse(Response):
+    """requests' ``Response``, whose ``raw`` (urllib3's response over the body) is made when first read: a
+    response whose body was given as it is needs it only when someone looks (``close()``, a cookie jar)."""
+
+    def __init__(self, make_raw: Callable[[], HTTPResponse] | None = None) -> None:
+        self.__dict__["_make_raw"] = make_raw
+        super().__init__()
+
+    @property
+    def raw(self) -> Any:
+        raw = self.__dict__.get("raw")
+        make_raw = self.__dict__.get("_make_raw")
+        if raw is None and make_raw is not None:
+            raw = self.__dict__["raw"] = make_raw()
+            self.__dict__["_make_raw"] = None
+        return raw
+
+    @raw.setter
+    def raw(self, value: Any) -> None:
+        self.__dict__["raw"] = value
+
+
+def _fill_response(
+    response: Response,
+    request: PreparedRequest,
+    status: int,
+    headers: Iterable[tuple[str, str]],
+    adapter: HTTPAdapter,
+) -> None:
+    """What requests' ``HTTPAdapter.build_response`` sets, with the headers given (repeated ones joined
+    with ``", "``, as urllib3 gives them) rather than read back from a urllib3 response."""
+    response.status_code = status
     response.headers = CaseInsensitiveDict()
     for name, value in headers:
         response.headers[name] = value
     response.encoding = get_encoding_from_headers(response.headers)
-    response.raw = raw
-    response.reason = raw.reason or ""
+    response.reason = responses.get(status, "")
     url = request.url
     response.url = (url.decode("utf-8") if isinstance(url, bytes) else url) or ""
-    if raw._original_response is not None:
-        extract_cookies_to_jar(response.cookies, request, raw)  # type: ignore[no-untyped-call]
     response.request = request
     response.connection = adapter
-    return response
 
 
 class GatewaySession(Session):
@@ -312,7 +348,8 @@ def send_plain(
     response = adapter.send(prepared, **settings)
     response.elapsed = timedelta(seconds=time.perf_counter() - started)
     response = dispatch_hook("response", prepared.hooks, response, **settings)  # type: ignore[no-untyped-call]
-    extract_cookies_to_jar(session.cookies, prepared, response.raw)  # type: ignore[no-untyped-call]
+    if "set-cookie" in response.headers:  # what the session's jar learns (for a redirect's next request)
+        extract_cookies_to_jar(session.cookies, prepared, response.raw)  # type: ignore[no-untyped-call]
     if response.is_redirect:
         if allow_redirects:
             history = list(session.resolve_redirects(response, prepared, **settings))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import gzip
+import pickle
 import threading
 from typing import Any
 
 import pytest
 import requests
+import urllib3
 
 from apigw_emulator import Gateway, LambdaContext, invocation_of
 from apigw_emulator.transport import GatewaySession, prepare_plain
@@ -253,3 +255,18 @@ def test_repeated_response_headers_are_joined_as_requests_joins_them() -> None:
     assert fast.headers["x-b"] == slow.headers["x-b"] == "3"
     assert fast.encoding == slow.encoding
     assert not fast.cookies
+
+
+def test_a_response_given_as_it_is_still_has_urllib3s_raw_response_when_read() -> None:
+    gw = Gateway(lambda e, c: {"statusCode": 201, "multiValueHeaders": {"X-A": ["1", "2"]}, "body": "made"})
+    response = gw.request("GET", "/")
+    raw = response.raw  # made when first read
+    assert isinstance(raw, urllib3.HTTPResponse)
+    assert raw is response.raw
+    assert (raw.status, raw.headers.getlist("X-A")) == (201, ["1", "2"])
+    assert raw.read() == b"made"
+    with gw.request("GET", "/") as closed:  # close() reads raw too
+        assert closed.text == "made"
+    copy = pickle.loads(pickle.dumps(response))
+    assert (copy.status_code, copy.content, copy.raw) == (201, b"made", None)
+    assert gw.session().get(gw.url + "/").raw.status == 201  # requests' own path reads it at once
