@@ -552,11 +552,12 @@ class Gateway:
         Each call starts without cookies, as a new session would; the session behind it is kept for the
         calling thread (made once per gateway and thread, not per request).
         """
-        url = (
-            path
-            if "://" in path.split("?", 1)[0]
-            else self.url + ("" if path.startswith("/") else "/") + path
-        )
+        from .transport import prepare_plain, send_plain  # noqa: PLC0415 - only the drivers need requests
+
+        full = "://" in path.split("?", 1)[0]
+        if not full and not path.startswith("/"):
+            path = "/" + path
+        url = path if full else self.url + path
         local = self._sessions
         session: requests.Session | None = getattr(local, "session", None)
         if session is None or getattr(local, "busy", False):  # first call here, or a nested one
@@ -566,7 +567,18 @@ class Gateway:
             session = local.session = self.session()
         local.busy = True
         try:
-            return session.request(method, url, **kwargs)
+            prepared = (
+                None if full else prepare_plain(session, method, url, self.config.url_prefix + path, kwargs)
+            )
+            if prepared is None:
+                return session.request(method, url, **kwargs)
+            return send_plain(
+                session,
+                prepared,
+                timeout=kwargs.get("timeout"),
+                allow_redirects=kwargs.get("allow_redirects", True),
+                stream=kwargs.get("stream"),
+            )
         finally:
             session.cookies.clear()  # what this request set does not reach the next one
             local.busy = False

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import base64
 import gzip
+import pickle
 import threading
 from typing import Any
 
 import pytest
 import requests
+import urllib3
 
 from apigw_emulator import Gateway, LambdaContext, invocation_of
-from apigw_emulator.transport import GatewaySession
+from apigw_emulator.transport import GatewaySession, prepare_plain
 
 
 def cookie_jar(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -154,3 +156,117 @@ def test_closing_the_gateway_closes_the_session_request_kept(monkeypatch: pytest
     assert getattr(gw._sessions, "session", None) is None
     assert gw.request("GET", "/show").text == "none"  # still usable: a new session
     assert gw._sessions.session is not session
+
+
+PLAIN_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
+    ("GET", "/echo", {}),
+    ("get", "/echo", {"headers": {"User-Agent": "bench", "Accept": "application/octet-stream"}}),
+    ("GET", "/echo", {"headers": {"accept": "text/plain", "Accept-Encoding": None, "X-New": None}}),
+    ("GET", "/a/b.c-d_e~f?x=1&y=(2)&z=a,b;c:d@e!$'*+", {"headers": {"X-Trace": "t"}}),
+    ("POST", "/echo", {}),
+    ("POST", "/echo", {"data": b""}),
+    ("POST", "/echo", {"data": b"\x00\xffbytes", "headers": {"Content-Type": "application/octet-stream"}}),
+    ("PUT", "/echo", {"json": {"a": [1, 2.5, None, "\u00e9"]}}),
+    ("PATCH", "/echo", {"json": [], "headers": {"content-type": "application/vnd.api+json"}}),
+    ("POST", "/echo", {"data": b"raw", "json": {"ignored": True}}),
+    ("DELETE", "/echo", {"headers": {"Content-Length": "0"}, "timeout": 5, "allow_redirects": False}),
+    ("HEAD", "/echo", {"stream": False}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs"), PLAIN_REQUESTS)
+def test_a_plain_request_is_prepared_exactly_as_requests_prepares_it(
+    method: str, path: str, kwargs: dict[str, Any]
+) -> None:
+    gw = Gateway(cookie_jar, binary_media_types=["*/*"])
+    session = gw.session()
+    url = gw.url + path
+    fast = prepare_plain(session, method, url, gw.config.url_prefix + path, kwargs)
+    assert fast is not None
+    given = {key: value for key, value in kwargs.items() if key in {"headers", "data", "json"}}
+    slow = session.prepare_request(requests.Request(method.upper(), url, **given))
+    assert (fast.method, fast.url, fast.body) == (slow.method, slow.url, slow.body)
+    assert list(fast.headers.items()) == list(slow.headers.items())  # same order, same spelling
+    assert fast.hooks == slow.hooks
+    through_fast = invocation_of(gw.request(method, path, **kwargs)).request
+    through_requests = invocation_of(session.request(method, url, **kwargs)).request
+    assert through_fast == through_requests  # the gateway's request, as the adapter parses requests'
+
+
+@pytest.mark.parametrize(
+    ("path", "kwargs"),
+    [
+        ("/a b", {}),  # requests percent-encodes the space
+        ("/%41", {}),  # requests unquotes an escaped unreserved character
+        ("/a/../b", {}),  # urllib3 removes dot segments
+        ("/x#fragment", {}),
+        ("/\u00e9", {}),
+        ("/q", {"params": {"a": "1"}}),
+        ("/q", {"cookies": {"c": "1"}}),
+        ("/q", {"headers": {"X-Bytes": b"1"}}),
+        ("/q", {"data": "text"}),
+        ("/q", {"data": {"form": "1"}}),
+    ],
+)
+def test_a_request_requests_would_rewrite_is_left_to_requests_preparation(
+    path: str, kwargs: dict[str, Any]
+) -> None:
+    gw = Gateway(cookie_jar)
+    session = gw.session()
+    assert prepare_plain(session, "POST", gw.url + path, gw.config.url_prefix + path, kwargs) is None
+    sent = invocation_of(gw.request("POST", path, **kwargs)).request
+    assert sent == invocation_of(session.request("POST", gw.url + path, **kwargs)).request
+
+
+def test_an_invalid_header_in_a_plain_request_raises_requests_invalid_header() -> None:
+    gw = Gateway(cookie_jar)
+    with pytest.raises(requests.exceptions.InvalidHeader):
+        gw.request("GET", "/show", headers={"X-Bad": "line\r\nInjected: 1"})
+    with pytest.raises(requests.exceptions.InvalidHeader):
+        gw.session().get(gw.url + "/show", headers={"X-Bad": "line\r\nInjected: 1"})
+
+
+def redirecting(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """``/go`` sets a cookie and redirects to ``/show``, which says which cookies it received (HTTP API)."""
+    if event["rawPath"] == "/go":
+        return {"statusCode": 302, "headers": {"Location": "/show"}, "cookies": ["hop=1; Path=/"]}
+    return {"statusCode": 200, "body": ";".join(event.get("cookies") or ["none"])}
+
+
+def test_a_plain_request_follows_a_redirect_with_the_cookie_it_set() -> None:
+    gw = Gateway(redirecting, stage="$default", api="http")
+    response = gw.request("GET", "/go")
+    assert response.text == "hop=1"
+    assert [hop.status_code for hop in response.history] == [302]
+    assert gw.request("GET", "/show").text == "none"  # and nothing carried to the next call
+    stopped = gw.request("GET", "/go", allow_redirects=False)
+    assert stopped.status_code == 302
+    assert stopped.cookies.get("hop") == "1"
+
+
+def test_repeated_response_headers_are_joined_as_requests_joins_them() -> None:
+    gw = Gateway(
+        lambda e, c: {"statusCode": 200, "multiValueHeaders": {"X-A": ["1", "2"], "x-b": ["3"]}, "body": ""}
+    )
+    fast = gw.request("GET", "/")
+    slow = gw.session().get(gw.url + "/", params={"p": "1"})  # params: requests' own preparation
+    assert fast.headers["x-a"] == slow.headers["X-A"] == "1, 2"
+    assert list(fast.headers) == list(slow.headers)  # the same names, spelt and ordered the same
+    assert fast.headers["x-b"] == slow.headers["x-b"] == "3"
+    assert fast.encoding == slow.encoding
+    assert not fast.cookies
+
+
+def test_a_response_given_as_it_is_still_has_urllib3s_raw_response_when_read() -> None:
+    gw = Gateway(lambda e, c: {"statusCode": 201, "multiValueHeaders": {"X-A": ["1", "2"]}, "body": "made"})
+    response = gw.request("GET", "/")
+    raw = response.raw  # made when first read
+    assert isinstance(raw, urllib3.HTTPResponse)
+    assert raw is response.raw
+    assert (raw.status, raw.headers.getlist("X-A")) == (201, ["1", "2"])
+    assert raw.read() == b"made"
+    with gw.request("GET", "/") as closed:  # close() reads raw too
+        assert closed.text == "made"
+    copy = pickle.loads(pickle.dumps(response))
+    assert (copy.status_code, copy.content, copy.raw) == (201, b"made", None)
+    assert gw.session().get(gw.url + "/").raw.status == 201  # requests' own path reads it at once

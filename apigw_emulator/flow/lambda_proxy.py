@@ -15,7 +15,7 @@ from ..response import GatewayResponse, MalformedResultError, _BinaryDecodeError
 from ..runtime._bootstrap import MARSHAL_ERROR
 from ..runtime.model import InvokeRequest
 from ..trace import trace_header
-from .runtime_json import round_trip
+from .runtime_json import event_round_trip, round_trip
 from .state import FlowState, FunctionTarget, Invocation, describe, lambda_context
 
 __all__ = ["DEFAULT_INTEGRATION_TIMEOUT", "LAMBDA_REQUEST_LIMIT", "LAMBDA_RESPONSE_LIMIT", "invoke_function"]
@@ -33,7 +33,7 @@ def invoke_function(state: FlowState, target: FunctionTarget, cors: CorsRules | 
     request, config, stamp = state.request, state.config, state.stamp
     environments, function = target.environments, target.function
     integration_timeout, qualifier = target.integration_timeout, target.qualifier
-    event_size, handler_event = round_trip(state.event)
+    event_size, handler_event, encoded = event_round_trip(state.event)
     if event_size > LAMBDA_REQUEST_LIMIT:
         reason = (
             f"the event JSON has {event_size} bytes, over Lambda's {LAMBDA_REQUEST_LIMIT}-byte invocation "
@@ -53,7 +53,7 @@ def invoke_function(state: FlowState, target: FunctionTarget, cors: CorsRules | 
     if gateway_limit is not None:
         deadline = min(deadline, gateway_limit)
     trace = trace_header(request, config.api, stamp)  # what the event carries: _X_AMZN_TRACE_ID
-    outcome = environments.invoke(InvokeRequest(handler_event, context, trace, deadline))
+    outcome = environments.invoke(InvokeRequest(handler_event, context, trace, deadline, encoded))
     record = Invocation(
         request,
         GatewayResponse(0, (), b""),

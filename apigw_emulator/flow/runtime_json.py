@@ -11,7 +11,7 @@ import orjson
 
 from ..codec import b64decode, is_known_base64
 
-__all__ = ["round_trip", "runtime_dumps"]
+__all__ = ["event_round_trip", "round_trip", "runtime_dumps"]
 
 
 def _runtime_default(obj: Any) -> Any:
@@ -84,6 +84,18 @@ def round_trip(value: Any) -> tuple[int, Any]:
     if (size >= _EXACT_SIZE_FROM or not body.isascii()) and not _is_base64(body, value):
         size = len(payload) + len(orjson.dumps(body)) - 2
     return size, parsed
+
+
+def event_round_trip(event: Any) -> tuple[int, Any, bytes | None]:
+    """:func:`round_trip` of an event, and its JSON when orjson wrote all of it (a small body): the bytes
+    a worker process gets, written once. None when the body was left out, or the stdlib wrote it (what
+    orjson reads back differently: integers over 64 bits, lone surrogates)."""
+    body = event.get("body") if type(event) is dict else None
+    if type(body) is str and len(body) > _BIG_STRING:
+        size, parsed = round_trip(event)
+        return size, parsed, None
+    payload, by_orjson = _dumps(event)
+    return len(payload), _loads(payload, by_orjson), payload if by_orjson else None
 
 
 def _is_base64(body: str, value: dict[str, Any]) -> bool:

@@ -37,6 +37,7 @@ from typing import Any
 
 from ..errors import LambdaFunctionError
 from ._bootstrap import RuntimeFaultError, exception_document, load_lambda_handler
+from .environ_image import EnvironImage
 from .imports import first_on_sys_path, make_way
 from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, InvokeOutcome, InvokeRequest
 from .variables import (
@@ -54,6 +55,8 @@ __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_module
 #: The files of the frames a traceback starts with that are the runtime's, not the function's: left out of
 #: ``stackTrace`` as awslambdaric leaves out its own.
 _RUNTIME_FILES = ("in_process.py", "_bootstrap.py")
+#: The variable Lambda sets for each invocation (the others are the execution environment's).
+TRACE_VARIABLE = "_X_AMZN_TRACE_ID"
 #: Held while an in-process init forgets and imports a function's modules (see :meth:`HandlerCode.load`).
 _IMPORTS = threading.RLock()
 #: Lambda's budget for the init phase, in seconds (it has its own, apart from the function timeout).
@@ -368,6 +371,7 @@ class InProcessEnvironment(ExecutionEnvironment):
         self._variables: dict[str, str] | None = None
         self._init_duration: float | None = None
         self._encoded: dict[bytes, bytes | None] | None = None
+        self._image: EnvironImage | None = None
 
     def __repr__(self) -> str:
         return f"InProcessEnvironment({self.code.name!r}, alive={self.alive})"
@@ -429,10 +433,12 @@ class InProcessEnvironment(ExecutionEnvironment):
         assert handler is not None
         if self._encoded is None:
             self._encoded = encoded(self.variables())
-        variables = with_variable(self._encoded, "_X_AMZN_TRACE_ID", request.trace_id)
+            self._image = EnvironImage(self._encoded, encoded({TRACE_VARIABLE: None}).popitem()[0])
+        variables = with_variable(self._encoded, TRACE_VARIABLE, request.trace_id)
+        image = self._image
 
         def call() -> Any:
-            with applied(variables):
+            with applied(variables, image):
                 return handler(request.event, request.context)
 
         started = time.perf_counter()

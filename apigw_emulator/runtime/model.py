@@ -111,12 +111,15 @@ class InvokeRequest:
     :ivar trace_id: the X-Ray trace header (``Lambda-Runtime-Trace-Id``, ``_X_AMZN_TRACE_ID``).
     :ivar wait: seconds the caller waits for the outcome (the function timeout, or the front door's
         integration timeout when that is shorter).
+    :ivar encoded: the event's JSON as orjson wrote it for that round trip, when it is whole (None
+        otherwise): what a process environment sends the worker as it is, instead of writing it again.
     """
 
     event: Any
     context: LambdaContext
     trace_id: str | None
     wait: float
+    encoded: bytes | None = None
 
     @property
     def request_id(self) -> str:

@@ -385,13 +385,16 @@ class ProcessEnvironment(ExecutionEnvironment):
 
     def _invocation(self, request: InvokeRequest) -> Invocation:
         context = request.context
-        orjson_encoded = not _has_nan(request.event)  # orjson would write NaN as null
-        try:
-            event = orjson.dumps(request.event) if orjson_encoded else b""
-        except TypeError:  # what only the standard library writes (integers over 64 bits)
-            orjson_encoded = False
-        if not orjson_encoded:
-            event = json.dumps(request.event, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        if request.encoded is not None:  # the round trip's own JSON, orjson's: sent as it is
+            event, orjson_encoded = request.encoded, True
+        else:
+            orjson_encoded = not _has_nan(request.event)  # orjson would write NaN as null
+            try:
+                event = orjson.dumps(request.event) if orjson_encoded else b""
+            except TypeError:  # what only the standard library writes (integers over 64 bits)
+                orjson_encoded = False
+            if not orjson_encoded:
+                event = json.dumps(request.event, ensure_ascii=False).encode("utf-8", "surrogatepass")
         client_context = getattr(context, "client_context", None)
         identity = getattr(context, "identity", None)
         identity_id = getattr(identity, "cognito_identity_id", None)

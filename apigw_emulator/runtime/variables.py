@@ -15,10 +15,14 @@ import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigurationError
 from ..ids import random_bits
 from .model import FunctionConfig
+
+if TYPE_CHECKING:  # the image's module (and ctypes) is imported where in-process environments are
+    from .environ_image import EnvironImage
 
 __all__ = [
     "RESERVED",
@@ -28,6 +32,7 @@ __all__ = [
     "log_stream_name",
     "task_root_of",
     "with_variable",
+    "zone_changed",
 ]
 
 #: Keys Lambda reserves: a function's ``Environment.Variables`` cannot set them.
@@ -141,7 +146,7 @@ def lambda_variables(
 _environ_lock = threading.Lock()
 #: The contexts of :func:`applied` that are active now, oldest first (their variables encoded as
 #: ``os.environ`` stores them), and what each key held before the first of them set it: contexts on
-#: several threads may overlap and end in any order.
+#: several threads may overlap and end in any order. Held with ``_environ_lock``.
 _active: list[tuple[object, dict[bytes, bytes | None]]] = []
 _baseline: dict[bytes, bytes | None] = {}
 _TZ = b"TZ"
@@ -158,11 +163,19 @@ class _RawEnviron:
 
     def __init__(self) -> None:
         environ = os.environ
-        self.data: dict[bytes, bytes] | None = getattr(environ, "_data", None)
         encode_key = getattr(environ, "encodekey", None)
-        if not isinstance(self.data, dict) or encode_key is None or not hasattr(os, "unsetenv"):
-            self.data = None
-        self.encode = encode_key if self.data is not None else None
+        self._direct = (
+            isinstance(getattr(environ, "_data", None), dict)
+            and encode_key is not None
+            and hasattr(os, "unsetenv")
+        )
+        self.encode = encode_key if self._direct else None
+
+    @property
+    def data(self) -> dict[bytes, bytes] | None:
+        """The mapping's own store now (an :class:`~.environ_image.EnvironImage`'s while one is in), or
+        None where the mapping does not have that shape."""
+        return os.environ._data if self._direct else None  # type: ignore[attr-defined]
 
     def key(self, name: str) -> bytes:
         return self.encode(name) if self.encode is not None else name.encode("utf-8", "surrogateescape")
@@ -219,19 +232,36 @@ class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
     have this limit). Overlapping contexts end in any order and still leave ``os.environ`` as it was
     before the first. ``TZ`` changes also call :func:`time.tzset`, so that ``time.localtime()`` follows,
     as on Lambda.
+
+    With an ``image`` (the same variables over the process's environment, prepared once; see
+    :mod:`.environ_image`) a context that starts alone swaps the image in instead of setting each
+    variable, and the process's environment is swapped back when the last context that overlapped it ends;
+    ``variables`` then hold the image's per-call variable with this call's value.
     """
 
-    __slots__ = ("_variables",)
+    __slots__ = ("_image", "_variables")
 
-    def __init__(self, variables: Mapping[str, str | None] | dict[bytes, bytes | None]) -> None:
+    def __init__(
+        self,
+        variables: Mapping[str, str | None] | dict[bytes, bytes | None],
+        image: EnvironImage | None = None,
+    ) -> None:
         first = next(iter(variables), None)
         self._variables: dict[bytes, bytes | None] = (
             variables if isinstance(first, bytes) else encoded(variables)  # type: ignore[arg-type,assignment]
         )
+        self._image = image
 
     def __enter__(self) -> None:
+        global _swapped  # noqa: PLW0603 (the one process environment)
         variables = self._variables
+        image = self._image
         with _environ_lock:
+            if image is not None and not _active and image.swap_in(variables.get(image.per_call)):
+                _swapped = image
+                _active.append((self, variables))
+                return
+            self._image = None  # set one by one, over whatever is in now
             data = _raw.data
             if not _active and data is not None:  # alone (the usual case): one pass per step
                 _baseline.clear()
@@ -244,24 +274,44 @@ class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
             _set(variables)
 
     def __exit__(self, *exc_info: object) -> None:
-        variables = self._variables
         with _environ_lock:
-            if len(_active) == 1 and _active[0][0] is self:  # alone: put the baseline back
-                _active.clear()
-                baseline = dict(_baseline)
-                _baseline.clear()
-                _set(baseline)
-                return
-            _active[:] = [(t, layer) for t, layer in _active if t is not self]
-            restored: dict[bytes, bytes | None] = {}
-            for key in variables:
-                for _, layer in reversed(_active):
-                    if key in layer:
-                        restored[key] = layer[key]
-                        break
-                else:
-                    restored[key] = _baseline.pop(key, None)
-            _set(restored)
+            if self._image is None:
+                self._restore()
+            else:
+                _active[:] = [(t, layer) for t, layer in _active if t is not self]
+            if not _active:
+                _swap_out()
+
+    def _restore(self) -> None:
+        variables = self._variables
+        if len(_active) == 1 and _active[0][0] is self:  # alone: put the baseline back
+            _active.clear()
+            baseline = dict(_baseline)
+            _baseline.clear()
+            _set(baseline)
+            return
+        _active[:] = [(t, layer) for t, layer in _active if t is not self]
+        restored: dict[bytes, bytes | None] = {}
+        for key in variables:
+            for _, layer in reversed(_active):
+                if key in layer:
+                    restored[key] = layer[key]
+                    break
+            else:
+                restored[key] = _baseline.pop(key, None)
+        _set(restored)
+
+
+#: The image swapped in now, until the last context that overlapped it ends.
+_swapped: EnvironImage | None = None
+
+
+def _swap_out() -> None:
+    global _swapped  # noqa: PLW0603 (the one process environment)
+    if _swapped is not None:
+        _baseline.clear()
+        _swapped.swap_out()
+        _swapped = None
 
 
 #: ``TZ`` values that name UTC: setting one where the local zone already is UTC changes nothing.
@@ -281,6 +331,14 @@ def _is_utc(zone: bytes | None) -> bool:
     return _MACHINE_UTC if zone is None else zone in _UTC_ZONES
 
 
+def zone_changed(before: bytes | None, after: bytes | None) -> None:
+    """Call :func:`time.tzset` when ``TZ`` went from ``before`` to ``after`` (encoded, None: unset), so that
+    ``time.localtime()`` follows, as on Lambda; not when both name UTC here (tzset costs ~10 µs)."""
+    if before == after or not hasattr(time, "tzset") or (_is_utc(before) and _is_utc(after)):
+        return
+    time.tzset()
+
+
 def _set(variables: dict[bytes, bytes | None]) -> None:
     zone_before = _raw.get(_TZ) if _TZ in variables else None
     data = _raw.data
@@ -296,15 +354,8 @@ def _set(variables: dict[bytes, bytes | None]) -> None:
     else:
         for key, value in variables.items():
             _raw.set(key, value)
-    if _TZ not in variables or not hasattr(time, "tzset"):
-        return
-    zone = variables[_TZ]
-    if zone == zone_before:
-        return
-    # tzset costs ~10 µs: skip it where the zone stays UTC (a machine on UTC, Lambda's ":UTC").
-    if _is_utc(zone) and _is_utc(zone_before):
-        return
-    time.tzset()
+    if _TZ in variables:
+        zone_changed(zone_before, variables[_TZ])
 
 
 def python_path_entries(task_root: Path, layers: tuple[Path, ...] | list[Path]) -> list[str]:

@@ -50,6 +50,11 @@ _FIELD_BLOCK_BYTES = re.compile(f"(?:{_FIELD_TEXT})*".encode("ascii"))
 _VERSION = re.compile(rb"HTTP/([0-9])\.[0-9]")
 _DIGITS = re.compile(r"[0-9]+")
 _HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
+#: Response header lines as :func:`serialise` writes them, every one valid: a token, then a value without
+#: controls (HTAB aside) or lone surrogates (counting the lines tells a value that holds a whole line).
+_RESPONSE_FIELDS = re.compile(
+    r"(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+: [^\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]*\r\n)*"
+)
 #: Controls other than HTAB, forbidden in header values (RFC 9110 5.5); CR and LF included.
 _VALUE_CONTROLS = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 #: Bytes a request target cannot hold (controls, space); non-ASCII bytes are percent-encoded.
@@ -513,8 +518,7 @@ def serialise(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -
     length_line = f"Content-Length: {len(response.body)}\r\n"
     length_sent = bodiless
     lines = [f"HTTP/1.1 {status} {reason_phrase(status)}\r\n"]
-    names: list[str] = []
-    values: list[str] = []
+    fields: list[str] = []
     for name, value in response.headers:
         lower = name.lower()
         if lower in _HOP_BY_HOP:
@@ -524,13 +528,22 @@ def serialise(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -
                 lines.append(length_line)
                 length_sent = True
             continue
-        names.append(name)
-        values.append(value)
-        lines.append(f"{name}: {value}\r\n")
+        fields.append(f"{name}: {value}\r\n")
+    block = "".join(fields)
+    # One pass over them all: valid lines, and as many as there are headers (a value holding CR LF and
+    # more would pass as lines of its own); else which one is wrong, and how.
+    if _RESPONSE_FIELDS.fullmatch(block) is None or block.count("\n") != len(fields):
+        _check_response_headers(
+            [
+                (n, v)
+                for n, v in response.headers
+                if n.lower() not in _HOP_BY_HOP and n.lower() != "content-length"
+            ]
+        )
+    lines.append(block)
     if not length_sent:
         lines.append(length_line)
     lines.append("Connection: keep-alive\r\n\r\n" if keep_alive else "Connection: close\r\n\r\n")
-    _check_response_headers(names, values)
     text = "".join(lines)
     try:
         head = text.encode("latin-1")
@@ -543,11 +556,11 @@ def serialise(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -
     return [head, response.body]
 
 
-def _check_response_headers(names: list[str], values: list[str]) -> None:
+def _check_response_headers(headers: list[tuple[str, str]]) -> None:
     """:raises BadResponseError: unless every name is a token and every value is free of controls (but
     HTAB) and lone surrogates: the same rule as the gateway's (each name on its own: a name holding LF
     must not pass as two)."""
-    for name, value in zip(names, values, strict=True):
+    for name, value in headers:
         if not is_token(name):
             raise BadResponseError(
                 f"the response header name {_shorten(name.encode('utf-8', 'replace'))} is not a token"

@@ -3,6 +3,7 @@ errors and limits, in real worker processes over real sockets."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from apigw_emulator import Gateway, invocation_of
 from apigw_emulator.runtime.model import InvokeOutcome
 from apigw_emulator.runtime.process import MAX_LINE, MAX_LOG_BYTES, ProcessEnvironment
 
@@ -644,3 +646,29 @@ def test_an_event_with_non_finite_floats_deep_in_lists_reaches_the_handler_as_wr
     deep = {"a": ["text", {"b": [1, 2.5, None, [float("nan")]]}], "c": [float("-inf")], "d": "nan"}
     assert result_json(environments.invoke(environment, deep)) == repr(deep)
     assert result_json(environments.invoke(environment, {"e": [1.5, "inf"]})) == "{'e': [1.5, 'inf']}"
+
+
+def test_the_event_json_of_the_round_trip_goes_to_the_worker_as_it_is(environments: Environments) -> None:
+    # The invoke step's round trip wrote the event's JSON already: the worker gets those very bytes, not
+    # the event written again (here bytes that say more than the event, to tell the two apart).
+    environment = environments("def handler(event, context):\n    return event\n")
+    request = environments.request(environment, {"a": 1})
+    request.encoded = b'{"a":1,"written":"once"}'
+    assert result_json(environment.invoke(request)) == {"a": 1, "written": "once"}
+    request = environments.request(environment, {"a": 1})  # without them: the event, written here
+    assert result_json(environment.invoke(request)) == {"a": 1}
+
+
+def test_an_event_through_a_process_gateway_is_what_the_invocation_records(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import json\n\n\ndef handler(event, context):\n"
+        "    return {'statusCode': 200, 'body': json.dumps(event)}\n",
+        encoding="utf-8",
+    )
+    with Gateway("app.handler", code_uri=tmp_path, isolation="process", binary_media_types=["*/*"]) as gw:
+        for body in (b"\xff\x00 small", b"big " * 40_000):  # the round trip's own JSON, and the event's
+            response = gw.request(
+                "POST", "/path?q=1", data=body, headers={"Content-Type": "application/octet-stream"}
+            )
+            assert response.status_code == 200
+            assert json.loads(response.text) == invocation_of(response).event
