@@ -25,9 +25,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .config import GatewayConfig
-from .content_handling import ConversionError, convert_request, event_body_text, response_conversion
-from .errors import ConfigurationError
-from .gateway_errors import gateway_timeout, integration_configuration_error, unsupported_media_type
+from .content_handling import response_conversion
+from .gateway_errors import gateway_timeout, integration_configuration_error
 from .http_backend import BackendError, BackendRequest, BackendTimeoutError, send
 from .ids import RequestStamp
 from .integration_request import (
@@ -44,14 +43,12 @@ from .integration_response import method_response, select_integration_response
 from .mapping import (
     MappingTemplateError,
     RequestOverride,
-    SelectedTemplate,
     TemplateVariables,
-    UnsupportedMediaType,
     render,
-    select_request_template,
 )
 from .model.rest import Integration
 from .request import HttpRequest
+from .request_payload import request_payload
 from .response import GatewayResponse
 from .trace import trace_header
 
@@ -72,35 +69,13 @@ def _payload(
     integration: Integration, request: HttpRequest, config: GatewayConfig, stamp: RequestStamp, event: Any
 ) -> tuple[bytes, str | None, RequestOverride]:
     """The body, its ``Content-Type`` and the template's request override."""
-    try:
-        choice = select_request_template(
-            integration.request_templates, request.header("content-type"), integration.passthrough_behavior
-        )
-    except ValueError as exc:
-        raise RefusedError(
-            integration_configuration_error(config, stamp, f"the HTTP integration: {exc}")
-        ) from None
-    if isinstance(choice, UnsupportedMediaType):
-        reason = f"no request template for {choice.media_type} and passthroughBehavior refuses it"
-        raise RefusedError(unsupported_media_type(config, stamp, reason))
-    has_template = isinstance(choice, SelectedTemplate)
-    try:
-        converted = convert_request(
-            request.body,
-            request.header("content-type"),
-            config.binary_media_types,
-            integration.content_handling,
-            has_template=has_template,
-            text=event_body_text(event),
-        )
-    except ConfigurationError as exc:
-        raise RefusedError(
-            integration_configuration_error(config, stamp, f"the HTTP integration: {exc}")
-        ) from None
-    if isinstance(converted, ConversionError):
-        reason = f"the HTTP integration's request payload: {converted.reason} (row: {converted.row})"
-        raise RefusedError(integration_configuration_error(config, stamp, reason))
-    if not isinstance(choice, SelectedTemplate):
+    prepared = request_payload(
+        integration, request, config, stamp, event, integration_name="the HTTP integration"
+    )
+    if isinstance(prepared, GatewayResponse):
+        raise RefusedError(prepared)
+    choice, converted = prepared.template, prepared.payload
+    if choice is None:
         return converted.body, request.header("content-type"), RequestOverride()
     try:
         variables = TemplateVariables.from_rest_event(dict(event), body=converted.text or "")

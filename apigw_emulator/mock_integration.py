@@ -17,21 +17,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from .config import GatewayConfig
-from .content_handling import ConversionError, convert_request, event_body_text, response_conversion
-from .errors import ConfigurationError
-from .gateway_errors import integration_configuration_error, unsupported_media_type
+from .content_handling import response_conversion
+from .gateway_errors import integration_configuration_error
 from .ids import RequestStamp
 from .integration_response import method_response, select_integration_response
 from .mapping import (
     MappingTemplateError,
     TemplateVariables,
-    UnsupportedMediaType,
     render,
-    select_request_template,
 )
-from .mapping.selection import SelectedTemplate
 from .model.rest import Integration
 from .request import HttpRequest
+from .request_payload import request_payload
 from .response import GatewayResponse
 
 __all__ = ["answer_mock"]
@@ -52,34 +49,16 @@ def answer_mock(
     :param event: the request's proxy event, whose values the templates' ``$context``, ``$input`` and
         ``$stageVariables`` read.
     """
-    try:
-        choice = select_request_template(
-            integration.request_templates, request.header("content-type"), integration.passthrough_behavior
-        )
-    except ValueError as exc:
-        return integration_configuration_error(config, stamp, f"the MOCK integration: {exc}")
-    if isinstance(choice, UnsupportedMediaType):
-        reason = f"no request template for {choice.media_type} and passthroughBehavior refuses it"
-        return unsupported_media_type(config, stamp, reason)
-    has_template = isinstance(choice, SelectedTemplate)
-    try:
-        payload = convert_request(
-            request.body,
-            request.header("content-type"),
-            config.binary_media_types,
-            integration.content_handling,
-            has_template=has_template,
-            text=event_body_text(event),
-        )
-    except ConfigurationError as exc:
-        return integration_configuration_error(config, stamp, f"the MOCK integration: {exc}")
-    if isinstance(payload, ConversionError):
-        reason = f"the MOCK integration's request payload: {payload.reason} (row: {payload.row})"
-        return integration_configuration_error(config, stamp, reason)
+    prepared = request_payload(
+        integration, request, config, stamp, event, integration_name="the MOCK integration"
+    )
+    if isinstance(prepared, GatewayResponse):
+        return prepared
+    choice, payload = prepared.template, prepared.payload
     status = "200"  # a MOCK without a template answers its default response
     variables = None
     try:
-        if isinstance(choice, SelectedTemplate):
+        if choice is not None:
             body = payload.text or ""  # with a template the payload is text (a binary one was refused)
             variables = (
                 TemplateVariables(body=body)

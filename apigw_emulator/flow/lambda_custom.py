@@ -30,13 +30,9 @@ from typing import Any
 
 from ..config import GatewayConfig
 from ..content_handling import (
-    ConversionError,
-    ConvertedPayload,
-    convert_request,
-    event_body_text,
     response_conversion,
 )
-from ..errors import ConfigurationError, LambdaFunctionError
+from ..errors import LambdaFunctionError
 from ..gateway_errors import (
     bad_gateway,
     gateway_timeout,
@@ -44,21 +40,18 @@ from ..gateway_errors import (
     invalid_request_content,
     request_too_long,
     throttled,
-    unsupported_media_type,
 )
 from ..ids import RequestStamp
 from ..integration_response import method_response, select_integration_response
 from ..mapping import (
     BodyNotJsonError,
     MappingTemplateError,
-    SelectedTemplate,
     TemplateVariables,
-    UnsupportedMediaType,
     render,
-    select_request_template,
 )
 from ..model.rest import Integration
 from ..request import HttpRequest
+from ..request_payload import request_payload
 from ..response import GatewayResponse
 from ..route_integrations import RouteIntegrations
 from ..runtime._bootstrap import _NON_ASCII_RUNTIMES, MARSHAL_ERROR, _Encoder
@@ -88,19 +81,13 @@ def integration_payload(
         rendered (the response template reuses them).
     """
     request, config, stamp = state.request, state.config, state.stamp
-    try:
-        choice = select_request_template(
-            integration.request_templates, request.header("content-type"), integration.passthrough_behavior
-        )
-    except ValueError as exc:
-        return integration_configuration_error(config, stamp, f"the Lambda integration: {exc}")
-    if isinstance(choice, UnsupportedMediaType):
-        reason = f"no request template for {choice.media_type} and passthroughBehavior refuses it"
-        return unsupported_media_type(config, stamp, reason)
-    converted = _convert_request(state, integration, isinstance(choice, SelectedTemplate))
-    if not isinstance(converted, ConvertedPayload):
-        return converted
-    if not isinstance(choice, SelectedTemplate):
+    prepared = request_payload(
+        integration, request, config, stamp, state.event, integration_name="the Lambda integration"
+    )
+    if isinstance(prepared, GatewayResponse):
+        return prepared
+    choice, converted = prepared.template, prepared.payload
+    if choice is None:
         return converted.body
     made = TemplateVariables.from_rest_event(state.event, body=converted.text)
     if variables is not None:
@@ -130,28 +117,6 @@ def mapped_payload(
         return None
     integration = integrations.lambda_custom.get(state.route_key)
     return None if integration is None else integration_payload(state, integration)
-
-
-def _convert_request(
-    state: FlowState, integration: Integration, has_template: bool
-) -> ConvertedPayload | GatewayResponse:
-    """The request body through the integration's ``contentHandling`` (spec 10.5), before the template."""
-    request, config, stamp = state.request, state.config, state.stamp
-    try:
-        converted = convert_request(
-            request.body,
-            request.header("content-type"),
-            config.binary_media_types,
-            integration.content_handling,
-            has_template=has_template,
-            text=event_body_text(state.event),
-        )
-    except ConfigurationError as exc:
-        return integration_configuration_error(config, stamp, f"the Lambda integration: {exc}")
-    if isinstance(converted, ConversionError):
-        reason = f"the Lambda integration's request payload: {converted.reason} (row: {converted.row})"
-        return integration_configuration_error(config, stamp, reason)
-    return converted
 
 
 def runtime_bytes(value: Any, runtime: str) -> bytes:
