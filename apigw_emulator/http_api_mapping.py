@@ -22,6 +22,7 @@ from typing import Any
 from .errors import ConfigurationError
 from .mapping.errors import TemplateRenderError
 from .mapping.jsonpath import MISSING, query
+from .mapping.variables import dotted_value
 
 __all__ = [
     "RESERVED_HEADERS",
@@ -187,11 +188,7 @@ def _json_at(text: str, path: str) -> str | None:
 
 
 def _context(context: Mapping[str, Any], dotted: str) -> str | None:
-    value: Any = context
-    for part in dotted.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
+    value = dotted_value(context, dotted)
     if value is None or isinstance(value, (Mapping, list)):
         return None
     return str(value)

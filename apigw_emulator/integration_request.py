@@ -23,9 +23,9 @@ from typing import Any
 from urllib.parse import quote
 
 from .errors import ConfigurationError
-from .mapping import context_variables
 from .mapping.errors import TemplateRenderError
 from .mapping.jsonpath import MISSING, query
+from .mapping.variables import context_variables, dotted_value
 
 __all__ = [
     "IntegrationRequestError",
@@ -200,11 +200,7 @@ def _source_value(source: str, values: MethodRequestValues) -> str | list[str] |
 
 
 def _context_value(context: Mapping[str, Any], dotted: str) -> str | None:
-    value: Any = context
-    for part in dotted.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
+    value = dotted_value(context, dotted)
     if value is None or isinstance(value, (Mapping, list)):
         return None
     if isinstance(value, bool):

@@ -33,6 +33,7 @@ from .mapping import TemplateVariables, context_variables, render, select_respon
 from .mapping.errors import TemplateRenderError
 from .mapping.jsonpath import MISSING, query
 from .mapping.values import java_str
+from .mapping.variables import dotted_value
 from .model.rest import IntegrationResponse
 from .request import HttpRequest
 from .response import GatewayResponse, _http_date
@@ -119,11 +120,7 @@ def _method_request(source: str, event: Mapping[str, Any], request: HttpRequest)
 
 
 def _context(source: str, event: Mapping[str, Any]) -> str | None:
-    value: Any = context_variables(event.get("requestContext") or {})
-    for part in source[len("context.") :].split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
+    value = dotted_value(context_variables(event.get("requestContext") or {}), source[len("context.") :])
     return None if value is None else java_str(value)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from .._types import Event
 from .values import java_str
 
-__all__ = ["TemplateVariables", "context_variables"]
+__all__ = ["TemplateVariables", "context_variables", "dotted_value"]
 
 #: ``$context.identity.*`` the mapping template reference lists, beyond what the proxy event's
 #: ``requestContext.identity`` always holds.
@@ -139,3 +139,14 @@ class TemplateVariables:
             context=context_variables(event.get("requestContext") or {}, error=error),
             stage_variables=dict(event.get("stageVariables") or {}),
         )
+
+
+def dotted_value(values: Mapping[str, Any], dotted: str) -> Any:
+    """The value at ``dotted`` (``identity.sourceIp``) in nested mappings: what a parameter mapping's
+    ``context.x`` source reads; None when a part is missing."""
+    value: Any = values
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
