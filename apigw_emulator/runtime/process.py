@@ -333,7 +333,7 @@ class ProcessEnvironment(ExecutionEnvironment):
                 )
             if kind in ("response", "error", "too-large"):
                 duration = time.perf_counter() - started
-                worker.forward_output(final=False)
+                worker.forward_written_output()
                 stale = _MEMORY_STALE if duration < _MEMORY_STALE else 0.0
                 memory = worker.max_memory_mb(stale_after=stale)
                 if kind == "response":
@@ -641,6 +641,14 @@ class _Worker:
             self.server.unwatch(fd)
             output.close()
             self._output = None
+
+    def forward_written_output(self) -> None:
+        """After the runtime's answer: forward what the worker wrote before it answered. That output was
+        seen readable by the wait that brought the answer (or an earlier one, which forwarded it), so the
+        pipe is read only when that wait reported it: no read that finds nothing on a quiet invocation."""
+        output = self._output
+        if output is not None and self.server.take_watched(output.fileno()):
+            self.forward_output(final=False)
 
     def max_memory_mb(self, stale_after: float = 0.0) -> int | None:
         """The worker's peak resident memory in MB (rounded up), from ``/proc``; None elsewhere. A reading

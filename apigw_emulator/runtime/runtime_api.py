@@ -240,6 +240,7 @@ class RuntimeAPIServer:
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._listener, selectors.EVENT_READ, None)
         self._events: deque[RuntimeEvent] = deque()
+        self._scratch = memoryview(bytearray(READ_SIZE))
         self._state = STARTED
         self._pending_next: _Connection | None = None
         self._current_id: str | None = None
@@ -261,6 +262,23 @@ class RuntimeAPIServer:
     def watch(self, fd: int) -> None:
         """Report ``fd`` as a ``"watched"`` event whenever it is readable."""
         self._selector.register(fd, selectors.EVENT_READ, fd)
+
+    def take_watched(self, fd: int) -> bool:
+        """Whether a ``"watched"`` event of ``fd`` is waiting to be reported (taken: it will not be).
+
+        A select reports every descriptor ready at that moment, so when the runtime's answer is reported,
+        whatever its process wrote before it sent the answer was reported by the same select or an
+        earlier one: when no event of ``fd`` is left, there is nothing of it to read before the answer.
+        """
+        events = self._events
+        if not events:
+            return False
+        kept = [event for event in events if not (event.kind == "watched" and event.fd == fd)]
+        if len(kept) == len(events):
+            return False
+        events.clear()
+        events.extend(kept)
+        return True
 
     def unwatch(self, fd: int) -> None:
         with contextlib.suppress(KeyError, ValueError):
@@ -395,16 +413,18 @@ class RuntimeAPIServer:
                     self._finish(connection, request)
                     self._parse(connection)
                 return
-            data = connection.sock.recv(READ_SIZE)
+            # Into a buffer kept for every read: a fresh 256 KiB one each time would be mapped, shrunk and
+            # unmapped (three system calls and page faults per request).
+            count = connection.sock.recv_into(self._scratch)
         except (BlockingIOError, InterruptedError):
             return
         except OSError:
             self._drop(connection)
             return
-        if not data:
+        if not count:
             self._drop(connection)
             return
-        connection.buffer += data
+        connection.buffer += self._scratch[:count]
         self._parse(connection)
 
     def _parse(self, connection: _Connection) -> None:

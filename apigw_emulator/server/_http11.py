@@ -12,7 +12,9 @@ import contextlib
 import dataclasses
 import functools
 import http
+import math
 import re
+import select
 import socket
 import time
 from collections.abc import Callable
@@ -94,9 +96,10 @@ class Stream:
     """A connection's socket, buffered for reading, where every read has a deadline
     (``time.monotonic()``) and every write a timeout.
 
-    Changing a socket's timeout costs two system calls, so it changes only when it is off by more than a
-    tenth of ``timeout`` from what is left before the deadline: a read may end that much past its
-    deadline, and one that times out early (the timeout was shorter) is retried.
+    The socket is non-blocking and the stream waits itself, only when an operation would block: a read
+    or write that can go ahead at once costs one system call. (A socket timeout would make every call two,
+    a ``poll`` first and then the operation, and changing the timeout two more: each a release and
+    re-acquisition of the GIL, which threads serving other connections wait for.)
     """
 
     def __init__(self, sock: socket.socket, timeout: float, received: bytes = b"") -> None:
@@ -104,27 +107,24 @@ class Stream:
         #: What was received and not consumed yet (``received``: read before the stream was made).
         self._buffer = bytearray(received)
         self._scratch = memoryview(bytearray(_RECV_SIZE))
-        self._slack = timeout / 10
-        self._timeout = timeout
-        sock.settimeout(timeout)
-
-    def budget(self, seconds: float) -> None:
-        """Let the next socket operation block for about ``seconds``. :raises StalledError: at 0."""
-        if seconds <= 0:
-            raise StalledError
-        if abs(seconds - self._timeout) > self._slack:
-            self._sock.settimeout(seconds)
-            self._timeout = seconds
+        sock.setblocking(False)
+        self._readable = select.poll()
+        self._readable.register(sock.fileno(), select.POLLIN)
+        self._writable = select.poll()
+        self._writable.register(sock.fileno(), select.POLLOUT)
 
     def _blocking(self, deadline: float, operation: Callable[[], _T]) -> _T:
+        """``operation`` (a read), waiting for the socket to be readable while it would block.
+
+        :raises StalledError: at ``deadline``; :raises ClosedError: when the connection failed."""
         while True:
-            self.budget(deadline - time.monotonic())
             try:
                 return operation()
-            except TimeoutError:
-                if time.monotonic() >= deadline:
+            except (BlockingIOError, InterruptedError):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
                     raise StalledError from None
-                self._timeout = 0.0  # it was shorter than the time left: set it anew and retry
+                _wait(self._readable, remaining)
             except OSError:
                 raise ClosedError from None
 
@@ -148,6 +148,10 @@ class Stream:
         """Wait until ``deadline`` for a whole request head (or more than ``limit`` bytes, or a bare-LF
         blank line: whatever :meth:`read_head` decides at once). True when it is here, False when not
         yet, None when the client closed."""
+        if not self._buffer:  # right after a response: the next request is rarely here yet, so wait first
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self._readable.poll(math.ceil(remaining * 1000)):
+                return False
         while not head_complete(self._buffer, limit):
             try:
                 self._fill(deadline)
@@ -249,12 +253,23 @@ class Stream:
             self._buffer.clear()
 
     def send(self, parts: list[bytes], timeout: float) -> bool:
-        """Send every part within about ``timeout`` seconds; False when the client left or stopped
+        """Send every part, each within about ``timeout`` seconds; False when the client left or stopped
         reading (the connection is then unusable)."""
+        sock = self._sock
         try:
-            self.budget(timeout)
             for part in parts:
-                self._sock.sendall(part)
+                deadline = time.monotonic() + timeout
+                view = memoryview(part)
+                while view:
+                    try:
+                        sent = sock.send(view)
+                    except (BlockingIOError, InterruptedError):
+                        remaining = deadline - time.monotonic()
+                        if remaining <= 0:
+                            return False
+                        _wait(self._writable, remaining)
+                        continue
+                    view = view[sent:]
         except OSError:
             return False
         return True
@@ -263,6 +278,11 @@ class Stream:
         """Tell the client nothing more comes (FIN), keeping the reading side open."""
         with contextlib.suppress(OSError):
             self._sock.shutdown(socket.SHUT_WR)
+
+
+def _wait(poller: select.poll, seconds: float) -> None:
+    """Wait up to ``seconds`` for ``poller``'s event (readiness, an error or a hang-up all end it)."""
+    poller.poll(math.ceil(seconds * 1000))
 
 
 def head_complete(buffer: bytes | bytearray, limit: int) -> bool:

@@ -503,7 +503,6 @@ class LocalGateway:
         selector (keep-alive) or close it. (An IPv6 ``address`` has 4 items.)"""
         parked = False
         try:
-            conn.setblocking(True)
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             stream = Stream(conn, self.timeout, received)
             while not self._stopping.is_set() and self._exchange(stream, address[0]):

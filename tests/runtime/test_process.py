@@ -452,6 +452,30 @@ def test_handler_output_is_forwarded_line_by_line(environments: Environments) ->
     assert len(lines) == 9
 
 
+def test_output_written_just_before_the_answer_is_in_the_log_when_the_invocation_returns(
+    environments: Environments, runtime_client: str
+) -> None:
+    # The pipe is read after the answer only when the wait that brought the answer saw it readable: a
+    # line the handler wrote last, right before the runtime answered, must still be there, every time.
+    environment = environments(
+        """
+        import sys
+
+        def handler(event, context):
+            sys.stdout.write(f"line {event['n']}\\n")
+            return event["n"]
+        """,
+        runtime_client=runtime_client,
+    )
+    for n in range(150):
+        outcome = environments.invoke(environment, {"n": n})
+        assert result_json(outcome) == n
+        assert environments.lines[-1] == f"line {n}"
+    assert [line for line in environments.lines if line.startswith("line ")] == [
+        f"line {n}" for n in range(150)
+    ]
+
+
 def test_shutdown_ends_the_worker_and_is_idempotent(environments: Environments) -> None:
     environment = environments(STATE)
     environments.invoke(environment)
