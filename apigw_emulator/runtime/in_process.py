@@ -274,8 +274,11 @@ class _Alarm:
 _set_handler: Callable[[int, Any], Any] = getattr(getattr(signal, "_signal", signal), "signal", signal.signal)
 
 
+_HAS_SETITIMER = hasattr(signal, "setitimer")
+
+
 def _can_use_alarm() -> bool:
-    return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    return _HAS_SETITIMER and threading.get_ident() == threading.main_thread().ident
 
 
 def _call_on_main_thread(job: Callable[[], Any], seconds: float) -> tuple[bool, bool, Any]:
