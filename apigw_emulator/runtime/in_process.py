@@ -243,6 +243,8 @@ class _DeadlineExceededError(BaseException):
 class _Alarm:
     """A ``SIGALRM`` deadline around a call on the main thread, restoring any timer set before."""
 
+    __slots__ = ("_previous_handler", "_previous_timer", "_started", "armed", "fired", "seconds")
+
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.armed = False
