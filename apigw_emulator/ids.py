@@ -17,7 +17,15 @@ import time
 from collections.abc import Callable
 from typing import Generic, NamedTuple, TypeVar
 
-__all__ = ["RequestStamp", "b64url_text", "clf_time", "edge_ids", "random_bits", "stable_id"]
+__all__ = [
+    "RequestStamp",
+    "b64url_text",
+    "clf_time",
+    "edge_ids",
+    "lambda_request_id",
+    "random_bits",
+    "stable_id",
+]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -158,6 +166,15 @@ def edge_ids() -> tuple[str, str]:
         return _EDGE_IDS.take()
 
 
+def lambda_request_id() -> str:
+    """A fresh UUID (version 4), as Lambda gives each invocation: the UUID of a stamp's ids, without the
+    rest of a stamp (its time, its trace id)."""
+    try:
+        return _stamp_ids_pop()[0]
+    except IndexError:
+        return _STAMP_IDS.take()[0]
+
+
 _new_tuple = tuple.__new__
 
 
@@ -180,11 +197,18 @@ class RequestStamp(NamedTuple):
 
     @classmethod
     def new(
-        cls, *, uuid_request_id: bool = True, now: float | None = None, rng: random.Random | None = None
+        cls,
+        *,
+        uuid_request_id: bool = True,
+        now: float | None = None,
+        rng: random.Random | None = None,
+        edge: bool = False,
     ) -> RequestStamp:
         """A fresh stamp; ``uuid_request_id=False`` gives an HTTP-API-style short request id.
 
         :param now: the arrival time in seconds since the epoch (default: the clock).
+        :param edge: with CloudFront's ids too (an EDGE endpoint's request; a stamp drawn from ``rng``
+            always has them), instead of None.
         :param rng: draw every id, CloudFront's included, from this generator, so that a seeded one
             gives the same stamp again (default: fresh ids from the process's batches).
         """
@@ -202,7 +226,7 @@ class RequestStamp(NamedTuple):
                 short,
                 _trace_prefix(epoch_ms // 1000) + trace_digits,
                 epoch_ms,
-                None,
+                edge_ids() if edge else None,
             ),
         )
 

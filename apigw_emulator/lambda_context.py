@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
 from .ids import random_bits
@@ -20,6 +21,12 @@ class CognitoIdentity:
 
     def __repr__(self) -> str:
         return f"CognitoIdentity(cognito_identity_id={self.cognito_identity_id!r})"
+
+
+@functools.lru_cache(maxsize=64)
+def _names(region: str, account_id: str, function_name: str) -> tuple[str, str]:
+    """The function's ARN and log group name, made once per function rather than per invocation."""
+    return f"arn:aws:lambda:{region}:{account_id}:function:{function_name}", f"/aws/lambda/{function_name}"
 
 
 class LambdaContext:
@@ -46,9 +53,8 @@ class LambdaContext:
         self.aws_request_id = aws_request_id
         self.function_name = function_name
         self.function_version = function_version
-        self.invoked_function_arn = f"arn:aws:lambda:{region}:{account_id}:function:{function_name}"
+        self.invoked_function_arn, self.log_group_name = _names(region, account_id, function_name)
         self.memory_limit_in_mb = str(memory_limit_in_mb)
-        self.log_group_name = f"/aws/lambda/{function_name}"
         if log_stream_name is None:  # one is made up; an execution environment gives its own
             day = time.strftime("%Y/%m/%d", time.gmtime(now_ms / 1000))
             log_stream_name = f"{day}/[{function_version}]{random_bits(128):032x}"

@@ -224,8 +224,8 @@ def _map_rest(
 ) -> GatewayResponse:
     if not isinstance(result, dict):
         raise MalformedResultError(f"the result is a {type(result).__name__}, not an object")
-    unknown = sorted(set(result) - _REST_KEYS)
-    if unknown:
+    if not _REST_KEYS.issuperset(result):
+        unknown = sorted(set(result) - _REST_KEYS)
         raise MalformedResultError(
             f"unknown key(s) {', '.join(map(shorten, unknown[:5]))}: a REST proxy result may only hold "
             "statusCode, headers, multiValueHeaders, body and isBase64Encoded"
@@ -274,7 +274,7 @@ def _map_rest(
         out_name = f"x-amzn-Remapped-{name}" if lname in _REST_REMAPPED else name
         headers.extend((out_name, v) for v in values)
     _check_headers(headers)
-    if not _has(headers, "content-type"):
+    if "content-type" not in merged:  # kept as it is: neither dropped nor remapped, nor CloudFront's
         headers.insert(0, ("Content-Type", "application/json"))
     headers += [
         ("Content-Length", str(len(body))),

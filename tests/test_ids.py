@@ -15,7 +15,7 @@ import warnings
 import pytest
 
 from apigw_emulator import Gateway, RequestStamp
-from apigw_emulator.ids import b64url_text, edge_ids
+from apigw_emulator.ids import b64url_text, edge_ids, lambda_request_id
 
 from ._forms import CF_ID, SHORT_ID, TRACE, UUID
 
@@ -119,3 +119,34 @@ def test_a_stamp_with_edge_ids_fixes_the_cloudfront_headers() -> None:
     assert headers["Via"] == f"1.1 {stamp.edge_ids[0]}.cloudfront.net (CloudFront)"
     fresh = gw.build_event(gw.build_request("GET", "/x"))["headers"]
     assert fresh["X-Amz-Cf-Id"] != stamp.edge_ids[1]
+
+
+def test_a_stamp_asked_for_edge_ids_has_fresh_cloudfront_ids_and_others_none() -> None:
+    plain = RequestStamp.new()
+    assert plain.edge_ids is None
+    edged = [RequestStamp.new(edge=True) for _ in range(MANY)]
+    for stamp in edged:
+        assert stamp.edge_ids is not None
+        assert len(stamp.edge_ids[0]) == 32
+        assert int(stamp.edge_ids[0], 16) >= 0
+        assert CF_ID.match(stamp.edge_ids[1]), stamp
+    assert len({s.edge_ids for s in edged}) == MANY
+
+
+def test_lambda_request_ids_are_fresh_version_4_uuids_across_batches() -> None:
+    ids = [lambda_request_id() for _ in range(MANY)]
+    for value in ids:
+        assert UUID.match(value), value
+        assert uuid.UUID(value).version == 4
+    assert len(set(ids)) == MANY
+
+
+def test_the_lambda_request_id_of_a_rest_invocation_is_not_the_apis_request_id() -> None:
+    gw = Gateway(lambda event, context: {"statusCode": 200}, api="rest")
+    invocations = [gw.invoke(gw.build_request("GET", "/x")) for _ in range(3)]
+    for invocation in invocations:
+        assert invocation.context is not None
+        assert invocation.event is not None
+        assert UUID.match(invocation.context.aws_request_id)
+        assert invocation.context.aws_request_id != invocation.event["requestContext"]["requestId"]
+    assert len({i.context.aws_request_id for i in invocations if i.context is not None}) == 3

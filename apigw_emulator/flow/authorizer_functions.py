@@ -9,7 +9,7 @@ from .._types import Event
 from ..authorizers.check import FunctionCall, FunctionCaller
 from ..authorizers.model import LambdaAuthorizer
 from ..config import GatewayConfig
-from ..ids import RequestStamp
+from ..ids import lambda_request_id
 from ..runtime.model import InvokeRequest
 from .runtime_json import round_trip
 from .state import FunctionTarget, describe, lambda_context
@@ -42,7 +42,7 @@ def call_function(target: FunctionTarget, event: Event, config: GatewayConfig, w
         _, handler_event = round_trip(event)
     except (TypeError, ValueError) as exc:
         return FunctionCall(failure=f"cannot be sent the event: {describe(exc)}")
-    context = lambda_context(function, config, RequestStamp.new().request_id)
+    context = lambda_context(function, config, lambda_request_id())
     deadline = min(function.timeout, wait)
     outcome = target.environments.invoke(InvokeRequest(handler_event, context, None, deadline))
     if outcome.kind == "throttled":

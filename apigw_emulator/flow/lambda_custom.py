@@ -41,7 +41,7 @@ from ..gateway_errors import (
     request_too_long,
     throttled,
 )
-from ..ids import RequestStamp
+from ..ids import RequestStamp, lambda_request_id
 from ..integration_response import method_response, select_integration_response
 from ..mapping import (
     BodyNotJsonError,
@@ -59,7 +59,7 @@ from ..runtime.model import InvokeOutcome, InvokeRequest
 from ..trace import trace_header
 from .lambda_proxy import DEFAULT_INTEGRATION_TIMEOUT, LAMBDA_REQUEST_LIMIT, LAMBDA_RESPONSE_LIMIT
 from .route import match_route
-from .state import FlowState, FunctionTarget, Invocation, describe, lambda_context
+from .state import PENDING_RESPONSE, FlowState, FunctionTarget, Invocation, describe, lambda_context
 
 __all__ = ["integration_payload", "invoke_custom", "mapped_payload", "runtime_bytes"]
 
@@ -185,14 +185,14 @@ def _invoke(
     """Invoke the function with ``event`` under the function and integration timeouts: the record of the
     invocation (its response still to be made) and what the environment gave."""
     function, config = target.function, state.config
-    context = lambda_context(function, config, RequestStamp.new().request_id)
+    context = lambda_context(function, config, lambda_request_id())
     if target.qualifier is not None:
         context.invoked_function_arn += f":{target.qualifier}"
     trace = trace_header(state.request, config.api, state.stamp)
     outcome = target.environments.invoke(InvokeRequest(event, context, trace, _deadline(target)))
     record = Invocation(
         state.request,
-        GatewayResponse(0, (), b""),
+        PENDING_RESPONSE,
         event,
         context,
         stamp=state.stamp,

@@ -10,13 +10,13 @@ import json
 from ..cors import CorsRules, decorate
 from ..errors import LambdaFunctionError
 from ..gateway_errors import bad_gateway, binary_decode_failed, gateway_timeout, request_too_long, throttled
-from ..ids import RequestStamp
-from ..response import GatewayResponse, MalformedResultError, _BinaryDecodeError, map_result
+from ..ids import lambda_request_id
+from ..response import MalformedResultError, _BinaryDecodeError, map_result
 from ..runtime._bootstrap import MARSHAL_ERROR
 from ..runtime.model import InvokeRequest
 from ..trace import trace_header
 from .runtime_json import event_round_trip, round_trip
-from .state import FlowState, FunctionTarget, Invocation, describe, lambda_context
+from .state import PENDING_RESPONSE, FlowState, FunctionTarget, Invocation, describe, lambda_context
 
 __all__ = ["DEFAULT_INTEGRATION_TIMEOUT", "LAMBDA_REQUEST_LIMIT", "LAMBDA_RESPONSE_LIMIT", "invoke_function"]
 
@@ -40,7 +40,7 @@ def invoke_function(state: FlowState, target: FunctionTarget, cors: CorsRules | 
             "limit (base64 makes a body 4/3 larger: uploads over about 4.4 MB cannot reach a Lambda)"
         )
         return state.answer(request_too_long(config, stamp, reason))
-    request_id = stamp.request_id if config.api == "function-url" else RequestStamp.new().request_id
+    request_id = stamp.request_id if config.api == "function-url" else lambda_request_id()
     context = lambda_context(function, config, request_id)
     if qualifier is not None:
         context.invoked_function_arn += f":{qualifier}"
@@ -56,7 +56,7 @@ def invoke_function(state: FlowState, target: FunctionTarget, cors: CorsRules | 
     outcome = environments.invoke(InvokeRequest(handler_event, context, trace, deadline, encoded))
     record = Invocation(
         request,
-        GatewayResponse(0, (), b""),
+        PENDING_RESPONSE,
         handler_event,
         context,
         stamp=stamp,

@@ -17,7 +17,10 @@ from ..response import GatewayResponse
 from ..runtime.model import FunctionConfig
 from ..runtime.pool import EnvironmentPool
 
-__all__ = ["FlowState", "FunctionTarget", "Invocation", "describe", "lambda_context"]
+__all__ = ["PENDING_RESPONSE", "FlowState", "FunctionTarget", "Invocation", "describe", "lambda_context"]
+
+#: The response of a record whose response is still to be made (immutable, so one is shared).
+PENDING_RESPONSE = GatewayResponse(0, (), b"")
 
 
 @dataclass(slots=True)
@@ -79,9 +82,10 @@ class FlowState:
     @classmethod
     def start(cls, request: HttpRequest, config: GatewayConfig, stamp: RequestStamp | None) -> FlowState:
         """The state of a request entering the front door, with its ids (CloudFront's too on EDGE)."""
+        edge = is_edge(config)  # the event's CloudFront ids, again in the response
         if stamp is None:
-            stamp = RequestStamp.new(uuid_request_id=config.api in ("rest", "function-url"))
-        if stamp.edge_ids is None and is_edge(config):  # the event's CloudFront ids, again in the response
+            stamp = RequestStamp.new(uuid_request_id=config.api in ("rest", "function-url"), edge=edge)
+        elif edge and stamp.edge_ids is None:
             stamp = stamp._replace(edge_ids=edge_ids())
         return cls(request, config, stamp)
 

@@ -243,6 +243,8 @@ class _DeadlineExceededError(BaseException):
 class _Alarm:
     """A ``SIGALRM`` deadline around a call on the main thread, restoring any timer set before."""
 
+    __slots__ = ("_previous_handler", "_previous_timer", "_started", "armed", "fired", "seconds")
+
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.armed = False
@@ -274,8 +276,11 @@ class _Alarm:
 _set_handler: Callable[[int, Any], Any] = getattr(getattr(signal, "_signal", signal), "signal", signal.signal)
 
 
+_HAS_SETITIMER = hasattr(signal, "setitimer")
+
+
 def _can_use_alarm() -> bool:
-    return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    return _HAS_SETITIMER and threading.get_ident() == threading.main_thread().ident
 
 
 def _call_on_main_thread(job: Callable[[], Any], seconds: float) -> tuple[bool, bool, Any]:

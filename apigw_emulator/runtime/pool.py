@@ -83,6 +83,8 @@ class EnvironmentPool:
         self._factory = factory
         self._lock = threading.Lock()
         self._freed = threading.Condition(self._lock)
+        #: Invocations waiting on ``_freed`` for an environment (a release without one notifies no one).
+        self._waiting = 0
         self._idle: list[ExecutionEnvironment] = []
         self._busy: set[ExecutionEnvironment] = set()
         self._closed = False
@@ -188,7 +190,11 @@ class EnvironmentPool:
                     return environment
                 if self.max_concurrency is not None or not wait:
                     return None
-                self._freed.wait()
+                self._waiting += 1
+                try:
+                    self._freed.wait()
+                finally:
+                    self._waiting -= 1
 
     def _release(self, environment: ExecutionEnvironment) -> None:
         with self._lock:
@@ -196,7 +202,8 @@ class EnvironmentPool:
             keep = environment.alive and not self._closed
             if keep:
                 self._idle.append(environment)
-            self._freed.notify()  # a waiting invocation takes it, or makes a new one in its place
+            if self._waiting:  # a waiting invocation takes it, or makes a new one in its place
+                self._freed.notify()
         if not keep:
             environment.shutdown()
 
