@@ -79,6 +79,16 @@ def _trickle(conn: socket.socket) -> None:
         time.sleep(0.1)
 
 
+def _trickle_body(conn: socket.socket) -> None:
+    conn.sendall(_ok_head(b"Content-Length: 60\r\n\r\n"))
+    end = time.monotonic() + _LIMIT_SECONDS
+    for _ in range(60):
+        if time.monotonic() > end:
+            raise OSError("gave up")
+        conn.sendall(b"t")
+        time.sleep(0.1)
+
+
 def _redirect_loop(conn: socket.socket) -> None:
     conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /redirect-loop\r\nContent-Length: 0\r\n\r\n")
 
@@ -108,6 +118,7 @@ SCRIPTS: dict[str, Callable[[socket.socket], None]] = {
     "/over-the-limit": _over_the_limit,
     "/short-content-length": _short_content_length,
     "/trickle": _trickle,
+    "/trickle-body": _trickle_body,
     "/redirect-loop": _redirect_loop,
     "/close-mid-headers": _close_mid_headers,
     "/close-mid-chunk": _close_mid_chunk,
@@ -125,7 +136,8 @@ def _read_request_path(conn: socket.socket) -> str:
     line = data.split(b"\r\n", 1)[0].decode("latin-1")
     parts = line.split(" ")
     path = parts[1] if len(parts) > 1 else "/"
-    return "/" + path.split("?", 1)[0].rsplit("/", 1)[-1]
+    segments = ["/" + segment for segment in path.split("?", 1)[0].split("/")]
+    return next((segment for segment in segments if segment in SCRIPTS), segments[-1])
 
 
 @dataclass
@@ -150,8 +162,8 @@ def _serve_one(conn: socket.socket, backend: RawBackend) -> None:
 
 @contextmanager
 def raw_backend() -> Iterator[RawBackend]:
-    """Run the hostile backend (on ``http://127.0.0.1:PORT``). The last path segment of a request picks
-    the script (so ``/prefix/trickle`` trickles too)."""
+    """Run the hostile backend (on ``http://127.0.0.1:PORT``). The first path segment of a request that
+    names a script picks it (so ``/prefix/trickle/x`` trickles too)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)
