@@ -50,18 +50,17 @@ class _Budget:
         self.deadline = time.monotonic() + MAX_RENDER_SECONDS
 
 
-_local = threading.local()
+class _Local(threading.local):
+    budget: _Budget | None = None  # the class default: a thread that never rendered has no budget
 
 
-def _budget() -> _Budget | None:
-    budget: _Budget | None = getattr(_local, "budget", None)
-    return budget
+_local = _Local()
 
 
 @contextmanager
 def bounded() -> Iterator[None]:
     """Count the rendering run inside the ``with`` block against the bounds (nested uses share one)."""
-    if _budget() is not None:
+    if _local.budget is not None:
         yield
         return
     _local.budget = _Budget()
@@ -85,7 +84,7 @@ def check_output(text: str) -> str:
 
 def _count_block(original: Callable[..., Any]) -> Callable[..., Any]:
     def evaluate_raw(self: Any, stream: Any, namespace: Any, loader: Any) -> Any:
-        budget = _budget()
+        budget = _local.budget
         if budget is not None:
             budget.runs += 1
             if budget.runs > MAX_BLOCK_RUNS:
@@ -102,7 +101,7 @@ def _count_block(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def _count_writes(original: Callable[..., Any]) -> Callable[..., Any]:
     def write(self: Any, text: str) -> Any:
-        budget = _budget()
+        budget = _local.budget
         if budget is not None:
             budget.written += len(text)
             if budget.written > MAX_WRITTEN_CHARS:
