@@ -126,6 +126,26 @@ Resources:
   Stage:
     Type: AWS::ApiGateway::Stage
     Properties: {RestApiId: !Ref Api, StageName: prod, DeploymentId: x}
+  Http:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: hostile-http
+      ProtocolType: HTTP
+      Body:
+        openapi: "3.0.1"
+        info: {title: hostile-http, version: "1"}
+        paths:
+          /raw/{attack}:
+            get:
+              x-amazon-apigateway-integration:
+                type: http_proxy
+                httpMethod: GET
+                uri: HOSTILE_URL/{attack}
+                payloadFormatVersion: "1.0"
+                timeoutInMillis: 1000
+  HttpStage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties: {ApiId: !Ref Http, StageName: $default, AutoDeploy: true}
 """
 
 
@@ -147,7 +167,7 @@ def served(
     folder: Path = tmp_path_factory.mktemp("hostile")
     text = HOSTILE_REST.replace("HOSTILE_URL", hostile.url).replace("ECHO_URL", backend.url)
     path = project(folder, textwrap.dedent(text))
-    with serving("--template", str(path), "--port", "0", ready=" runs in ") as running:
+    with serving("--template", str(path), "--port", "0", ready=" run in ") as running:
         yield running
 
 
@@ -183,6 +203,38 @@ def test_serve_hostile_backend_gives_the_client_an_aws_shaped_5xx_and_keeps_serv
     status, _, body = _get(url, "/echo")
     assert status == 200
     assert echoed(body)["path"] == "/echo"
+
+
+_HTTP_INTERNAL = b'{"message":"Internal Server Error"}'
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "malformed-status",
+        "header-with-cr",
+        "header-with-nul",
+        "folded-header",
+        "huge-header-block",
+        "endless-chunked",
+        "over-the-limit",
+        "short-content-length",
+        "close-mid-headers",
+        "close-mid-chunk",
+        "trickle",
+    ],
+)
+def test_serve_hostile_backend_behind_an_http_api_gives_the_client_its_5xx_and_keeps_serving(
+    served: Served, attack: str
+) -> None:
+    url = _url(served, "Http")
+    status, headers, body = _get(url, f"/raw/{attack}")
+    if attack == "trickle":  # the integration timeout: an HTTP API's 503
+        assert (status, body) == (503, b'{"message":"Service Unavailable"}')
+    else:
+        assert (status, body) == (500, _HTTP_INTERNAL)
+    assert "set-cookie" not in headers
+    assert served.process.poll() is None
 
 
 def test_serve_hostile_backend_redirect_loop_reaches_the_client_as_the_302_not_followed(
