@@ -140,9 +140,18 @@ def _positive_number(value: str) -> float:
 
 
 def _command_init(args: argparse.Namespace) -> int:
-    from .conform.stack import write_echo_stack  # noqa: PLC0415
+    from .cli import CliError  # noqa: PLC0415
+    from .conform.stack import EchoStackExistsError, write_echo_stack  # noqa: PLC0415
 
-    written = write_echo_stack(args.directory, force=args.force)
+    try:
+        written = write_echo_stack(args.directory, force=args.force)
+    except EchoStackExistsError:
+        raise
+    except OSError as exc:  # a path that is a file, a folder that cannot be written
+        where = exc.filename if exc.filename is not None else args.directory
+        raise CliError(
+            f"can't write the echo stack into {args.directory!r}: {where}: {exc.strerror}", EXIT_WRITE_ERROR
+        ) from None
     for path in written:
         print(f"apigw-emulator: wrote {path}", file=sys.stderr)
     print(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import email.utils
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
@@ -56,6 +57,11 @@ def _without_stage(path: str, stage: str) -> str:
     return path[len(prefix) :] or "/"
 
 
+_GREEDY = re.compile(r"\{([^{}+]+)\+\}")
+# What a path parameter's decoded value keeps as is in one segment of a URI path (RFC 3986 pchar).
+_SEGMENT_SAFE = "!$&'()*+,;=:@~"
+
+
 def _sources(request: HttpRequest, config: GatewayConfig, event: Mapping[str, Any]) -> MappingSources:
     headers: dict[str, list[str]] = {}
     for name, value in request.headers:
@@ -83,6 +89,18 @@ def _sources(request: HttpRequest, config: GatewayConfig, event: Mapping[str, An
     )
 
 
+def _encoded_path_parameters(values: Mapping[str, str], event: Mapping[str, Any]) -> dict[str, str]:
+    """The route's path parameters (decoded in the event) percent-encoded for the integration URI: a ``%``
+    of the value is ``%25`` (the backend decodes it once, to the value), and a ``/`` is ``%2F`` unless the
+    parameter is greedy (``{proxy+}`` spans segments), so a client's ``..%2F..%2Fadmin`` in one segment
+    stays one segment of the backend's path, not a climb out of the URI's path."""
+    greedy = set(_GREEDY.findall(str(event.get("routeKey") or "")))
+    return {
+        name: quote(value, safe=_SEGMENT_SAFE + ("/" if name in greedy else ""))
+        for name, value in values.items()
+    }
+
+
 def http_api_backend_request(
     integration: HttpIntegration,
     request: HttpRequest,
@@ -97,7 +115,7 @@ def http_api_backend_request(
     """
     sources = _sources(request, config, event)
     uri = substitute_stage_variables(integration.uri or "", sources.stage_variables)
-    uri = fill_path_parameters(uri, sources.path_parameters)
+    uri = fill_path_parameters(uri, _encoded_path_parameters(sources.path_parameters, event))
     headers = [(name, value) for name, value in request.headers if name.lower() not in _NOT_FORWARDED]
     host = request.header("host") or config.domain_name
     headers.append(("forwarded", f"for={request.source_ip};host={host};proto={config.scheme}"))

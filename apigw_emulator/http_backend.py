@@ -11,12 +11,15 @@ flow turns it into the front door's own answer.
 from __future__ import annotations
 
 import http.client
+import io
 import ipaddress
+import re
 import socket
 import ssl
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 __all__ = [
@@ -34,6 +37,11 @@ _CHUNK = 64 * 1024
 # What the request's own bytes and URL decide, whatever a mapping or the client said: the backend's host,
 # the body's length (no chunked upload).
 _SET_HERE = frozenset({"host", "content-length", "transfer-encoding"})
+# In a header block: a CR that does not end a line (a parser would split a header there), a NUL, a folded
+# (obs-fold) line. API Gateway answers such a backend with its own error; the client never sees them.
+_UNSAFE_HEAD = re.compile(rb"\r(?!\n)|\x00|\n[ \t]")
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_HEAD_KEPT = 128 * 1024  # more than http.client accepts (100 lines of at most 64 KB are refused there)
 
 
 class BackendError(Exception):
@@ -116,6 +124,51 @@ def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, s
     return http.client.HTTPConnection(parts.hostname, port, timeout=timeout), target
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The response side of the socket, every read bounded by what is left of the whole exchange's time
+    (a backend that trickles a byte at a time cannot stretch it), keeping the first bytes read (the status
+    line and header block, checked by :func:`_check_head`)."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        super().__init__()
+        self._sock = sock
+        self._deadline = deadline
+        self.head = bytearray()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        self._sock.settimeout(remaining)
+        count = self._sock.recv_into(buffer)
+        if len(self.head) < _HEAD_KEPT:
+            self.head += memoryview(buffer)[: min(count, _HEAD_KEPT - len(self.head))]
+        return count
+
+
+class _DeadlineSocket:
+    """What :class:`http.client.HTTPResponse` reads from: the socket through a :class:`_DeadlineReader`."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self.reader = _DeadlineReader(sock, deadline)
+
+    def makefile(self, mode: str) -> io.BufferedReader:
+        return io.BufferedReader(self.reader)
+
+
+def _check_head(head: bytes) -> None:
+    """Refuse a status line and header block the backend did not finish, or that holds bytes a client
+    could read as more headers than the parser saw."""
+    end = _HEAD_END.search(head)
+    if end is None:
+        raise BackendError("the backend closed the connection before the end of its headers")
+    if _UNSAFE_HEAD.search(head, 0, end.start()):
+        raise BackendError("the backend's headers hold a bare CR, a NUL or a folded line")
+
+
 def send(request: BackendRequest, timeout: float, *, limit: int = BACKEND_RESPONSE_LIMIT) -> BackendResponse:
     """Send ``request`` and read the whole answer within ``timeout`` seconds.
 
@@ -134,12 +187,15 @@ def send(request: BackendRequest, timeout: float, *, limit: int = BACKEND_RESPON
             connection.putheader("Content-Length", str(len(request.body)))
         connection.endheaders(request.body or None)
         _left(deadline, connection)
-        response = connection.getresponse()
+        assert connection.sock is not None  # endheaders connected it
+        reading = _DeadlineSocket(connection.sock, deadline)
+        response = http.client.HTTPResponse(reading, method=request.method)  # type: ignore[arg-type]
+        response.begin()
+        _check_head(bytes(reading.reader.head))
         headers = tuple((name, value) for name, value in response.getheaders())
         chunks: list[bytes] = []
         size = 0
         while True:
-            _left(deadline, connection)
             chunk = response.read1(_CHUNK) if not response.isclosed() else b""
             if not chunk:
                 break
@@ -147,6 +203,8 @@ def send(request: BackendRequest, timeout: float, *, limit: int = BACKEND_RESPON
             if size > limit:
                 raise BackendError(f"the backend's response body is over {limit} bytes")
             chunks.append(chunk)
+        if response.length:  # what Content-Length announced and the backend did not send before closing
+            raise BackendError(f"the backend closed the connection {response.length} bytes short of its body")
         return BackendResponse(response.status, headers, b"".join(chunks))
     except BackendError:
         raise

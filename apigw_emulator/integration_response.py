@@ -21,13 +21,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+import regex
 
 from .cloudfront import edge_response_headers, is_edge
 from .config import GatewayConfig
 from .content_handling import ConvertedPayload
+from .errors import ApigwEmulatorError
 from .ids import RequestStamp
 from .mapping import TemplateVariables, context_variables, render, select_response_template
 from .mapping.errors import TemplateRenderError
@@ -39,10 +41,13 @@ from .request import HttpRequest
 from .response import GatewayResponse, _http_date
 
 __all__ = [
+    "SELECTION_PATTERN_TIMEOUT",
     "ResponseConversion",
+    "SelectionPatternTimeoutError",
     "method_response",
     "parameter_value",
     "select_integration_response",
+    "selection_pattern_error",
 ]
 
 _HEADER = "method.response.header."
@@ -56,12 +61,33 @@ DEFAULT_CONTENT_TYPE = "application/json"
 ResponseConversion = Callable[[bytes, IntegrationResponse], ConvertedPayload]
 
 
-@functools.lru_cache(maxsize=1024)
-def _pattern(selection_pattern: str) -> re.Pattern[str] | None:
+#: The longest one ``selectionPattern`` may take to match a value, in seconds. AWS matches with Java's
+#: regular expressions, which backtrack as Python's do: a pattern such as ``(a|aa)+c`` takes exponential
+#: time on a long ``errorMessage``. The emulator gives up (the gateway answers 500) rather than hang.
+SELECTION_PATTERN_TIMEOUT = 1.0
+
+
+class SelectionPatternTimeoutError(ApigwEmulatorError):
+    """A ``selectionPattern`` did not finish matching within :data:`SELECTION_PATTERN_TIMEOUT` (catastrophic
+    backtracking): the gateway answers 500 with this reason."""
+
+
+def selection_pattern_error(selection_pattern: str) -> str | None:
+    """Why ``selection_pattern`` is not a regular expression (None when it is one); API Gateway refuses
+    such a pattern when the integration response is saved."""
     try:
-        return re.compile(selection_pattern)
-    except re.error:
-        return None  # API Gateway refuses such a pattern at deployment; here it never matches
+        regex.compile(selection_pattern)
+    except regex.error as exc:
+        return str(exc)
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _pattern(selection_pattern: str) -> regex.Pattern[str] | None:
+    try:
+        return regex.compile(selection_pattern)
+    except regex.error:
+        return None  # refused when a template is loaded; a model built in code never matches with it
 
 
 def _is_default(response: IntegrationResponse) -> bool:
@@ -78,14 +104,24 @@ def select_integration_response(
 
     :param value: what the patterns are matched against; None (a Lambda function that succeeded) selects
         the default response directly.
+    :raises SelectionPatternTimeoutError: when a pattern takes over :data:`SELECTION_PATTERN_TIMEOUT` to
+        match ``value``.
     """
     if value is not None:
         for response in responses:
             if _is_default(response):
                 continue
             pattern = _pattern(str(response.selection_pattern))
-            if pattern is not None and pattern.fullmatch(value):
-                return response
+            if pattern is None:
+                continue
+            try:
+                if pattern.fullmatch(value, timeout=SELECTION_PATTERN_TIMEOUT):
+                    return response
+            except TimeoutError:
+                raise SelectionPatternTimeoutError(
+                    f"the selectionPattern {response.selection_pattern!r} took over "
+                    f"{SELECTION_PATTERN_TIMEOUT:g} s to match a {len(value)}-character value"
+                ) from None
     return next((response for response in responses if _is_default(response)), None)
 
 

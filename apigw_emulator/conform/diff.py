@@ -46,6 +46,7 @@ __all__ = [
     "KnownDeviation",
     "KnownDeviationsError",
     "diff_entry",
+    "glob_match",
     "load_known_deviations",
 ]
 
@@ -81,14 +82,29 @@ class KnownDeviation:
 
     def excuses(self, entry_id: str, path: str) -> bool:
         """Whether this deviation covers the field ``path`` of the entry ``entry_id``."""
-        return (
-            _glob(self.entry).fullmatch(entry_id) is not None
-            and _glob(self.field).fullmatch(path) is not None
-        )
+        return glob_match(self.entry, entry_id) and glob_match(self.field, path)
 
 
-def _glob(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
+def glob_match(pattern: str, text: str) -> bool:
+    """Whether ``text`` matches ``pattern`` in full (``*`` any characters, ``?`` one, anything else
+    itself), in time proportional to their lengths' product at worst: a pattern of many stars cannot
+    make it backtrack exponentially, as the regular expression it could be turned into would."""
+    p = t = 0
+    star = -1  # the position in pattern after the last star seen, and where in text it matched from
+    resume = 0
+    while t < len(text):
+        if p < len(pattern) and pattern[p] == "*":
+            star, resume = p + 1, t
+            p += 1
+        elif p < len(pattern) and pattern[p] in ("?", text[t]):
+            p += 1
+            t += 1
+        elif star >= 0:
+            resume += 1
+            p, t = star, resume
+        else:
+            return False
+    return all(c == "*" for c in pattern[p:])
 
 
 def load_known_deviations(path: str | Path) -> tuple[KnownDeviation, ...]:

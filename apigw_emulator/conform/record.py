@@ -46,6 +46,15 @@ _ADDED = (("Accept-Encoding", "identity"),)
 Progress = Callable[[int, int, str], None]
 
 
+#: The most bytes a front door's response body may have (the echo's answer to the largest request the
+#: corpus sends is well under it); a longer one is a failed request, not read to its end.
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+#: A front door whose first requests all fail, this many in a row, is given up (a URL that never
+#: answers, or answers no HTTP, would otherwise cost the whole corpus times the timeout).
+GIVE_UP_AFTER = 3
+_CHUNK = 64 * 1024
+
+
 class RecordError(ApigwEmulatorError, ValueError):
     """The recording cannot start: outputs that cannot be read, a front door the echo stack does not have,
     too many requests."""
@@ -71,8 +80,8 @@ def read_outputs(path: str | Path) -> dict[str, str]:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise RecordError(f"can't read the outputs file {str(path)!r}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise RecordError(f"the outputs file {str(path)!r} is not JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise RecordError(f"the outputs file {str(path)!r} is not JSON: {exc!r}") from None
     if isinstance(document, dict) and isinstance(document.get("Stacks"), list) and document["Stacks"]:
         document = document["Stacks"][0].get("Outputs", []) if isinstance(document["Stacks"][0], dict) else []
     outputs: dict[str, str] = {}
@@ -145,7 +154,8 @@ def record(
         # Nor cookies: a Set-Cookie of one response must not come back in the next requests.
         session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         for name, door in doors.items():
-            for request in corpus:
+            answered, failed_in_a_row = False, 0
+            for position, request in enumerate(corpus):
                 number += 1
                 entry_id = f"{name}/{request.id}"
                 if progress is not None:
@@ -156,7 +166,16 @@ def record(
                     sent, response = _send(session, door.url, request, timeout)
                 except (OSError, ValueError, requests.RequestException) as exc:  # ValueError: unsendable
                     failures.append(f"{entry_id}: {type(exc).__name__}: {exc}")
+                    failed_in_a_row += 1
+                    if not answered and failed_in_a_row >= GIVE_UP_AFTER:
+                        failures.append(
+                            f"{name}: gave up on this front door: its first {GIVE_UP_AFTER} requests got no "
+                            f"response ({door.url})"
+                        )
+                        number += len(corpus) - position - 1
+                        break
                     continue
+                answered, failed_in_a_row = True, 0
                 entries.append(echo_entry(entry_id, name, sent, response))
     snapshot = Snapshot(
         doors,
@@ -234,7 +253,12 @@ def _with_added(headers: Sequence[tuple[str, str]], body: bytes, method: str) ->
 def _send(
     session: Any, base: str, request: CorpusRequest, timeout: float
 ) -> tuple[RecordedRequest, RecordedResponse]:
-    """Send ``request`` to the front door at ``base``; returns it as sent and the response as received."""
+    """Send ``request`` to the front door at ``base``; returns it as sent and the response as received.
+
+    :raises RecordError: for a response body that is cut off, too long or too slow.
+    """
+    import urllib3.exceptions  # noqa: PLC0415 - requests' own transport
+
     headers = _with_added(request.headers, request.body, request.method)
     sent = RecordedRequest(request.method, request.target, headers, request.body)
     if _needs_http_client(base, request):
@@ -249,7 +273,23 @@ def _send(
         allow_redirects=False,
     )
     with response:
-        body = response.raw.read(decode_content=False)
+        raw = response.raw
+        read = getattr(raw, "read1", None) or raw.read
+        try:
+            body = _read_bounded(lambda size: read(size, decode_content=False), time.monotonic() + timeout)
+        except (
+            urllib3.exceptions.HTTPError
+        ) as exc:  # a body cut off, a broken chunk: requests lets it through
+            raise RecordError(f"the response body could not be read: {exc}") from exc
+        announced = response.headers.get("Content-Length")
+        if (
+            request.method != "HEAD"
+            and response.status_code not in (204, 304)
+            and announced is not None
+            and announced.isdigit()
+            and int(announced) != len(body)
+        ):
+            raise RecordError(f"the response ended after {len(body)} of the {announced} bytes it announced")
         # http.client's own header list keeps each name's casing; urllib3's merges the casing of repeats.
         original = getattr(response.raw, "_original_response", None)
         items = original.getheaders() if original is not None else response.raw.headers.items()
@@ -279,7 +319,29 @@ def _send_raw(base: str, sent: RecordedRequest, timeout: float) -> RecordedRespo
             connection.putheader(name, value.encode("latin-1", "replace"))
         connection.endheaders(sent.body or None)
         answer = connection.getresponse()
-        body = answer.read()
+        body = _read_bounded(answer.read1, time.monotonic() + timeout)
+        if answer.length:  # what Content-Length announced and did not come before the connection closed
+            raise RecordError(f"the response ended {answer.length} bytes short of the length it announced")
         return RecordedResponse(answer.status, tuple(answer.getheaders()), body)
     finally:
         connection.close()
+
+
+def _read_bounded(read: Callable[[int], bytes], deadline: float) -> bytes:
+    """A response body read a piece at a time: at most :data:`MAX_RESPONSE_BYTES`, and no new piece asked
+    for after ``deadline`` (an endless or trickled body is a failed request, not a hang).
+
+    :raises RecordError: when the body is longer or takes longer.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise RecordError("the response body did not end within the timeout")
+        chunk = read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise RecordError(f"the response body is over {MAX_RESPONSE_BYTES} bytes")
+        chunks.append(chunk)

@@ -59,6 +59,7 @@ from ..errors import ApigwEmulatorError
 __all__ = [
     "FORMAT",
     "KINDS",
+    "MAX_SNAPSHOT_BYTES",
     "FrontDoor",
     "RecordedRequest",
     "RecordedResponse",
@@ -73,6 +74,10 @@ __all__ = [
 FORMAT = "apigw-emulator-snapshot/1"
 #: The front-door kinds a snapshot may name.
 KINDS = ("rest", "http", "http-v1", "function-url", "alb")
+
+
+#: The largest snapshot file read (a recording of the whole corpus with ``--large-body`` is far smaller).
+MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024
 
 
 class SnapshotError(ApigwEmulatorError, ValueError):
@@ -240,11 +245,16 @@ def load_snapshot(path: str | Path) -> Snapshot:
     :raises SnapshotError: when the file is not JSON or not a snapshot (the message names the file).
     :raises OSError: when the file cannot be read.
     """
+    size = Path(path).stat().st_size
+    if size > MAX_SNAPSHOT_BYTES:
+        raise SnapshotError(f"{path}: {size} bytes, over the {MAX_SNAPSHOT_BYTES}-byte limit of a snapshot")
     raw = Path(path).read_bytes()
     try:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise SnapshotError(f"{path}: not JSON: {exc}") from None
+    except RecursionError:
+        raise SnapshotError(f"{path}: not a snapshot: JSON nested too deep to read") from None
     try:
         return Snapshot.from_json(document)
     except SnapshotError as exc:

@@ -42,7 +42,7 @@ from ..gateway_errors import (
     throttled,
 )
 from ..ids import RequestStamp, lambda_request_id
-from ..integration_response import method_response, select_integration_response
+from ..integration_response import SelectionPatternTimeoutError, method_response, select_integration_response
 from ..mapping import (
     BodyNotJsonError,
     MappingTemplateError,
@@ -290,7 +290,11 @@ def _method_response(
     request, config, stamp = state.request, state.config, state.stamp
     assert record.context is not None
     error_message = None if document is None else str(document.get("errorMessage", ""))
-    selected = select_integration_response(integration.responses, error_message)
+    try:
+        selected = select_integration_response(integration.responses, error_message)
+    except SelectionPatternTimeoutError as exc:
+        record.error = None  # the gateway's own failure answers, not the function's exception
+        return integration_configuration_error(config, stamp, str(exc))
     mapped = selected is not None and bool(selected.selection_pattern)
     unmapped_error = None
     if document is not None and not mapped:

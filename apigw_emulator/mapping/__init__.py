@@ -13,7 +13,13 @@ once per text (:func:`compile_template`) and rendered with `airspeed-ext`_.
 
 from __future__ import annotations
 
-from .errors import BodyNotJsonError, MappingTemplateError, TemplateRenderError, TemplateSyntaxError
+from .errors import (
+    BodyNotJsonError,
+    MappingTemplateError,
+    TemplateLimitError,
+    TemplateRenderError,
+    TemplateSyntaxError,
+)
 from .render import Rendered, RequestOverride, ResponseOverride, compile_template, render, render_template
 from .selection import (
     DEFAULT_MEDIA_TYPE,
@@ -39,6 +45,7 @@ __all__ = [
     "RequestTemplateChoice",
     "ResponseOverride",
     "SelectedTemplate",
+    "TemplateLimitError",
     "TemplateRenderError",
     "TemplateSyntaxError",
     "TemplateVariables",

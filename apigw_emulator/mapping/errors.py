@@ -7,6 +7,7 @@ from ..errors import ApigwEmulatorError
 __all__ = [
     "BodyNotJsonError",
     "MappingTemplateError",
+    "TemplateLimitError",
     "TemplateRenderError",
     "TemplateSyntaxError",
 ]
@@ -37,3 +38,8 @@ class BodyNotJsonError(TemplateRenderError):
 
     The message starts as AWS's 400 answer does: ``Could not parse request body into json: ...``.
     """
+
+
+class TemplateLimitError(TemplateRenderError):
+    """The rendering passed one of the emulator's bounds on a template's work (see
+    :mod:`apigw_emulator.mapping.limits`): too much output, too many loop iterations, too long."""

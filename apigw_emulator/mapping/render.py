@@ -12,6 +12,7 @@ import airspeed.operators
 
 from .errors import MappingTemplateError, TemplateRenderError, TemplateSyntaxError
 from .input import InputVariable
+from .limits import bounded, check_output
 from .util import UTIL
 from .values import VtlMap, java_str, plain, to_vtl
 from .variables import TemplateVariables
@@ -117,6 +118,7 @@ def render(template: str, variables: TemplateVariables) -> Rendered:
 
     :raises TemplateSyntaxError: when the template is not valid Velocity.
     :raises BodyNotJsonError: when it reads a payload that is not JSON with ``$input.json``/``path``.
+    :raises TemplateLimitError: when the rendering passes a bound of :mod:`apigw_emulator.mapping.limits`.
     :raises TemplateRenderError: when anything else fails while rendering.
     """
     compiled = compile_template(template)
@@ -138,7 +140,8 @@ def render(template: str, variables: TemplateVariables) -> Rendered:
         "stageVariables": to_vtl(variables.stage_variables),
     }
     try:
-        body = compiled.merge(namespace)
+        with bounded():
+            body = check_output(compiled.merge(namespace))
     except airspeed.TemplateExecutionError as exc:
         cause = exc.__cause__
         if isinstance(cause, MappingTemplateError):

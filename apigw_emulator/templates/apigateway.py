@@ -21,7 +21,14 @@ from ..model.rest import (
     RestApi,
     Stage,
 )
-from .common import endpoint_type, media_types, normalise_method, optional_mapping, optional_string
+from .common import (
+    endpoint_type,
+    media_types,
+    normalise_method,
+    optional_mapping,
+    optional_string,
+    selection_pattern,
+)
 from .errors import TemplateError
 from .integrations import lambda_target, read_authorizer, resolve_uri
 from .intrinsics import Resolver, root_resource_marker
@@ -277,7 +284,9 @@ def _integration(value: Any, resources: Resources, where: str) -> Integration:
         responses.append(
             IntegrationResponse(
                 status_code=str(response.get("StatusCode", "200")),
-                selection_pattern=response.get("SelectionPattern") or None,
+                selection_pattern=selection_pattern(
+                    response.get("SelectionPattern"), f"{here}.SelectionPattern"
+                ),
                 response_parameters={
                     str(k): str(v) for k, v in (response.get("ResponseParameters") or {}).items()
                 },

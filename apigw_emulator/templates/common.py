@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigurationError
+from ..integration_response import selection_pattern_error
 from ..runtime.layers import built_layer
 from .errors import TemplateError
 from .intrinsics import NO_VALUE, Resolver, scalar_text
@@ -24,6 +25,7 @@ __all__ = [
     "optional_int",
     "optional_mapping",
     "optional_string",
+    "selection_pattern",
 ]
 
 #: The OpenAPI extension key for the ``ANY`` method.
@@ -262,3 +264,20 @@ def function_layers(
         value = resolver.resolve(item, here)
         found.append(str(value))
     return tuple(found)
+
+
+def selection_pattern(value: Any, where: str) -> str | None:
+    """An integration response's ``selectionPattern`` (None for none, or the empty one).
+
+    :raises TemplateError: when it is not a regular expression (API Gateway refuses it when the
+        integration response is saved).
+    """
+    if value is None or value == "":
+        return None
+    text = str(value)
+    problem = selection_pattern_error(text)
+    if problem is not None:
+        raise TemplateError(
+            f"the selectionPattern {text!r} is not a regular expression: {problem}", where=where
+        )
+    return text

@@ -30,7 +30,7 @@ from ..model.rest import (
     RestApi,
 )
 from ..routing import parse_route
-from .common import media_types, normalise_method
+from .common import media_types, normalise_method, selection_pattern
 from .errors import TemplateError
 from .integrations import lambda_target, read_authorizer, resolve_uri
 from .intrinsics import NO_VALUE, Resolver, is_intrinsic
@@ -318,7 +318,7 @@ class _Reader:
             responses.append(
                 IntegrationResponse(
                     status_code=self.resolver.string(response.get("statusCode", "200"), f"{here}.statusCode"),
-                    selection_pattern=None if pattern == "default" else str(pattern),
+                    selection_pattern=None if pattern == "default" else selection_pattern(pattern, here),
                     response_parameters=self.strings(
                         response.get("responseParameters"), f"{here}.responseParameters"
                     ),
