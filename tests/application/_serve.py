@@ -29,6 +29,7 @@ def serving(
         text = served.read(0.2)
     try:
         assert ready in text, text
+        served.drain()
         yield served
     finally:
         process.send_signal(signal.SIGINT)
@@ -37,5 +38,7 @@ def serving(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if served.drainer is not None:
+            served.drainer.join(10)  # the pipe's end: the server has exited
         if process.stderr is not None:
             process.stderr.close()

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -67,10 +68,27 @@ class Served:
     process: subprocess.Popen[bytes]
     url: str
     output: list[str] = field(default_factory=list)
+    drainer: threading.Thread | None = None
+
+    def drain(self) -> None:
+        """Read what the server prints from now on in a thread of its own, so that a chatty function
+        never fills the pipe and stalls the server between two :meth:`read` calls."""
+        assert self.process.stderr is not None
+        stream = self.process.stderr.fileno()
+
+        def run() -> None:
+            while chunk := os.read(stream, 65536):
+                self.output.append(chunk.decode(errors="replace"))
+
+        self.drainer = threading.Thread(target=run, name="serve-stderr", daemon=True)
+        self.drainer.start()
 
     def read(self, seconds: float = 0.5) -> str:
         """What the server printed in the next ``seconds`` (it keeps running)."""
         assert self.process.stderr is not None
+        if self.drainer is not None:  # the thread reads: wait for it
+            time.sleep(seconds)
+            return "".join(self.output)
         end = time.monotonic() + seconds
         while (left := end - time.monotonic()) > 0:
             ready, _, _ = select.select([self.process.stderr], [], [], left)
