@@ -102,6 +102,8 @@ def _warn(
     the REST gateway-response type the answer is (customised responses apply to it), and CloudFront's
     headers on an EDGE REST API (spec 2.2)."""
     headers = response.headers
+    if not any(name.lower() == "date" for name, _ in headers):
+        headers += (("Date", stamp.http_date),)  # on every answer the front door sends
     if is_edge(config):
         headers += tuple(edge_response_headers(stamp, response.status))
     kind = response_type if config.api == "rest" else None

@@ -303,6 +303,7 @@ def render_gateway_response(  # noqa: PLR0917 (the values a gateway response can
         ("x-amzn-RequestId", stamp.request_id),
         ("x-amzn-ErrorType", error.error_type or kind.error_type),
         ("x-amz-apigw-id", stamp.extended_request_id),
+        ("Date", stamp.http_date),
     ]
     if extra:
         replaced = {name.lower() for name, _ in extra}

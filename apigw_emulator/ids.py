@@ -15,6 +15,7 @@ import os
 import random
 import time
 from collections.abc import Callable
+from email.utils import formatdate
 from typing import Generic, NamedTuple, TypeVar
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "b64url_text",
     "clf_time",
     "edge_ids",
+    "http_date",
     "lambda_request_id",
     "random_bits",
     "stable_id",
@@ -178,6 +180,12 @@ def lambda_request_id() -> str:
 _new_tuple = tuple.__new__
 
 
+@functools.lru_cache(maxsize=8)
+def http_date(epoch_seconds: int) -> str:
+    """The ``Date`` header value for a second (IMF-fixdate), computed once per second."""
+    return formatdate(epoch_seconds, usegmt=True)
+
+
 class RequestStamp(NamedTuple):
     """The generated values of one request: ids and the arrival time.
 
@@ -194,6 +202,11 @@ class RequestStamp(NamedTuple):
     """Arrival time in milliseconds since the epoch."""
     edge_ids: tuple[str, str] | None = None
     """CloudFront's ids for an EDGE endpoint (see :func:`edge_ids`); ``None``: fresh ones per event."""
+
+    @property
+    def http_date(self) -> str:
+        """The ``Date`` header of the front door's answer (IMF-fixdate of the arrival second)."""
+        return http_date(self.epoch_ms // 1000)
 
     @classmethod
     def new(

@@ -38,7 +38,7 @@ from .mapping.values import java_str
 from .mapping.variables import dotted_value
 from .model.rest import IntegrationResponse
 from .request import HttpRequest
-from .response import GatewayResponse, _http_date
+from .response import GatewayResponse
 
 __all__ = [
     "SELECTION_PATTERN_TIMEOUT",
@@ -312,7 +312,7 @@ def method_response(
         headers.insert(0, ("Content-Type", content_type))
     headers += [
         ("Content-Length", str(len(body))),
-        ("Date", _http_date(stamp.epoch_ms // 1000)),  # on every API Gateway answer, as on proxy ones
+        ("Date", stamp.http_date),  # on every API Gateway answer, as on proxy ones
         ("x-amzn-RequestId", stamp.request_id),
         ("x-amz-apigw-id", stamp.extended_request_id),
         *extra_headers,

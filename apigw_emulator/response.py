@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import binascii
-import functools
 import json
 import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.utils import formatdate
 from typing import Any
 
 from ._http_syntax import bad_value_character, is_token, shorten
@@ -63,12 +61,6 @@ class GatewayResponse:
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self.headers)
-
-
-@functools.lru_cache(maxsize=8)
-def _http_date(epoch_seconds: int) -> str:
-    """The ``Date`` header value for a second (IMF-fixdate), computed once per second."""
-    return formatdate(epoch_seconds, usegmt=True)
 
 
 class MalformedResultError(ValueError):
@@ -278,7 +270,7 @@ def _map_rest(
         headers.insert(0, ("Content-Type", "application/json"))
     headers += [
         ("Content-Length", str(len(body))),
-        ("Date", _http_date(stamp.epoch_ms // 1000)),
+        ("Date", stamp.http_date),
         ("x-amzn-RequestId", stamp.request_id),
         ("x-amz-apigw-id", stamp.extended_request_id),
         ("X-Amzn-Trace-Id", trace_header(request, "rest", stamp)),
@@ -344,7 +336,7 @@ def _finish(
     headers = [(n, v) for n, v in headers if n.lower() not in _HOP_BY_HOP]
     if default_json and not _has(headers, "content-type"):
         headers.insert(0, ("Content-Type", "application/json"))
-    headers += [("Content-Length", str(len(body))), ("Date", _http_date(stamp.epoch_ms // 1000)), *ids]
+    headers += [("Content-Length", str(len(body))), ("Date", stamp.http_date), *ids]
     return GatewayResponse(status, tuple(headers), body)
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from apigw_emulator import gateway_errors
+from apigw_emulator import Gateway, gateway_errors
 from apigw_emulator.config import GatewayConfig
+from apigw_emulator.errors import GatewayErrorWarning
 from apigw_emulator.gateway_responses import (
     DEFAULT_TEMPLATE,
     RESPONSE_TYPES,
@@ -374,7 +376,7 @@ def test_response_parameters_map_static_values_the_method_request_stage_variable
         stage_variables={"env": "dev"},
         path_parameters={"id": "7"},
     )
-    extra = dict(response.headers[5:])
+    extra = dict(response.headers[6:])  # after the five headers of every answer and Date
     assert extra == {
         "X-Static": "fixed, value",
         "X-Origin": "https://a.example",
@@ -622,3 +624,13 @@ def test_the_real_openapi_applications_customised_responses_are_valid_and_render
     assert unauthorized.status == 401
     assert unauthorized.json()["message"] == "Unauthorized"
     assert unauthorized.header("WWW-Authenticate") == 'Bearer realm="pets"'
+
+
+@pytest.mark.parametrize("api", ["rest", "http"])
+def test_every_answer_the_front_door_gives_itself_carries_a_date(api: str) -> None:
+    """API Gateway dates every response it sends, its own errors included (a route not found here)."""
+    gateway = Gateway(lambda event, context: {"statusCode": 200}, api=api, routes=["GET /known"])
+    with pytest.warns(GatewayErrorWarning, match="no route matches"):
+        response = gateway.request("GET", "/unknown")
+    assert response.status_code in (403, 404)
+    assert parsedate_to_datetime(response.headers["Date"]).tzinfo is not None
