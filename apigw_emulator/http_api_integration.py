@@ -20,7 +20,6 @@ backend they are UNCONFIRMED.
 from __future__ import annotations
 
 import dataclasses
-import email.utils
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -166,19 +165,16 @@ def _response(
     headers = [(name, value) for name, value in answer.headers if name.lower() not in _NOT_RETURNED]
     status = answer.status
     if integration.response_parameters:
-        backend_headers: dict[str, list[str]] = {}
-        for name, value in answer.headers:
-            backend_headers.setdefault(name.lower(), []).append(value)
         with_response = dataclasses.replace(
             sources,
-            response_headers={name: ",".join(values) for name, values in backend_headers.items()},
+            response_headers=answer.joined_headers(),
             response_body=answer.body.decode("utf-8", "replace"),
         )
         mapped = map_response(integration.response_parameters, status, headers, with_response)
         status, headers = mapped.status, list(mapped.headers)
     headers += [
         ("Content-Length", str(len(answer.body))),
-        ("Date", email.utils.formatdate(stamp.epoch_ms / 1000, usegmt=True)),
+        ("Date", stamp.http_date),
         ("apigw-requestid", stamp.request_id),
     ]
     return GatewayResponse(status, tuple(headers), answer.body)

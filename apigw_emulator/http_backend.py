@@ -80,6 +80,14 @@ class BackendResponse:
                 return value
         return None
 
+    def joined_headers(self) -> dict[str, str]:
+        """Each header once, by its lower-cased name, its values joined with ``,`` in the order sent (what
+        ``integration.response.header.X`` mapping sources read)."""
+        values: dict[str, list[str]] = {}
+        for name, value in self.headers:
+            values.setdefault(name.lower(), []).append(value)
+        return {name: ",".join(joined) for name, joined in values.items()}
+
 
 def _resolve(host: str, port: int | None, timeout: float) -> None:
     """Look the host name up within ``timeout`` (the resolver's own retries can take longer than an

@@ -27,7 +27,7 @@ from typing import Any
 from .config import GatewayConfig
 from .content_handling import response_conversion
 from .gateway_errors import gateway_timeout, integration_configuration_error
-from .http_backend import BackendError, BackendRequest, BackendTimeoutError, send
+from .http_backend import BackendError, BackendRequest, BackendResponse, BackendTimeoutError, send
 from .ids import RequestStamp
 from .integration_request import (
     IntegrationRequestError,
@@ -163,9 +163,6 @@ def answer_http_custom(
             f"the HTTP integration's backend answered {answer.status} and no integration response matches it "
             "(no default response)",
         )
-    backend_headers: dict[str, list[str]] = {}
-    for name, value in answer.headers:
-        backend_headers.setdefault(name.lower(), []).append(value)
     try:
         return method_response(
             selected,
@@ -174,12 +171,12 @@ def answer_http_custom(
             stamp=stamp,
             event=event,
             integration_body=answer.body,
-            integration_headers={name: ",".join(values) for name, values in backend_headers.items()},
+            integration_headers=answer.joined_headers(),
             stage_variables=config.stage_variables,
             content_handling=response_conversion(
                 request.header("accept"),
                 config.binary_media_types,
-                payload_content_type=next(iter(backend_headers.get("content-type", ())), None),
+                payload_content_type=_first_header(answer, "content-type"),
             ),
         )
     except MappingTemplateError as exc:
@@ -187,3 +184,8 @@ def answer_http_custom(
         return integration_configuration_error(config, stamp, reason)
     except ValueError as exc:  # the response contentHandling step refused the body
         return integration_configuration_error(config, stamp, f"the HTTP integration's response: {exc}")
+
+
+def _first_header(answer: BackendResponse, name: str) -> str | None:
+    """The first value the backend sent for a header (its payload's ``Content-Type``)."""
+    return next((value for key, value in answer.headers if key.lower() == name), None)

@@ -21,7 +21,6 @@ REST's 500 ``{"message": "Internal server error"}``; one that does not answer wi
 
 from __future__ import annotations
 
-import email.utils
 from collections.abc import Mapping
 from typing import Any
 
@@ -182,7 +181,7 @@ def proxy_response(answer: BackendResponse, config: GatewayConfig, stamp: Reques
         headers.insert(0, ("Content-Type", "application/json"))
     headers += [
         ("Content-Length", str(len(answer.body))),
-        ("Date", email.utils.formatdate(stamp.epoch_ms / 1000, usegmt=True)),
+        ("Date", stamp.http_date),
         ("x-amzn-RequestId", stamp.request_id),
         ("x-amz-apigw-id", stamp.extended_request_id),
     ]
