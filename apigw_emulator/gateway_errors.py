@@ -110,14 +110,14 @@ def _warn(
     return GatewayResponse(response.status, headers, response.body, reason=reason, response_type=kind)
 
 
+def _missing_token(stamp: RequestStamp) -> GatewayResponse:
+    """REST's ``403 {"message":"Missing Authentication Token"}`` (the default template's body)."""
+    return _rest_default(403, "Missing Authentication Token", "MissingAuthenticationTokenException", stamp)
+
+
 def route_not_found(config: GatewayConfig, stamp: RequestStamp, reason: str) -> GatewayResponse:
     """REST ``403 Missing Authentication Token``; HTTP API ``404 Not Found`` (spec 1.3, 3.2)."""
-    if config.api == "rest":
-        response = _rest_default(
-            403, "Missing Authentication Token", "MissingAuthenticationTokenException", stamp
-        )
-    else:
-        response = _http(404, "Not Found", stamp)
+    response = _missing_token(stamp) if config.api == "rest" else _http(404, "Not Found", stamp)
     return _warn(config, stamp, response, reason, "MISSING_AUTHENTICATION_TOKEN")
 
 
@@ -282,12 +282,7 @@ def missing_authentication_token(config: GatewayConfig, stamp: RequestStamp, rea
     """A request without a SigV4 signature to an ``AWS_IAM`` route: REST 403 ``{"message":"Missing
     Authentication Token"}`` from the default template, as for an unknown path (D7
     ``MISSING_AUTHENTICATION_TOKEN``, spec 10.6); HTTP API 403 ``{"message":"Forbidden"}`` (UNCONFIRMED)."""
-    if config.api == "rest":
-        response = _rest_default(
-            403, "Missing Authentication Token", "MissingAuthenticationTokenException", stamp
-        )
-    else:
-        response = _http(403, "Forbidden", stamp)
+    response = _missing_token(stamp) if config.api == "rest" else _http(403, "Forbidden", stamp)
     return _warn(config, stamp, response, reason, "MISSING_AUTHENTICATION_TOKEN")
 
 
