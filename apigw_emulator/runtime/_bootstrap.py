@@ -47,6 +47,12 @@ MARSHAL_ERROR = "Runtime.MarshalError"
 UNMARSHAL_ERROR = "Runtime.UnmarshalError"
 
 
+#: Set by the emulator: the descriptor of this runtime's end of a Unix socket pair to the Runtime API
+#: (cheaper than loopback TCP); without it, or once it is closed, the runtime connects to
+#: ``AWS_LAMBDA_RUNTIME_API``.
+RUNTIME_FD_VARIABLE = "_APIGW_EMULATOR_RUNTIME_FD"
+
+
 class RuntimeFaultError(Exception):
     """A failure the runtime itself reports, with its ``Runtime.*`` error type."""
 
@@ -157,18 +163,24 @@ class RuntimeClient:
     answer both at once.
     """
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, fd: int | None = None) -> None:
         host, _, port = address.rpartition(":")
         self._server = (host.strip("[]") or "127.0.0.1", int(port))
         self._host_header = f"Host: {address}\r\n"
+        self._fd = fd
         self._sock: Any = None
         self._file: Any = None
 
     def _connect(self) -> None:
         import socket  # noqa: PLC0415 (only the worker needs it)
 
-        self._sock = socket.create_connection(self._server)
-        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self._fd is not None:  # the emulator's socket pair, used once: a reconnection goes over TCP
+            self._sock = socket.socket(fileno=self._fd)
+            self._fd = None
+            self._sock.set_inheritable(False)  # the handler's subprocesses do not get it
+        else:
+            self._sock = socket.create_connection(self._server)
+            self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._file = self._sock.makefile("rb", buffering=65536)
 
     def close(self) -> None:
@@ -678,7 +690,8 @@ def main(argv: list[str] | None = None) -> int:
     _fix_sys_path()
     _detach_watch_pipe()
     handler_name = argv[1] if len(argv) > 1 else os.environ.get("_HANDLER", "")
-    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    fd = os.environ.pop(RUNTIME_FD_VARIABLE, None)
+    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"], int(fd) if fd and fd.isdigit() else None)
     sys.stdout = _Unbuffered(sys.stdout)
     sys.stderr = _Unbuffered(sys.stderr)
     _setup_logging()

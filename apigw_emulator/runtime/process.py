@@ -97,6 +97,8 @@ _NEXT_GRACE = 1.0
 #: Without a pollable process handle, how often a wait checks whether the worker is still there.
 _EXIT_POLL = 0.05
 _BOOTSTRAP_SCRIPT = str(Path(_bootstrap.__file__).resolve())
+#: The variable that gives the emulator's own runtime its end of the Runtime API's socket pair.
+RUNTIME_FD_VARIABLE = _bootstrap.RUNTIME_FD_VARIABLE
 _AWSLAMBDARIC_MAIN = "import sys; del sys.path[0]; from awslambdaric.__main__ import main; main(sys.argv)"
 #: Variables of the emulator's environment a worker does not inherit (each is set per function or per
 #: invocation).
@@ -269,6 +271,7 @@ class ProcessEnvironment(ExecutionEnvironment):
         """Start a worker and wait until its runtime asks for an invocation; the failure otherwise."""
         server = RuntimeAPIServer()
         command = self._command()
+        own_runtime = self.runtime_client == "bootstrap"
         try:
             worker = _Worker.start(
                 command,
@@ -276,7 +279,8 @@ class ProcessEnvironment(ExecutionEnvironment):
                 cwd=self.task_root,
                 server=server,
                 log=self.log,
-                watch_stdin=self.runtime_client == "bootstrap",
+                watch_stdin=own_runtime,
+                socket_pair=own_runtime,
             )
         except OSError as exc:
             server.close()
@@ -539,20 +543,37 @@ class _Worker:
         server: RuntimeAPIServer,
         log: LogSink | None,
         watch_stdin: bool,
+        socket_pair: bool = False,
     ) -> _Worker:
+        """Start ``command``; with ``socket_pair``, the emulator's own runtime also gets one end of a Unix
+        socket pair (its descriptor in ``_APIGW_EMULATOR_RUNTIME_FD``) for the Runtime API."""
         posix = os.name == "posix"
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.PIPE if watch_stdin else subprocess.DEVNULL,
-            stdout=subprocess.PIPE if log is not None else subprocess.DEVNULL,
-            stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
-            start_new_session=posix,  # its own process group: killed as one, spared the terminal's ^C
-        )
+        ours, theirs = socket.socketpair() if socket_pair else (None, None)
+        if theirs is not None:
+            env = {**env, RUNTIME_FD_VARIABLE: str(theirs.fileno())}
+        try:
+            process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.PIPE if watch_stdin else subprocess.DEVNULL,
+                stdout=subprocess.PIPE if log is not None else subprocess.DEVNULL,
+                stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
+                start_new_session=posix,  # its own process group: killed as one, spared the terminal's ^C
+                pass_fds=() if theirs is None else (theirs.fileno(),),
+            )
+        except BaseException:
+            if ours is not None:
+                ours.close()
+            raise
+        finally:
+            if theirs is not None:
+                theirs.close()  # the worker holds its end: when it dies, the pair reads as closed
         _register(process)
         if peer_check_available():
             server.accepts = functools.partial(_from_worker, process.pid)
+        if ours is not None:
+            server.adopt(ours)
         return cls(process, server, log)
 
     def wait(self, deadline: float) -> RuntimeEvent | None:

@@ -25,6 +25,11 @@ checked when it is accepted (:attr:`RuntimeAPIServer.accepts`; :mod:`._peers` on
 other end must be held by the worker or a process it started). A stranger's connection is closed before
 anything is read from it: it gets no invocation and cannot answer one.
 
+**A socket pair for the emulator's own runtime.** The emulator's runtime gets one end of a Unix socket
+pair when its process starts, and speaks the same protocol over it: a loopback TCP segment costs the
+sender the whole TCP receive path (about four times a Unix socket's send), twice per invocation. The
+listener stays for every other runtime (and for the emulator's own, should its pair close).
+
 **No thread of its own.** The server is driven by the thread that invokes the environment
 (:meth:`RuntimeAPIServer.wait`): it waits on the listener, the runtime's connections and whatever else the
 caller watches (the worker's output pipe, its exit) with one selector, until something the caller needs
@@ -373,6 +378,12 @@ class RuntimeAPIServer:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             connection = _Connection(sock)
             self._selector.register(sock, selectors.EVENT_READ, connection)
+
+    def adopt(self, sock: socket.socket) -> None:
+        """Serve a connection the owner made: one end of a socket pair whose other end only the worker
+        holds (no listener, so no peer check; whatever arrives on it is the worker's)."""
+        sock.setblocking(False)
+        self._selector.register(sock, selectors.EVENT_READ, _Connection(sock))
 
     def _accepted(self, sock: socket.socket) -> bool:
         assert self.accepts is not None

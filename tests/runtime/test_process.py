@@ -3,6 +3,7 @@ errors and limits, in real worker processes over real sockets."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -127,6 +128,7 @@ def test_lambda_variables_and_the_functions_own(environments: Environments) -> N
     assert {key: environ.get(key) for key in expected} == expected
     assert environ["AWS_LAMBDA_RUNTIME_API"].startswith("127.0.0.1:")
     assert "_APIGW_EMULATOR_WATCH_STDIN" not in environ
+    assert "_APIGW_EMULATOR_RUNTIME_FD" not in environ
     assert environment.log_stream.startswith(time.strftime("%Y/%m/%d/[$LATEST]", time.gmtime()))
 
 
@@ -574,6 +576,52 @@ def test_the_worker_has_dev_null_as_stdin_and_no_extra_thread(environments: Envi
         """
     )
     assert result_json(environments.invoke(environment)) == {"stdin": "", "threads": 1}
+
+
+def _socket_inodes(pid: int) -> set[int]:
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        with contextlib.suppress(OSError):
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            if target.startswith("socket:["):
+                inodes.add(int(target[8:-1]))
+    return inodes
+
+
+def _inodes_of(table: str) -> set[int]:
+    """The socket inodes of ``/proc/net/<table>`` (``unix``, ``tcp``, ``tcp6``)."""
+    with open(f"/proc/net/{table}") as lines:
+        header = next(lines).split()
+        column = header.index("Inode") if table == "unix" else header.index("inode") - 2
+        return {int(line.split()[column]) for line in lines}
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc (Linux)")
+def test_the_emulators_runtime_speaks_over_a_unix_socket_pair_its_subprocesses_do_not_get(
+    environments: Environments,
+) -> None:
+    """Rule: the emulator's own runtime talks to the Runtime API over the socket pair it was started
+    with (loopback TCP costs the sender the whole TCP receive path, twice an invocation); nothing of it
+    is left to the handler: no variable, and no descriptor in the processes the handler starts."""
+    environment = environments(
+        """
+        import os, subprocess, sys
+
+        def handler(event, context):
+            child = subprocess.run(
+                [sys.executable, "-c", "import os; print(sorted(os.listdir('/proc/self/fd')))"],
+                capture_output=True, text=True, check=True,
+            )
+            return {"child_fds": child.stdout.strip(), "pid": os.getpid()}
+        """
+    )
+    for _ in range(2):
+        result = result_json(environments.invoke(environment))
+    assert result["child_fds"] in ("['0', '1', '2', '3']", "['0', '1', '2']")
+    sockets = _socket_inodes(result["pid"])
+    assert len(sockets) == 1
+    assert sockets <= _inodes_of("unix")
+    assert not sockets & (_inodes_of("tcp") | _inodes_of("tcp6"))
 
 
 def test_awslambdaric_name_or_custom_command_are_the_choices(environments: Environments) -> None:
