@@ -154,6 +154,12 @@ NEXT_PATH = "/2018-06-01/runtime/invocation/next"
 MAX_PAYLOAD = 6291556
 
 
+#: Longest response head the runtime reads.
+MAX_HEAD = 64 * 1024
+#: How much one read takes from the connection.
+READ_SIZE = 256 * 1024
+
+
 class RuntimeClient:
     """The runtime's side of the Runtime API: one keep-alive HTTP/1.1 connection to ``host:port``.
 
@@ -169,7 +175,8 @@ class RuntimeClient:
         self._host_header = f"Host: {address}\r\n"
         self._fd = fd
         self._sock: Any = None
-        self._file: Any = None
+        #: What was received and not read yet.
+        self._buffer = bytearray()
 
     def _connect(self) -> None:
         import socket  # noqa: PLC0415 (only the worker needs it)
@@ -181,12 +188,9 @@ class RuntimeClient:
         else:
             self._sock = socket.create_connection(self._server)
             self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._file = self._sock.makefile("rb", buffering=65536)
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        self._buffer.clear()
         if self._sock is not None:
             self._sock.close()
             self._sock = None
@@ -210,7 +214,7 @@ class RuntimeClient:
             for part in parts:
                 self._sock.sendall(part)
 
-    def next(self) -> tuple[dict[str, str], bytes]:
+    def next(self) -> tuple[dict[str, str], bytes | bytearray]:
         """Wait for the next invocation: its headers (by lower-case name) and its event."""
         self._send(self._head("GET", NEXT_PATH))
         return self._read_next()
@@ -222,7 +226,7 @@ class RuntimeClient:
 
     def post_and_next(
         self, path: str, body: bytes, headers: tuple[tuple[str, str], ...] = ()
-    ) -> tuple[dict[str, str], bytes]:
+    ) -> tuple[dict[str, str], bytes | bytearray]:
         """POST an invocation's answer and ask for the next invocation in the same write (one the platform
         refuses, over its 6 MB limit, goes alone: the runtime does not go on after it)."""
         if len(body) > MAX_PAYLOAD:
@@ -244,49 +248,71 @@ class RuntimeClient:
             )
             raise RuntimeClientError(path, status, answer)
 
-    def _read_next(self) -> tuple[dict[str, str], bytes]:
+    def _read_next(self) -> tuple[dict[str, str], bytes | bytearray]:
         status, headers, body = self._read_response()
         if status != 200:
             raise RuntimeClientError(NEXT_PATH, status, body)
         return headers, body
 
-    def _read_response(self) -> tuple[int, dict[str, str], bytes]:
-        readline = self._file.readline
-        status_line = readline(65537)
-        if not status_line:
-            raise _ClosedByServerError
+    def _read_response(self) -> tuple[int, dict[str, str], bytes | bytearray]:
+        head = self._read_until(b"\r\n\r\n").decode("latin-1")
+        status_line, *lines = head.split("\r\n")
         status = int(status_line.split(None, 2)[1])
         headers: dict[str, str] = {}
-        while True:
-            line = readline(65537)
-            if line in (b"\r\n", b"\n"):
-                break
-            if not line:
-                raise _ClosedByServerError
-            name, _, value = line.decode("latin-1").partition(":")
+        for line in lines:
+            name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
         if "chunked" in headers.get("transfer-encoding", "").lower():
             parts = []
-            while True:
-                size = int(readline(65537).split(b";", 1)[0].strip(), 16)
-                if size == 0:
-                    while readline(65537) not in (b"\r\n", b"\n", b""):
-                        pass
-                    break
+            while size := int(self._read_until(b"\r\n").split(b";", 1)[0].strip(), 16):
                 parts.append(self._read_exactly(size))
-                readline(65537)
-            body = b"".join(parts)
+                self._read_exactly(2)
+            while self._read_until(b"\r\n"):  # the trailer, up to its empty line
+                pass
+            body: bytes | bytearray = b"".join(parts)
         else:
             body = self._read_exactly(int(headers.get("content-length", "0")))
         if headers.get("connection", "").lower() == "close":
             self.close()
         return status, headers, body
 
-    def _read_exactly(self, size: int) -> bytes:
-        data: bytes = self._file.read(size)
-        if len(data) != size:
+    def _receive(self) -> None:
+        chunk = self._sock.recv(READ_SIZE)
+        if not chunk:
             raise _ClosedByServerError
+        self._buffer += chunk
+
+    def _read_until(self, separator: bytes) -> bytes:
+        """What comes before ``separator`` (both taken from the input)."""
+        buffer = self._buffer
+        while (end := buffer.find(separator)) < 0:
+            if len(buffer) > MAX_HEAD:
+                raise _ClosedByServerError
+            self._receive()
+        data = bytes(buffer[:end])
+        del buffer[: end + len(separator)]
         return data
+
+    def _read_exactly(self, size: int) -> bytes | bytearray:
+        """``size`` bytes of input. What is not here yet is received straight into the result (a
+        ``bytearray``, which ``json`` and orjson read as they read ``bytes``): a 6 MB event is not
+        gathered in the buffer and then copied out of it."""
+        buffer = self._buffer
+        if len(buffer) >= size:
+            data = bytes(buffer[:size])
+            del buffer[:size]
+            return data
+        body = bytearray(size)
+        view = memoryview(body)
+        have = len(buffer)
+        view[:have] = buffer
+        buffer.clear()
+        while have < size:
+            count = self._sock.recv_into(view[have:])
+            if not count:
+                raise _ClosedByServerError
+            have += count
+        return body
 
 
 class _ClosedByServerError(Exception):
@@ -296,10 +322,10 @@ class _ClosedByServerError(Exception):
 class RuntimeClientError(Exception):
     """A Runtime API call that did not get the status it expects."""
 
-    def __init__(self, endpoint: str, status: int, body: bytes) -> None:
+    def __init__(self, endpoint: str, status: int, body: bytes | bytearray) -> None:
         super().__init__(
             f"Request to Lambda Runtime '{endpoint}' endpoint failed. Reason: '{status}'. "
-            f"Response body: '{body!r}'"
+            f"Response body: '{bytes(body)!r}'"
         )
 
 
@@ -586,7 +612,7 @@ def log_error(document: dict[str, Any]) -> None:
 _fast_loads: list[Any] = []
 
 
-def load_event(body: bytes, headers: dict[str, str]) -> Any:
+def load_event(body: bytes | bytearray, headers: dict[str, str]) -> Any:
     """The event, with the stdlib's ``json`` rules. When the emulator says it wrote the event with orjson
     (which then reads it back exactly as ``json`` does), orjson reads it where the worker has it: a 1 MB
     upload's base64 text is parsed about twice as fast."""
@@ -612,7 +638,7 @@ def _parse_json_header(value: str, name: str) -> Any:
 
 
 def _handle(
-    handler: Any, headers: dict[str, str], body: bytes
+    handler: Any, headers: dict[str, str], body: bytes | bytearray
 ) -> tuple[str, bytes, tuple[tuple[str, str], ...]]:
     """One invocation: context, event, handler call; what to post back (path, body, headers)."""
     request_id = headers.get("lambda-runtime-aws-request-id", "")
@@ -633,7 +659,7 @@ def _handle(
             except Exception as exc:
                 raise RuntimeFaultError(UNMARSHAL_ERROR, f"Unable to unmarshal input: {exc}") from None
         else:
-            event = body
+            event = bytes(body)
         result, content_type = marshal_response(handler(event, context))
     except Exception as exc:
         document = exception_document(exc, request_id)
