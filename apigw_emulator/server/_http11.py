@@ -513,12 +513,14 @@ def read_chunked(stream: Stream, limit: int, max_trailer: int, deadline: float) 
 # -- the response -------------------------------------------------------------------------------------------
 
 
+#: The registered reason phrases by status (an enum lookup per response costs more than the rest of the
+#: status line).
+_REASON_PHRASES = {int(status): status.phrase for status in http.HTTPStatus}
+
+
 def reason_phrase(status: int) -> str:
     """The standard reason phrase of ``status``, ``""`` for an unregistered code."""
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return ""
+    return _REASON_PHRASES.get(status, "")
 
 
 def serialise(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -> list[bytes]:
