@@ -173,6 +173,8 @@ class RuntimeClient:
         host, _, port = address.rpartition(":")
         self._server = (host.strip("[]") or "127.0.0.1", int(port))
         self._host_header = f"Host: {address}\r\n"
+        #: ``GET /invocation/next``, the same bytes every time.
+        self._next_request = self._head("GET", NEXT_PATH)
         self._fd = fd
         self._sock: Any = None
         #: What was received and not read yet.
@@ -216,7 +218,7 @@ class RuntimeClient:
 
     def next(self) -> tuple[dict[str, str], bytes | bytearray]:
         """Wait for the next invocation: its headers (by lower-case name) and its event."""
-        self._send(self._head("GET", NEXT_PATH))
+        self._send(self._next_request)
         return self._read_next()
 
     def post(self, path: str, body: bytes, headers: tuple[tuple[str, str], ...] = ()) -> None:
@@ -232,7 +234,7 @@ class RuntimeClient:
         if len(body) > MAX_PAYLOAD:
             self.post(path, body, headers)
             return self.next()
-        self._send(self._head("POST", path, body, headers), body, self._head("GET", NEXT_PATH))
+        self._send(self._head("POST", path, body, headers), body, self._next_request)
         self._check_post(path)
         return self._read_next()
 
