@@ -456,7 +456,7 @@ class RuntimeAPIServer:
             if len(buffer) > MAX_HEAD:
                 self._respond(connection, 431, _json_error("InvalidRequest", "request head too large"), True)
             return False
-        head = bytes(buffer[:end]).decode("latin-1")
+        head = buffer[:end].decode("latin-1")
         del buffer[: end + 4]
         try:
             connection.request = self._start(head)
@@ -477,21 +477,24 @@ class RuntimeAPIServer:
         return True
 
     def _start(self, head: str) -> _Request:
-        lines = head.split("\r\n")
-        parts = lines[0].split(" ")
+        request_line, _, fields = head.partition("\r\n")
+        parts = request_line.split(" ")
         if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
             raise _BadRequestError(400, "malformed request line")
         method, target, version = parts
         headers: dict[str, str] = {}
-        for line in lines[1:]:
-            name, sep, value = line.partition(":")
-            if not sep or not name or name != name.strip():
-                raise _BadRequestError(400, "malformed header line")
-            headers[name.lower()] = value.strip()
-        path = target.split("?", 1)[0]
+        if fields:
+            for line in fields.split("\r\n"):
+                name, sep, value = line.partition(":")
+                if not sep or not name or name != name.strip():
+                    raise _BadRequestError(400, "malformed header line")
+                headers[name.lower()] = value.strip()
+        path = target.partition("?")[0]
         limit = MAX_PAYLOAD if method == "POST" and path.startswith(PREFIX) else MAX_HEAD
-        close = headers.get("connection", "").lower() == "close" or version == "HTTP/1.0"
-        if "chunked" in headers.get("transfer-encoding", "").lower():
+        close = version == "HTTP/1.0" or (
+            "connection" in headers and headers["connection"].lower() == "close"
+        )
+        if "transfer-encoding" in headers and "chunked" in headers["transfer-encoding"].lower():
             return _Request(method, path, headers, "chunked", -1, limit, bytearray(), close=close)
         length_text = headers.get("content-length")
         if length_text is None:
