@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -270,10 +270,13 @@ class ServerProcess:
 
 
 @contextlib.contextmanager
-def server_process(command: Sequence[str], port_pattern: str, *, cwd: Path = ROOT) -> Iterator[ServerProcess]:
-    """Start ``command`` in a session of its own, its output (stdout and stderr) to a file; yield it with the
-    port that the first match of ``port_pattern`` (a regex with one group) in that output gives. The whole
-    session (a server and its workers) is terminated on the way out.
+def server_process(
+    command: Sequence[str], port_pattern: str, *, cwd: Path = ROOT, env: Mapping[str, str] | None = None
+) -> Iterator[ServerProcess]:
+    """Start ``command`` in a session of its own, its output (stdout and stderr) to a file; yield it with
+    the port that the first match of ``port_pattern`` (a regex with one group) in that output gives. The
+    whole session (a server and its workers) is terminated on the way out. ``env``: the process's
+    environment (default: this process's).
 
     :raises RuntimeError: when the process exits or says no port within :data:`START_SECONDS`.
     """
@@ -281,6 +284,7 @@ def server_process(command: Sequence[str], port_pattern: str, *, cwd: Path = ROO
         process = subprocess.Popen(
             list(command),
             cwd=cwd,
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,

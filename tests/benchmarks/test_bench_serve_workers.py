@@ -5,7 +5,7 @@ Run them timed with ``make bench`` (every benchmark) or alone::
     .venv/bin/python -m pytest tests/benchmarks/test_bench_serve_workers.py -p no:cacheprovider \\
         --benchmark-enable
 
-(about three minutes; ``-s`` is not needed: the figures go to ``extra_info``, which ``--benchmark-json``
+(about four minutes; ``-s`` is not needed: the figures go to ``extra_info``, which ``--benchmark-json``
 or ``make bench``'s saved run keeps). Under ``--benchmark-disable`` (``make test``) each test only starts
 both servers and checks their answers, a second or two in all.
 
@@ -22,8 +22,8 @@ as JSON. Three processes take part, so that no two of them share a GIL:
 - the load client: ``wrk`` when it is on PATH (one thread), else ``_load_client.py`` (see
   ``_external_load``), one process per round.
 
-Each comparison runs a warm-up round on each server (it starts ``serve``'s workers), then three
-alternating rounds of two seconds each; a figure is the median of a server's three rounds, a ratio the
+Each comparison runs a warm-up round on each server (it starts ``serve``'s workers), then five
+alternating rounds of two seconds each; a figure is the median of a server's five rounds, a ratio the
 quotient of two such medians. With one client, the client and both servers (``serve``'s workers too) run
 on one CPU: on this two-core VM a wake-up on the other core costs ~70 µs, and the scheduler sometimes
 kept the limit beside the client and sometimes not, so that the limit did 7,700 or 18,000 small requests
@@ -76,7 +76,7 @@ from ._timing import Timing
 GROUP = "serve with worker processes (loopback, keep-alive)"
 #: Seconds of one timed round (whole seconds: wrk's unit), and rounds per server in a comparison.
 ROUND_SECONDS = 2.0
-ROUNDS = 3
+ROUNDS = 5
 SMALL_THROUGHPUT_TARGET = 0.5
 SMALL_P50_TARGET = 2.0
 BIG_THROUGHPUT_TARGET = {1: 0.8, 8: 1.0}
