@@ -10,8 +10,8 @@ with its output to a file, and measures both as the serve benchmarks measure (``
 _external_load.py``): each round of load a process of its own (``wrk`` when on PATH, else the Python
 load client), a warm-up round, then alternating rounds; with one client every process on one CPU (see
 ``_external_load.placed``; ``--unpinned`` to let the scheduler place them). Cases: small requests with 1
-and 8 clients, 1 MiB bodies with 1 and 8 clients. It prints requests per second, p50, and the ratio
-(ours over serverless-offline's) of each case's medians.
+and 8 clients, 1 MiB bodies with 1 and 8 clients. It prints each case's median requests per second and
+p50, and the median of the rounds' throughput ratios (ours over serverless-offline's).
 
 Usage, from the checkout with the project installed::
 
@@ -43,6 +43,8 @@ from tests.benchmarks._external_load import (
     ServerProcess,
     client_name,
     compare,
+    p50_ms,
+    requests_per_second,
     serve_command,
     server_process,
 )
@@ -248,11 +250,12 @@ def main() -> int:
                 seconds=args.seconds,
                 one_cpu=clients == 1 and not args.unpinned,
             )
-            rate = {key: figures.per_second(key) for key in servers}
-            p50 = {key: figures.p50_ms(key) for key in servers}
+            rate = {key: figures.median(key, requests_per_second) for key in servers}
+            p50 = {key: figures.median(key, p50_ms) for key in servers}
+            ratio = figures.ratio("ours", "theirs", requests_per_second)
             print(
                 f"{name + f', {clients} client(s)':16s} {rate['ours']:11.0f} {p50['ours']:7.2f} "
-                f"{rate['theirs']:10.0f} {p50['theirs']:7.2f} {rate['ours'] / rate['theirs']:6.2f}"
+                f"{rate['theirs']:10.0f} {p50['theirs']:7.2f} {ratio:6.2f}"
             )
     return 0
 

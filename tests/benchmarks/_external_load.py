@@ -10,7 +10,8 @@ process of its own (:func:`server_process`) and each round of load is a third pr
 
 ``BENCH_LOAD_CLIENT=python`` (or ``wrk``) picks one whatever PATH holds. :func:`compare` runs a warm-up
 round on each server, then alternating rounds (so that a change of load on a shared machine moves both
-sides), and keeps every round's figures; ratios are taken of the medians. :func:`placed` puts the client
+sides), and keeps every round's figures; a ratio is the median of the rounds' ratios (each of two rounds
+that ran one after the other). :func:`placed` puts the client
 and the servers on one CPU or lets them use every CPU (see there why).
 """
 
@@ -28,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -221,19 +222,36 @@ def placed(servers: Sequence[ServerProcess], *, one_cpu: bool) -> Iterator[None]
         _set_affinity([thread for server in servers for thread in _session_threads(server.pid)], every)
 
 
+def requests_per_second(figures: LoadFigures) -> float:
+    """A round's requests per second."""
+    return figures.per_second
+
+
+def p50_ms(figures: LoadFigures) -> float:
+    """A round's median latency, in ms."""
+    return figures.p50_ms
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """Every round of the servers compared, by name, in the order they ran."""
+    """Every round of the subjects compared, by name; round ``i`` of each ran one after the other."""
 
     rounds: dict[str, list[LoadFigures]]
 
-    def per_second(self, name: str) -> float:
-        """Median requests per second of a server's rounds."""
-        return statistics.median(figures.per_second for figures in self.rounds[name])
+    def median(self, name: str, figure: Callable[[LoadFigures], float]) -> float:
+        """The median of a subject's rounds' ``figure``."""
+        return statistics.median(figure(one) for one in self.rounds[name])
 
-    def p50_ms(self, name: str) -> float:
-        """Median of a server's rounds' p50 latencies, in ms."""
-        return statistics.median(figures.p50_ms for figures in self.rounds[name])
+    def ratio(self, name: str, baseline: str, figure: Callable[[LoadFigures], float]) -> float:
+        """The median over rounds of ``name``'s ``figure`` over ``baseline``'s in the same round: a change
+        of load on the machine between rounds moves both sides of each quotient."""
+        pairs = zip(self.rounds[name], self.rounds[baseline], strict=True)
+        return statistics.median(figure(one) / figure(base) for one, base in pairs)
+
+    def difference(self, name: str, baseline: str, figure: Callable[[LoadFigures], float]) -> float:
+        """The median over rounds of ``name``'s ``figure`` less ``baseline``'s in the same round."""
+        pairs = zip(self.rounds[name], self.rounds[baseline], strict=True)
+        return statistics.median(figure(one) - figure(base) for one, base in pairs)
 
 
 def compare(
@@ -245,15 +263,30 @@ def compare(
     seconds: float,
     one_cpu: bool,
 ) -> Comparison:
-    """A warm-up round on each server (half a round; it starts ``serve``'s workers), then ``rounds``
-    alternating rounds of ``seconds`` on each, servers in the order given, all placed by :func:`placed`."""
-    with placed(list(servers.values()), one_cpu=one_cpu):
-        for server in servers.values():
+    """:func:`compare_subjects` of each server with the same request."""
+    subjects = {name: (server, request) for name, server in servers.items()}
+    return compare_subjects(subjects, clients=clients, rounds=rounds, seconds=seconds, one_cpu=one_cpu)
+
+
+def compare_subjects(
+    subjects: dict[str, tuple[ServerProcess, LoadRequest]],
+    *,
+    clients: int,
+    rounds: int,
+    seconds: float,
+    one_cpu: bool,
+) -> Comparison:
+    """A warm-up round on each subject, a server and the request sent to it (half a round; it starts
+    ``serve``'s workers), then ``rounds`` alternating rounds of ``seconds`` on each, in the order given,
+    every process placed by :func:`placed`."""
+    servers = list({server.pid: server for server, _ in subjects.values()}.values())
+    with placed(servers, one_cpu=one_cpu):
+        for server, request in subjects.values():
             run_round(server.port, request, clients=clients, seconds=max(1.0, seconds / 2))
-    figures: dict[str, list[LoadFigures]] = {name: [] for name in servers}
-    with placed(list(servers.values()), one_cpu=one_cpu):  # again: workers the warm-up started
+    figures: dict[str, list[LoadFigures]] = {name: [] for name in subjects}
+    with placed(servers, one_cpu=one_cpu):  # again: the workers the warm-up started
         for _ in range(rounds):
-            for name, server in servers.items():
+            for name, (server, request) in subjects.items():
                 figures[name].append(run_round(server.port, request, clients=clients, seconds=seconds))
     return Comparison(figures)
 

@@ -22,16 +22,17 @@ as JSON. Three processes take part, so that no two of them share a GIL:
 - the load client: ``wrk`` when it is on PATH (one thread), else ``_load_client.py`` (see
   ``_external_load``), one process per round.
 
-Each comparison runs a warm-up round on each server (it starts ``serve``'s workers), then five
-alternating rounds of two seconds each; a figure is the median of a server's five rounds, a ratio the
-quotient of two such medians. With one client, the client and both servers (``serve``'s workers too) run
-on one CPU: on this two-core VM a wake-up on the other core costs ~70 µs, and the scheduler sometimes
-kept the limit beside the client and sometimes not, so that the limit did 7,700 or 18,000 small requests
-a second from run to run; on one CPU a round trip costs the work done, and the ratios are those of the
-servers' CPU time per request. With eight clients every CPU is used and the scheduler places the
-processes (that ``serve``'s workers run in parallel is part of what is measured). The pytest-benchmark
-figure of each test (``median_us``) is one keep-alive round trip on ours from the test's own process
-(unpinned), the limit's as baseline (``ratio_to_limit``): for ``make bench-compare``, not a target.
+Each comparison runs a warm-up round on each server (it starts ``serve``'s workers), then five alternating
+rounds of two seconds each; a figure is the median of a server's five rounds, a ratio the median of the five
+rounds' ratios (ours' round over the limit's that ran right after it), so that a change of load on the
+machine between rounds moves both sides of each quotient. With one client, the client and both servers
+(``serve``'s workers too) run on one CPU: on this two-core VM a wake-up on the other core costs ~70 µs, and
+the scheduler sometimes kept the limit beside the client and sometimes not, so that the limit did 7,700 or
+18,000 small requests a second from run to run; on one CPU a round trip costs the work done, and the ratios
+are those of the servers' CPU time per request. With eight clients every CPU is used and the scheduler
+places the processes (that ``serve``'s workers run in parallel is part of what is measured). The
+pytest-benchmark figure of each test (``median_us``) is one keep-alive round trip on ours from the test's own
+process (unpinned), the limit's as baseline (``ratio_to_limit``): for ``make bench-compare``, not a target.
 
 Targets (issue #22), asserted only when timing is on:
 
@@ -39,11 +40,12 @@ Targets (issue #22), asserted only when timing is on:
   with one client a p50 latency at most 2x the limit's;
 - 1 MiB body: at least 0.8x the limit's throughput with 1 client and 1.0x with 8 (the workers decode in
   parallel processes, the limit under one GIL);
-- linear in the body: the emulator's own time per MiB at 4 MiB at most 1.2x its time per MiB at 1 MiB,
-  with one client. The own time of a body size is ours' median round trip (p50) less the limit's for the
-  same body in the same run: what the limit also does (the client's writes and reads, the server reading
-  the body, base64 both ways, sha256) is the work any server with this handler does, so what is left is
-  what the emulator adds (the event, its trip to the worker and back, the response).
+- linear in the body: the emulator's own time per MiB at 4 MiB at most 1.2x its time per MiB at 1 MiB, with
+  one client. The own time of a body size is ours' median round trip (p50) less the limit's for the same
+  body in the round that ran right after it (the median over five rounds, each round running both servers
+  with 1 MiB then both with 4 MiB): what the limit also does (the client's writes and reads, the server
+  reading the body, base64 both ways, sha256) is the work any server with this handler does, so what is left
+  is what the emulator adds (the event, its trip to the worker and back, the response).
 
 Recorded in ``extra_info``: the load client (``wrk`` or ``python``), requests per second and p50 of both
 servers in each case, and the ratios. A timed run that misses a target records its ratios and reports the
@@ -64,11 +66,15 @@ import pytest
 
 from ..server._load import MIB, KeepAliveClient
 from ._external_load import (
+    Comparison,
     LoadRequest,
     ServerProcess,
     benchmark_server,
     client_name,
     compare,
+    compare_subjects,
+    p50_ms,
+    requests_per_second,
     serve_command,
 )
 from ._timing import Timing
@@ -158,7 +164,7 @@ def measure(
 ) -> dict[str, float]:
     """Compare both servers under ``clients`` keep-alive clients (with one, every process on one CPU);
     record the figures with the suffix ``label``; return ours' and the limit's median throughput and p50,
-    and their ratios."""
+    and the medians of the rounds' ratios."""
     comparison = compare(
         {"ours": servers.ours, "limit": servers.limit},
         request,
@@ -167,14 +173,21 @@ def measure(
         seconds=ROUND_SECONDS,
         one_cpu=clients == 1,
     )
+    return record(timing, comparison, label)
+
+
+def record(
+    timing: Timing, comparison: Comparison, label: str, ours: str = "ours", limit: str = "limit"
+) -> dict[str, float]:
+    """Record and return the figures of ``ours`` against ``limit`` in ``comparison``, suffixed ``label``."""
     figures = {
-        "ours_rate": comparison.per_second("ours"),
-        "limit_rate": comparison.per_second("limit"),
-        "ours_p50_ms": comparison.p50_ms("ours"),
-        "limit_p50_ms": comparison.p50_ms("limit"),
+        "ours_rate": comparison.median(ours, requests_per_second),
+        "limit_rate": comparison.median(limit, requests_per_second),
+        "ours_p50_ms": comparison.median(ours, p50_ms),
+        "limit_p50_ms": comparison.median(limit, p50_ms),
+        "throughput_ratio": comparison.ratio(ours, limit, requests_per_second),
+        "p50_ratio": comparison.ratio(ours, limit, p50_ms),
     }
-    figures["throughput_ratio"] = figures["ours_rate"] / figures["limit_rate"]
-    figures["p50_ratio"] = figures["ours_p50_ms"] / figures["limit_p50_ms"]
     timing.record(
         **{
             f"ours_{label}_requests_per_second": figures["ours_rate"],
@@ -244,10 +257,22 @@ def test_own_time_per_mib_through_serve_linear_from_1_to_4_mib(timing: Timing, s
     round_trip(timing, servers, big_body)
     if not timing.enabled:
         return
-    at_1 = measure(timing, servers, small_body, 1, "1mib_1c")
-    at_4 = measure(timing, servers, big_body, 1, "4mib_1c")
-    own_per_mib_1 = at_1["ours_p50_ms"] - at_1["limit_p50_ms"]
-    own_per_mib_4 = (at_4["ours_p50_ms"] - at_4["limit_p50_ms"]) / 4
+    comparison = compare_subjects(
+        {
+            "ours_1mib": (servers.ours, small_body),
+            "limit_1mib": (servers.limit, small_body),
+            "ours_4mib": (servers.ours, big_body),
+            "limit_4mib": (servers.limit, big_body),
+        },
+        clients=1,
+        rounds=ROUNDS,
+        seconds=ROUND_SECONDS,
+        one_cpu=True,
+    )
+    at_1 = record(timing, comparison, "1mib_1c", "ours_1mib", "limit_1mib")
+    at_4 = record(timing, comparison, "4mib_1c", "ours_4mib", "limit_4mib")
+    own_per_mib_1 = comparison.difference("ours_1mib", "limit_1mib", p50_ms)
+    own_per_mib_4 = comparison.difference("ours_4mib", "limit_4mib", p50_ms) / 4
     timing.record(
         own_ms_per_mib_at_1mib=own_per_mib_1,
         own_ms_per_mib_at_4mib=own_per_mib_4,
