@@ -181,13 +181,9 @@ def run_round(port: int, request: LoadRequest, *, clients: int, seconds: float) 
 def _session_threads(leader: int) -> list[int]:
     """Thread ids of every process in the session ``leader`` leads (a server and its workers; Linux)."""
     threads: list[int] = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for entry in _proc_entries():
         with contextlib.suppress(OSError, IndexError, ValueError):
-            stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2 :].split()  # after the command name, which may hold spaces
-            if int(fields[3]) == leader:  # the session id
+            if int(_stat_fields(entry)[3]) == leader:  # the session id
                 threads += [int(task.name) for task in (entry / "task").iterdir()]
     return threads
 
@@ -232,11 +228,44 @@ def p50_ms(figures: LoadFigures) -> float:
     return figures.p50_ms
 
 
+def session_cpu_seconds(leader: int) -> float:
+    """User and system CPU time so far of every live process in the session ``leader`` leads (a server
+    and its workers), in seconds; 0.0 where ``/proc`` is not there."""
+    total_ticks = 0
+    for entry in _proc_entries():
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = _stat_fields(entry)
+            if int(fields[3]) == leader:  # the session id
+                total_ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return total_ticks / _CLOCK_TICKS
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_entries() -> list[Path]:
+    proc = Path("/proc")
+    return [entry for entry in proc.iterdir() if entry.name.isdigit()] if proc.is_dir() else []
+
+
+def _stat_fields(entry: Path) -> list[str]:
+    """The fields of ``/proc/<pid>/stat`` after the command name (which may hold spaces): state first."""
+    stat = (entry / "stat").read_text()
+    return stat[stat.rindex(")") + 2 :].split()
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """Every round of the subjects compared, by name; round ``i`` of each ran one after the other."""
+    """Every round of the subjects compared, by name; round ``i`` of each ran one after the other.
+    ``cpu_seconds``: the CPU time each round cost its server's processes (not the client's)."""
 
     rounds: dict[str, list[LoadFigures]]
+    cpu_seconds: dict[str, list[float]]
+
+    def cpu_us_per_request(self, name: str) -> float:
+        """The median of a subject's rounds' server CPU time per request, in µs."""
+        pairs = zip(self.rounds[name], self.cpu_seconds[name], strict=True)
+        return statistics.median(cpu / figures.requests * 1e6 for figures, cpu in pairs)
 
     def median(self, name: str, figure: Callable[[LoadFigures], float]) -> float:
         """The median of a subject's rounds' ``figure``."""
@@ -284,11 +313,14 @@ def compare_subjects(
         for server, request in subjects.values():
             run_round(server.port, request, clients=clients, seconds=max(1.0, seconds / 2))
     figures: dict[str, list[LoadFigures]] = {name: [] for name in subjects}
+    cpu: dict[str, list[float]] = {name: [] for name in subjects}
     with placed(servers, one_cpu=one_cpu):  # again: the workers the warm-up started
         for _ in range(rounds):
             for name, (server, request) in subjects.items():
+                before = session_cpu_seconds(server.pid)
                 figures[name].append(run_round(server.port, request, clients=clients, seconds=seconds))
-    return Comparison(figures)
+                cpu[name].append(session_cpu_seconds(server.pid) - before)
+    return Comparison(figures, cpu)
 
 
 # -- server processes -------------------------------------------------------------------------------------

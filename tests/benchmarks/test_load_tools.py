@@ -19,6 +19,7 @@ from ._external_load import (
     parse_wrk,
     placed,
     run_round,
+    session_cpu_seconds,
 )
 
 WRK_REPORT = textwrap.dedent(
@@ -125,3 +126,14 @@ def test_one_cpu_placement_pins_the_server_session_and_gives_every_cpu_back() ->
             assert all(os.sched_getaffinity(thread) == {min(every)} for thread in threads)
         assert os.sched_getaffinity(0) == every
         assert all(os.sched_getaffinity(thread) == every for thread in threads)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="CPU times are read from /proc")
+def test_server_cpu_time_grows_with_the_load_it_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BENCH_LOAD_CLIENT", "python")
+    with benchmark_server("limit") as limit:
+        before = session_cpu_seconds(limit.pid)
+        figures = run_round(limit.port, ECHO, clients=1, seconds=0.3)
+        spent = session_cpu_seconds(limit.pid) - before
+    assert figures.requests > 10
+    assert 0 < spent < figures.seconds * (os.cpu_count() or 1)
