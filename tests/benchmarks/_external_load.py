@@ -178,13 +178,12 @@ def run_round(port: int, request: LoadRequest, *, clients: int, seconds: float) 
 # -- where the processes run ------------------------------------------------------------------------------
 
 
-def _session_threads(leader: int) -> list[int]:
-    """Thread ids of every process in the session ``leader`` leads (a server and its workers; Linux)."""
+def _tree_threads(root: int) -> list[int]:
+    """Thread ids of a server's process and its descendants (Linux)."""
     threads: list[int] = []
-    for entry in _proc_entries():
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            if int(_stat_fields(entry)[3]) == leader:  # the session id
-                threads += [int(task.name) for task in (entry / "task").iterdir()]
+    for pid in _process_tree(root):
+        with contextlib.suppress(OSError, ValueError):
+            threads += [int(task.name) for task in Path(f"/proc/{pid}/task").iterdir()]
     return threads
 
 
@@ -196,7 +195,7 @@ def _set_affinity(threads: Sequence[int], cpus: set[int]) -> None:
 
 @contextlib.contextmanager
 def placed(servers: Sequence[ServerProcess], *, one_cpu: bool) -> Iterator[None]:
-    """With ``one_cpu``: every process of ``servers`` (and its workers) and the clients this thread starts
+    """With ``one_cpu``: every process of ``servers`` (and their workers) and the clients this thread starts
     on one CPU, the lowest this process may use, for the duration; else on every CPU this process may use.
 
     On a machine of two cores where waking a process on the other core costs ~70 µs, a one-client round
@@ -209,13 +208,13 @@ def placed(servers: Sequence[ServerProcess], *, one_cpu: bool) -> Iterator[None]
         return
     every = os.sched_getaffinity(0)
     chosen = {min(every)} if one_cpu else every
-    _set_affinity([thread for server in servers for thread in _session_threads(server.pid)], chosen)
+    _set_affinity([thread for server in servers for thread in _tree_threads(server.pid)], chosen)
     os.sched_setaffinity(0, chosen)
     try:
         yield
     finally:
         os.sched_setaffinity(0, every)
-        _set_affinity([thread for server in servers for thread in _session_threads(server.pid)], every)
+        _set_affinity([thread for server in servers for thread in _tree_threads(server.pid)], every)
 
 
 def requests_per_second(figures: LoadFigures) -> float:
@@ -228,30 +227,40 @@ def p50_ms(figures: LoadFigures) -> float:
     return figures.p50_ms
 
 
-def session_cpu_seconds(leader: int) -> float:
-    """User and system CPU time so far of every live process in the session ``leader`` leads (a server
-    and its workers), in seconds; 0.0 where ``/proc`` is not there."""
+def tree_cpu_seconds(root: int) -> float:
+    """User and system CPU time so far of a server's process and its live descendants (``serve``'s
+    workers), in seconds; 0.0 where ``/proc`` is not there."""
     total_ticks = 0
-    for entry in _proc_entries():
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            fields = _stat_fields(entry)
-            if int(fields[3]) == leader:  # the session id
-                total_ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    for fields in _process_tree(root).values():
+        total_ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return total_ticks / _CLOCK_TICKS
 
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _proc_entries() -> list[Path]:
+def _process_tree(root: int) -> dict[int, list[str]]:
+    """The ``/proc/<pid>/stat`` fields (after the command name) of ``root`` and its descendants, by pid.
+
+    By parentage, not by session: ``serve``'s workers run in sessions of their own."""
     proc = Path("/proc")
-    return [entry for entry in proc.iterdir() if entry.name.isdigit()] if proc.is_dir() else []
-
-
-def _stat_fields(entry: Path) -> list[str]:
-    """The fields of ``/proc/<pid>/stat`` after the command name (which may hold spaces): state first."""
-    stat = (entry / "stat").read_text()
-    return stat[stat.rindex(")") + 2 :].split()
+    if not proc.is_dir():
+        return {}
+    stats: dict[int, list[str]] = {}
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, ValueError):  # a process that ended meanwhile
+                stat = (entry / "stat").read_text()
+                stats[int(entry.name)] = stat[stat.rindex(")") + 2 :].split()  # the name may hold spaces
+    tree = {root: stats[root]} if root in stats else {}
+    grew = True
+    while grew:  # bounded: each pass adds at least one process or ends
+        grew = False
+        for pid, fields in stats.items():
+            if pid not in tree and int(fields[1]) in tree:  # its parent is in the tree
+                tree[pid] = fields
+                grew = True
+    return tree
 
 
 @dataclass(frozen=True)
@@ -317,9 +326,9 @@ def compare_subjects(
     with placed(servers, one_cpu=one_cpu):  # again: the workers the warm-up started
         for _ in range(rounds):
             for name, (server, request) in subjects.items():
-                before = session_cpu_seconds(server.pid)
+                before = tree_cpu_seconds(server.pid)
                 figures[name].append(run_round(server.port, request, clients=clients, seconds=seconds))
-                cpu[name].append(session_cpu_seconds(server.pid) - before)
+                cpu[name].append(tree_cpu_seconds(server.pid) - before)
     return Comparison(figures, cpu)
 
 
@@ -340,8 +349,8 @@ def server_process(
 ) -> Iterator[ServerProcess]:
     """Start ``command`` in a session of its own, its output (stdout and stderr) to a file; yield it with
     the port that the first match of ``port_pattern`` (a regex with one group) in that output gives. The
-    whole session (a server and its workers) is terminated on the way out. ``env``: the process's
-    environment (default: this process's).
+    session is terminated on the way out (``serve`` stops its workers, which run in sessions of their own,
+    itself). ``env``: the process's environment (default: this process's).
 
     :raises RuntimeError: when the process exits or says no port within :data:`START_SECONDS`.
     """

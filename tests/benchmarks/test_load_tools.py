@@ -9,17 +9,20 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from ._external_load import (
     LoadRequest,
-    _session_threads,
+    _process_tree,
+    _tree_threads,
     benchmark_server,
     parse_wrk,
     placed,
     run_round,
-    session_cpu_seconds,
+    serve_command,
+    tree_cpu_seconds,
 )
 
 WRK_REPORT = textwrap.dedent(
@@ -116,10 +119,10 @@ def test_wrk_round_against_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is Linux's")
-def test_one_cpu_placement_pins_the_server_session_and_gives_every_cpu_back() -> None:
+def test_one_cpu_placement_pins_the_server_and_gives_every_cpu_back() -> None:
     every = os.sched_getaffinity(0)
     with benchmark_server("limit") as limit:
-        threads = _session_threads(limit.pid)
+        threads = _tree_threads(limit.pid)
         assert limit.pid in threads
         with placed([limit], one_cpu=True):
             assert os.sched_getaffinity(0) == {min(every)}
@@ -132,8 +135,24 @@ def test_one_cpu_placement_pins_the_server_session_and_gives_every_cpu_back() ->
 def test_server_cpu_time_grows_with_the_load_it_serves(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BENCH_LOAD_CLIENT", "python")
     with benchmark_server("limit") as limit:
-        before = session_cpu_seconds(limit.pid)
+        before = tree_cpu_seconds(limit.pid)
         figures = run_round(limit.port, ECHO, clients=1, seconds=0.3)
-        spent = session_cpu_seconds(limit.pid) - before
+        spent = tree_cpu_seconds(limit.pid) - before
     assert figures.requests > 10
     assert 0 < spent < figures.seconds * (os.cpu_count() or 1)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is Linux's")
+def test_one_cpu_placement_and_cpu_time_reach_the_serve_workers(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "def handler(event, context):\n    return {'statusCode': 200, 'body': 'ok'}\n", encoding="utf-8"
+    )
+    every = os.sched_getaffinity(0)
+    with serve_command(["app.handler", "--code-uri", str(tmp_path), "--no-reload"], cwd=tmp_path) as serve:
+        threads = _tree_threads(serve.pid)
+        workers = [pid for pid in _process_tree(serve.pid) if pid != serve.pid]
+        assert workers, "serve started no worker process"
+        assert all(pid in threads for pid in workers)
+        with placed([serve], one_cpu=True):
+            assert all(os.sched_getaffinity(pid) == {min(every)} for pid in workers)
+        assert all(os.sched_getaffinity(pid) == every for pid in workers)
