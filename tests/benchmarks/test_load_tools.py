@@ -143,7 +143,7 @@ def test_server_cpu_time_grows_with_the_load_it_serves(monkeypatch: pytest.Monke
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is Linux's")
-def test_one_cpu_placement_and_cpu_time_reach_the_serve_workers(tmp_path: Path) -> None:
+def test_one_cpu_placement_reaches_the_serve_workers(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(
         "def handler(event, context):\n    return {'statusCode': 200, 'body': 'ok'}\n", encoding="utf-8"
     )
