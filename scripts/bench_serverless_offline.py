@@ -4,17 +4,20 @@
 Not part of the test suite. It installs serverless (v3, which runs without an account) and
 serverless-offline with npm into a temporary folder, writes a one-function service whose Python handler
 base64-decodes the body and answers its sha256 and length (the echo of
-``tests/benchmarks/test_bench_serve_workers.py``), starts ``serverless offline`` and an
-``apigw-emulator`` server (``LocalGateway`` with ``isolation="process"``, as ``serve`` runs it) on free
-ports of 127.0.0.1, and measures both in alternating rounds with raw keep-alive clients: small requests
-with 1 and 8 clients, 1 MiB bodies with 1 and 8 clients. It prints requests per second, p50, and the
-ratio (ours over serverless-offline's) of each case's medians.
+``tests/benchmarks/test_bench_serve_workers.py``), starts ``serverless offline`` and ``apigw-emulator
+serve`` (worker processes, as a user runs it) on free ports of 127.0.0.1, each in a process of its own
+with its output to a file, and measures both as the serve benchmarks measure (``tests/benchmarks/
+_external_load.py``): each round of load a process of its own (``wrk`` when on PATH, else the Python
+load client), a warm-up round, then alternating rounds; with one client every process on one CPU (see
+``_external_load.placed``; ``--unpinned`` to let the scheduler place them). Cases: small requests with 1
+and 8 clients, 1 MiB bodies with 1 and 8 clients. It prints each case's median requests per second and
+p50, and the median of the rounds' throughput ratios (ours over serverless-offline's).
 
 Usage, from the checkout with the project installed::
 
-    python scripts/bench_serverless_offline.py [--rounds 3] [--seconds 2] [--keep DIR]
+    python scripts/bench_serverless_offline.py [--rounds 3] [--seconds 2] [--keep DIR] [--unpinned]
 
-Pin it for steadier figures (``taskset -c 0,1 python scripts/...``). Needs node and npm.
+Needs node and npm.
 """
 
 from __future__ import annotations
@@ -26,15 +29,25 @@ import os
 import random
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: the benchmarks' load tools
+
+from tests.benchmarks._external_load import (
+    LoadRequest,
+    ServerProcess,
+    client_name,
+    compare,
+    p50_ms,
+    requests_per_second,
+    serve_command,
+    server_process,
+)
 
 SERVERLESS = "serverless@3"
 SERVERLESS_OFFLINE = "serverless-offline@13"
@@ -88,14 +101,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def request_bytes(body: bytes | None) -> bytes:
+def load_request(body: bytes | None) -> LoadRequest:
     if body is None:
-        return b"GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: load\r\nAccept: */*\r\n\r\n"
-    head = (
-        f"POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: load\r\nContent-Type: {BINARY}\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    )
-    return head.encode("ascii") + body
+        return LoadRequest("GET", "/echo", (("User-Agent", "load"), ("Accept", "*/*")))
+    return LoadRequest("POST", "/echo", (("User-Agent", "load"), ("Content-Type", BINARY)), body)
 
 
 class Client:
@@ -154,68 +163,9 @@ def one_answer(port: int, request: bytes) -> tuple[int, bytes]:
         client.close()
 
 
-def run_load(port: int, request: bytes, clients: int, seconds: float) -> tuple[float, float]:
-    """Requests per second and p50 in ms of ``clients`` keep-alive clients for ``seconds``."""
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    failures: list[str] = []
-    barrier = threading.Barrier(clients + 1)
-    end: list[float] = []
-
-    def client(index: int) -> None:
-        conn = Client(port, request)
-        try:
-            barrier.wait(timeout=30)
-            while time.perf_counter() < end[0]:
-                started = time.perf_counter()
-                status, _ = conn.round_trip()
-                latencies[index].append(time.perf_counter() - started)
-                if status != 200:
-                    failures.append(f"status {status}")
-                    return
-        except Exception as exc:
-            failures.append(repr(exc))
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    began = time.perf_counter()
-    end.append(began + seconds)
-    barrier.wait(timeout=30)
-    for thread in threads:
-        thread.join(timeout=seconds + 60)
-    elapsed = time.perf_counter() - began
-    if failures:
-        raise RuntimeError(f"port {port}: {failures[:3]}")
-    every = sorted(x for one in latencies for x in one)
-    return len(every) / elapsed, statistics.median(every) * 1000
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"serverless offline exited with status {process.returncode}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-            return
-        time.sleep(0.2)
-    raise RuntimeError(f"serverless offline did not listen on {port} within {timeout:.0f} s")
-
-
-@contextlib.contextmanager
-def serverless_offline(folder: Path) -> Iterator[int]:
-    """Install and start serverless-offline in ``folder``; yields its HTTP port."""
+def install(folder: Path) -> None:
+    """serverless and serverless-offline in ``folder`` (npm), and the service with its Python handler."""
     (folder / "handler.py").write_text(textwrap.dedent(HANDLER), encoding="utf-8")
-    http_port, lambda_port = free_port(), free_port()
-    service = SERVICE.format(
-        major=sys.version_info.major,
-        minor=sys.version_info.minor,
-        binary=BINARY,
-        http_port=http_port,
-        lambda_port=lambda_port,
-    )
-    (folder / "serverless.yml").write_text(service, encoding="utf-8")
     (folder / "package.json").write_text(json.dumps({"name": "bench", "private": True}), encoding="utf-8")
     if not (folder / "node_modules" / "serverless-offline").is_dir():
         print(f"installing {SERVERLESS} and {SERVERLESS_OFFLINE} in {folder} ...", file=sys.stderr)
@@ -225,47 +175,36 @@ def serverless_offline(folder: Path) -> Iterator[int]:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    env = dict(os.environ, SLS_TELEMETRY_DISABLED="1", SLS_NOTIFICATIONS_MODE="off")
-    env.setdefault("AWS_ACCESS_KEY_ID", "bench")
-    env.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
-    binary = folder / "node_modules" / ".bin" / "serverless"
-    process = subprocess.Popen(
-        [str(binary), "offline", "start"],
-        cwd=folder,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_for_port(http_port, process, timeout=120)
-        yield http_port
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, 15)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=10)
 
 
 @contextlib.contextmanager
-def emulator(folder: Path) -> Iterator[int]:
-    """``serve`` with worker processes, as a ``LocalGateway`` in this process; yields its port."""
-    from apigw_emulator import Gateway  # noqa: PLC0415
-    from apigw_emulator.server import LocalGateway  # noqa: PLC0415
-
-    (folder / "app.py").write_text(textwrap.dedent(HANDLER), encoding="utf-8")
-    gateway = Gateway(
-        "app.handler",
-        code_uri=folder,
-        api="rest",
-        binary_media_types=[BINARY],
-        isolation="process",
-        function_log=lambda line: None,
+def serverless_offline(folder: Path) -> Iterator[ServerProcess]:
+    """``serverless offline start`` in ``folder``, its output (a few lines per request) to a file."""
+    http_port, lambda_port = free_port(), free_port()
+    service = SERVICE.format(
+        major=sys.version_info.major,
+        minor=sys.version_info.minor,
+        binary=BINARY,
+        http_port=http_port,
+        lambda_port=lambda_port,
     )
-    try:
-        with LocalGateway(gateway, log=None) as server:
-            yield server.port
-    finally:
-        gateway.close()
+    (folder / "serverless.yml").write_text(service, encoding="utf-8")
+    env = dict(os.environ, SLS_TELEMETRY_DISABLED="1", SLS_NOTIFICATIONS_MODE="off")
+    env.setdefault("AWS_ACCESS_KEY_ID", "bench")
+    env.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    command = [str(folder / "node_modules" / ".bin" / "serverless"), "offline", "start"]
+    ready = r"Server ready: http://127\.0\.0\.1:(\d+)"
+    with server_process(command, ready, cwd=folder, env=env) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def emulator(folder: Path) -> Iterator[ServerProcess]:
+    """``apigw-emulator serve`` with worker processes, as a user runs it, in a process of its own."""
+    (folder / "app.py").write_text(textwrap.dedent(HANDLER), encoding="utf-8")
+    arguments = ["app.handler", "--code-uri", str(folder), "--binary-media-type", BINARY, "--no-reload"]
+    with serve_command(arguments, cwd=folder) as server:
+        yield server
 
 
 def main() -> int:
@@ -274,6 +213,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=2.0, help="seconds of one round (default 2)")
     parser.add_argument(
         "--keep", type=Path, help="install serverless here and keep it (default: a temp folder)"
+    )
+    parser.add_argument(
+        "--unpinned", action="store_true", help="one client too on every CPU (default: on one CPU)"
     )
     args = parser.parse_args()
     if shutil.which("npm") is None:
@@ -285,28 +227,35 @@ def main() -> int:
         folder = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sls-bench-")))
         folder.mkdir(parents=True, exist_ok=True)
         ours_folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="apigw-bench-")))
-        theirs = stack.enter_context(serverless_offline(folder))
-        ours = stack.enter_context(emulator(ours_folder))
+        install(folder)
+        servers = {
+            "ours": stack.enter_context(emulator(ours_folder)),
+            "theirs": stack.enter_context(serverless_offline(folder)),
+        }
         for payload in (None, body):  # both give the same answer
-            answers = [one_answer(port, request_bytes(payload)) for port in (ours, theirs)]
+            raw = load_request(payload).raw()
+            answers = [one_answer(server.port, raw) for server in servers.values()]
             if answers[0] != answers[1] or answers[0][0] != 200:
                 raise RuntimeError(f"the servers answer differently: {answers}")
+        print(f"load client: {client_name()}")
         print(
             f"{'case':16s} {'ours req/s':>11s} {'p50 ms':>7s} {'sls req/s':>10s} {'p50 ms':>7s} {'ratio':>6s}"
         )
         for name, payload, clients in cases:
-            request = request_bytes(payload)
-            run_load(ours, request, clients, args.seconds / 2)
-            run_load(theirs, request, clients, args.seconds / 2)
-            figures: dict[str, list[tuple[float, float]]] = {"ours": [], "theirs": []}
-            for _ in range(args.rounds):
-                figures["ours"].append(run_load(ours, request, clients, args.seconds))
-                figures["theirs"].append(run_load(theirs, request, clients, args.seconds))
-            rate = {k: statistics.median(r for r, _ in v) for k, v in figures.items()}
-            p50 = {k: statistics.median(p for _, p in v) for k, v in figures.items()}
+            figures = compare(
+                servers,
+                load_request(payload),
+                clients=clients,
+                rounds=args.rounds,
+                seconds=args.seconds,
+                one_cpu=clients == 1 and not args.unpinned,
+            )
+            rate = {key: figures.median(key, requests_per_second) for key in servers}
+            p50 = {key: figures.median(key, p50_ms) for key in servers}
+            ratio = figures.ratio("ours", "theirs", requests_per_second)
             print(
                 f"{name + f', {clients} client(s)':16s} {rate['ours']:11.0f} {p50['ours']:7.2f} "
-                f"{rate['theirs']:10.0f} {p50['theirs']:7.2f} {rate['ours'] / rate['theirs']:6.2f}"
+                f"{rate['theirs']:10.0f} {p50['theirs']:7.2f} {ratio:6.2f}"
             )
     return 0
 
