@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -169,29 +170,67 @@ def function_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 class HeldLog:
-    """A function log that holds its lines until :meth:`release` (then writes them, and every later line,
-    to standard error) or :meth:`drop`: ``serve`` shows a failed init as one line, not as the runtime's
-    own report of it."""
+    """The log ``serve`` writes to standard error: the function's lines and the server's request lines.
 
-    def __init__(self) -> None:
+    Until :meth:`release` (then it writes them, and every later line) or :meth:`drop`, the function's
+    lines are held: ``serve`` shows a failed init as one line, not as the runtime's own report of it.
+
+    After that, an invocation's ``END`` and ``REPORT`` lines wait for the next line, which is almost
+    always the server's line for the same request (:meth:`server_line`), and the three go out in one write
+    instead of three; any other line writes what waits first, so the order is kept (``START`` and the
+    function's output are written at once, as they come). :meth:`flush` writes what waits.
+    """
+
+    def __init__(self, write: Callable[[str], None] | None = None) -> None:
         self._held: list[str] | None = []
+        self._waiting: list[str] = []
+        self._write = write or to_stderr
+        self._lock = threading.Lock()
 
     def __call__(self, line: str) -> None:
-        held = self._held
-        if held is None:
-            to_stderr(line)
-        else:
-            held.append(line)
+        with self._lock:
+            held = self._held
+            if held is not None:
+                held.append(line)
+                return
+            if line.startswith(_WAITING_LINES):
+                self._waiting.append(line)
+                return
+            self._write_with_waiting(line)
+
+    def server_line(self, line: str) -> None:
+        """The server's log (``LocalGateway(log=...)``): a line written with what waits."""
+        with self._lock:
+            self._write_with_waiting(line)
+
+    def flush(self) -> None:
+        """Write the lines that wait."""
+        with self._lock:
+            if self._waiting:
+                waiting, self._waiting = self._waiting, []
+                self._write("\n".join(waiting))
 
     def release(self) -> None:
-        """Write the held lines; from now on lines go straight to standard error."""
-        held, self._held = self._held, None
-        for line in held or ():
-            to_stderr(line)
+        """Write the held lines; from now on lines go to standard error."""
+        with self._lock:
+            held, self._held = self._held, None
+            for line in held or ():
+                self._write(line)
 
     def drop(self) -> None:
-        """Forget the held lines (they go straight to standard error from now on)."""
-        self._held = None
+        """Forget the held lines (they go to standard error from now on)."""
+        with self._lock:
+            self._held = None
+
+    def _write_with_waiting(self, line: str) -> None:
+        if self._waiting:
+            self._waiting.append(line)
+            line, self._waiting = "\n".join(self._waiting), []
+        self._write(line)
+
+
+#: The lines :class:`HeldLog` lets wait for the next one (an invocation's last two).
+_WAITING_LINES = ("END RequestId: ", "REPORT RequestId: ")
 
 
 def handler_location(spec: str | None, code_uri: str | None) -> tuple[str, Path] | None:

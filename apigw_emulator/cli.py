@@ -363,6 +363,7 @@ def _command_serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             stage_in_path=args.stage_in_path,
+            log=held.server_line,
             reload=factory if args.reload else None,
             watch_paths=watch_paths(args, location) if args.reload else None,
         )
@@ -389,6 +390,7 @@ def _command_serve(args: argparse.Namespace) -> int:
         server.serve_forever()
     finally:
         server.gateway.close()
+        held.flush()
     return 0
 
 
@@ -434,6 +436,7 @@ def _serve_application(args: argparse.Namespace) -> int:
                         host=args.host,
                         port=port,
                         stage_in_path=args.stage_in_path,
+                        log=held.server_line,
                         reload=functools.partial(holder.api, api_id) if args.reload else None,
                         watch_paths=watch_paths(args, None) if args.reload else None,
                     )
@@ -450,6 +453,7 @@ def _serve_application(args: argparse.Namespace) -> int:
     finally:
         stop_all(servers)
         holder.close()
+        held.flush()
     return 0
 
 

@@ -157,6 +157,13 @@ def test_serve_runs_the_function_in_a_worker_process_with_the_templates_variable
     assert re.search(r"START RequestId: [0-9a-f-]{36} Version: \$LATEST", output)
     assert re.search(r"REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\t", output)
     assert "Max Memory Used: " in output
+    # CloudWatch's order per request, then the server's line (END and REPORT go out with it, one write)
+    lines = output.splitlines()
+    first = lines[: next(i for i, line in enumerate(lines) if line.startswith("GET /hello ")) + 1]
+    kinds = [line.split()[0] for line in first if line.split()[:1] in (["START"], ["END"], ["REPORT"])]
+    assert kinds == ["START", "END", "REPORT"], first
+    end = next(i for i, line in enumerate(first) if line.startswith("END "))
+    assert first.index("handling /hello") < end, first
 
 
 def test_serve_env_vars_file_overrides_the_templates_variables(
