@@ -69,6 +69,9 @@ class FlowState:
         without routes).
     :ivar app_path: the path the route matched (the method ARN's), stage removed, outer slashes dropped.
     :ivar granted: what the authorizer granted, if one ran.
+    :ivar plain: whether the event holds only what the flow made of checked parts (see
+        :mod:`apigw_emulator.flow.plain`): its own stamp, a plain configuration, nothing an authorizer
+        granted. A plain event is handed to the handler as it is (its JSON round trip would only copy it).
     """
 
     request: HttpRequest
@@ -78,6 +81,7 @@ class FlowState:
     route_key: str = ""
     app_path: str = "/"
     granted: Granted | None = None
+    plain: bool = False
 
     @classmethod
     def start(cls, request: HttpRequest, config: GatewayConfig, stamp: RequestStamp | None) -> FlowState:
@@ -85,7 +89,8 @@ class FlowState:
         edge = is_edge(config)  # the event's CloudFront ids, again in the response
         if stamp is None:
             stamp = RequestStamp.new(uuid_request_id=config.api in ("rest", "function-url"), edge=edge)
-        elif edge and stamp.edge_ids is None:
+            return cls(request, config, stamp, plain=True)  # the stamp is the flow's own: plain text
+        if edge and stamp.edge_ids is None:
             stamp = stamp._replace(edge_ids=edge_ids())
         return cls(request, config, stamp)
 
