@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._http_syntax import bad_value_character, is_token, shorten
-from .cloudfront import CLOUDFRONT_RESPONSE_HEADERS, edge_response_headers, is_edge
+from .cloudfront import CLOUDFRONT_RESPONSE_HEADERS, edge_response_headers
 from .codec import b64decode
 from .config import GatewayConfig
 from .errors import BinaryResponseWarning
@@ -257,7 +257,8 @@ def _map_rest(
             f"unknown key(s) {', '.join(map(shorten, unknown[:5]))}: a REST proxy result may only hold "
             "statusCode, headers, multiValueHeaders, body and isBase64Encoded"
         )
-    status = _status(result.get("statusCode"), default=200)
+    code = result.get("statusCode")
+    status = code if code.__class__ is int and 200 <= code <= 599 else _status(code, default=200)
     # Merge case-insensitively: multiValueHeaders first and its name casing wins; an identical
     # name/value pair in headers is not repeated (spec 6.1, D1, L1).
     merged: dict[str, tuple[str, list[str]]] = {}
@@ -278,7 +279,13 @@ def _map_rest(
                 merged[lname] = (name, [value])
             elif value not in entry[1]:
                 entry[1].append(value)
-    raw, is_b64 = _body_bytes(result, objects_allowed=False)
+    text = result.get("body")
+    is_b64 = result.get("isBase64Encoded", False)
+    raw: bytes | str
+    if text.__class__ is str and is_b64.__class__ is bool:  # the usual result: _body_bytes' quick path
+        raw = text
+    else:
+        raw, is_b64 = _body_bytes(result, objects_allowed=False)
     if is_b64:
         accept = _first_accept(request)
         if config.binary_media_types.matches(accept):
@@ -303,12 +310,15 @@ def _map_rest(
     else:
         body = _encode(raw)
     headers: list[tuple[str, str]] = []
-    edge = is_edge(config)
+    edge = config.endpoint_type == "EDGE"  # is_edge: this is a REST API
     for lname, (name, values) in merged.items():
         if lname in _REST_DROPPED or (edge and lname in CLOUDFRONT_RESPONSE_HEADERS):
             continue
         out_name = f"x-amzn-Remapped-{name}" if lname in _REST_REMAPPED else name
-        headers.extend((out_name, v) for v in values)
+        if len(values) == 1:
+            headers.append((out_name, values[0]))
+        else:
+            headers.extend((out_name, v) for v in values)
     _check_headers(headers)
     if "content-type" not in merged:  # kept as it is: neither dropped nor remapped, nor CloudFront's
         headers.insert(0, ("Content-Type", "application/json"))
