@@ -8,7 +8,6 @@ from typing import Any
 
 from .._types import Event
 from ..authorizers.check import Granted
-from ..cloudfront import is_edge
 from ..config import GatewayConfig
 from ..ids import RequestStamp, edge_ids
 from ..lambda_context import LambdaContext
@@ -86,7 +85,8 @@ class FlowState:
     @classmethod
     def start(cls, request: HttpRequest, config: GatewayConfig, stamp: RequestStamp | None) -> FlowState:
         """The state of a request entering the front door, with its ids (CloudFront's too on EDGE)."""
-        edge = is_edge(config)  # the event's CloudFront ids, again in the response
+        # CloudFront's ids (an EDGE REST API: cloudfront.is_edge) go into the event, again in the response.
+        edge = config.api == "rest" and config.endpoint_type == "EDGE"
         if stamp is None:
             stamp = RequestStamp.new(uuid_request_id=config.api in ("rest", "function-url"), edge=edge)
             return cls(request, config, stamp, plain=True)  # the stamp is the flow's own: plain text

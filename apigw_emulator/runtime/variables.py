@@ -220,8 +220,18 @@ def with_variable(
     """:func:`encoded` ``variables`` plus one more, encoded here: an invocation's ``_X_AMZN_TRACE_ID``
     over its environment's variables, without encoding those again."""
     combined = variables.copy()
-    combined[_raw.key(name)] = _raw.value(value)
+    key = _KEYS.get(name)
+    if key is None:
+        key = _raw.key(name)
+        if len(_KEYS) < _KEYS_LIMIT:
+            _KEYS[name] = key
+    combined[key] = _raw.value(value)
     return combined
+
+
+#: Names :func:`with_variable` encoded before (one in practice: ``_X_AMZN_TRACE_ID``, once per call).
+_KEYS: dict[str, bytes] = {}
+_KEYS_LIMIT = 64
 
 
 class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
