@@ -202,6 +202,33 @@ def test_context_has_the_python_runtime_attributes() -> None:
     assert 0 < context.get_remaining_time_in_millis() <= 10_000
 
 
+def test_each_invocation_gets_a_fresh_context_whatever_the_last_handler_did_to_its_own() -> None:
+    contexts: list[LambdaContext] = []
+
+    def changing(event: Event, context: LambdaContext) -> Event:
+        contexts.append(context)
+        if len(contexts) == 1:
+            context.invoked_function_arn = "changed"
+            context.identity.cognito_identity_id = "changed"
+            context.client_context = "changed"
+            context.custom = "changed"  # type: ignore[attr-defined]
+        return {}
+
+    gw = Gateway(changing, api="rest", function_name="images", timeout=10)
+    gw.request("GET", "/x")
+    gw.request("GET", "/x")
+    first, second = contexts
+    assert second is not first
+    assert second.aws_request_id != first.aws_request_id
+    assert second.invoked_function_arn == "arn:aws:lambda:us-east-1:123456789012:function:images"
+    assert second.identity is not first.identity
+    assert second.identity.cognito_identity_id is None
+    assert second.client_context is None
+    assert not hasattr(second, "custom")
+    assert 9_000 < second.get_remaining_time_in_millis() <= 10_000
+    assert list(vars(second)) == list(vars(LambdaContext(aws_request_id="x")))
+
+
 def test_function_url_context_request_id_is_the_event_request_id() -> None:
     pairs: list[tuple[str, str]] = []
 

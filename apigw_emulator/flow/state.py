@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,14 +124,24 @@ def describe(exc: BaseException) -> str:
 
 
 def lambda_context(function: FunctionConfig, config: GatewayConfig, request_id: str) -> LambdaContext:
-    """The context object of one invocation of ``function``."""
+    """The context object of one invocation of ``function`` (made from the function's template)."""
+    template = _context_template(
+        function.name, function.version, config.region, config.account_id, function.memory_size
+    )
+    return template.renewed(request_id, function.timeout)
+
+
+@functools.lru_cache(maxsize=64)
+def _context_template(
+    name: str, version: str, region: str, account_id: str, memory_size: int
+) -> LambdaContext:
+    """A context of the function, made by the constructor once: what every invocation's context copies."""
     return LambdaContext(
-        aws_request_id=request_id,
-        function_name=function.name,
-        function_version=function.version,
-        region=config.region,
-        account_id=config.account_id,
-        memory_limit_in_mb=function.memory_size,
-        timeout=function.timeout,
+        aws_request_id="",
+        function_name=name,
+        function_version=version,
+        region=region,
+        account_id=account_id,
+        memory_limit_in_mb=memory_size,
         log_stream_name="",  # the execution environment's, set when one takes the invocation
     )

@@ -287,6 +287,8 @@ class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
         with _environ_lock:
             if self._image is None:
                 self._restore()
+            elif len(_active) == 1 and _active[0][0] is self:  # alone: the usual case
+                _active.clear()
             else:
                 _active[:] = [(t, layer) for t, layer in _active if t is not self]
             if not _active:
