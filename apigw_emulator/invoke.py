@@ -117,6 +117,8 @@ def invoke(
         answer = front_door_integration(state, integrations, cors)
     if answer is not None:
         return state.answer(customise(state, answer, gateway_responses))
+    if gateway_responses:
+        state.plain = False  # the customised responses read the event after the handler had it
     target = lambda_target(state, environments, function, integration_timeout)
     custom = integrations.lambda_custom.get(state.route_key) if integrations is not None else None
     record = (

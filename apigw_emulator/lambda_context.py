@@ -64,6 +64,23 @@ class LambdaContext:
         self.tenant_id: str | None = None
         self._deadline_ms = now_ms + int(timeout * 1000)
 
+    def renewed(self, aws_request_id: str, timeout: float) -> LambdaContext:
+        """A context like this one (the same function, names and log stream) for a new invocation:
+        ``aws_request_id``, a fresh ``identity`` and a deadline ``timeout`` seconds from now.
+
+        What the constructor makes per call, without its keyword arguments and attribute writes: the
+        invoke step keeps one context per function as a template (see ``flow.state.lambda_context``).
+        """
+        context: LambdaContext = object.__new__(LambdaContext)
+        attributes = self.__dict__.copy()  # the constructor's attributes, in its order
+        attributes["aws_request_id"] = aws_request_id
+        attributes["identity"] = CognitoIdentity()
+        attributes["client_context"] = None
+        attributes["tenant_id"] = None
+        attributes["_deadline_ms"] = int(time.time() * 1000) + int(timeout * 1000)
+        context.__dict__ = attributes
+        return context
+
     def _postpone(self, seconds: float) -> None:
         """Move the deadline ``seconds`` later: the invocation waited that long for an execution
         environment, and its timeout starts when one takes it."""

@@ -107,6 +107,7 @@ def _checked_pairs(headers: object) -> tuple[tuple[str, str], ...]:
             )
         headers = tuple(headers)
     pairs: tuple[Any, ...] = headers
+    plain = True
     try:
         for pair in pairs:
             if pair.__class__ is not tuple:
@@ -116,13 +117,19 @@ def _checked_pairs(headers: object) -> tuple[tuple[str, str], ...]:
                 if name.__class__ is not str:
                     raise TypeError
                 _checked_name(name)
+            elif name.__class__ is not str:
+                plain = False
             if not value.isprintable():
                 if value.__class__ is not str:
                     raise TypeError
                 _check_value(name, value)
+            elif value.__class__ is not str:
+                plain = False
     except (TypeError, ValueError, AttributeError):
         _explain_pairs(pairs)
         raise
+    if not plain:  # a str subclass (a StrEnum...) is kept as the text it holds, as a client sends it
+        pairs = tuple((str.__str__(name), str.__str__(value)) for name, value in pairs)
     return pairs
 
 
@@ -219,6 +226,9 @@ class HttpRequest:
     :param body: the body bytes, ``b""`` when there is none.
     :param source_ip: the client address API Gateway would see.
     :param protocol: the HTTP version of the client connection.
+
+    Every text field (header names and values too) is a plain ``str``: a ``str`` subclass given (a
+    ``StrEnum``...) is kept as the text it holds, as a client sends it.
     """
 
     method: str
@@ -243,8 +253,12 @@ class HttpRequest:
     ) -> None:
         if method not in _STANDARD_METHODS:
             method = _checked_method(method)
+        elif method.__class__ is not str:
+            method = str.__str__(method)
         if not isinstance(path, str) or not path.startswith("/"):
             raise InvalidRequestError(f"the request path must start with '/', got {shorten(path)}")
+        if path.__class__ is not str:  # the text of a str subclass: every field is a plain str
+            path = str.__str__(path)
         if _BAD_TARGET.search(path):
             raise InvalidRequestError(
                 f"the raw path {shorten(path)} holds characters a client cannot send unencoded; "

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._http_syntax import bad_value_character, is_token, shorten
-from .cloudfront import CLOUDFRONT_RESPONSE_HEADERS, edge_response_headers, is_edge
+from .cloudfront import CLOUDFRONT_RESPONSE_HEADERS, edge_response_headers
 from .codec import b64decode
 from .config import GatewayConfig
 from .errors import BinaryResponseWarning
@@ -22,7 +22,7 @@ from .trace import trace_header
 __all__ = ["GatewayResponse", "MalformedResultError", "map_result"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class GatewayResponse:
     """An HTTP response as the client receives it.
 
@@ -39,6 +39,22 @@ class GatewayResponse:
     body: bytes
     reason: str | None = None
     response_type: str | None = None
+
+    # A frozen dataclass's own __init__ sets each field through object.__setattr__; one response is made
+    # per request, so this one sets the slots directly (as HttpRequest does).
+    def __init__(
+        self,
+        status: int,
+        headers: tuple[tuple[str, str], ...],
+        body: bytes,
+        reason: str | None = None,
+        response_type: str | None = None,
+    ) -> None:
+        _set_status(self, status)
+        _set_headers(self, headers)
+        _set_body(self, body)
+        _set_reason(self, reason)
+        _set_response_type(self, response_type)
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """The values of a header joined with ``", "`` as an HTTP client shows them, or ``default``."""
@@ -61,6 +77,13 @@ class GatewayResponse:
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self.headers)
+
+
+_set_status = GatewayResponse.__dict__["status"].__set__
+_set_headers = GatewayResponse.__dict__["headers"].__set__
+_set_body = GatewayResponse.__dict__["body"].__set__
+_set_reason = GatewayResponse.__dict__["reason"].__set__
+_set_response_type = GatewayResponse.__dict__["response_type"].__set__
 
 
 class MalformedResultError(ValueError):
@@ -114,13 +137,23 @@ def _status(value: Any, *, default: int | None) -> int:
     return status
 
 
+#: Header names a result used before that are tokens: most results send the same few names again, and a
+#: set lookup costs less than the token pattern (bounded: cleared when full).
+_TOKEN_NAMES: set[str] = set()
+_TOKEN_NAMES_LIMIT = 1024
+
+
 def _check_headers(headers: list[tuple[str, str]]) -> None:
     """:raises MalformedResultError: unless every name is a token and no value holds a control character
     or a lone surrogate (what cannot be written as an HTTP header: splitting, injection)."""
     for name, value in headers:
-        if not is_token(name):
-            raise MalformedResultError(f"the header name {shorten(name)} is not an HTTP token")
-        bad = bad_value_character(value)
+        if name not in _TOKEN_NAMES or name.__class__ is not str:
+            if not is_token(name):
+                raise MalformedResultError(f"the header name {shorten(name)} is not an HTTP token")
+            if len(_TOKEN_NAMES) >= _TOKEN_NAMES_LIMIT:
+                _TOKEN_NAMES.clear()
+            _TOKEN_NAMES.add(name)
+        bad = None if value.isprintable() else bad_value_character(value)
         if bad is not None:
             raise MalformedResultError(
                 f"the value of the header {name!r} holds {bad!r}, which no HTTP header can carry"
@@ -179,6 +212,8 @@ def _body_bytes(result: dict[str, Any], *, objects_allowed: bool) -> tuple[bytes
 
 
 def _decode(body: bytes | str) -> bytes:
+    if not body:  # nothing to decode (an empty body is valid base64)
+        return b""
     try:
         return b64decode(body)
     except (binascii.Error, ValueError) as exc:
@@ -222,19 +257,35 @@ def _map_rest(
             f"unknown key(s) {', '.join(map(shorten, unknown[:5]))}: a REST proxy result may only hold "
             "statusCode, headers, multiValueHeaders, body and isBase64Encoded"
         )
-    status = _status(result.get("statusCode"), default=200)
+    code = result.get("statusCode")
+    status = code if code.__class__ is int and 200 <= code <= 599 else _status(code, default=200)
     # Merge case-insensitively: multiValueHeaders first and its name casing wins; an identical
     # name/value pair in headers is not repeated (spec 6.1, D1, L1).
     merged: dict[str, tuple[str, list[str]]] = {}
-    for name, value in _multi_headers(result, "multiValueHeaders", lenient=False):
-        merged.setdefault(name.lower(), (name, []))[1].append(value)
-    for name, value in _single_headers(result, "headers", lenient=False):
-        entry = merged.get(name.lower())
-        if entry is None:
-            merged[name.lower()] = (name, [value])
-        elif value not in entry[1]:
-            entry[1].append(value)
-    raw, is_b64 = _body_bytes(result, objects_allowed=False)
+    if result.get("multiValueHeaders") is not None:
+        for name, value in _multi_headers(result, "multiValueHeaders", lenient=False):
+            merged.setdefault(name.lower(), (name, []))[1].append(value)
+    single = result.get("headers")
+    if single is not None:
+        if not isinstance(single, dict):
+            raise MalformedResultError(f"headers must be an object, got {type(single).__name__}")
+        for key, item in single.items():
+            # A str is taken as it is; anything else is checked.
+            value = item if item.__class__ is str else _header_value(key, item, lenient=False)
+            name = key if key.__class__ is str else str(key)
+            lname = name.lower()
+            entry = merged.get(lname)
+            if entry is None:
+                merged[lname] = (name, [value])
+            elif value not in entry[1]:
+                entry[1].append(value)
+    text = result.get("body")
+    is_b64 = result.get("isBase64Encoded", False)
+    raw: bytes | str
+    if text.__class__ is str and is_b64.__class__ is bool:  # the usual result: _body_bytes' quick path
+        raw = text
+    else:
+        raw, is_b64 = _body_bytes(result, objects_allowed=False)
     if is_b64:
         accept = _first_accept(request)
         if config.binary_media_types.matches(accept):
@@ -259,12 +310,15 @@ def _map_rest(
     else:
         body = _encode(raw)
     headers: list[tuple[str, str]] = []
-    edge = is_edge(config)
+    edge = config.endpoint_type == "EDGE"  # is_edge: this is a REST API
     for lname, (name, values) in merged.items():
         if lname in _REST_DROPPED or (edge and lname in CLOUDFRONT_RESPONSE_HEADERS):
             continue
         out_name = f"x-amzn-Remapped-{name}" if lname in _REST_REMAPPED else name
-        headers.extend((out_name, v) for v in values)
+        if len(values) == 1:
+            headers.append((out_name, values[0]))
+        else:
+            headers.extend((out_name, v) for v in values)
     _check_headers(headers)
     if "content-type" not in merged:  # kept as it is: neither dropped nor remapped, nor CloudFront's
         headers.insert(0, ("Content-Type", "application/json"))

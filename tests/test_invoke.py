@@ -16,6 +16,7 @@ from requests_toolbelt import MultipartDecoder, MultipartEncoder
 
 from apigw_emulator import BinaryBodyCorruptedWarning, Gateway, HttpRequest, invocation_of
 from apigw_emulator.errors import GatewayErrorWarning
+from apigw_emulator.flow.plain import plain_config
 from apigw_emulator.lambda_context import LambdaContext
 from apigw_emulator.transport import GatewayAdapter
 
@@ -108,6 +109,63 @@ def test_events_reach_the_handler_json_round_tripped() -> None:
     assert all(isinstance(e["body"], str) for e in seen)
 
 
+class Text(str):
+    """A str subclass, as a StrEnum or a tagged string would reach the emulator."""
+
+
+def test_str_subclass_header_values_reach_the_handler_as_plain_str() -> None:
+    seen: list[Event] = []
+    gw = Gateway(recorder(seen), api="rest")
+    request = HttpRequest(Text("GET"), Text("/Prod/x"), headers=((Text("Accept"), Text("text/plain")),))
+    assert all(part.__class__ is str for pair in request.headers for part in pair)
+    assert request.method.__class__ is str
+    assert request.path.__class__ is str
+    gw.invoke(request)
+    headers = seen[0]["headers"]
+    assert headers["Accept"] == "text/plain"
+    assert headers["Accept"].__class__ is str
+    assert seen[0]["httpMethod"].__class__ is str
+    assert seen[0]["path"].__class__ is str
+
+
+def test_str_subclass_in_the_configuration_reaches_the_handler_as_plain_str() -> None:
+    seen: list[Event] = []
+    gw = Gateway(recorder(seen), api="rest", stage_variables={"a": Text("b")})
+    gw.request("GET", "/x")
+    assert seen[0]["stageVariables"]["a"].__class__ is str
+
+
+def test_each_invocation_gets_a_fresh_event_when_the_handler_keeps_and_changes_the_last() -> None:
+    seen: list[Event] = []
+
+    def keeping(event: Event, context: object) -> Event:
+        if seen:
+            seen[-1]["multiValueHeaders"]["Accept"].append("changed")
+            seen[-1]["requestContext"]["identity"]["sourceIp"] = "changed"
+        seen.append(event)
+        return {"statusCode": 204}
+
+    gw = Gateway(keeping, api="rest")
+    for _ in range(3):
+        gw.request("GET", "/x", headers={"Accept": "a/b"})
+    assert [e["multiValueHeaders"]["Accept"] for e in seen] == [["a/b", "changed"]] * 2 + [["a/b"]]
+    assert seen[2]["requestContext"]["identity"]["sourceIp"] == "127.0.0.1"
+    assert seen[0] is not seen[1]
+
+
+def test_plain_configurations_are_those_without_overrides_authorizer_or_str_subclasses() -> None:
+    def plain(**options: Any) -> bool:
+        return plain_config(Gateway(recorder([]), **options).config)
+
+    assert plain(api="rest", stage_variables={"a": "b"})
+    assert plain(api="http")
+    assert not plain(api="rest", stage_variables={"a": Text("b")})
+    assert not plain(api="rest", account_id=Text("123456789012"))
+    assert not plain(api="rest", request_context={"custom": 1})
+    assert not plain(api="rest", event_overrides={"body": "x"})
+    assert not plain(api="rest", authorizer={"claims": {}})
+
+
 def recorder(store: list[Any], pick: Any = lambda event, context: event) -> Any:
     """A handler that records what ``pick`` takes from each call and answers an empty 200."""
 
@@ -142,6 +200,33 @@ def test_context_has_the_python_runtime_attributes() -> None:
     assert context.identity.cognito_identity_id is None
     assert context.client_context is None
     assert 0 < context.get_remaining_time_in_millis() <= 10_000
+
+
+def test_each_invocation_gets_a_fresh_context_whatever_the_last_handler_did_to_its_own() -> None:
+    contexts: list[LambdaContext] = []
+
+    def changing(event: Event, context: LambdaContext) -> Event:
+        contexts.append(context)
+        if len(contexts) == 1:
+            context.invoked_function_arn = "changed"
+            context.identity.cognito_identity_id = "changed"
+            context.client_context = "changed"
+            context.custom = "changed"  # type: ignore[attr-defined]
+        return {}
+
+    gw = Gateway(changing, api="rest", function_name="images", timeout=10)
+    gw.request("GET", "/x")
+    gw.request("GET", "/x")
+    first, second = contexts
+    assert second is not first
+    assert second.aws_request_id != first.aws_request_id
+    assert second.invoked_function_arn == "arn:aws:lambda:us-east-1:123456789012:function:images"
+    assert second.identity is not first.identity
+    assert second.identity.cognito_identity_id is None
+    assert second.client_context is None
+    assert not hasattr(second, "custom")
+    assert 9_000 < second.get_remaining_time_in_millis() <= 10_000
+    assert list(vars(second)) == list(vars(LambdaContext(aws_request_id="x")))
 
 
 def test_function_url_context_request_id_is_the_event_request_id() -> None:

@@ -111,6 +111,15 @@ def assert_http_date(value: str | None) -> None:
     assert value.endswith(" GMT"), value
 
 
+def test_header_names_seen_before_do_not_let_a_bad_name_through() -> None:
+    good = rest({"statusCode": 200, "headers": {"X-Good": "1"}})
+    assert send(good).status_code == 200
+    for bad_name in ("X-Good ", "X Good", "X-Good\r\nInjected"):
+        bad = rest({"statusCode": 200, "headers": {"X-Good": "1", bad_name: "1"}})
+        with expect_gateway_error("is not an HTTP token"):
+            assert send(bad).status_code == 502
+
+
 # -- 6.1 REST Lambda proxy response, one test per row of the table ----------------------------------------
 
 

@@ -154,7 +154,7 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
             multi[name] = [value]
 
     # Query -----------------------------------------------------------------------------------------
-    mvq: dict[str, list[str]] | None = parse_query_decoded(request.query) or None
+    mvq: dict[str, list[str]] | None = (parse_query_decoded(request.query) or None) if request.query else None
     qs = {k: v[-1] for k, v in mvq.items()} if mvq else None
 
     # Body ------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ def authorize(
             return unsigned
     if authorization is None:
         return None
+    state.plain = False  # the authorizer's grant goes into the event: what its function returned
     verdict = authorization.check(
         state.request,
         state.event,

@@ -33,7 +33,7 @@ def invoke_function(state: FlowState, target: FunctionTarget, cors: CorsRules | 
     request, config, stamp = state.request, state.config, state.stamp
     environments, function = target.environments, target.function
     integration_timeout, qualifier = target.integration_timeout, target.qualifier
-    event_size, handler_event, encoded = event_round_trip(state.event)
+    event_size, handler_event, encoded = event_round_trip(state.event, plain=state.plain)
     if event_size > LAMBDA_REQUEST_LIMIT:
         reason = (
             f"the event JSON has {event_size} bytes, over Lambda's {LAMBDA_REQUEST_LIMIT}-byte invocation "

@@ -9,6 +9,7 @@ from ..events._common import locate
 from ..gateway_errors import route_not_found
 from ..response import GatewayResponse
 from ..routing import routed_path
+from .plain import plain_config
 from .state import FlowState
 
 __all__ = ["match_route"]
@@ -28,6 +29,7 @@ def match_route(state: FlowState, keyed: bool = True) -> GatewayResponse | None:
             state.route_key = match.route.key
             state.app_path = routed_path(app_path)  # the path the route matched: the method ARN's
         state.event = BUILDERS[config.api](request, config, state.stamp)
+        state.plain = state.plain and plain_config(config)
     except RouteNotFoundError as exc:
         return route_not_found(config, state.stamp, str(exc))
     return None

@@ -86,15 +86,24 @@ def round_trip(value: Any) -> tuple[int, Any]:
     return size, parsed
 
 
-def event_round_trip(event: Any) -> tuple[int, Any, bytes | None]:
+def event_round_trip(event: Any, *, plain: bool = False) -> tuple[int, Any, bytes | None]:
     """:func:`round_trip` of an event, and its JSON when orjson wrote all of it (a small body): the bytes
     a worker process gets, written once. None when the body was left out, or the stdlib wrote it (what
-    orjson reads back differently: integers over 64 bits, lone surrogates)."""
+    orjson reads back differently: integers over 64 bits, lone surrogates).
+
+    :param plain: the caller vouches that ``event`` is fresh and made only of dicts, lists, plain ``str``,
+        ``int``, ``bool`` and None, no container twice (an event builder's work from checked parts, see
+        :attr:`FlowState.plain <apigw_emulator.flow.state.FlowState.plain>`): what JSON gives back is then
+        an equal value of the same types, so ``event`` itself is handed over once orjson wrote it (which
+        also proves it serialisable, and counts its bytes). Reading those bytes back would only copy it.
+    """
     body = event.get("body") if type(event) is dict else None
     if type(body) is str and len(body) > _BIG_STRING:
         size, parsed = round_trip(event)
         return size, parsed, None
     payload, by_orjson = _dumps(event)
+    if plain and by_orjson:
+        return len(payload), event, payload
     return len(payload), _loads(payload, by_orjson), payload if by_orjson else None
 
 

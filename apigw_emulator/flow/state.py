@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
 from .._types import Event
 from ..authorizers.check import Granted
-from ..cloudfront import is_edge
 from ..config import GatewayConfig
 from ..ids import RequestStamp, edge_ids
 from ..lambda_context import LambdaContext
@@ -69,6 +69,9 @@ class FlowState:
         without routes).
     :ivar app_path: the path the route matched (the method ARN's), stage removed, outer slashes dropped.
     :ivar granted: what the authorizer granted, if one ran.
+    :ivar plain: whether the event holds only what the flow made of checked parts (see
+        :mod:`apigw_emulator.flow.plain`): its own stamp, a plain configuration, nothing an authorizer
+        granted. A plain event is handed to the handler as it is (its JSON round trip would only copy it).
     """
 
     request: HttpRequest
@@ -78,14 +81,17 @@ class FlowState:
     route_key: str = ""
     app_path: str = "/"
     granted: Granted | None = None
+    plain: bool = False
 
     @classmethod
     def start(cls, request: HttpRequest, config: GatewayConfig, stamp: RequestStamp | None) -> FlowState:
         """The state of a request entering the front door, with its ids (CloudFront's too on EDGE)."""
-        edge = is_edge(config)  # the event's CloudFront ids, again in the response
+        # CloudFront's ids (an EDGE REST API: cloudfront.is_edge) go into the event, again in the response.
+        edge = config.api == "rest" and config.endpoint_type == "EDGE"
         if stamp is None:
             stamp = RequestStamp.new(uuid_request_id=config.api in ("rest", "function-url"), edge=edge)
-        elif edge and stamp.edge_ids is None:
+            return cls(request, config, stamp, plain=True)  # the stamp is the flow's own: plain text
+        if edge and stamp.edge_ids is None:
             stamp = stamp._replace(edge_ids=edge_ids())
         return cls(request, config, stamp)
 
@@ -118,14 +124,24 @@ def describe(exc: BaseException) -> str:
 
 
 def lambda_context(function: FunctionConfig, config: GatewayConfig, request_id: str) -> LambdaContext:
-    """The context object of one invocation of ``function``."""
+    """The context object of one invocation of ``function`` (made from the function's template)."""
+    template = _context_template(
+        function.name, function.version, config.region, config.account_id, function.memory_size
+    )
+    return template.renewed(request_id, function.timeout)
+
+
+@functools.lru_cache(maxsize=64)
+def _context_template(
+    name: str, version: str, region: str, account_id: str, memory_size: int
+) -> LambdaContext:
+    """A context of the function, made by the constructor once: what every invocation's context copies."""
     return LambdaContext(
-        aws_request_id=request_id,
-        function_name=function.name,
-        function_version=function.version,
-        region=config.region,
-        account_id=config.account_id,
-        memory_limit_in_mb=function.memory_size,
-        timeout=function.timeout,
+        aws_request_id="",
+        function_name=name,
+        function_version=version,
+        region=region,
+        account_id=account_id,
+        memory_limit_in_mb=memory_size,
         log_stream_name="",  # the execution environment's, set when one takes the invocation
     )

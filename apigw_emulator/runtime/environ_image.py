@@ -142,7 +142,9 @@ class EnvironImage:
         self._array[self._slot] = self._entry
         _ENVIRON.value = self._address
         _set_data(data)
-        zone_changed(host_data.get(_TZ), data.get(_TZ))
+        zone_before, zone_after = host_data.get(_TZ), data.get(_TZ)
+        if zone_before != zone_after:  # zone_changed's own first test, without the call
+            zone_changed(zone_before, zone_after)
         return True
 
     def swap_out(self) -> None:
@@ -164,7 +166,9 @@ class EnvironImage:
         if moved or data != self._snapshot or self._array[self._slot] != self._entry:
             self._array = None
             self._snapshot = dict(data)
-        zone_changed(data.get(_TZ), self._host_data.get(_TZ))
+        zone_before, zone_after = data.get(_TZ), self._host_data.get(_TZ)
+        if zone_before != zone_after:
+            zone_changed(zone_before, zone_after)
 
     def _build_over_host(self, host_pointer: int, host_data: dict[bytes, bytes]) -> None:
         """The image anew: the process's C entries and ``os.environ`` with the variables over them."""

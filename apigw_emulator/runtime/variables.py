@@ -220,8 +220,18 @@ def with_variable(
     """:func:`encoded` ``variables`` plus one more, encoded here: an invocation's ``_X_AMZN_TRACE_ID``
     over its environment's variables, without encoding those again."""
     combined = variables.copy()
-    combined[_raw.key(name)] = _raw.value(value)
+    key = _KEYS.get(name)
+    if key is None:
+        key = _raw.key(name)
+        if len(_KEYS) < _KEYS_LIMIT:
+            _KEYS[name] = key
+    combined[key] = _raw.value(value)
     return combined
+
+
+#: Names :func:`with_variable` encoded before (one in practice: ``_X_AMZN_TRACE_ID``, once per call).
+_KEYS: dict[str, bytes] = {}
+_KEYS_LIMIT = 64
 
 
 class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
@@ -277,6 +287,8 @@ class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
         with _environ_lock:
             if self._image is None:
                 self._restore()
+            elif len(_active) == 1 and _active[0][0] is self:  # alone: the usual case
+                _active.clear()
             else:
                 _active[:] = [(t, layer) for t, layer in _active if t is not self]
             if not _active:
