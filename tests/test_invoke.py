@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import json
 import threading
@@ -419,3 +420,40 @@ def test_invoke_returns_the_whole_story() -> None:
 def test_gateway_without_handler_cannot_invoke() -> None:
     with pytest.raises(Exception, match="has no handler"):
         Gateway(None).invoke(HttpRequest("GET", "/Prod/x"))
+
+
+def _vandalise(value: Any) -> None:
+    """Change every container of ``value`` in place: a key added to each dict, an item to each list."""
+    if isinstance(value, dict):
+        for item in list(value.values()):
+            _vandalise(item)
+        value["vandalised"] = True
+    elif isinstance(value, list):
+        for item in value:
+            _vandalise(item)
+        value.append("vandalised")
+
+
+@pytest.mark.parametrize("api", ["rest", "http", "http-v1", "function-url", "alb"])
+def test_no_container_of_an_event_is_shared_with_the_next_invocations(api: str) -> None:
+    """Rule: each invocation's event is the handler's own (on Lambda it is parsed from JSON afresh): a
+    handler that changes every dict and list of its event, nested ones included, changes nothing of the
+    next invocation's event, on every front door (whatever the builders memoise)."""
+    originals: list[Event] = []
+
+    def vandal(event: Event, context: object) -> dict[str, int]:
+        originals.append(copy.deepcopy(event))
+        _vandalise(event)
+        return {"statusCode": 204}
+
+    gw = Gateway(vandal, api=api)  # type: ignore[arg-type]
+    for _ in range(2):
+        gw.request(
+            "POST",
+            "/items/1?tag=a&tag=b",
+            headers={"Accept": "a/b", "Cookie": "c=1; d=2", "Content-Type": "text/plain"},
+            data=b"hi",
+        )
+    first, second = originals
+    assert "vandalised" not in json.dumps(second)
+    assert second.keys() == first.keys()
