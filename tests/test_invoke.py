@@ -446,7 +446,7 @@ def test_no_container_of_an_event_is_shared_with_the_next_invocations(api: str) 
         _vandalise(event)
         return {"statusCode": 204}
 
-    gw = Gateway(vandal, api=api)  # type: ignore[arg-type]
+    gw = Gateway(vandal, api=api)
     for _ in range(2):
         gw.request(
             "POST",
