@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -29,6 +30,8 @@ from apigw_emulator import (
     RouteNotFoundError,
     request_from_event,
 )
+from apigw_emulator.flow.runtime_json import event_round_trip
+from apigw_emulator.runtime.model import SplicedJSON
 
 from ._strategies import (
     BINARY_CONTENT_TYPES,
@@ -375,3 +378,22 @@ def test_builders_never_crash_and_events_are_json_serialisable(
     assert isinstance(event["isBase64Encoded"], bool)
     back = request_from_event(json.loads(text))
     assert back.method == request.method
+
+
+@pytest.mark.parametrize("api", ["rest", "http", "http-v1", "function-url", "alb"])
+def test_a_plain_events_big_base64_body_is_spliced_into_exactly_orjsons_json(api: str) -> None:
+    """Rule: the parts a worker gets for a plain event with a big base64 body are, joined, the very bytes
+    orjson writes for the whole event; a text body, or an event that is not plain, is written whole."""
+    binary = {"binary_media_types": ["*/*"]} if api == "rest" else {}
+    gateway = Gateway(lambda event, context: {}, api=api, **binary)  # type: ignore[arg-type]
+    body = bytes(range(256)) * 1024
+    event = gateway.event("POST", "/up", headers={"Content-Type": "image/png", "X-Body": ""}, body=body)
+    size, handed, encoded = event_round_trip(event, plain=True)
+    assert isinstance(encoded, SplicedJSON)
+    whole = encoded.head + encoded.text.encode("ascii") + encoded.tail
+    assert whole == orjson.dumps(event)
+    assert size == len(whole)
+    assert handed is event
+    assert not isinstance(event_round_trip(event, plain=False)[2], SplicedJSON)
+    text_event = {**event, "body": "x" * 100_000, "isBase64Encoded": False}
+    assert event_round_trip(text_event, plain=True)[2] is None

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import binascii
 import json
+import os
 from decimal import Decimal
 from typing import Any
 
 import orjson
 
 from ..codec import b64decode, is_known_base64
+from ..runtime.model import SplicedJSON
 
 __all__ = ["event_round_trip", "round_trip", "runtime_dumps"]
 
@@ -86,10 +88,33 @@ def round_trip(value: Any) -> tuple[int, Any]:
     return size, parsed
 
 
-def event_round_trip(event: Any, *, plain: bool = False) -> tuple[int, Any, bytes | None]:
+#: What stands for a big body while the rest of an event is written: text no event holds otherwise (the
+#: request's characters are checked, and NUL cannot be in a header; the random part rules out the rest).
+_BODY_MARKER = f"\x00apigw-emulator-body-{os.urandom(8).hex()}\x00"
+_BODY_MARKER_JSON = orjson.dumps(_BODY_MARKER)
+
+
+def _spliced(event: dict[str, Any], body: str) -> SplicedJSON | None:
+    """The JSON of a plain event whose big body is base64 the builder wrote (nothing in it needs an
+    escape), written without the body (see :class:`~apigw_emulator.runtime.model.SplicedJSON`); None
+    when that cannot be done exactly (then the event is written whole)."""
+    try:
+        payload = orjson.dumps({**event, "body": _BODY_MARKER}, default=_reject, option=_ORJSON_STRICT)
+    except TypeError:
+        return None
+    if payload.count(_BODY_MARKER_JSON) != 1:
+        return None
+    head, _, tail = payload.partition(_BODY_MARKER_JSON)
+    return SplicedJSON(head + b'"', body, b'"' + tail)
+
+
+def event_round_trip(event: Any, *, plain: bool = False) -> tuple[int, Any, bytes | SplicedJSON | None]:
     """:func:`round_trip` of an event, and its JSON when orjson wrote all of it (a small body): the bytes
     a worker process gets, written once. None when the body was left out, or the stdlib wrote it (what
     orjson reads back differently: integers over 64 bits, lone surrogates).
+
+    A plain event's big base64 body (the builder's) is not written with the rest: its JSON comes back as
+    a :class:`~apigw_emulator.runtime.model.SplicedJSON`.
 
     :param plain: the caller vouches that ``event`` is fresh and made only of dicts, lists, plain ``str``,
         ``int``, ``bool`` and None, no container twice (an event builder's work from checked parts, see
@@ -99,6 +124,9 @@ def event_round_trip(event: Any, *, plain: bool = False) -> tuple[int, Any, byte
     """
     body = event.get("body") if type(event) is dict else None
     if type(body) is str and len(body) > _BIG_STRING:
+        spliced = _spliced(event, body) if plain and event.get("isBase64Encoded") is True else None
+        if spliced is not None:
+            return spliced.size, event, spliced
         size, parsed = round_trip(event)
         return size, parsed, None
     payload, by_orjson = _dumps(event)

@@ -101,6 +101,26 @@ class HandlerSource:
     code_uri: Path | None = None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class SplicedJSON:
+    """An event's JSON with its big base64 body left out of the written bytes: ``head``, then the body
+    text in quotes (base64 needs no JSON escape), then ``tail``, byte for byte what orjson writes for the
+    whole event. A process environment sends the three parts one after the other: the body is not
+    written into one buffer with the rest (at 4 MiB that cost about 2 ms a request, its ASCII bytes 0.5)."""
+
+    #: The JSON up to the body text's opening quote (included).
+    head: bytes
+    #: The body: base64 text.
+    text: str
+    #: The JSON from the body text's closing quote (included).
+    tail: bytes
+
+    @property
+    def size(self) -> int:
+        """The length of the whole JSON."""
+        return len(self.head) + len(self.text) + len(self.tail)
+
+
 @dataclasses.dataclass(slots=True)
 class InvokeRequest:
     """One invocation, as the Lambda Runtime API's ``/invocation/next`` hands it to a runtime.
@@ -111,15 +131,16 @@ class InvokeRequest:
     :ivar trace_id: the X-Ray trace header (``Lambda-Runtime-Trace-Id``, ``_X_AMZN_TRACE_ID``).
     :ivar wait: seconds the caller waits for the outcome (the function timeout, or the front door's
         integration timeout when that is shorter).
-    :ivar encoded: the event's JSON as orjson wrote it for that round trip, when it is whole (None
-        otherwise): what a process environment sends the worker as it is, instead of writing it again.
+    :ivar encoded: the event's JSON as orjson wrote it for that round trip, whole or with its big base64
+        body spliced in (None otherwise): what a process environment sends the worker as it is, instead
+        of writing it again.
     """
 
     event: Any
     context: LambdaContext
     trace_id: str | None
     wait: float
-    encoded: bytes | None = None
+    encoded: bytes | SplicedJSON | None = None
 
     @property
     def request_id(self) -> str:

@@ -68,7 +68,7 @@ import orjson
 from ..errors import ConfigurationError
 from . import _bootstrap
 from ._peers import held_by_process_tree, peer_check_available, peer_socket_inode, process_tree
-from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest, LogSink
+from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest, LogSink, SplicedJSON
 from .runtime_api import MAX_PAYLOAD, Invocation, RuntimeAPIServer, RuntimeEvent
 from .variables import lambda_variables, log_stream_name, python_path_entries
 
@@ -389,8 +389,12 @@ class ProcessEnvironment(ExecutionEnvironment):
 
     def _invocation(self, request: InvokeRequest) -> Invocation:
         context = request.context
-        if request.encoded is not None:  # the round trip's own JSON, orjson's: sent as it is
-            event, orjson_encoded = request.encoded, True
+        tail: tuple[bytes, ...] = ()
+        encoded = request.encoded
+        if isinstance(encoded, SplicedJSON):  # orjson's, the big base64 body sent as a part of its own
+            event, tail, orjson_encoded = encoded.head, (encoded.text.encode("ascii"), encoded.tail), True
+        elif encoded is not None:  # the round trip's own JSON, orjson's: sent as it is
+            event, orjson_encoded = encoded, True
         else:
             orjson_encoded = not _has_nan(request.event)  # orjson would write NaN as null
             try:
@@ -416,6 +420,7 @@ class ProcessEnvironment(ExecutionEnvironment):
             cognito_identity=cognito,
             tenant_id=getattr(context, "tenant_id", None),
             orjson_encoded=orjson_encoded,
+            event_tail=tail,
         )
 
     # -- endings -----------------------------------------------------------------------------------------

@@ -130,6 +130,8 @@ class Invocation:
     #: integers over 64 bits, no NaN, no lone surrogates): a hint for the emulator's own runtime, which
     #: then reads big events faster. Other runtimes ignore the header.
     orjson_encoded: bool = False
+    #: The rest of the event JSON, sent after ``event`` (a big body's bytes and what follows them).
+    event_tail: tuple[bytes, ...] = ()
 
     def head(self) -> bytes:
         lines = [
@@ -149,7 +151,8 @@ class Invocation:
         lines += [f"{name}: {_one_line(value)}" for name, value in optional if value]
         if self.orjson_encoded:
             lines.append(f"{ENCODER_HEADER}: orjson")
-        lines.append(f"Content-Length: {len(self.event)}")
+        size = len(self.event) + sum(len(part) for part in self.event_tail)
+        lines.append(f"Content-Length: {size}")
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
@@ -342,7 +345,7 @@ class RuntimeAPIServer:
             kept = [event for event in self._events if event.kind != "ready"]
             self._events.clear()
             self._events.extend(kept)
-        if self._send(connection, invocation.head(), invocation.event, deadline):
+        if self._send(connection, invocation.head(), invocation.event, deadline, invocation.event_tail):
             return True
         self._state, self._current_id = RESPONSE_SENT, None
         return False
@@ -686,15 +689,22 @@ class RuntimeAPIServer:
     def _send_raw(self, connection: _Connection, data: bytes) -> None:
         self._send(connection, data, b"", time.monotonic() + 5.0)
 
-    def _send(self, connection: _Connection, head: bytes, body: bytes, deadline: float) -> bool:
-        """Write ``head`` then ``body`` (not joined: an event can be megabytes); False when the
-        connection failed or stalled past ``deadline``."""
+    def _send(
+        self,
+        connection: _Connection,
+        head: bytes,
+        body: bytes,
+        deadline: float,
+        tail: tuple[bytes, ...] = (),
+    ) -> bool:
+        """Write ``head``, ``body``, then the parts of ``tail`` (not joined: an event can be megabytes);
+        False when the connection failed or stalled past ``deadline``."""
         if connection.closed:
             return False
         if connection.deferred:
             head, connection.deferred = connection.deferred + head, b""
         sock = connection.sock
-        parts: Iterable[bytes] = (head + body,) if len(body) < 65536 else (head, body)
+        parts: Iterable[bytes] = (head + body,) if len(body) < 65536 and not tail else (head, body, *tail)
         try:
             for part in parts:
                 view = memoryview(part)

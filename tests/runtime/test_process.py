@@ -4,6 +4,7 @@ errors and limits, in real worker processes over real sockets."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import signal
@@ -744,3 +745,27 @@ def test_an_event_through_a_process_gateway_is_what_the_invocation_records(tmp_p
             )
             assert response.status_code == 200
             assert json.loads(response.text) == invocation_of(response).event
+
+
+def test_a_big_base64_body_goes_to_the_worker_in_parts_that_are_the_events_json(tmp_path: Path) -> None:
+    """Rule: the worker gets the event JSON orjson writes, byte for byte, when a big base64 body is sent
+    as a part of its own (a spliced JSON): the handler sees the whole event, on REST and HTTP APIs."""
+    (tmp_path / "app.py").write_text(
+        "import base64, hashlib, json\n\n\ndef handler(event, context):\n"
+        "    data = base64.b64decode(event['body'])\n"
+        "    rest = {k: v for k, v in event.items() if k != 'body'}\n"
+        "    return {'statusCode': 200, 'body': json.dumps([hashlib.sha256(data).hexdigest(), rest])}\n",
+        encoding="utf-8",
+    )
+    body = bytes(range(256)) * 12_000  # 3 MB: over the size the event's JSON is written in one piece
+    for api in ("rest", "http"):
+        binary = {"binary_media_types": ["*/*"]} if api == "rest" else {}
+        with Gateway("app.handler", code_uri=tmp_path, api=api, isolation="process", **binary) as gw:  # type: ignore[arg-type]
+            response = gw.request("POST", "/up", data=body, headers={"Content-Type": "image/png"})
+            assert response.status_code == 200, response.text
+            digest, rest = json.loads(response.text)
+            assert digest == hashlib.sha256(body).hexdigest()
+            event = invocation_of(response).event
+            assert event is not None
+            assert rest == {k: v for k, v in event.items() if k != "body"}
+            assert event["isBase64Encoded"] is True
