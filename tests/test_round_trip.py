@@ -386,7 +386,7 @@ def test_a_plain_events_big_base64_body_is_spliced_into_exactly_orjsons_json(api
     orjson writes for the whole event; a text body, or an event that is not plain, is written whole."""
     binary = {"binary_media_types": ["*/*"]} if api == "rest" else {}
     gateway = Gateway(lambda event, context: {}, api=api, **binary)  # type: ignore[arg-type]
-    body = bytes(range(256)) * 1024
+    body = bytes(range(256)) * 12_288  # 3 MiB: 4 MiB of base64, where the body is sent apart
     event = gateway.event("POST", "/up", headers={"Content-Type": "image/png", "X-Body": ""}, body=body)
     size, handed, encoded = event_round_trip(event, plain=True)
     assert isinstance(encoded, SplicedJSON)
@@ -395,5 +395,7 @@ def test_a_plain_events_big_base64_body_is_spliced_into_exactly_orjsons_json(api
     assert size == len(whole)
     assert handed is event
     assert not isinstance(event_round_trip(event, plain=False)[2], SplicedJSON)
+    smaller = gateway.event("POST", "/up", headers={"Content-Type": "image/png"}, body=body[: 1 << 20])
+    assert event_round_trip(smaller, plain=True)[2] is None  # 1 MiB: orjson writes the whole event
     text_event = {**event, "body": "x" * 100_000, "isBase64Encoded": False}
     assert event_round_trip(text_event, plain=True)[2] is None

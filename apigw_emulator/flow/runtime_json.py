@@ -88,6 +88,12 @@ def round_trip(value: Any) -> tuple[int, Any]:
     return size, parsed
 
 
+#: From this length on, a plain event's base64 body is sent apart from the rest of its JSON (see
+#: :func:`_spliced`). Below it, orjson writing the whole event costs less: measured through ``serve``, a
+#: 1.4 MB body was 0.1 ms of orjson's time, and its ASCII copy made apart cost more (a fresh buffer each
+#: request, faulted in), while a 5.6 MB one took orjson 2 ms against 0.5 ms for the copy.
+_SPLICE_FROM = _EXACT_SIZE_FROM
+
 #: What stands for a big body while the rest of an event is written: text no event holds otherwise (the
 #: request's characters are checked, and NUL cannot be in a header; the random part rules out the rest).
 _BODY_MARKER = f"\x00apigw-emulator-body-{os.urandom(8).hex()}\x00"
@@ -124,7 +130,11 @@ def event_round_trip(event: Any, *, plain: bool = False) -> tuple[int, Any, byte
     """
     body = event.get("body") if type(event) is dict else None
     if type(body) is str and len(body) > _BIG_STRING:
-        spliced = _spliced(event, body) if plain and event.get("isBase64Encoded") is True else None
+        spliced = (
+            _spliced(event, body)
+            if plain and len(body) >= _SPLICE_FROM and event.get("isBase64Encoded") is True
+            else None
+        )
         if spliced is not None:
             return spliced.size, event, spliced
         size, parsed = round_trip(event)
