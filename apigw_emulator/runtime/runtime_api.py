@@ -53,6 +53,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Literal
 
+from .._socket_io import send_before
+
 __all__ = [
     "MAX_PAYLOAD",
     "Invocation",
@@ -703,28 +705,11 @@ class RuntimeAPIServer:
             return False
         if connection.deferred:
             head, connection.deferred = connection.deferred + head, b""
-        sock = connection.sock
         parts: Iterable[bytes] = (head + body,) if len(body) < 65536 and not tail else (head, body, *tail)
         try:
             for part in parts:
-                view = memoryview(part)
-                while view:
-                    try:
-                        sent = sock.send(view)
-                    except (BlockingIOError, InterruptedError):
-                        remaining = deadline - time.monotonic()
-                        if remaining <= 0:
-                            raise TimeoutError from None
-                        _wait_writable(sock, remaining)
-                        continue
-                    view = view[sent:]
-        except OSError:
+                send_before(connection.sock, part, deadline)
+        except OSError:  # TimeoutError included
             self._drop(connection)
             return False
         return True
-
-
-def _wait_writable(sock: socket.socket, timeout: float) -> None:
-    with selectors.DefaultSelector() as selector:
-        selector.register(sock, selectors.EVENT_WRITE)
-        selector.select(timeout)

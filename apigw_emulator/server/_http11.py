@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from .._http_syntax import bad_value_character, is_token
+from .._socket_io import send_before
 from ..response import GatewayResponse
 
 _T = TypeVar("_T")
@@ -255,22 +256,11 @@ class Stream:
     def send(self, parts: list[bytes], timeout: float) -> bool:
         """Send every part, each within about ``timeout`` seconds; False when the client left or stopped
         reading (the connection is then unusable)."""
-        sock = self._sock
+        wait = functools.partial(_wait, self._writable)
         try:
             for part in parts:
-                deadline = time.monotonic() + timeout
-                view = memoryview(part)
-                while view:
-                    try:
-                        sent = sock.send(view)
-                    except (BlockingIOError, InterruptedError):
-                        remaining = deadline - time.monotonic()
-                        if remaining <= 0:
-                            return False
-                        _wait(self._writable, remaining)
-                        continue
-                    view = view[sent:]
-        except OSError:
+                send_before(self._sock, part, time.monotonic() + timeout, wait)
+        except OSError:  # TimeoutError included
             return False
         return True
 

@@ -1,0 +1,44 @@
+"""Writing to a non-blocking socket before a deadline: the loop the local server and the Runtime API
+share (private)."""
+
+from __future__ import annotations
+
+import math
+import select
+import socket
+import time
+from collections.abc import Callable
+
+__all__ = ["send_before", "wait_writable"]
+
+
+def send_before(
+    sock: socket.socket, data: bytes, deadline: float, wait: Callable[[float], object] | None = None
+) -> None:
+    """Send all of ``data`` on the non-blocking ``sock``, waiting while it would block, by ``wait(seconds)``
+    (default: :func:`wait_writable`).
+
+    :raises TimeoutError: once ``time.monotonic()`` reaches ``deadline`` with bytes unsent; :raises
+        OSError: when the connection fails.
+    """
+    view = memoryview(data)
+    while view:
+        try:
+            sent = sock.send(view)
+        except (BlockingIOError, InterruptedError):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError from None
+            if wait is None:
+                wait_writable(sock, remaining)
+            else:
+                wait(remaining)
+            continue
+        view = view[sent:]
+
+
+def wait_writable(sock: socket.socket, seconds: float) -> None:
+    """Wait up to ``seconds`` for ``sock`` to take more bytes (an error or a hang-up also ends the wait)."""
+    poller = select.poll()
+    poller.register(sock.fileno(), select.POLLOUT)
+    poller.poll(math.ceil(seconds * 1000))
