@@ -111,8 +111,9 @@ class Stream:
         sock.setblocking(False)
         self._readable = select.poll()
         self._readable.register(sock.fileno(), select.POLLIN)
-        self._writable = select.poll()
-        self._writable.register(sock.fileno(), select.POLLOUT)
+        writable = select.poll()
+        writable.register(sock.fileno(), select.POLLOUT)
+        self._wait_writable = functools.partial(_wait, writable)
 
     def _blocking(self, deadline: float, operation: Callable[[], _T]) -> _T:
         """``operation`` (a read), waiting for the socket to be readable while it would block.
@@ -256,10 +257,9 @@ class Stream:
     def send(self, parts: list[bytes], timeout: float) -> bool:
         """Send every part, each within about ``timeout`` seconds; False when the client left or stopped
         reading (the connection is then unusable)."""
-        wait = functools.partial(_wait, self._writable)
         try:
             for part in parts:
-                send_before(self._sock, part, time.monotonic() + timeout, wait)
+                send_before(self._sock, part, time.monotonic() + timeout, self._wait_writable)
         except OSError:  # TimeoutError included
             return False
         return True
