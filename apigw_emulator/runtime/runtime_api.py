@@ -247,6 +247,9 @@ class RuntimeAPIServer:
         port = self._listener.getsockname()[1]
         #: What ``AWS_LAMBDA_RUNTIME_API`` says: ``host:port``.
         self.address = f"{host}:{port}"
+        #: The head of the ``next`` request the emulator's own runtime sends, byte for byte: read without
+        #: parsing (every invocation has one).
+        self._own_next_head = f"GET {NEXT_PATH} HTTP/1.1\r\nHost: {self.address}\r\n\r\n".encode("latin-1")
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._listener, selectors.EVENT_READ, None)
         self._events: deque[RuntimeEvent] = deque()
@@ -456,6 +459,10 @@ class RuntimeAPIServer:
 
     def _parse_head(self, connection: _Connection) -> bool:
         buffer = connection.buffer
+        if buffer.startswith(self._own_next_head):
+            del buffer[: len(self._own_next_head)]
+            self._finish(connection, _Request("GET", NEXT_PATH, {"host": self.address}, "none", 0, MAX_HEAD))
+            return True
         end = buffer.find(b"\r\n\r\n")
         if end < 0:
             if len(buffer) > MAX_HEAD:

@@ -660,8 +660,12 @@ class LocalGateway:
     def _log(self, line: str) -> None:
         if self._log_line is None:
             return
-        with contextlib.suppress(Exception):  # a failing log callable must not break a connection
+        # A failing log callable must not break a connection (no ``contextlib.suppress``: a context manager
+        # object per line, for every request).
+        try:  # noqa: SIM105
             self._log_line(line)
+        except Exception:
+            pass
 
 
 def _invoke(gateway: Gateway, request: HttpRequest) -> _Outcome:

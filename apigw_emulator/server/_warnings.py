@@ -3,10 +3,10 @@
 ``warnings.catch_warnings`` swaps process-wide state (the filters and ``showwarning``): one per thread
 would corrupt that state when requests overlap (each restores what it saw on entry), and one lock around
 ``Gateway.invoke`` would make the handlers of concurrent clients wait for each other. :data:`WARNINGS`
-instead enters a single ``catch_warnings`` when the first request starts, shows every warning "always"
-through its own ``showwarning``, which files it under the request of the thread that raised it (a warning
-from another thread, such as the handler's worker, goes to the oldest request in flight), and restores
-the state when the last request ends.
+instead, when the first request starts, replaces the filters by one that shows every warning "always"
+(what ``catch_warnings`` with ``simplefilter("always")`` does) and ``showwarning`` by its own, which files
+each warning under the request of the thread that raised it (a warning from another thread, such as the
+handler's worker, goes to the oldest request in flight), and restores the state when the last request ends.
 
 Consequences, documented for users: under pytest's ``filterwarnings = error`` a gateway warning never
 becomes an exception in the server; a warning that the *test's* thread raises while a request is in flight
@@ -18,9 +18,13 @@ from __future__ import annotations
 import threading
 import warnings
 from types import TracebackType
-from typing import TextIO
+from typing import Any, TextIO
 
 __all__ = ["WARNINGS", "WarningRouter"]
+
+
+#: The filter ``simplefilter("always")`` inserts: every warning shown, each time.
+_ALWAYS = ("always", None, Warning, None, 0)
 
 
 class WarningRouter:
@@ -29,7 +33,8 @@ class WarningRouter:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._sinks: dict[int, list[str]] = {}
-        self._catcher: warnings.catch_warnings[None] | None = None
+        #: The warnings state replaced while requests are in flight (filters, ``showwarning``).
+        self._saved: tuple[Any, Any] | None = None
 
     def capture(self) -> _Capture:
         """A context manager collecting, as ``"Category: message"`` lines, the warnings emitted until
@@ -39,19 +44,22 @@ class WarningRouter:
     def _enter(self, sink: list[str]) -> None:
         with self._lock:
             if not self._sinks:
-                catcher: warnings.catch_warnings[None] = warnings.catch_warnings()
-                catcher.__enter__()
-                warnings.simplefilter("always")
+                # What ``catch_warnings()`` and ``simplefilter("always")`` do, in a few assignments (with
+                # one client, every request enters and leaves): an "always" filter for every warning is
+                # the first one, so that the filters after it never apply.
+                self._saved = (warnings.filters, warnings.showwarning)
+                warnings.filters = [_ALWAYS]
+                warnings._filters_mutated()  # type: ignore[attr-defined]
                 warnings.showwarning = self._show
-                self._catcher = catcher
             self._sinks[threading.get_ident()] = sink
 
     def _exit(self) -> None:
         with self._lock:
             del self._sinks[threading.get_ident()]
-            if not self._sinks and self._catcher is not None:
-                self._catcher.__exit__(None, None, None)
-                self._catcher = None
+            if not self._sinks and self._saved is not None:
+                warnings.filters, warnings.showwarning = self._saved
+                warnings._filters_mutated()  # type: ignore[attr-defined]
+                self._saved = None
 
     def _show(  # noqa: PLR0917 - the signature of warnings.showwarning
         self,

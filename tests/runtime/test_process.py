@@ -769,3 +769,26 @@ def test_a_big_base64_body_goes_to_the_worker_in_parts_that_are_the_events_json(
             assert event is not None
             assert rest == {k: v for k, v in event.items() if k != "body"}
             assert event["isBase64Encoded"] is True
+
+
+def test_the_context_reads_the_functions_variables_at_each_invocation_a_handlers_change_included(
+    environments: Environments,
+) -> None:
+    """As awslambdaric's context: ``function_name`` and the others are read from ``os.environ`` per
+    invocation, so a handler that changes or removes them sees that in the next invocation's context."""
+    environment = environments(
+        """
+        import os
+
+        def handler(event, context):
+            seen = [context.function_name, context.function_version, context.memory_limit_in_mb]
+            if event.get("change"):
+                os.environ["AWS_LAMBDA_FUNCTION_NAME"] = "renamed-\\u00e9"
+                del os.environ["AWS_LAMBDA_FUNCTION_VERSION"]
+            return seen
+        """
+    )
+    first = result_json(environments.invoke(environment, {"change": True}))
+    second = result_json(environments.invoke(environment, {}))
+    assert first[1:] == ["$LATEST", "128"]
+    assert second == ["renamed-\u00e9", None, "128"]

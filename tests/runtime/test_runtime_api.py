@@ -132,6 +132,28 @@ def test_next_is_answered_only_when_an_invocation_is_handed_over(
     assert server.state == "Running"
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"User-Agent": "aws-lambda-python/3.12.1-3.1.1"}, {"Host": "localhost"}],
+    ids=["the-emulators-own-head", "with-a-header-of-its-own", "another-host"],
+)
+def test_next_is_the_same_whether_its_head_is_the_emulators_own_bytes_or_another_runtimes(
+    server: RuntimeAPIServer, runtime: Runtime, headers: dict[str, str]
+) -> None:
+    """The emulator's runtime sends one head for ``next``, byte for byte, read without parsing; any other
+    head (awslambdaric's User-Agent, another ``Host``) is parsed, and both are the same request."""
+    runtime.send("GET", NEXT, headers=headers)
+    assert wait(server).kind == "ready"
+    assert server.hand_over(invocation(), time.monotonic() + 2)
+    status, answer_headers, body = runtime.read()
+    assert (status, body) == (200, b'{"key": "value"}')
+    assert answer_headers["Lambda-Runtime-Aws-Request-Id"] == REQUEST_ID
+    runtime.send("POST", f"/2018-06-01/runtime/invocation/{REQUEST_ID}/response", b'"ok"')
+    event = wait(server)
+    assert (event.kind, event.body) == ("response", b'"ok"')
+    assert runtime.read()[0] == 202
+
+
 def test_client_context_and_cognito_identity_headers_are_sent_when_set(
     server: RuntimeAPIServer, runtime: Runtime
 ) -> None:

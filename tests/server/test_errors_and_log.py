@@ -104,6 +104,7 @@ def test_the_librarys_warnings_go_to_the_log_not_to_the_test(serve: ServerFactor
     """A REST API without binary media types corrupts a JPEG; the warning is logged under the request."""
     server = serve(Gateway(lambda e, c: {"statusCode": 200, "body": "ok"}, api="rest"))
     filters_before = list(warnings.filters)
+    show_before = warnings.showwarning
     response = exchange(
         server.port, request_bytes("POST", "/photo", [("Content-Type", "image/jpeg")], JPEG_START)
     )
@@ -111,6 +112,7 @@ def test_the_librarys_warnings_go_to_the_log_not_to_the_test(serve: ServerFactor
     index = next(i for i, line in enumerate(serve.log) if line.startswith("POST /photo 200"))
     assert "BinaryBodyCorruptedWarning" in serve.log[index + 1]
     assert warnings.filters == filters_before
+    assert warnings.showwarning is show_before
     with pytest.raises(UserWarning, match="still an error"):  # the test's own filter is untouched
         warnings.warn("still an error", UserWarning, stacklevel=1)
 
