@@ -136,26 +136,27 @@ class Invocation:
     event_tail: tuple[bytes, ...] = ()
 
     def head(self) -> bytes:
-        lines = [
-            "HTTP/1.1 200 OK",
-            "Content-Type: application/json",
-            f"Lambda-Runtime-Aws-Request-Id: {self.request_id}",
-            f"Lambda-Runtime-Deadline-Ms: {self.deadline_ms}",
-            f"Lambda-Runtime-Invoked-Function-Arn: {self.function_arn}",
-        ]
-        optional = (
-            ("Lambda-Runtime-Trace-Id", self.trace_id),
-            ("Lambda-Runtime-Client-Context", self.client_context),
-            ("Lambda-Runtime-Cognito-Identity", self.cognito_identity),
-            ("Lambda-Runtime-Aws-Tenant-Id", self.tenant_id),
+        head = (
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            f"Lambda-Runtime-Aws-Request-Id: {self.request_id}\r\n"
+            f"Lambda-Runtime-Deadline-Ms: {self.deadline_ms}\r\n"
+            f"Lambda-Runtime-Invoked-Function-Arn: {self.function_arn}\r\n"
         )
         # Values from the client's request (the trace header) cannot break the head: no CR or LF.
-        lines += [f"{name}: {_one_line(value)}" for name, value in optional if value]
+        if self.trace_id:
+            head += f"Lambda-Runtime-Trace-Id: {_one_line(self.trace_id)}\r\n"
+        if self.client_context:
+            head += f"Lambda-Runtime-Client-Context: {_one_line(self.client_context)}\r\n"
+        if self.cognito_identity:
+            head += f"Lambda-Runtime-Cognito-Identity: {_one_line(self.cognito_identity)}\r\n"
+        if self.tenant_id:
+            head += f"Lambda-Runtime-Aws-Tenant-Id: {_one_line(self.tenant_id)}\r\n"
         if self.orjson_encoded:
-            lines.append(f"{ENCODER_HEADER}: orjson")
-        size = len(self.event) + sum(len(part) for part in self.event_tail)
-        lines.append(f"Content-Length: {size}")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+            head += f"{ENCODER_HEADER}: orjson\r\n"
+        size = len(self.event)
+        for part in self.event_tail:
+            size += len(part)
+        return f"{head}Content-Length: {size}\r\n\r\n".encode("latin-1")
 
 
 def _one_line(value: str) -> str:
