@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -175,17 +176,24 @@ class HeldLog:
     Until :meth:`release` (then it writes them, and every later line) or :meth:`drop`, the function's
     lines are held: ``serve`` shows a failed init as one line, not as the runtime's own report of it.
 
-    After that, an invocation's ``END`` and ``REPORT`` lines wait for the next line, which is almost
-    always the server's line for the same request (:meth:`server_line`), and the three go out in one write
-    instead of three; any other line writes what waits first, so the order is kept (``START`` and the
-    function's output are written at once, as they come). :meth:`flush` writes what waits.
+    After that, an invocation's ``START``, ``END`` and ``REPORT`` lines wait for the next other line: the
+    function's first output line, or the server's line for the request (:meth:`server_line`), so that a
+    quiet invocation's four lines go out in one write instead of four (each write to a terminal or a file
+    costs more than the rest of the line's work). What waits is written first, so the order is kept;
+    nothing waits longer than about :data:`WAIT_LIMIT` seconds (a slow, quiet function's ``START`` shows
+    while it runs). :meth:`flush` writes what waits, :meth:`close` too and ends the thread that keeps
+    the limit.
     """
 
     def __init__(self, write: Callable[[str], None] | None = None) -> None:
         self._held: list[str] | None = []
         self._waiting: list[str] = []
+        #: When the first of the waiting lines came (``time.monotonic()``).
+        self._since = 0.0
         self._write = write or to_stderr
         self._lock = threading.Lock()
+        self._limiter: threading.Thread | None = None
+        self._closed = threading.Event()
 
     def __call__(self, line: str) -> None:
         with self._lock:
@@ -194,6 +202,13 @@ class HeldLog:
                 held.append(line)
                 return
             if line.startswith(_WAITING_LINES):
+                if not self._waiting:
+                    self._since = time.monotonic()
+                    if self._limiter is None and not self._closed.is_set():
+                        self._limiter = threading.Thread(
+                            target=self._limit_waits, name="apigw-emulator-log", daemon=True
+                        )
+                        self._limiter.start()
                 self._waiting.append(line)
                 return
             self._write_with_waiting(line)
@@ -206,9 +221,16 @@ class HeldLog:
     def flush(self) -> None:
         """Write the lines that wait."""
         with self._lock:
-            if self._waiting:
-                waiting, self._waiting = self._waiting, []
-                self._write("\n".join(waiting))
+            self._write_waiting()
+
+    def close(self) -> None:
+        """Write the lines that wait and end the thread that keeps :data:`WAIT_LIMIT` (lines logged
+        after this still wait for the next line, or for :meth:`flush`)."""
+        self._closed.set()
+        limiter = self._limiter
+        if limiter is not None:
+            limiter.join()
+        self.flush()
 
     def release(self) -> None:
         """Write the held lines; from now on lines go to standard error."""
@@ -222,15 +244,39 @@ class HeldLog:
         with self._lock:
             self._held = None
 
+    def _write_waiting(self) -> None:
+        if self._waiting:
+            waiting, self._waiting = self._waiting, []
+            self._write("\n".join(waiting))
+
     def _write_with_waiting(self, line: str) -> None:
         if self._waiting:
             self._waiting.append(line)
             line, self._waiting = "\n".join(self._waiting), []
         self._write(line)
 
+    def _limit_waits(self) -> None:
+        """Write what has waited :data:`WAIT_LIMIT` seconds; end after :data:`_IDLE_END` seconds with
+        nothing waiting (the next waiting line starts the thread again) or at :meth:`close`."""
+        idle_since = time.monotonic()
+        while not self._closed.wait(WAIT_LIMIT / 2):
+            with self._lock:
+                now = time.monotonic()
+                if self._waiting:
+                    idle_since = now
+                    if now - self._since >= WAIT_LIMIT:
+                        self._write_waiting()
+                elif now - idle_since >= _IDLE_END:
+                    self._limiter = None
+                    return
 
-#: The lines :class:`HeldLog` lets wait for the next one (an invocation's last two).
-_WAITING_LINES = ("END RequestId: ", "REPORT RequestId: ")
+
+#: The lines :class:`HeldLog` lets wait for the next other one (an invocation's own).
+_WAITING_LINES = ("START RequestId: ", "END RequestId: ", "REPORT RequestId: ")
+#: Seconds a line waits at most in :class:`HeldLog` (about: it is checked twice in that time).
+WAIT_LIMIT = 0.2
+#: Seconds without a waiting line after which :class:`HeldLog`'s thread ends.
+_IDLE_END = 5.0
 
 
 def handler_location(spec: str | None, code_uri: str | None) -> tuple[str, Path] | None:

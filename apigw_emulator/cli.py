@@ -390,7 +390,7 @@ def _command_serve(args: argparse.Namespace) -> int:
         server.serve_forever()
     finally:
         server.gateway.close()
-        held.flush()
+        held.close()
     return 0
 
 
@@ -453,7 +453,7 @@ def _serve_application(args: argparse.Namespace) -> int:
     finally:
         stop_all(servers)
         holder.close()
-        held.flush()
+        held.close()
     return 0
 
 
