@@ -392,8 +392,8 @@ class ClientContext:
 _W3C_FIELDS = ("traceparent", "tracestate", "baggage")
 
 
-#: ``os.environ``'s own mapping on POSIX: names and values as the bytes ``putenv`` was given.
-_ENVIRON_DATA: dict[bytes, bytes] | None = getattr(os.environ, "_data", None) if os.name == "posix" else None
+#: Whether ``os.environ`` keeps its values as bytes (its ``_data``: names and values as ``putenv`` got them).
+_ENVIRON_BYTES = os.name == "posix"
 #: Names as ``os.environ`` keys them, and values as it decodes them (by their bytes, at most a few dozen).
 _ENVIRON_KEYS: dict[str, bytes] = {}
 _ENVIRON_TEXTS: dict[bytes, str] = {}
@@ -403,8 +403,9 @@ def _getenv(name: str) -> str | None:
     """``os.environ.get(name)`` (what it holds now: a handler's changes count), without encoding the name and
     decoding the value on every call: the context reads five variables per invocation, and through the
     ``Mapping`` methods each read costs more than a microsecond."""
-    data = _ENVIRON_DATA
-    if data is None or not isinstance(data, dict):
+    # Read each time: an in-process environment swaps the dict behind ``os.environ`` around its calls.
+    data = getattr(os.environ, "_data", None) if _ENVIRON_BYTES else None
+    if not isinstance(data, dict):
         return os.environ.get(name)
     key = _ENVIRON_KEYS.get(name)
     if key is None:

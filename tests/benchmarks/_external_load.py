@@ -363,12 +363,25 @@ def server_process(
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_end_with_parent,  # noqa: PLW1509 - a test helper's child, no threads to fear
         )
         try:
             port = _wait_for_port(process, output, re.compile(port_pattern.encode(), re.MULTILINE))
             yield ServerProcess(port, process.pid)
         finally:
             _stop(process)
+
+
+def _end_with_parent() -> None:
+    """In the child before it runs the server (Linux): SIGTERM when the process that started it ends, so
+    that a pytest killed mid-benchmark does not leave its servers running (and loading the machine); the
+    server's own SIGTERM handling then stops its workers. Elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes  # noqa: PLC0415 - only the child, only on Linux
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
 
 
 def _wait_for_port(process: subprocess.Popen[bytes], output: IO[bytes], pattern: re.Pattern[bytes]) -> int:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from ._external_load import (
+    ROOT,
     LoadRequest,
     _process_tree,
     _tree_threads,
@@ -156,3 +160,45 @@ def test_one_cpu_placement_reaches_the_serve_workers(tmp_path: Path) -> None:
         with placed([serve], one_cpu=True):
             assert all(os.sched_getaffinity(pid) == {min(every)} for pid in workers)
         assert all(os.sched_getaffinity(pid) == every for pid in workers)
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a process that has not ended (a zombie waiting to be reaped has)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="the parent-death signal is Linux's")
+def test_a_benchmark_server_ends_when_the_process_that_started_it_is_killed() -> None:
+    """A pytest killed mid-benchmark (SIGKILL: no clean-up runs) must not leave its servers running."""
+    starter = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time\n"
+            "from tests.benchmarks._external_load import benchmark_server\n"
+            "context = benchmark_server('stdlib-constant')\n"
+            "server = context.__enter__()\n"
+            "print(server.pid, flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert starter.stdout is not None
+        with starter.stdout:
+            pid = int(starter.stdout.readline())
+        assert _running(pid)
+        starter.kill()
+        starter.wait(10)
+        deadline = time.monotonic() + 10
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(pid)
+    finally:
+        starter.kill()
+        starter.wait(10)
