@@ -54,6 +54,7 @@ from collections.abc import Callable, Iterable
 from typing import Literal
 
 from .._socket_io import send_before
+from ._bootstrap import ACCEPTED_RESPONSE
 
 __all__ = [
     "MAX_PAYLOAD",
@@ -174,9 +175,8 @@ TOO_LARGE = _json_error(
     "RequestEntityTooLarge", f"Exceeded maximum allowed payload size ({MAX_PAYLOAD} bytes)."
 )
 INVALID_REQUEST_ID = _json_error("InvalidRequestID", "Invalid request ID")
-_ACCEPTED_RESPONSE = (
-    f"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: {len(ACCEPTED)}\r\n\r\n"
-).encode("latin-1") + ACCEPTED
+#: The 202, whole: the emulator's runtime recognises these bytes without parsing them.
+_ACCEPTED_RESPONSE = ACCEPTED_RESPONSE
 _PIPELINED_NEXT = f"GET {NEXT_PATH} HTTP/1.1\r\n".encode("latin-1")
 _REASONS = {
     200: "OK",

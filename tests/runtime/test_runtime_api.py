@@ -16,7 +16,14 @@ from typing import Any
 
 import pytest
 
-from apigw_emulator.runtime.runtime_api import MAX_PAYLOAD, Invocation, RuntimeAPIServer, RuntimeEvent
+from apigw_emulator.runtime._bootstrap import ACCEPTED_RESPONSE, RuntimeClient
+from apigw_emulator.runtime.runtime_api import (
+    ACCEPTED,
+    MAX_PAYLOAD,
+    Invocation,
+    RuntimeAPIServer,
+    RuntimeEvent,
+)
 
 NEXT = "/2018-06-01/runtime/invocation/next"
 REQUEST_ID = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
@@ -179,6 +186,63 @@ def test_a_response_is_accepted_with_202(server: RuntimeAPIServer, runtime: Runt
     assert status == 202
     assert json.loads(body) == {"status": "OK"}
     assert server.state == "RuntimeResponseSentState"
+
+
+def test_the_202_is_the_bytes_the_emulators_runtime_reads_without_parsing(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    """Alone or sent with the next event (pipelined), the 202 is :data:`ACCEPTED_RESPONSE` byte for byte:
+    the emulator's runtime skips those bytes and parses anything else."""
+    start_invocation(server, runtime)
+    runtime.send("POST", f"/2018-06-01/runtime/invocation/{REQUEST_ID}/response", b"{}")
+    assert wait(server).kind == "response"
+    alone = runtime.sock.recv(len(ACCEPTED_RESPONSE) + 100)  # nothing else was sent
+    assert alone == ACCEPTED_RESPONSE
+    runtime.send("GET", NEXT)
+    assert wait(server).kind == "ready"
+    second = "0b1e6c2a-0000-4000-8000-000000000002"
+    assert server.hand_over(Invocation(second, b"{}", 1542409706888, ARN), time.monotonic() + 2)
+    assert runtime.read()[0] == 200
+    pipelined = (
+        f"POST /2018-06-01/runtime/invocation/{second}/response HTTP/1.1\r\nContent-Length: 2\r\n\r\n{{}}"
+    )
+    runtime.sock.sendall(
+        pipelined.encode() + f"GET {NEXT} HTTP/1.1\r\nHost: {server.address}\r\n\r\n".encode()
+    )
+    assert wait(server).kind == "response"
+    assert wait(server).kind == "ready"
+    assert server.hand_over(invocation(), time.monotonic() + 2)
+    received = b""
+    while b"\r\n\r\n" not in received[len(ACCEPTED_RESPONSE) :]:
+        received += runtime.sock.recv(65536)
+    assert received.startswith(ACCEPTED_RESPONSE + b"HTTP/1.1 200 OK\r\n")
+
+
+def test_the_runtime_parses_a_202_that_is_not_the_emulators_own() -> None:
+    """Any other 202 (another server's headers, in pieces) is parsed as before: the post succeeded."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = RuntimeClient(f"127.0.0.1:{listener.getsockname()[1]}")
+    try:
+        accepted: list[socket.socket] = []
+
+        def serve() -> None:
+            conn, _ = listener.accept()
+            accepted.append(conn)
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 202 Accepted\r\nDate: Mon, 07 Dec 2026 20:00:00 GMT\r\n")
+            time.sleep(0.05)
+            conn.sendall(b"Content-Length: 16\r\n\r\n" + ACCEPTED)
+
+        thread = threading.Thread(target=serve)
+        thread.start()
+        client.post(f"/2018-06-01/runtime/invocation/{REQUEST_ID}/response", b"{}")
+        thread.join(5)
+        assert client._buffer == bytearray()  # nothing of the answer is left unread
+    finally:
+        client.close()
+        for conn in accepted:
+            conn.close()
+        listener.close()
 
 
 def test_an_error_is_accepted_with_its_error_type_header(server: RuntimeAPIServer, runtime: Runtime) -> None:
