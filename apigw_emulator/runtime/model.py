@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -40,17 +41,14 @@ LogSink = Callable[[str], None]
 
 def to_stderr(line: str) -> None:
     """A :data:`LogSink` that writes each line to standard error at once."""
-    import sys  # noqa: PLC0415
-
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
+    stderr = sys.stderr
+    stderr.write(line + "\n")
+    stderr.flush()
 
 
 #: The Python runtime the emulator stands for, as in ``AWS_EXECUTION_ENV`` (``AWS_Lambda_python3.12``).
 def default_runtime() -> str:
     """``python3.X`` of the interpreter running the emulator."""
-    import sys  # noqa: PLC0415
-
     return f"python{sys.version_info.major}.{sys.version_info.minor}"
 
 
