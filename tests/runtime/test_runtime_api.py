@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import select
+import selectors
 import socket
 import threading
 import time
@@ -476,7 +477,7 @@ def test_a_runtime_that_reconnects_gets_the_invocation_on_its_new_connection(
 def _connections(server: RuntimeAPIServer) -> list[Any]:
     from apigw_emulator.runtime.runtime_api import _Connection  # noqa: PLC0415
 
-    return [key.data for key in server._selector.get_map().values() if isinstance(key.data, _Connection)]
+    return [data for data in server._poller.registered() if isinstance(data, _Connection)]
 
 
 def test_a_malformed_request_is_400_and_ends_the_connection(
@@ -498,3 +499,40 @@ def test_an_answer_cut_short_is_no_answer(server: RuntimeAPIServer, runtime: Run
     runtime.close()
     assert wait(server, 0.2).kind == "timeout"
     assert server.state == "Running"  # still waiting for an answer: the invocation will time out
+
+
+@pytest.mark.parametrize("kind", ["epoll", "selectors"])
+def test_the_poller_reports_the_data_of_ready_descriptors_with_epoll_or_a_selector(kind: str) -> None:
+    """The server's poller: epoll where there is one, else a ``selectors`` selector (other systems), the
+    same behaviour either way: each ready descriptor's data, registration errors as ``selectors``'."""
+    from apigw_emulator.runtime.runtime_api import _Poller  # noqa: PLC0415
+
+    if kind == "epoll" and not hasattr(select, "epoll"):
+        pytest.skip("no epoll here")
+    poller = _Poller()
+    if kind == "selectors" and poller._epoll is not None:
+        poller._epoll.close()
+        poller._epoll, poller._selector = None, selectors.DefaultSelector()
+    ours, theirs = socket.socketpair()
+    quiet, other = socket.socketpair()
+    try:
+        poller.register(ours, "ours")
+        poller.register(quiet.fileno(), 7)
+        with pytest.raises(KeyError):
+            poller.register(ours, "again")
+        assert poller.select(0) == []
+        theirs.send(b"x")
+        assert poller.select(0.0001) == ["ours"]  # a sub-millisecond wait still waits and sees it
+        theirs.close()  # a hang-up reads as ready too
+        assert poller.select(1) == ["ours"]
+        assert sorted(map(str, poller.registered())) == ["7", "ours"]
+        poller.unregister(ours)
+        with pytest.raises(KeyError):
+            poller.unregister(ours)
+        assert poller.select(0) == []
+        other.close()
+        assert poller.select(1) == [7]
+    finally:
+        poller.close()
+        for sock in (ours, theirs, quiet, other):
+            sock.close()
