@@ -310,6 +310,9 @@ class RuntimeAPIServer:
         #: The head of the ``next`` request the emulator's own runtime sends, byte for byte: read without
         #: parsing (every invocation has one).
         self._own_next_head = f"GET {NEXT_PATH} HTTP/1.1\r\nHost: {self.address}\r\n\r\n".encode("latin-1")
+        #: The head of the emulator's own runtime's JSON answer to the invocation in progress, up to its
+        #: length (set by :meth:`hand_over`): such an answer is read without parsing its head.
+        self._own_answer_head = b""
         self._poller = _Poller()
         self._poller.register(self._listener, None)
         self._events: deque[RuntimeEvent] = deque()
@@ -405,6 +408,10 @@ class RuntimeAPIServer:
         self._pending_next = None
         self._state = RUNNING
         self._current_id = invocation.request_id
+        self._own_answer_head = (
+            f"POST {INVOCATION_PREFIX}{invocation.request_id}/response HTTP/1.1\r\nHost: {self.address}\r\n"
+            "Content-Type: application/json\r\nContent-Length: "
+        ).encode("latin-1")
         if self._events:  # a "ready" not waited for is stale now
             kept = [event for event in self._events if event.kind != "ready"]
             self._events.clear()
@@ -518,6 +525,12 @@ class RuntimeAPIServer:
 
     def _parse_head(self, connection: _Connection) -> bool:
         buffer = connection.buffer
+        if (
+            self._state == RUNNING
+            and buffer.startswith(self._own_answer_head)
+            and self._own_answer(connection)
+        ):
+            return True
         if buffer.startswith(self._own_next_head):
             del buffer[: len(self._own_next_head)]
             self._finish(connection, _Request("GET", NEXT_PATH, {"host": self.address}, "none", 0, MAX_HEAD))
@@ -546,6 +559,43 @@ class RuntimeAPIServer:
             else:
                 self._send_raw(connection, b"HTTP/1.1 100 Continue\r\n\r\n")
         return True
+
+    def _own_answer(self, connection: _Connection) -> bool:
+        """Take the emulator's own runtime's answer to the invocation in progress from the buffer when it
+        is all there (its head as that runtime writes it, a small enough body); False (nothing taken) for
+        anything else, which is parsed as any request is."""
+        buffer = connection.buffer
+        start = len(self._own_answer_head)
+        end = buffer.find(b"\r\n\r\n", start, start + 12)
+        if end < 0:
+            return False
+        digits = buffer[start:end]
+        if not digits.isdigit() or len(digits) > 8:
+            return False
+        length = int(digits)
+        if length > MAX_PAYLOAD or end + 4 + length > len(buffer):
+            return False
+        body = bytes(buffer[end + 4 : end + 4 + length])
+        del buffer[: end + 4 + length]
+        self._answered(connection, "response", body, None, "application/json", close=False)
+        return True
+
+    def _answered(
+        self,
+        connection: _Connection,
+        kind: EventKind,
+        body: bytes,
+        error_type: str | None,
+        content_type: str | None,
+        *,
+        close: bool,
+    ) -> None:
+        """The runtime answered the invocation in progress: 202, and the ``response``/``error`` event."""
+        self._state = RESPONSE_SENT
+        self._current_id = None
+        self._own_answer_head = b""
+        self._accept_post(connection, close)
+        self._events.append(RuntimeEvent(kind, body, error_type, content_type))
 
     def _start(self, head: str) -> _Request:
         request_line, _, fields = head.partition("\r\n")
@@ -666,7 +716,7 @@ class RuntimeAPIServer:
                 self._forbidden(connection, request, "init")
             else:
                 self._state = INIT_ERROR
-                self._accept_post(connection, request)
+                self._accept_post(connection, request.close)
                 self._events.append(
                     RuntimeEvent(
                         "init-error",
@@ -686,16 +736,13 @@ class RuntimeAPIServer:
                 elif request_id != self._current_id:
                     self._respond(connection, 400, INVALID_REQUEST_ID, request.close)
                 else:
-                    self._state = RESPONSE_SENT
-                    self._current_id = None
-                    self._accept_post(connection, request)
-                    self._events.append(
-                        RuntimeEvent(
-                            "response" if action == "response" else "error",
-                            body,
-                            request.headers.get(ERROR_TYPE_HEADER),
-                            request.headers.get("content-type"),
-                        )
+                    self._answered(
+                        connection,
+                        "response" if action == "response" else "error",
+                        body,
+                        request.headers.get(ERROR_TYPE_HEADER),
+                        request.headers.get("content-type"),
+                        close=request.close,
                     )
                 return
         self._respond(connection, 404, b"404 page not found\n", request.close, "text/plain; charset=utf-8")
@@ -727,14 +774,14 @@ class RuntimeAPIServer:
         )
         self._respond(connection, 403, _json_error("InvalidStateTransition", message), request.close)
 
-    def _accept_post(self, connection: _Connection, request: _Request) -> None:
+    def _accept_post(self, connection: _Connection, close: bool) -> None:
         """202. When the runtime sent its next ``next`` right behind its answer (pipelined, as the
         emulator's runtime does), the 202 waits to go out in one write with that ``next``'s answer: the
         runtime is woken once per invocation instead of twice."""
-        if not request.close and connection.buffer.startswith(_PIPELINED_NEXT):
+        if not close and connection.buffer.startswith(_PIPELINED_NEXT):
             connection.deferred = _ACCEPTED_RESPONSE
             return
-        self._respond(connection, 202, ACCEPTED, request.close)
+        self._respond(connection, 202, ACCEPTED, close)
 
     def _respond(
         self,

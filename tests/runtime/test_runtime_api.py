@@ -536,3 +536,64 @@ def test_the_poller_reports_the_data_of_ready_descriptors_with_epoll_or_a_select
         poller.close()
         for sock in (ours, theirs, quiet, other):
             sock.close()
+
+
+def own_answer(server: RuntimeAPIServer, request_id: str, body: bytes) -> bytes:
+    """An answer as the emulator's own runtime writes its head (read without parsing when it is whole)."""
+    return (
+        f"POST /2018-06-01/runtime/invocation/{request_id}/response HTTP/1.1\r\nHost: {server.address}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
+def test_the_emulators_own_answer_is_taken_as_any_answer_is(
+    server: RuntimeAPIServer, runtime: Runtime
+) -> None:
+    """Its head read by its bytes, the answer is what the parsed one would be: the event, its body and
+    content type, the 202 (deferred to go with the pipelined ``next``'s answer), the state."""
+    start_invocation(server, runtime)
+    answer = b'{"statusCode": 200, "body": "caf\xc3\xa9 \\r\\n\\r\\n"}'
+    runtime.sock.sendall(own_answer(server, REQUEST_ID, answer))
+    event = wait(server)
+    assert (event.kind, event.body, event.content_type, event.error_type) == (
+        "response",
+        answer,
+        "application/json",
+        None,
+    )
+    assert server.state == "RuntimeResponseSentState"
+    assert runtime.read()[0] == 202
+
+
+@pytest.mark.parametrize(
+    "case", ["another-request-id", "body-in-two-pieces", "no-invocation-in-progress", "length-not-digits"]
+)
+def test_an_answer_that_only_looks_like_the_emulators_own_is_parsed_as_any_request(
+    server: RuntimeAPIServer, runtime: Runtime, case: str
+) -> None:
+    """Anything but the whole answer to the invocation in progress takes the general path, with its
+    checks and statuses."""
+    if case != "no-invocation-in-progress":
+        start_invocation(server, runtime)
+    data = own_answer(
+        server,
+        "0b1e6c2a-0000-4000-8000-00000000000f" if case == "another-request-id" else REQUEST_ID,
+        b'"ok"',
+    )
+    if case == "length-not-digits":
+        data = data.replace(b"Content-Length: 4", b"Content-Length: +4")
+    if case == "body-in-two-pieces":
+        runtime.sock.sendall(data[:-2])
+        assert wait(server, 0.1).kind == "timeout"
+        runtime.sock.sendall(data[-2:])
+        event = wait(server)
+        assert (event.kind, event.body) == ("response", b'"ok"')
+        assert runtime.read()[0] == 202
+        return
+    runtime.sock.sendall(data)
+    assert wait(server, 0.1).kind == "timeout"
+    status = runtime.read()[0]
+    assert (
+        status
+        == {"another-request-id": 400, "no-invocation-in-progress": 403, "length-not-digits": 400}[case]
+    )
