@@ -43,11 +43,12 @@ from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, InvokeOu
 from .variables import (
     applied,
     encoded,
+    encoded_value,
+    image_applied,
     lambda_variables,
     log_stream_name,
     python_path_entries,
     task_root_of,
-    with_variable,
 )
 
 __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_modules"]
@@ -436,14 +437,14 @@ class InProcessEnvironment(ExecutionEnvironment):
         init_duration, self._init_duration = self._init_duration, None
         handler = self._handler
         assert handler is not None
-        if self._encoded is None:
-            self._encoded = encoded(self.variables())
-            self._image = EnvironImage(self._encoded, encoded({TRACE_VARIABLE: None}).popitem()[0])
-        variables = with_variable(self._encoded, TRACE_VARIABLE, request.trace_id)
-        image = self._image
+        variables, image = self._encoded, self._image
+        if variables is None or image is None:
+            variables = self._encoded = encoded(self.variables())
+            image = self._image = EnvironImage(variables, encoded({TRACE_VARIABLE: None}).popitem()[0])
+        trace = encoded_value(request.trace_id)
 
         def call() -> Any:
-            with applied(variables, image):
+            with image_applied(image, variables, trace):
                 return handler(request.event, request.context)
 
         started = time.perf_counter()
