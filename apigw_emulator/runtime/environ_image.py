@@ -31,7 +31,7 @@ import os
 import sys
 from typing import Any
 
-from .variables import zone_changed
+from .variables import zone_changed, zone_differs
 
 __all__ = ["EnvironImage", "TrackedData", "swapping_supported"]
 
@@ -194,7 +194,8 @@ class EnvironImage:
         self._host_changes = -1
         self._host_pointer: int | None = None
         self._host_entries: list[bytes] = []
-        #: Whether ``TZ`` differs between the process and the image (then swaps call ``time.tzset``).
+        #: Whether ``TZ`` differs between the process and the image so that the local time zone changes
+        #: (then swaps call ``time.tzset``).
         self._zones_differ = False
 
     def swap_in(self, per_call_value: bytes | None) -> bool:
@@ -255,7 +256,7 @@ class EnvironImage:
         changed = moved or data.changes != self._changes or self._pointers[self._slot] != self._slot_pointer
         if changed:
             self._array = None
-            self._zones_differ = data.get(_TZ) != host_data.get(_TZ)
+            self._zones_differ = zone_differs(data.get(_TZ), host_data.get(_TZ))
         if self._zones_differ or changed:
             zone_changed(data.get(_TZ), host_data.get(_TZ))
 
@@ -279,7 +280,7 @@ class EnvironImage:
             else:
                 dict.__setitem__(data, key, value)
         self._data = data
-        self._zones_differ = data.get(_TZ) != host_data.get(_TZ)
+        self._zones_differ = zone_differs(data.get(_TZ), host_data.get(_TZ))
 
     def _build_array(self, entries: list[bytes]) -> None:
         """The C array of ``entries``, then the per-call slot, then the NULL that ends it."""

@@ -34,6 +34,7 @@ __all__ = [
     "log_stream_name",
     "task_root_of",
     "zone_changed",
+    "zone_differs",
 ]
 
 #: Keys Lambda reserves: a function's ``Environment.Variables`` cannot set them.
@@ -367,12 +368,17 @@ def _is_utc(zone: bytes | None) -> bool:
     return _MACHINE_UTC if zone is None else zone in _UTC_ZONES
 
 
+def zone_differs(before: bytes | None, after: bytes | None) -> bool:
+    """Whether ``TZ`` going from ``before`` to ``after`` (encoded, None: unset) changes the local time zone
+    here: not when they are equal or both name UTC, nor where there is no :func:`time.tzset`."""
+    return before != after and hasattr(time, "tzset") and not (_is_utc(before) and _is_utc(after))
+
+
 def zone_changed(before: bytes | None, after: bytes | None) -> None:
     """Call :func:`time.tzset` when ``TZ`` went from ``before`` to ``after`` (encoded, None: unset), so that
     ``time.localtime()`` follows, as on Lambda; not when both name UTC here (tzset costs ~10 µs)."""
-    if before == after or not hasattr(time, "tzset") or (_is_utc(before) and _is_utc(after)):
-        return
-    time.tzset()
+    if zone_differs(before, after):
+        time.tzset()
 
 
 def _set(variables: dict[bytes, bytes | None]) -> None:
