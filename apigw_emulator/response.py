@@ -239,7 +239,18 @@ def _first_accept(request: HttpRequest) -> str | None:
     accept = request.header("accept")
     if not accept:
         return None
-    return accept.split(",", 1)[0].split(";", 1)[0].strip()
+    first = _FIRST_ACCEPT.get(accept)
+    if first is None:
+        first = accept.split(",", 1)[0].split(";", 1)[0].strip()
+        if len(_FIRST_ACCEPT) >= _FIRST_ACCEPT_LIMIT:
+            _FIRST_ACCEPT.clear()
+        _FIRST_ACCEPT[accept] = first
+    return first
+
+
+#: The first media type of ``Accept`` values seen lately (clients send the same few again and again).
+_FIRST_ACCEPT: dict[str, str] = {}
+_FIRST_ACCEPT_LIMIT = 256
 
 
 def _has(headers: list[tuple[str, str]], lname: str) -> bool:
