@@ -242,3 +242,26 @@ def test_the_store_of_os_environ_counts_every_change_and_copies_as_a_plain_dict(
     assert type(copied) is dict
     assert copied == {b"A": b"1"}
     assert type(copy.copy(dict(TrackedData({b"A": b"1"})))) is dict
+
+
+@needs_image
+def test_an_image_call_overlapping_another_context_sets_its_variables_and_trace_one_by_one() -> None:
+    from apigw_emulator.runtime.variables import image_applied  # noqa: PLC0415
+
+    os.environ["APIGW_TEST_A"] = "base"
+    coded, image = image_of({"APIGW_TEST_A": "image", "APIGW_TEST_B": "image"})
+    first, second = ExitStack(), ExitStack()
+    first.enter_context(applied({"APIGW_TEST_A": "other"}))  # another thread's function, say
+    second.enter_context(image_applied(image, coded, b"Root=1-overlap"))
+    assert c_getenv("APIGW_TEST_B") == os.environ["APIGW_TEST_B"] == "image"
+    assert c_getenv("_X_AMZN_TRACE_ID") == os.environ["_X_AMZN_TRACE_ID"] == "Root=1-overlap"
+    first.close()
+    assert c_getenv("APIGW_TEST_A") == "image"  # the newer context's value stays while it lasts
+    second.close()
+    assert os.environ["APIGW_TEST_A"] == c_getenv("APIGW_TEST_A") == "base"
+    assert "APIGW_TEST_B" not in os.environ
+    assert c_getenv("_X_AMZN_TRACE_ID") is None
+    with image_applied(image, coded, b"Root=1-alone"):  # alone again: the image is swapped in
+        assert c_getenv("_X_AMZN_TRACE_ID") == "Root=1-alone"
+        assert c_getenv("APIGW_TEST_A") == "image"
+    assert os.environ["APIGW_TEST_A"] == "base"
