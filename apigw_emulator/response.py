@@ -239,16 +239,110 @@ def _first_accept(request: HttpRequest) -> str | None:
     accept = request.header("accept")
     if not accept:
         return None
-    return accept.split(",", 1)[0].split(";", 1)[0].strip()
+    first = _FIRST_ACCEPT.get(accept)
+    if first is None:
+        first = accept.split(",", 1)[0].split(";", 1)[0].strip()
+        if len(_FIRST_ACCEPT) >= _FIRST_ACCEPT_LIMIT:
+            _FIRST_ACCEPT.clear()
+        _FIRST_ACCEPT[accept] = first
+    return first
+
+
+#: The first media type of ``Accept`` values seen lately (clients send the same few again and again).
+_FIRST_ACCEPT: dict[str, str] = {}
+_FIRST_ACCEPT_LIMIT = 256
 
 
 def _has(headers: list[tuple[str, str]], lname: str) -> bool:
     return any(name.lower() == lname for name, _ in headers)
 
 
+#: Result header names seen before that a REST API passes as they are (tokens, neither dropped nor
+#: remapped nor CloudFront's), with their lower case: the usual result's names (bounded: cleared when full).
+_PLAIN_NAMES: dict[str, str] = {}
+_PLAIN_NAMES_LIMIT = 1024
+_NOT_PLAIN_NAMES = _REST_DROPPED | _REST_REMAPPED | CLOUDFRONT_RESPONSE_HEADERS
+_NO_HEADERS: dict[str, Any] = {}
+
+
+def _plain_name(name: Any) -> str | None:
+    """The lower case of a result header name the REST API passes as it is, else None."""
+    if name.__class__ is not str or not is_token(name):
+        return None
+    lname: str = name.lower()
+    if lname in _NOT_PLAIN_NAMES:
+        return None
+    if len(_PLAIN_NAMES) >= _PLAIN_NAMES_LIMIT:
+        _PLAIN_NAMES.clear()
+    _PLAIN_NAMES[name] = lname
+    return lname
+
+
+def _usual_rest(
+    result: dict[str, Any], config: GatewayConfig, request: HttpRequest, stamp: RequestStamp
+) -> GatewayResponse | None:
+    """The response of the usual REST result, or None for any other (the general path maps it): an
+    integer status, a ``headers`` object of distinct names the API passes as they are with printable
+    string values, no ``multiValueHeaders``, a string body, ``isBase64Encoded`` a boolean, absent, or
+    true with a first ``Accept`` type in ``binaryMediaTypes``. Byte for byte what the general path gives.
+    """
+    code = result.get("statusCode")
+    single = result.get("headers")
+    text = result.get("body")
+    is_b64 = result.get("isBase64Encoded", False)
+    if (
+        code.__class__ is not int
+        or not 200 <= code <= 599
+        or (single.__class__ is not dict and single is not None)
+        or text.__class__ is not str
+        or is_b64.__class__ is not bool
+        or result.get("multiValueHeaders") is not None
+        or not _REST_KEYS.issuperset(result)
+    ):
+        return None
+    pairs: list[tuple[str, str]] = []
+    lnames: set[str] = set()
+    for name, value in (single or _NO_HEADERS).items():
+        lname = _PLAIN_NAMES.get(name) or _plain_name(name)
+        if lname is None or lname in lnames or value.__class__ is not str or not value.isprintable():
+            return None  # names that differ only in case are merged by the general path
+        lnames.add(lname)
+        pairs.append((name, value))
+    if is_b64:
+        if not config.binary_media_types.matches(_first_accept(request)):
+            return None  # sent as text, with a warning
+        body = _decode(text)
+    elif text.isascii():
+        body = text.encode("ascii")
+    else:
+        body = _encode(text)
+    headers = pairs if "content-type" in lnames else [("Content-Type", "application/json"), *pairs]
+    headers += [
+        ("Content-Length", str(len(body))),
+        ("Date", stamp.http_date),
+        ("x-amzn-RequestId", stamp.request_id),
+        ("x-amz-apigw-id", stamp.extended_request_id),
+        ("X-Amzn-Trace-Id", trace_header(request, "rest", stamp)),
+    ]
+    if config.endpoint_type == "EDGE":
+        headers += edge_response_headers(stamp, code)
+    return GatewayResponse(code, tuple(headers), body)
+
+
 def _map_rest(
     result: Any, config: GatewayConfig, request: HttpRequest, stamp: RequestStamp
 ) -> GatewayResponse:
+    if result.__class__ is dict:
+        usual = _usual_rest(result, config, request, stamp)
+        if usual is not None:
+            return usual
+    return _map_rest_general(result, config, request, stamp)
+
+
+def _map_rest_general(
+    result: Any, config: GatewayConfig, request: HttpRequest, stamp: RequestStamp
+) -> GatewayResponse:
+    """Any REST result (:func:`_usual_rest` is the same for the usual one)."""
     if not isinstance(result, dict):
         raise MalformedResultError(f"the result is a {type(result).__name__}, not an object")
     if not _REST_KEYS.issuperset(result):
@@ -305,7 +399,7 @@ def _map_rest(
                     f"{why}. AWS decodes only when the first Accept type matches binaryMediaTypes "
                     "(use */* to decode every response)."
                 ),
-                stacklevel=4,
+                stacklevel=5,  # invoke.invoke, through _map_rest, map_result and the proxy step
             )
     else:
         body = _encode(raw)

@@ -364,3 +364,60 @@ def test_fixed_stamp_gives_reproducible_events(gw: Gateway) -> None:
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     assert first["requestContext"]["requestTime"] == "10/Jul/2026:19:19:04 +0000"
     assert first["requestContext"]["requestTimeEpoch"] == 1783711144836
+
+
+@pytest.mark.parametrize("endpoint_type", ["EDGE", "REGIONAL"])
+def test_rule_2_1_the_events_keys_keep_their_order_with_the_gateways_headers_last(endpoint_type: str) -> None:
+    gw = Gateway(None, api="rest", endpoint_type=endpoint_type)
+    event = gw.event("GET", "/x", headers={"X-B": "1", "accept": "*/*", "user-agent": "ua"})
+    gateway_headers = ["Host", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto"]
+    if endpoint_type == "EDGE":
+        gateway_headers += [
+            "CloudFront-Forwarded-Proto",
+            "CloudFront-Is-Desktop-Viewer",
+            "CloudFront-Is-Mobile-Viewer",
+            "CloudFront-Is-SmartTV-Viewer",
+            "CloudFront-Is-Tablet-Viewer",
+            "CloudFront-Viewer-ASN",
+            "CloudFront-Viewer-Country",
+            "Via",
+            "X-Amz-Cf-Id",
+        ]
+    assert list(event["headers"]) == ["X-B", "accept", "User-Agent", *gateway_headers]
+    assert list(event["multiValueHeaders"]) == list(event["headers"])
+    assert list(event["requestContext"]) == [
+        "accountId",
+        "apiId",
+        "deploymentId",
+        "domainName",
+        "domainPrefix",
+        "extendedRequestId",
+        "httpMethod",
+        "identity",
+        "path",
+        "protocol",
+        "requestId",
+        "requestTime",
+        "requestTimeEpoch",
+        "resourceId",
+        "resourcePath",
+        "stage",
+    ]
+    assert list(event["requestContext"]["identity"])[8:10] == ["sourceIp", "user"]
+    assert event["requestContext"]["identity"]["userAgent"] == "ua"
+
+
+def test_rule_1_2_events_share_no_container_a_handler_could_change(gw: Gateway) -> None:
+    first = gw.event("GET", "/a", headers={"X-A": "1"}, source_ip="1.2.3.4")
+    first["requestContext"]["identity"]["sourceIp"] = "changed"
+    first["requestContext"]["stage"] = "changed"
+    first["multiValueHeaders"]["X-Forwarded-Port"].append("changed")
+    first["multiValueHeaders"]["Host"].append("changed")
+    first["headers"]["X-Forwarded-Proto"] = "changed"
+    second = gw.event("GET", "/a", headers={"X-A": "1"}, source_ip="5.6.7.8")
+    assert second["requestContext"]["identity"]["sourceIp"] == "5.6.7.8"
+    assert second["requestContext"]["stage"] == "live"
+    assert second["multiValueHeaders"]["X-Forwarded-Port"] == ["443"]
+    assert second["multiValueHeaders"]["Host"] == [gw.config.domain_name]
+    assert second["headers"]["X-Forwarded-Proto"] == "https"
+    assert second["requestContext"]["resourceId"] == first["requestContext"]["resourceId"]

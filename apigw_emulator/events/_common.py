@@ -14,7 +14,15 @@ from ..media_types import essence, is_text_media_type
 from ..request import HttpRequest
 from ..routing import RouteMatch, match_route
 
-__all__ = ["ABSENT", "apply_overrides", "identity", "locate", "split_prefix", "text_or_base64_body"]
+__all__ = [
+    "ABSENT",
+    "apply_overrides",
+    "identity",
+    "identity_template",
+    "locate",
+    "split_prefix",
+    "text_or_base64_body",
+]
 
 
 class _Absent:
@@ -107,6 +115,11 @@ def identity(source_ip: str, user_agent: str | None) -> dict[str, Any]:
         "userAgent": user_agent,
         "userArn": None,
     }
+
+
+def identity_template() -> dict[str, Any]:
+    """:func:`identity` with its request's values left None: what a builder copies and fills in."""
+    return identity("", None) | {"sourceIp": None}
 
 
 def text_or_base64_body(

@@ -14,7 +14,7 @@ from ..media_types import essence
 from ..query import parse_query_decoded
 from ..request import HttpRequest
 from ..trace import trace_header
-from ._common import apply_overrides, identity, locate
+from ._common import apply_overrides, identity_template, locate
 
 __all__ = ["build_rest_event"]
 
@@ -56,6 +56,9 @@ _EDGE_DROPPED = DROPPED_REQUEST_HEADERS | CLOUDFRONT_HEADERS
 #: The address CloudFront appends to X-Forwarded-For on EDGE endpoints (an address of its range).
 EDGE_FORWARDER_IP = "130.176.0.1"
 
+#: ``requestContext.identity`` with its fixed values; each event's is a copy with the request's own.
+_IDENTITY = identity_template()
+
 BINARY_FIX = (
     "Add the type to the API's binary media types, e.g. in SAM `BinaryMediaTypes: - {sam}` "
     "(`x-amazon-apigateway-binary-media-types: [{plain}]` in OpenAPI), and redeploy the API."
@@ -67,16 +70,68 @@ def _resource_id(api_id: str, resource: str) -> str:
     return stable_id(f"{api_id}:{resource}")
 
 
-def _edge_headers(request: HttpRequest, stamp: RequestStamp) -> tuple[tuple[str, str], ...]:
-    """CloudFront's headers on an EDGE endpoint: fixed viewer facts, a Via and an X-Amz-Cf-Id (the
-    stamp's, or fresh ones)."""
-    version = "2.0" if request.protocol.startswith(("HTTP/2", "http/2")) else "1.1"
-    via_digits, cf_id = stamp.edge_ids or edge_ids()
-    return (
-        *_EDGE_STATIC,
-        ("Via", f"{version} {via_digits}.cloudfront.net (CloudFront)"),
-        ("X-Amz-Cf-Id", cf_id),
-    )
+class _Shape:
+    """What a configuration's events share, made once per configuration: the headers the gateway adds
+    with fixed values, and per resource the ``requestContext`` with its fixed values in place (the
+    request's own are written over it, key order kept)."""
+
+    __slots__ = ("config", "contexts", "dropped", "edge", "tail")
+
+    def __init__(self, config: GatewayConfig) -> None:
+        self.config = config
+        self.edge = config.endpoint_type == "EDGE"
+        self.dropped = _EDGE_DROPPED if self.edge else DROPPED_REQUEST_HEADERS
+        tail: tuple[tuple[str, str], ...] = (("X-Forwarded-Port", "443"), ("X-Forwarded-Proto", "https"))
+        if self.edge:
+            tail += _EDGE_STATIC
+        #: The fixed headers after X-Forwarded-For, in their order.
+        self.tail = dict(tail)
+        self.contexts: dict[str, dict[str, Any]] = {}
+
+    def context(self, resource: str) -> dict[str, Any]:
+        """A fresh ``requestContext`` of ``resource`` with its fixed values (the others: None)."""
+        template = self.contexts.get(resource)
+        if template is None:
+            config = self.config
+            template = {
+                "accountId": config.account_id,
+                "apiId": config.api_id,
+                "deploymentId": config.deployment_id,
+                "domainName": config.domain_name,
+                "domainPrefix": config.domain_prefix,
+                "extendedRequestId": None,
+                "httpMethod": None,
+                "identity": None,
+                "path": None,
+                "protocol": "HTTP/1.1",
+                "requestId": None,
+                "requestTime": None,
+                "requestTimeEpoch": None,
+                "resourceId": _resource_id(config.api_id, resource),
+                "resourcePath": resource,
+                "stage": config.stage,
+            }
+            if len(self.contexts) >= _CONTEXTS_PER_SHAPE:
+                self.contexts.clear()
+            self.contexts[resource] = template
+        return template.copy()
+
+
+_CONTEXTS_PER_SHAPE = 1024
+#: The shapes of the configurations seen lately, by ``id`` (each keeps its configuration alive, so an id
+#: is not reused while its entry is there).
+_SHAPES: dict[int, _Shape] = {}
+_SHAPES_LIMIT = 64
+
+
+def _shape_of(config: GatewayConfig) -> _Shape:
+    shape = _SHAPES.get(id(config))
+    if shape is None or shape.config is not config:
+        shape = _Shape(config)
+        if len(_SHAPES) >= _SHAPES_LIMIT:
+            _SHAPES.clear()
+        _SHAPES[id(config)] = shape
+    return shape
 
 
 def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: RequestStamp | None = None) -> Event:
@@ -103,8 +158,10 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
         path = "/" + app_path.lstrip("/") if app_path.startswith("//") else app_path
 
     # Headers ---------------------------------------------------------------------------------------
-    edge = config.endpoint_type == "EDGE"
-    dropped = _EDGE_DROPPED if edge else DROPPED_REQUEST_HEADERS
+    shape = _SHAPES.get(id(config))
+    if shape is None or shape.config is not config:
+        shape = _shape_of(config)
+    dropped = shape.dropped
     recase = config.recased_headers
     headers: dict[str, str] = {}
     multi: dict[str, list[str]] = {}
@@ -130,9 +187,10 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
         else:
             values.append(value)
     forwarded_for.append(request.source_ip)
-    if edge:
+    if shape.edge:
         forwarded_for.append(EDGE_FORWARDER_IP)
-    # The gateway's own headers, one value each (unrolled: this runs for every event).
+    # The gateway's own headers, one value each (unrolled: this runs for every event); none of their names
+    # can be a client's left in the maps (dropped above), so each goes last, in this order.
     host, trace, forwarded = (
         config.domain_name,
         trace_header(request, "rest", stamp),
@@ -144,14 +202,17 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
     multi["X-Amzn-Trace-Id"] = [trace]
     headers["X-Forwarded-For"] = forwarded
     multi["X-Forwarded-For"] = [forwarded]
-    headers["X-Forwarded-Port"] = "443"
-    multi["X-Forwarded-Port"] = ["443"]
-    headers["X-Forwarded-Proto"] = "https"
-    multi["X-Forwarded-Proto"] = ["https"]
-    if edge:
-        for name, value in _edge_headers(request, stamp):
-            headers[name] = value
-            multi[name] = [value]
+    headers.update(shape.tail)
+    for name, value in shape.tail.items():
+        multi[name] = [value]
+    if shape.edge:  # CloudFront's own: the stamp's ids (or fresh ones)
+        via_digits, cf_id = stamp.edge_ids or edge_ids()
+        version = "2.0" if request.protocol.startswith(("HTTP/2", "http/2")) else "1.1"
+        via = f"{version} {via_digits}.cloudfront.net (CloudFront)"
+        headers["Via"] = via
+        multi["Via"] = [via]
+        headers["X-Amz-Cf-Id"] = cf_id
+        multi["X-Amz-Cf-Id"] = [cf_id]
 
     # Query -----------------------------------------------------------------------------------------
     mvq: dict[str, list[str]] | None = (parse_query_decoded(request.query) or None) if request.query else None
@@ -177,24 +238,17 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
         )
 
     resource = match.route.path
-    context: dict[str, Any] = {
-        "accountId": config.account_id,
-        "apiId": config.api_id,
-        "deploymentId": config.deployment_id,
-        "domainName": config.domain_name,
-        "domainPrefix": config.domain_prefix,
-        "extendedRequestId": stamp.extended_request_id,
-        "httpMethod": request.method,
-        "identity": identity(request.source_ip, user_agent),
-        "path": seen_path,
-        "protocol": "HTTP/1.1",
-        "requestId": stamp.request_id,
-        "requestTime": stamp.clf,
-        "requestTimeEpoch": stamp.epoch_ms,
-        "resourceId": _resource_id(config.api_id, resource),
-        "resourcePath": resource,
-        "stage": config.stage,
-    }
+    identity = _IDENTITY.copy()
+    identity["sourceIp"] = request.source_ip
+    identity["userAgent"] = user_agent
+    context = shape.context(resource)
+    context["extendedRequestId"] = stamp.extended_request_id
+    context["httpMethod"] = request.method
+    context["identity"] = identity
+    context["path"] = seen_path
+    context["requestId"] = stamp.request_id
+    context["requestTime"] = stamp.clf
+    context["requestTimeEpoch"] = stamp.epoch_ms
     if config.authorizer is not None:
         context["authorizer"] = copy.deepcopy(config.authorizer)
     event: Event = {

@@ -12,8 +12,12 @@ function, its C code and its subprocesses see is exactly what setting each varia
 The image is built again when the process's own environment changed since (a different ``os.environ``
 content or C array), or when the function changed its environment during a call (then from what
 ``os.environ`` held at the end of that call: a function keeps its own changes, as a Lambda environment
-does). If the function added a variable, the C library may have moved the process's own array: it is then
-rebuilt from the entries saved with the image. Changes another thread makes to the environment while a
+does). Both are known without comparing the environments: the dict behind ``os.environ`` (the process's,
+and each image's) is a :class:`TrackedData`, which counts the changes made to it; every way
+``os.environ`` and ``os.environb`` change their store goes through the methods it counts in. (A change
+made with ``os.putenv`` or in C between calls, which ``os.environ`` does not see either, is not looked
+for.) If the function added a variable, the C library may have moved the process's own array: it is
+then rebuilt from the entries saved with the image. Changes another thread makes to the environment while a
 function runs in-process are the function's, and end with its call.
 
 Only where the C library exports ``environ`` (Linux: glibc, musl) and ``os.environ`` has CPython's shape;
@@ -27,9 +31,9 @@ import os
 import sys
 from typing import Any
 
-from .variables import zone_changed
+from .variables import zone_changed, zone_differs
 
-__all__ = ["EnvironImage", "swapping_supported"]
+__all__ = ["EnvironImage", "TrackedData", "swapping_supported"]
 
 _TZ = b"TZ"
 
@@ -77,9 +81,74 @@ def _set_data(data: dict[bytes, bytes]) -> None:
     os.environb._data = data  # type: ignore[attr-defined]
 
 
+class TrackedData(dict[bytes, bytes]):
+    """The store of ``os.environ``, which counts the changes made to it in :attr:`changes`: whether the
+    environment changed since an image was made is then one comparison, not a comparison of every entry.
+
+    Every method of a dict that changes it counts (``os.environ`` uses ``__setitem__`` and ``__delitem__``;
+    the rest are here for code that writes the store directly).
+    """
+
+    __slots__ = ("changes",)
+
+    def __init__(self, data: dict[bytes, bytes]) -> None:
+        super().__init__(data)
+        self.changes = 0
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        self.changes += 1
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key: bytes) -> None:
+        self.changes += 1
+        dict.__delitem__(self, key)
+
+    def pop(self, *args: Any) -> Any:
+        self.changes += 1
+        return dict.pop(self, *args)
+
+    def popitem(self) -> tuple[bytes, bytes]:
+        self.changes += 1
+        return dict.popitem(self)
+
+    def clear(self) -> None:
+        self.changes += 1
+        dict.clear(self)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.changes += 1
+        dict.update(self, *args, **kwargs)
+
+    def setdefault(self, key: bytes, default: bytes = b"") -> bytes:
+        self.changes += 1
+        return dict.setdefault(self, key, default)
+
+    def __ior__(self, other: Any) -> TrackedData:  # type: ignore[override,misc]
+        self.changes += 1
+        dict.update(self, other)
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a copy of it is a plain dict
+        return (dict, (dict(self),))
+
+
+def _tracked_host_data() -> TrackedData:
+    """The process's store of ``os.environ``, made a :class:`TrackedData` (same entries) if it is not one."""
+    data = os.environ._data  # type: ignore[attr-defined]
+    if data.__class__ is TrackedData:
+        return data
+    tracked = TrackedData(data)
+    _set_data(tracked)
+    return tracked
+
+
 class EnvironImage:
     """The process's environment with ``variables`` over it, swapped in by :meth:`swap_in` and out by
     :meth:`swap_out` (callers hold one lock around both and never have two images in at once).
+
+    The per-call variable's entry is written into a buffer of the image's own, which the C array's last
+    entry points to: a call writes its bytes there, and the C library's own changes to that entry (or the
+    entries moving: an ``unsetenv``) show as the array's pointer no longer being the buffer's.
 
     :param variables: encoded as ``os.environ`` stores them (None removes a variable).
     :param per_call: the key whose value changes with each call (``b"_X_AMZN_TRACE_ID"``).
@@ -88,15 +157,19 @@ class EnvironImage:
     __slots__ = (
         "_address",
         "_array",
+        "_buffer",
+        "_buffer_address",
+        "_changes",
         "_data",
-        "_entry",
+        "_host_changes",
         "_host_data",
         "_host_entries",
         "_host_pointer",
-        "_host_snapshot",
+        "_pointers",
         "_slot",
-        "_snapshot",
+        "_slot_pointer",
         "_variables",
+        "_zones_differ",
         "per_call",
     )
 
@@ -104,77 +177,94 @@ class EnvironImage:
         self._variables = {key: value for key, value in variables.items() if key != per_call}
         self.per_call = per_call
         self._array: Any = None
+        #: The same array read as addresses (no bytes object made to look at an entry).
+        self._pointers: Any = None
         self._address = 0
         self._slot = 0
-        self._entry: bytes | None = None
-        self._data: dict[bytes, bytes] = {}
-        self._snapshot: dict[bytes, bytes] = {}
-        self._host_data: dict[bytes, bytes] | None = None
-        self._host_snapshot: dict[bytes, bytes] = {}
-        self._host_pointer = 0
+        self._buffer = ctypes.create_string_buffer(256)
+        self._buffer_address = ctypes.addressof(self._buffer)
+        #: What the per-call slot points to after a swap in (the buffer's address, or None: absent).
+        self._slot_pointer: int | None = None
+        self._data = TrackedData({})
+        #: The image's count of changes when it was swapped in (the per-call variable written).
+        self._changes = 0
+        #: The process's store the image was made over (none yet: a store of no one's).
+        self._host_data = TrackedData({})
+        #: The process's count of changes when the image was made over it (-1: never made).
+        self._host_changes = -1
+        self._host_pointer: int | None = None
         self._host_entries: list[bytes] = []
+        #: Whether ``TZ`` differs between the process and the image so that the local time zone changes
+        #: (then swaps call ``time.tzset``).
+        self._zones_differ = False
 
     def swap_in(self, per_call_value: bytes | None) -> bool:
         """Make the image the process's environment, with the per-call variable set to its value (None:
         absent); False where swapping is not supported (nothing changed)."""
-        if _ENVIRON is None:
+        environ = _ENVIRON
+        if environ is None:
             return False
-        host_pointer = _ENVIRON.value or 0
-        host_data: dict[bytes, bytes] = os.environ._data  # type: ignore[attr-defined]
+        host_pointer = environ.value
+        host_data: Any = os.environ._data  # type: ignore[attr-defined]
         if (
             host_data is not self._host_data
+            or host_data.changes != self._host_changes
             or host_pointer != self._host_pointer
-            or host_data != self._host_snapshot
         ):
-            self._build_over_host(host_pointer, host_data)
+            self._build_over_host(host_pointer, _tracked_host_data())
         elif self._array is None:  # the function changed its environment: keep what it made of it
             self._build_array(
                 [key + b"=" + value for key, value in self._data.items() if key != self.per_call]
             )
-        key, data = self.per_call, self._data
+        data = self._data
         if per_call_value is None:
-            self._entry = None
-            data.pop(key, None)
-            self._snapshot.pop(key, None)
+            dict.pop(data, self.per_call, None)
+            pointer = None
         else:
-            self._entry = key + b"=" + per_call_value
-            data[key] = self._snapshot[key] = per_call_value
-        self._array[self._slot] = self._entry
-        _ENVIRON.value = self._address
-        _set_data(data)
-        zone_before, zone_after = host_data.get(_TZ), data.get(_TZ)
-        if zone_before != zone_after:  # zone_changed's own first test, without the call
-            zone_changed(zone_before, zone_after)
+            entry = self.per_call + b"=" + per_call_value
+            if len(entry) >= len(self._buffer):
+                self._buffer = ctypes.create_string_buffer(len(entry) * 2)
+                self._buffer_address = ctypes.addressof(self._buffer)
+            self._buffer.value = entry
+            dict.__setitem__(data, self.per_call, per_call_value)
+            pointer = self._buffer_address
+        self._pointers[self._slot] = self._slot_pointer = pointer
+        self._changes = data.changes
+        environ.value = self._address
+        os.environ._data = os.environb._data = data  # type: ignore[attr-defined]
+        if self._zones_differ:
+            zone_changed(self._host_data.get(_TZ), data.get(_TZ))
         return True
 
     def swap_out(self) -> None:
         """Give the process its own environment back (after :meth:`swap_in` returned True)."""
-        assert _ENVIRON is not None
-        assert self._host_data is not None
+        environ = _ENVIRON
+        host_data = self._host_data
+        assert environ is not None
         data = self._data
-        moved = (_ENVIRON.value or 0) != self._address
+        moved = environ.value != self._address
         if moved:
             # The function added a variable: the C library grew its own last array, which may have been
             # the process's, into a new one. The process's array is made again from its saved entries.
             global _host_array  # noqa: PLW0603 (the one process environment)
             _host_array = (ctypes.c_char_p * (len(self._host_entries) + 1))(*self._host_entries)
             self._host_pointer = ctypes.addressof(_host_array)
-        _ENVIRON.value = self._host_pointer
-        _set_data(self._host_data)
-        # The function changed its environment during the call (through os.environ, or in C: an unsetenv
-        # moves the entries after the one it removes, the per-call one among them).
-        if moved or data != self._snapshot or self._array[self._slot] != self._entry:
+        environ.value = self._host_pointer
+        os.environ._data = os.environb._data = host_data  # type: ignore[attr-defined]
+        # The function changed its environment during the call (through os.environ, or in C: a setenv of
+        # the per-call variable, an unsetenv that moves the entries after the one it removes).
+        changed = moved or data.changes != self._changes or self._pointers[self._slot] != self._slot_pointer
+        if changed:
             self._array = None
-            self._snapshot = dict(data)
-        zone_before, zone_after = data.get(_TZ), self._host_data.get(_TZ)
-        if zone_before != zone_after:
-            zone_changed(zone_before, zone_after)
+            self._zones_differ = zone_differs(data.get(_TZ), host_data.get(_TZ))
+        if self._zones_differ or changed:
+            zone_changed(data.get(_TZ), host_data.get(_TZ))
 
-    def _build_over_host(self, host_pointer: int, host_data: dict[bytes, bytes]) -> None:
+    def _build_over_host(self, host_pointer: int | None, host_data: TrackedData) -> None:
         """The image anew: the process's C entries and ``os.environ`` with the variables over them."""
         self._host_data, self._host_pointer = host_data, host_pointer
-        self._host_snapshot = dict(host_data)
-        self._host_entries = _c_entries(host_pointer)
+        self._host_changes = host_data.changes
+        self._host_entries = _c_entries(host_pointer or 0)
         variables, per_call = self._variables, self.per_call
         entries = [
             entry
@@ -183,17 +273,19 @@ class EnvironImage:
         ]
         entries.extend(key + b"=" + value for key, value in variables.items() if value is not None)
         self._build_array(entries)
-        data = dict(host_data)
+        data = TrackedData(host_data)
         for key, value in variables.items():
             if value is None:
-                data.pop(key, None)
+                dict.pop(data, key, None)
             else:
-                data[key] = value
+                dict.__setitem__(data, key, value)
         self._data = data
-        self._snapshot = dict(data)
+        self._zones_differ = zone_differs(data.get(_TZ), host_data.get(_TZ))
 
     def _build_array(self, entries: list[bytes]) -> None:
         """The C array of ``entries``, then the per-call slot, then the NULL that ends it."""
-        self._array = (ctypes.c_char_p * (len(entries) + 2))(*entries)
+        size = len(entries) + 2
+        self._array = (ctypes.c_char_p * size)(*entries)
         self._address = ctypes.addressof(self._array)
+        self._pointers = (ctypes.c_void_p * size).from_address(self._address)
         self._slot = len(entries)

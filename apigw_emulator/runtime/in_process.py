@@ -43,11 +43,12 @@ from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, InvokeOu
 from .variables import (
     applied,
     encoded,
+    encoded_value,
+    image_applied,
     lambda_variables,
     log_stream_name,
     python_path_entries,
     task_root_of,
-    with_variable,
 )
 
 __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_modules"]
@@ -240,62 +241,58 @@ class _DeadlineExceededError(BaseException):
     """Raised inside a handler on the main thread when its deadline passes (never seen by callers)."""
 
 
-class _Alarm:
-    """A ``SIGALRM`` deadline around a call on the main thread, restoring any timer set before."""
-
-    __slots__ = ("_previous_handler", "_previous_timer", "_started", "armed", "fired", "seconds")
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.armed = False
-        self.fired = False
-
-    def _on_alarm(self, signum: int, frame: FrameType | None) -> None:
-        if self.armed:
-            self.fired = True
-            self.armed = False
-            raise _DeadlineExceededError
-
-    def __enter__(self) -> None:
-        self._previous_handler = _set_handler(signal.SIGALRM, self._on_alarm)
-        self._started = time.monotonic()
-        self.armed = True
-        self._previous_timer = signal.setitimer(signal.ITIMER_REAL, self.seconds)
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.armed = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        _set_handler(signal.SIGALRM, self._previous_handler)
-        previous_delay, previous_interval = self._previous_timer
-        if previous_delay > 0:  # another timer (pytest-timeout's...) was running: let it go on
-            remaining = previous_delay - (time.monotonic() - self._started)
-            signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-6), previous_interval)
-
-
 #: ``signal.signal`` without its conversion of handlers to enums (about 2 µs a call, twice a call).
 _set_handler: Callable[[int, Any], Any] = getattr(getattr(signal, "_signal", signal), "signal", signal.signal)
 
 
 _HAS_SETITIMER = hasattr(signal, "setitimer")
+_SIGALRM: int = getattr(signal, "SIGALRM", 0)
+_ITIMER_REAL: int = getattr(signal, "ITIMER_REAL", 0)
+_setitimer: Callable[..., tuple[float, float]] = getattr(signal, "setitimer", None) or (lambda *_: (0.0, 0.0))
+_get_ident = threading.get_ident
+_main_thread = threading.main_thread
+_monotonic = time.monotonic
+_perf_counter = time.perf_counter
 
 
 def _can_use_alarm() -> bool:
-    return _HAS_SETITIMER and threading.get_ident() == threading.main_thread().ident
+    return _HAS_SETITIMER and _get_ident() == _main_thread().ident
 
 
 def _call_on_main_thread(job: Callable[[], Any], seconds: float) -> tuple[bool, bool, Any]:
-    """(finished, succeeded, value or exception) of ``job`` under a ``SIGALRM`` deadline."""
-    alarm = _Alarm(seconds)
+    """(finished, succeeded, value or exception) of ``job`` under a ``SIGALRM`` deadline, restoring the
+    signal's handler and any timer set before (pytest-timeout's own, which goes on)."""
+    armed = False
+    fired = False
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        nonlocal armed, fired
+        if armed:
+            fired = True
+            armed = False
+            raise _DeadlineExceededError
+
     try:
-        with alarm:
+        previous_handler = _set_handler(_SIGALRM, on_alarm)
+        started = _monotonic()
+        armed = True
+        previous_delay, previous_interval = _setitimer(_ITIMER_REAL, seconds)
+        try:
             value = job()
+        finally:
+            armed = False
+            _setitimer(_ITIMER_REAL, 0)
+            _set_handler(_SIGALRM, previous_handler)
+            if previous_delay > 0:  # another timer (pytest-timeout's...) was running: let it go on
+                remaining = previous_delay - (_monotonic() - started)
+                _setitimer(_ITIMER_REAL, max(remaining, 1e-6), previous_interval)
     except _DeadlineExceededError:
         return False, False, None
     except BaseException as exc:
-        if alarm.fired:
+        if fired:
             return False, False, None
         return True, False, exc
-    if alarm.fired:  # the handler caught the deadline and returned anyway: Lambda had stopped it
+    if fired:  # the handler caught the deadline and returned anyway: Lambda had stopped it
         return False, False, None
     return True, True, value
 
@@ -436,19 +433,24 @@ class InProcessEnvironment(ExecutionEnvironment):
         init_duration, self._init_duration = self._init_duration, None
         handler = self._handler
         assert handler is not None
-        if self._encoded is None:
-            self._encoded = encoded(self.variables())
-            self._image = EnvironImage(self._encoded, encoded({TRACE_VARIABLE: None}).popitem()[0])
-        variables = with_variable(self._encoded, TRACE_VARIABLE, request.trace_id)
-        image = self._image
+        variables, image = self._encoded, self._image
+        if variables is None or image is None:
+            variables = self._encoded = encoded(self.variables())
+            image = self._image = EnvironImage(variables, encoded({TRACE_VARIABLE: None}).popitem()[0])
+        trace = encoded_value(request.trace_id)
 
         def call() -> Any:
-            with applied(variables, image):
+            with image_applied(image, variables, trace):
                 return handler(request.event, request.context)
 
-        started = time.perf_counter()
-        succeeded, value = self._run(call, on_main, request.wait)
-        duration = time.perf_counter() - started
+        started = _perf_counter()
+        if on_main:  # what _run does, without its call
+            finished, succeeded, value = _call_on_main_thread(call, request.wait)
+            if not finished:
+                succeeded = False
+        else:
+            succeeded, value = self._run(call, on_main, request.wait)
+        duration = _perf_counter() - started
         if succeeded:
             return InvokeOutcome("result", result=value, duration=duration, init_duration=init_duration)
         if value is None:

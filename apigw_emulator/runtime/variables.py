@@ -28,11 +28,13 @@ __all__ = [
     "RESERVED",
     "applied",
     "check_function_variables",
+    "encoded_value",
+    "image_applied",
     "lambda_variables",
     "log_stream_name",
     "task_root_of",
-    "with_variable",
     "zone_changed",
+    "zone_differs",
 ]
 
 #: Keys Lambda reserves: a function's ``Environment.Variables`` cannot set them.
@@ -152,6 +154,10 @@ _baseline: dict[bytes, bytes | None] = {}
 _TZ = b"TZ"
 
 
+#: What ``os.environ`` encodes values with (fixed for the process's lifetime).
+_FS_ENCODING = sys.getfilesystemencoding()
+
+
 class _RawEnviron:
     """``os.environ`` at the level it stores itself: encoded keys and values, and the C environment.
 
@@ -182,7 +188,7 @@ class _RawEnviron:
 
     @staticmethod
     def value(text: str | None) -> bytes | None:
-        return None if text is None else text.encode(sys.getfilesystemencoding(), "surrogateescape")
+        return None if text is None else text.encode(_FS_ENCODING, "surrogateescape")
 
     def get(self, key: bytes) -> bytes | None:
         if self.data is not None:
@@ -209,29 +215,14 @@ class _RawEnviron:
 _raw = _RawEnviron()
 
 
+def encoded_value(text: str | None) -> bytes | None:
+    """One variable's value as ``os.environ`` stores it (None: absent)."""
+    return None if text is None else text.encode(_FS_ENCODING, "surrogateescape")
+
+
 def encoded(variables: Mapping[str, str | None]) -> dict[bytes, bytes | None]:
     """``variables`` as ``os.environ`` stores them, for :func:`applied` (encode once, apply often)."""
     return {_raw.key(name): _raw.value(value) for name, value in variables.items()}
-
-
-def with_variable(
-    variables: dict[bytes, bytes | None], name: str, value: str | None
-) -> dict[bytes, bytes | None]:
-    """:func:`encoded` ``variables`` plus one more, encoded here: an invocation's ``_X_AMZN_TRACE_ID``
-    over its environment's variables, without encoding those again."""
-    combined = variables.copy()
-    key = _KEYS.get(name)
-    if key is None:
-        key = _raw.key(name)
-        if len(_KEYS) < _KEYS_LIMIT:
-            _KEYS[name] = key
-    combined[key] = _raw.value(value)
-    return combined
-
-
-#: Names :func:`with_variable` encoded before (one in practice: ``_X_AMZN_TRACE_ID``, once per call).
-_KEYS: dict[str, bytes] = {}
-_KEYS_LIMIT = 64
 
 
 class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
@@ -314,6 +305,40 @@ class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
         _set(restored)
 
 
+class image_applied(applied):  # noqa: N801 - used as a function, as applied is
+    """:class:`applied` of an image's variables with this call's value of its per-call variable (an
+    invocation's ``_X_AMZN_TRACE_ID``): what ``applied({**variables, image.per_call: value}, image)``
+    does, without that merged copy unless the variables are set one by one (the image cannot be
+    swapped in: another context is active, or swapping is not supported here).
+
+    :param variables: :func:`encoded`, without the per-call variable.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(
+        self, image: EnvironImage, variables: dict[bytes, bytes | None], value: bytes | None
+    ) -> None:
+        self._image = image
+        self._variables = variables
+        self._value = value
+
+    def __enter__(self) -> None:
+        global _swapped  # noqa: PLW0603 (the one process environment)
+        image = self._image
+        assert image is not None
+        with _environ_lock:
+            if not _active and image.swap_in(self._value):
+                _swapped = image
+                # Its layer without the per-call variable: an overlapping context that sets it restores
+                # the value it found (the baseline), which is this one's.
+                _active.append((self, self._variables))
+                return
+        self._variables = {**self._variables, image.per_call: self._value}
+        self._image = None
+        applied.__enter__(self)
+
+
 #: The image swapped in now, until the last context that overlapped it ends.
 _swapped: EnvironImage | None = None
 
@@ -343,12 +368,17 @@ def _is_utc(zone: bytes | None) -> bool:
     return _MACHINE_UTC if zone is None else zone in _UTC_ZONES
 
 
+def zone_differs(before: bytes | None, after: bytes | None) -> bool:
+    """Whether ``TZ`` going from ``before`` to ``after`` (encoded, None: unset) changes the local time zone
+    here: not when they are equal or both name UTC, nor where there is no :func:`time.tzset`."""
+    return before != after and hasattr(time, "tzset") and not (_is_utc(before) and _is_utc(after))
+
+
 def zone_changed(before: bytes | None, after: bytes | None) -> None:
     """Call :func:`time.tzset` when ``TZ`` went from ``before`` to ``after`` (encoded, None: unset), so that
     ``time.localtime()`` follows, as on Lambda; not when both name UTC here (tzset costs ~10 µs)."""
-    if before == after or not hasattr(time, "tzset") or (_is_utc(before) and _is_utc(after)):
-        return
-    time.tzset()
+    if zone_differs(before, after):
+        time.tzset()
 
 
 def _set(variables: dict[bytes, bytes | None]) -> None:

@@ -168,3 +168,100 @@ def test_an_image_time_zone_reaches_localtime_and_is_undone() -> None:
         with applied(coded, image):
             assert time.localtime(0).tm_hour == 9
         assert time.localtime(0).tm_hour == before
+
+
+@needs_image
+def test_a_change_by_any_mapping_method_of_os_environ_between_calls_reaches_the_next_call() -> None:
+    coded, image = image_of({"APIGW_TEST_A": "one"})
+    with applied(coded, image):
+        pass
+    os.environ.update({"APIGW_TEST_B": "by update"})
+    with applied(coded, image):
+        assert c_getenv("APIGW_TEST_B") == "by update"
+    os.environ.pop("APIGW_TEST_B")
+    with applied(coded, image):
+        assert c_getenv("APIGW_TEST_B") is None
+        assert "APIGW_TEST_B" not in os.environ
+    os.environ.setdefault("APIGW_TEST_B", "by setdefault")
+    with applied(coded, image):
+        assert c_getenv("APIGW_TEST_B") == os.environ["APIGW_TEST_B"] == "by setdefault"
+    os.environ |= {"APIGW_TEST_B": "by |="}
+    with applied(coded, image):
+        assert c_getenv("APIGW_TEST_B") == "by |="
+    os.environb[b"APIGW_TEST_B"] = b"by environb"
+    with applied(coded, image):
+        assert c_getenv("APIGW_TEST_B") == "by environb"
+        assert c_getenv("APIGW_TEST_A") == "one"
+
+
+@needs_image
+def test_a_per_call_value_longer_than_the_images_buffer_reaches_c_code_and_subprocesses() -> None:
+    coded, image = image_of({"APIGW_TEST_A": "one"})
+    long_trace = "Root=1-5f84c7a5-" + "a" * 24 + ";Custom=" + "x" * 2000
+    for trace in ("Root=1-short", long_trace, "Root=1-short-again"):
+        with applied({**coded, TRACE: trace.encode()}, image):
+            assert c_getenv("_X_AMZN_TRACE_ID") == os.environ["_X_AMZN_TRACE_ID"] == trace
+            assert child_sees("_X_AMZN_TRACE_ID") == [trace]
+    assert c_getenv("_X_AMZN_TRACE_ID") is None
+
+
+@needs_image
+def test_a_function_that_sets_the_per_call_variable_in_c_gets_the_next_calls_value_next_time() -> None:
+    libc = ctypes.CDLL(None)
+    coded, image = image_of({"APIGW_TEST_A": "one"})
+    with applied({**coded, TRACE: b"Root=1-first"}, image):
+        assert libc.setenv(b"_X_AMZN_TRACE_ID", b"set in C", 1) == 0  # replaces the entry in place
+        assert c_getenv("_X_AMZN_TRACE_ID") == "set in C"
+    assert c_getenv("_X_AMZN_TRACE_ID") is None
+    with applied({**coded, TRACE: b"Root=1-second"}, image):
+        assert c_getenv("_X_AMZN_TRACE_ID") == os.environ["_X_AMZN_TRACE_ID"] == "Root=1-second"
+        assert c_getenv("APIGW_TEST_A") == "one"
+    assert c_getenv("_X_AMZN_TRACE_ID") is None
+
+
+def test_the_store_of_os_environ_counts_every_change_and_copies_as_a_plain_dict() -> None:
+    import copy  # noqa: PLC0415
+    import pickle  # noqa: PLC0415
+
+    from apigw_emulator.runtime.environ_image import TrackedData  # noqa: PLC0415
+
+    data = TrackedData({b"A": b"1"})
+    counts = [data.changes]
+    data[b"B"] = b"2"
+    del data[b"B"]
+    data.update({b"C": b"3"})
+    data.setdefault(b"D", b"4")
+    data.pop(b"D")
+    data |= {b"E": b"5"}
+    data.popitem()
+    data.clear()
+    counts.append(data.changes)
+    assert counts == [0, 8]
+    assert data == {}
+    copied = pickle.loads(pickle.dumps(TrackedData({b"A": b"1"})))
+    assert type(copied) is dict
+    assert copied == {b"A": b"1"}
+    assert type(copy.copy(dict(TrackedData({b"A": b"1"})))) is dict
+
+
+@needs_image
+def test_an_image_call_overlapping_another_context_sets_its_variables_and_trace_one_by_one() -> None:
+    from apigw_emulator.runtime.variables import image_applied  # noqa: PLC0415
+
+    os.environ["APIGW_TEST_A"] = "base"
+    coded, image = image_of({"APIGW_TEST_A": "image", "APIGW_TEST_B": "image"})
+    first, second = ExitStack(), ExitStack()
+    first.enter_context(applied({"APIGW_TEST_A": "other"}))  # another thread's function, say
+    second.enter_context(image_applied(image, coded, b"Root=1-overlap"))
+    assert c_getenv("APIGW_TEST_B") == os.environ["APIGW_TEST_B"] == "image"
+    assert c_getenv("_X_AMZN_TRACE_ID") == os.environ["_X_AMZN_TRACE_ID"] == "Root=1-overlap"
+    first.close()
+    assert c_getenv("APIGW_TEST_A") == "image"  # the newer context's value stays while it lasts
+    second.close()
+    assert os.environ["APIGW_TEST_A"] == c_getenv("APIGW_TEST_A") == "base"
+    assert "APIGW_TEST_B" not in os.environ
+    assert c_getenv("_X_AMZN_TRACE_ID") is None
+    with image_applied(image, coded, b"Root=1-alone"):  # alone again: the image is swapped in
+        assert c_getenv("_X_AMZN_TRACE_ID") == "Root=1-alone"
+        assert c_getenv("APIGW_TEST_A") == "image"
+    assert os.environ["APIGW_TEST_A"] == "base"

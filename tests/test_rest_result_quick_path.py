@@ -1,0 +1,130 @@
+"""The REST result mapping's quick path for the usual result gives, byte for byte, what the general path
+gives, and the usual results take it (spec 6.1, 2.2)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from apigw_emulator import Gateway, RequestStamp
+from apigw_emulator.response import GatewayResponse, _map_rest_general, _usual_rest
+
+GATEWAYS: dict[tuple[str, tuple[str, ...]], Gateway] = {
+    (endpoint, binary): Gateway(None, api="rest", endpoint_type=endpoint, binary_media_types=list(binary))
+    for endpoint in ("EDGE", "REGIONAL")
+    for binary in ((), ("*/*",), ("image/png",))
+}
+_NAMES = st.sampled_from(
+    [
+        "Content-Type",
+        "content-type",
+        "X-Custom",
+        "x-custom",
+        "Set-Cookie",
+        "Via",
+        "X-Cache",
+        "x-amz-cf-id",
+        "Date",
+        "Content-Length",
+        "Server",
+        "Host",
+        "bad name",
+        "Ünicode",
+        "",
+    ]
+)
+_VALUES = st.one_of(
+    st.sampled_from(["text/plain", "a=b", "", " spaced ", "é", "\x00", "line\r\nbreak", "\ud800"]),
+    st.text(max_size=6),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+)
+_RESULTS: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
+    {},
+    optional={
+        "statusCode": st.one_of(st.sampled_from([200, 201, 404, 599, 600, 199, "200", True, None])),
+        "headers": st.one_of(st.none(), st.dictionaries(_NAMES, _VALUES, max_size=4), st.just([])),
+        "multiValueHeaders": st.one_of(st.none(), st.just({"X-M": ["1"]})),
+        "body": st.one_of(st.none(), st.text(max_size=8), st.sampled_from(["aGk=", "not base64!", ""])),
+        "isBase64Encoded": st.one_of(st.booleans(), st.none(), st.just("true")),
+        "extra": st.just(1),
+    },
+)
+#: Results of the usual shape, and near it (a name in another case, a value that is no str...).
+_NEAR_USUAL: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
+    {
+        "statusCode": st.sampled_from([200, 201, 302, 404, 500, 599]),
+        "body": st.one_of(st.text(max_size=8), st.sampled_from(["aGk=", "", "not base64!"])),
+    },
+    optional={
+        "headers": st.dictionaries(
+            st.sampled_from(["Content-Type", "content-type", "X-Custom", "X-Other", "Set-Cookie", "Via"]),
+            st.one_of(st.text(max_size=6), st.just(1)),
+            max_size=3,
+        ),
+        "isBase64Encoded": st.booleans(),
+    },
+)
+_ACCEPTS = st.sampled_from([None, "image/png", "text/html, image/png", "*/*", "application/json;q=1"])
+STAMP = RequestStamp.new(edge=True)
+
+
+def _general(result: dict[str, Any], gateway: Gateway, accept: str | None) -> GatewayResponse | str:
+    headers = {} if accept is None else {"Accept": accept}
+    request = gateway.build_request("GET", "/", headers=headers)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return _map_rest_general(result, gateway.config, request, STAMP)
+    except Exception as exc:  # a malformed result, or the text-instead-of-bytes warning
+        return type(exc).__name__
+
+
+@given(
+    result=st.one_of(_NEAR_USUAL, _RESULTS),
+    endpoint=st.sampled_from(["EDGE", "REGIONAL"]),
+    binary=st.sampled_from([(), ("*/*",), ("image/png",)]),
+    accept=_ACCEPTS,
+)
+def test_the_quick_path_gives_the_general_paths_response_or_leaves_the_result_to_it(
+    result: dict[str, Any], endpoint: str, binary: tuple[str, ...], accept: str | None
+) -> None:
+    gateway = GATEWAYS[(endpoint, binary)]
+    request = gateway.build_request("GET", "/", headers={} if accept is None else {"Accept": accept})
+    quick: GatewayResponse | str | None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the quick path never warns: a warning is the general path's
+        try:
+            quick = _usual_rest(result, gateway.config, request, STAMP)
+        except Exception as exc:  # a body that is not base64: the general path refuses it the same way
+            quick = type(exc).__name__
+    if quick is not None:
+        assert quick == _general(result, gateway, accept)
+
+
+def test_the_usual_results_take_the_quick_path() -> None:
+    gateway = GATEWAYS[("EDGE", ("*/*",))]
+    request = gateway.build_request("GET", "/", headers={"Accept": "application/octet-stream"})
+    usual = [
+        {
+            "statusCode": 200,
+            "headers": {"Content-Type": "application/octet-stream"},
+            "body": "aGk=",
+            "isBase64Encoded": True,
+        },
+        {"statusCode": 201, "body": "{}"},
+        {
+            "statusCode": 404,
+            "headers": {"X-A": "1", "Content-Type": "text/plain"},
+            "body": "é",
+            "isBase64Encoded": False,
+        },
+    ]
+    for result in usual:
+        response = _usual_rest(result, gateway.config, request, STAMP)
+        assert response is not None
+        assert response == _general(result, gateway, "application/octet-stream")
