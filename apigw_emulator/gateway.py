@@ -554,17 +554,19 @@ class Gateway:
         """
         from .transport import prepare_plain, send_plain  # noqa: PLC0415 - only the drivers need requests
 
-        full = "://" in path.split("?", 1)[0]
+        full = "://" in path and "://" in path.partition("?")[0]
         if not full and not path.startswith("/"):
             path = "/" + path
         url = path if full else self.url + path
         local = self._sessions
         session: requests.Session | None = getattr(local, "session", None)
-        if session is None or getattr(local, "busy", False):  # first call here, or a nested one
+        if session is None or local.busy:  # first call here, or a nested one
             if session is not None:  # a handler that calls its own gateway: a session of its own
                 with self.session() as nested:
                     return nested.request(method, url, **kwargs)
             session = local.session = self.session()
+            # The in-process adapter, which send_plain need not look up: nobody else mounts on this session.
+            local.adapter = getattr(session, "gateway_adapter", None)
         local.busy = True
         try:
             prepared = (
@@ -578,6 +580,7 @@ class Gateway:
                 timeout=kwargs.get("timeout"),
                 allow_redirects=kwargs.get("allow_redirects", True),
                 stream=kwargs.get("stream"),
+                adapter=local.adapter,
             )
         finally:
             session.cookies.clear()  # what this request set does not reach the next one

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections import OrderedDict
+from collections.abc import Mapping, MutableMapping
 from datetime import timedelta
 from http.client import HTTPMessage, responses
 from typing import TYPE_CHECKING, Any
@@ -16,7 +16,8 @@ from requests import PreparedRequest, Response, Session, compat
 from requests.adapters import BaseAdapter, HTTPAdapter
 from requests.cookies import RequestsCookieJar, extract_cookies_to_jar
 from requests.exceptions import InvalidJSONError
-from requests.hooks import default_hooks, dispatch_hook
+from requests.hooks import HOOKS, default_hooks, dispatch_hook
+from requests.models import REDIRECT_STATI
 from requests.structures import CaseInsensitiveDict
 from requests.utils import check_header_validity, get_encoding_from_headers
 from urllib3 import HTTPResponse
@@ -92,23 +93,34 @@ class GatewayAdapter(BaseAdapter):
             http_request = HttpRequest.from_prepared(request, source_ip=self.source_ip)
         invocation = self.gateway.invoke(http_request)
         answer = invocation.response
-        body = b"" if http_request.method == "HEAD" else answer.body
-        joined: dict[str, tuple[str, str]] = {}  # what requests' CaseInsensitiveDict of them holds
+        method = http_request.method
+        body = b"" if method == "HEAD" else answer.body
+        # What requests' CaseInsensitiveDict of urllib3's headers holds: by lower-case name, the first
+        # spelling and the values joined with ", ".
+        store: OrderedDict[str, tuple[str, str]] = OrderedDict()
         cookies = False
         as_read = True
         for name, value in answer.headers:
             lname = name.lower()
-            before = joined.get(lname)
-            joined[lname] = (name, value) if before is None else (before[0], f"{before[1]}, {value}")
+            before = store.get(lname)
+            store[lname] = (name, value) if before is None else (before[0], f"{before[1]}, {value}")
             if lname in _READ_CHANGING:
                 cookies = cookies or lname == "set-cookie"
                 as_read = as_read and _read_unchanged(lname, value, len(body))
-        make_raw = functools.partial(_raw_response, answer, body, http_request.method, request.url, cookies)
+        url = request.url
+        raw_of = (answer, body, method, url, cookies)
         given = not stream and as_read
-        response = _LazyRawResponse(make_raw if given else None)
+        response = _GatewayResponse(
+            answer.status,
+            _headers_of(store),
+            (url.decode("utf-8") if isinstance(url, bytes) else url) or "",
+            request,
+            self._builder,
+            raw_of if given else None,
+        )
         if not given:
-            response.raw = make_raw()
-        _fill_response(response, request, answer.status, joined.values(), self._builder)
+            response.raw = _raw_response(*raw_of)
+        response.has_set_cookie = cookies
         if cookies:
             extract_cookies_to_jar(response.cookies, request, response.raw)  # type: ignore[no-untyped-call]
         if given:
@@ -126,7 +138,7 @@ class GatewayAdapter(BaseAdapter):
 
 
 def _raw_response(
-    answer: GatewayResponse, body: bytes, method: str, url: str | None, cookies: bool
+    answer: GatewayResponse, body: bytes, method: str, url: str | bytes | None, cookies: bool
 ) -> HTTPResponse:
     """urllib3's response over the gateway's answer, as a connection would have given it."""
     headers = HTTPHeaderDict()
@@ -142,51 +154,93 @@ def _raw_response(
         # Where requests' cookie jars read Set-Cookie from; without one, they have nothing to read.
         original_response=_OriginalResponse(answer.headers) if cookies else None,  # type: ignore[arg-type]
         request_method=method,
-        request_url=url,
+        request_url=url,  # type: ignore[arg-type]
     )
 
 
-class _LazyRawResponse(Response):
-    """requests' ``Response``, whose ``raw`` (urllib3's response over the body) is made when first read: a
-    response whose body was given as it is needs it only when someone looks (``close()``, a cookie jar)."""
+def _headers_of(store: OrderedDict[str, tuple[str, str]]) -> CaseInsensitiveDict[str]:
+    """requests' ``CaseInsensitiveDict`` holding ``store`` (lower-case name -> (name, value)) as its own:
+    what setting each header in turn would build, without a call per header."""
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
+    headers.__dict__["_store"] = store
+    return headers
 
-    def __init__(self, make_raw: Callable[[], HTTPResponse] | None = None) -> None:
-        self.__dict__["_make_raw"] = make_raw
-        super().__init__()
+
+_NO_TIME = timedelta(0)
+
+
+def _encoding(headers: CaseInsensitiveDict[str], store: Mapping[str, tuple[str, str]]) -> str | None:
+    """requests' ``get_encoding_from_headers``, answered without it when there is nothing to parse: a
+    ``Content-Type`` with no parameter (so no charset), neither text nor JSON, has no encoding."""
+    content_type = store.get("content-type")
+    if content_type is None:
+        return None
+    value = content_type[1]
+    if ";" not in value and "text" not in value and "application/json" not in value:
+        return None
+    return get_encoding_from_headers(headers)
+
+
+class _GatewayResponse(Response):
+    """requests' ``Response`` as ``HTTPAdapter.build_response`` fills it, filled in one step (with the
+    headers given, repeated ones joined with ``", "`` as urllib3 gives them, rather than read back from a
+    urllib3 response). Two attributes are made when first read: ``raw`` (urllib3's response over the
+    body, which a response whose body was given as it is needs only when someone looks: ``close()``, a
+    cookie jar) and ``cookies`` (an empty jar, unless the response set cookies)."""
+
+    #: Whether the gateway's response had a ``Set-Cookie`` header (read by :func:`send_plain`).
+    has_set_cookie = False
+
+    def __init__(  # noqa: PLR0917 - every field build_response sets
+        self,
+        status: int,
+        headers: CaseInsensitiveDict[str],
+        url: str,
+        request: PreparedRequest,
+        connection: HTTPAdapter,
+        raw_of: tuple[GatewayResponse, bytes, str, str | bytes | None, bool] | None = None,
+    ) -> None:
+        # Every attribute requests' Response.__init__ sets, then what build_response sets over them.
+        self.__dict__.update(
+            _content=False,
+            _content_consumed=False,
+            _next=None,
+            status_code=status,
+            headers=headers,
+            raw=None,
+            url=url,
+            encoding=_encoding(headers, headers.__dict__["_store"]),
+            history=[],
+            reason=responses.get(status, ""),
+            elapsed=_NO_TIME,
+            request=request,
+            connection=connection,
+            _raw_of=raw_of,
+        )
 
     @property
     def raw(self) -> Any:
         raw = self.__dict__.get("raw")
-        make_raw = self.__dict__.get("_make_raw")
-        if raw is None and make_raw is not None:
-            raw = self.__dict__["raw"] = make_raw()
-            self.__dict__["_make_raw"] = None
+        raw_of = self.__dict__.get("_raw_of")
+        if raw is None and raw_of is not None:
+            raw = self.__dict__["raw"] = _raw_response(*raw_of)
+            self.__dict__["_raw_of"] = None
         return raw
 
     @raw.setter
     def raw(self, value: Any) -> None:
         self.__dict__["raw"] = value
 
+    @property
+    def cookies(self) -> RequestsCookieJar:
+        jar: RequestsCookieJar | None = self.__dict__.get("cookies")
+        if jar is None:
+            jar = self.__dict__["cookies"] = RequestsCookieJar()
+        return jar
 
-def _fill_response(
-    response: Response,
-    request: PreparedRequest,
-    status: int,
-    headers: Iterable[tuple[str, str]],
-    adapter: HTTPAdapter,
-) -> None:
-    """What requests' ``HTTPAdapter.build_response`` sets, with the headers given (repeated ones joined
-    with ``", "``, as urllib3 gives them) rather than read back from a urllib3 response."""
-    response.status_code = status
-    response.headers = CaseInsensitiveDict()
-    for name, value in headers:
-        response.headers[name] = value
-    response.encoding = get_encoding_from_headers(response.headers)
-    response.reason = responses.get(status, "")
-    url = request.url
-    response.url = (url.decode("utf-8") if isinstance(url, bytes) else url) or ""
-    response.request = request
-    response.connection = adapter
+    @cookies.setter
+    def cookies(self, jar: RequestsCookieJar) -> None:
+        self.__dict__["cookies"] = jar
 
 
 class GatewaySession(Session):
@@ -204,7 +258,9 @@ class GatewaySession(Session):
         config = gateway.config
         #: Lower case, as requests matches adapters' prefixes (``Session.get_adapter``).
         self.origin = f"{config.scheme}://{config.domain_name}/".lower()
-        self.mount(self.origin, GatewayAdapter(gateway, source_ip=source_ip))
+        #: The adapter mounted for :attr:`origin`.
+        self.gateway_adapter = GatewayAdapter(gateway, source_ip=source_ip)
+        self.mount(self.origin, self.gateway_adapter)
 
     def merge_environment_settings(
         self,
@@ -239,6 +295,26 @@ class _PlainPrepared(PreparedRequest):
 
     apigw_request: HttpRequest | None = None
 
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        headers: CaseInsensitiveDict[str],
+        body: bytes | None,
+        apigw_request: HttpRequest,
+    ) -> None:
+        # Every attribute requests' PreparedRequest.__init__ sets (the cookie jar aside), as prepare()
+        # would leave them.
+        self.__dict__.update(
+            method=method,
+            url=url,
+            headers=headers,
+            body=body,
+            hooks={"response": []} if _RESPONSE_HOOK_ONLY else default_hooks(),
+            _body_position=None,
+            apigw_request=apigw_request,
+        )
+
     @property
     def _cookies(self) -> RequestsCookieJar:
         jar: RequestsCookieJar | None = self.__dict__.get("_cookies")
@@ -249,6 +325,20 @@ class _PlainPrepared(PreparedRequest):
     @_cookies.setter
     def _cookies(self, jar: RequestsCookieJar | None) -> None:
         self.__dict__["_cookies"] = jar
+
+
+#: Whether requests' only hook is "response" (its default_hooks() is then {"response": []}).
+_RESPONSE_HOOK_ONLY = HOOKS == ["response"]
+#: Header names and values that requests' check_header_validity accepts, and whose value has no blank
+#: at either end (nothing for HttpRequest to strip): a token, and printable ASCII. Anything else is
+#: checked by requests' own function.
+#: (name, value) pairs and targets found plain before (checked once: the same few recur call after call),
+#: up to :data:`_MEMO_SIZE` of each.
+_PLAIN_PAIRS: set[tuple[str, str]] = set()
+_PLAIN_TARGETS: set[str] = set()
+_MEMO_SIZE = 512
+_TOKEN_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_PLAIN_VALUE = re.compile(r"(?:[!-~](?:[ -~]*[!-~])?)?")
 
 
 #: The keyword arguments of ``Session.request`` that :func:`prepare_plain` takes; any other one (params,
@@ -285,42 +375,77 @@ def prepare_plain(
         or session.auth is not None
         or any(session.hooks.values())
         or session.params
-        or len(session.cookies)
-        or not _PLAIN_TARGET.match(target)
-        or _DOT_SEGMENT.search(target)
+        or _has_cookies(session.cookies)
+        or not _plain_target(target)
     ):
         return None
     # requests' merge: the session's headers, the request's over them (in the session header's place,
-    # with the request's spelling), a None value removing one; only the request's are checked, as the
-    # session is the gateway's own, with requests' default headers.
-    merged = _lowered(session.headers)
+    # with the request's spelling), a None value removing one.
+    store = _lowered(session.headers)
     for name, value in (headers_in or {}).items():
         if name.__class__ is not str or (value is not None and value.__class__ is not str):
             return None
-        if value is not None:
-            check_header_validity((name, value))
-        merged[name.lower()] = (name, value)
-    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
-    for name, value in merged.values():
-        if value is not None:
-            headers[name] = value
+        if value is None:
+            store.pop(name.lower(), None)
+        else:
+            store[name.lower()] = (name, value)
+    # Every header checked by requests' rules, as its prepare_headers does.
+    blanks = False  # whether a value has blanks at an end, which HttpRequest.from_prepared strips
+    dropped: list[str] = []  # a session header set to None: not sent
+    for lname, pair in store.items():
+        if pair in _PLAIN_PAIRS:
+            continue
+        name, value = pair
+        if value is None:
+            dropped.append(lname)
+        elif value.__class__ is not str or name.__class__ is not str:
+            return None  # a session header not of str (bytes...): requests prepares that one
+        elif _TOKEN_NAME.fullmatch(name) and _PLAIN_VALUE.fullmatch(value):
+            if len(_PLAIN_PAIRS) < _MEMO_SIZE:
+                _PLAIN_PAIRS.add(pair)
+        else:
+            check_header_validity(pair)
+            blanks = True
+    for lname in dropped:
+        del store[lname]
     method = method.upper()
     body, content_type = _plain_body(data, json_body)
+    # requests' Content-Length and Content-Type (CaseInsensitiveDict's setting: a header given keeps its
+    # place and takes requests' spelling).
     if body:
-        headers["Content-Length"] = str(len(body))
-    elif body is None and method not in {"GET", "HEAD"} and "Content-Length" not in headers:
-        headers["Content-Length"] = "0"
-    if content_type is not None and "Content-Type" not in headers:
-        headers["Content-Type"] = content_type
-    prepared = _PlainPrepared()
-    prepared.method, prepared.url, prepared.headers, prepared.body = method, url, headers, body
-    prepared.hooks = default_hooks()
+        store["content-length"] = ("Content-Length", str(len(body)))
+    elif body is None and method not in {"GET", "HEAD"} and "content-length" not in store:
+        store["content-length"] = ("Content-Length", "0")
+    if content_type is not None and "content-type" not in store:
+        store["content-type"] = ("Content-Type", content_type)
     # The gateway's request as HttpRequest.from_prepared would parse it back: the target is plain (no
     # character to quote), values lose the blanks around them.
+    pairs = tuple(store.values())
+    if blanks:
+        pairs = tuple((name, value.strip(" \t")) for name, value in pairs)
     path, _, query = target.partition("?")
-    pairs = tuple((name, value.strip(" \t")) for name, value in headers.items())
-    prepared.apigw_request = HttpRequest(method, path, query, pairs, body or b"")
-    return prepared
+    apigw_request = HttpRequest(method, path, query, pairs, body or b"")
+    return _PlainPrepared(method, url, _headers_of(store), body, apigw_request)
+
+
+def _plain_target(target: str) -> bool:
+    """Whether requests' URL preparation leaves this path and query as written."""
+    if target in _PLAIN_TARGETS:
+        return True
+    if not _PLAIN_TARGET.match(target) or _DOT_SEGMENT.search(target):
+        return False
+    if len(_PLAIN_TARGETS) < _MEMO_SIZE:
+        _PLAIN_TARGETS.add(target)
+    return True
+
+
+def _has_cookies(jar: Any) -> bool:
+    """Whether a session's cookie jar may hold a cookie: for requests' own jar, whether the dict the
+    stdlib's ``CookieJar`` keeps them in is not empty (without walking it, as ``len`` does; a jar
+    emptied one cookie at a time may keep empty levels and count as holding one), else its length."""
+    if jar.__class__ is RequestsCookieJar:
+        return bool(jar.__dict__.get("_cookies", True))
+    return bool(len(jar))
 
 
 def send_plain(
@@ -330,12 +455,16 @@ def send_plain(
     timeout: float | tuple[float, float] | tuple[float, None] | None,
     allow_redirects: bool,
     stream: bool | None,
+    adapter: BaseAdapter | None = None,
 ) -> Response:
     """What ``session.send(prepared, ...)`` does for a request of :func:`prepare_plain`, without what
     such a request cannot need: the session's settings as they are (the gateway's origin reads no
     environment), and requests' redirect machinery only for a redirect. The response's hooks run and
     the session's cookie jar learns a ``Set-Cookie`` as in requests, redirects are followed by
-    requests' own ``resolve_redirects``."""
+    requests' own ``resolve_redirects``.
+
+    ``adapter`` is the one ``session.get_adapter`` gives for the request's URL, when the caller knows it
+    (a session whose mounts nobody else changes); None looks it up."""
     settings: dict[str, Any] = {
         "stream": session.stream if stream is None else stream,
         "timeout": timeout,
@@ -343,14 +472,19 @@ def send_plain(
         "cert": session.cert,
         "proxies": session.proxies,
     }
-    adapter = session.get_adapter(url=prepared.url or "")
+    if adapter is None:
+        adapter = session.get_adapter(url=prepared.url or "")
     started = time.perf_counter()
-    response = adapter.send(prepared, **settings)
+    response: Any = adapter.send(prepared, **settings)
     response.elapsed = timedelta(seconds=time.perf_counter() - started)
-    response = dispatch_hook("response", prepared.hooks, response, **settings)  # type: ignore[no-untyped-call]
-    if "set-cookie" in response.headers:  # what the session's jar learns (for a redirect's next request)
+    if prepared.hooks.get("response") or response.__class__ is not _GatewayResponse:
+        response = dispatch_hook("response", prepared.hooks, response, **settings)  # type: ignore[no-untyped-call]
+        set_cookie = "set-cookie" in response.headers
+    else:  # no hook ran: the adapter's own response, which knows whether it has a Set-Cookie
+        set_cookie = response.has_set_cookie
+    if set_cookie:  # what the session's jar learns (for a redirect's next request)
         extract_cookies_to_jar(session.cookies, prepared, response.raw)  # type: ignore[no-untyped-call]
-    if response.is_redirect:
+    if response.status_code in REDIRECT_STATI and response.is_redirect:
         if allow_redirects:
             history = list(session.resolve_redirects(response, prepared, **settings))
             if history:
@@ -365,13 +499,15 @@ def send_plain(
     return response  # type: ignore[no-any-return]
 
 
-def _lowered(headers: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:
-    """A header dict's (name, value) pairs by lower-case name, in order: what it stores itself, where it
-    has requests' shape (a dict copy), else made again."""
-    store = getattr(headers, "_store", None)
+def _lowered(headers: Mapping[str, Any]) -> OrderedDict[str, tuple[str, Any]]:
+    """A header dict's (name, value) pairs by lower-case name, in order: a copy of what it stores itself,
+    where it has requests' shape, else made again."""
+    store = headers.__dict__.get("_store") if headers.__class__ is CaseInsensitiveDict else None
+    if store.__class__ is OrderedDict:
+        return store.copy()
     if isinstance(store, dict):
-        return dict(store)
-    return {name.lower(): (name, value) for name, value in headers.items()}
+        return OrderedDict(store)
+    return OrderedDict((name.lower(), (name, value)) for name, value in headers.items())
 
 
 def _plain_body(data: bytes | None, json_body: object) -> tuple[bytes | None, str | None]:

@@ -13,7 +13,7 @@ import pytest
 import requests
 import urllib3
 
-from apigw_emulator import Gateway, LambdaContext, invocation_of
+from apigw_emulator import Gateway, LambdaContext, invocation_of, transport
 from apigw_emulator.transport import GatewaySession, prepare_plain
 
 
@@ -171,6 +171,8 @@ PLAIN_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
     ("POST", "/echo", {"data": b"raw", "json": {"ignored": True}}),
     ("DELETE", "/echo", {"headers": {"Content-Length": "0"}, "timeout": 5, "allow_redirects": False}),
     ("HEAD", "/echo", {"stream": False}),
+    ("GET", "/echo", {"headers": {"X-Pad": "padded \t", "X-Inner": "a  b", "X-Empty": ""}}),
+    ("POST", "/echo", {"data": b"12", "headers": {"content-length": "99", "X-Uni": "caf\u00e9"}}),
 ]
 
 
@@ -188,6 +190,9 @@ def test_a_plain_request_is_prepared_exactly_as_requests_prepares_it(
     assert (fast.method, fast.url, fast.body) == (slow.method, slow.url, slow.body)
     assert list(fast.headers.items()) == list(slow.headers.items())  # same order, same spelling
     assert fast.hooks == slow.hooks
+    assert fast._cookies is not None  # type: ignore[attr-defined]  # made when read, as a redirect reads it
+    assert set(vars(slow)) <= set(vars(fast))  # every attribute requests' PreparedRequest has
+    assert type(fast.headers) is type(slow.headers)
     through_fast = invocation_of(gw.request(method, path, **kwargs)).request
     through_requests = invocation_of(session.request(method, url, **kwargs)).request
     assert through_fast == through_requests  # the gateway's request, as the adapter parses requests'
@@ -270,3 +275,133 @@ def test_a_response_given_as_it_is_still_has_urllib3s_raw_response_when_read() -
     copy = pickle.loads(pickle.dumps(response))
     assert (copy.status_code, copy.content, copy.raw) == (201, b"made", None)
     assert gw.session().get(gw.url + "/").raw.status == 201  # requests' own path reads it at once
+
+
+def with_content_type(content_type: str | None) -> Gateway:
+    """A gateway whose handler answers with this Content-Type (none for None) and a cookie."""
+    headers = {"Set-Cookie": "c=1"} if content_type is None else {"Content-Type": content_type}
+    return Gateway(lambda e, c: {"statusCode": 200, "headers": headers, "body": "x"})
+
+
+def test_a_response_has_every_attribute_requests_response_has() -> None:
+    gw = Gateway(lambda e, c: {"statusCode": 200, "multiValueHeaders": {"X-A": ["1", "2"]}, "body": "x"})
+    fast = gw.request("GET", "/")
+    slow = gw.session().get(gw.url + "/", params={"p": "1"})  # requests' own path
+    assert fast.cookies is not None
+    assert fast.raw is not None
+    assert set(vars(slow)) <= set(vars(fast))
+    assert isinstance(fast, requests.Response)
+    assert type(fast.headers) is type(slow.headers) is requests.structures.CaseInsensitiveDict
+    assert list(fast.headers) == list(slow.headers)  # the same names, spelt and ordered the same
+    built: requests.structures.CaseInsensitiveDict[str] = requests.structures.CaseInsensitiveDict()
+    for name, value in invocation_of(fast).response.headers:  # set one by one, repeats joined
+        built[name] = f"{built[name]}, {value}" if name in built else value
+    assert list(fast.headers.items()) == list(built.items())
+    assert fast.headers == built
+    assert fast.headers["x-a"] == "1, 2"
+    assert fast.headers.copy() == fast.headers
+    fast.headers["x-new"] = "n"  # an ordinary CaseInsensitiveDict: it can be changed
+    assert fast.headers["X-NEW"] == "n"
+    assert list(fast.headers) == [*slow.headers, "x-new"]
+    assert fast.history == []
+    assert fast.history is not gw.request("GET", "/").history
+    assert fast.elapsed.total_seconds() > 0
+    assert (fast.url, fast.reason, fast.status_code) == (slow.url.split("?")[0], slow.reason, 200)
+    assert fast.request.url == fast.url
+    assert fast.connection is not None
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "application/octet-stream",
+        "text/plain",
+        "TEXT/HTML",
+        "application/json",
+        "application/problem+json",
+        "text/html; charset=utf-8",
+        "application/xml;charset='latin-1'",
+        "image/png; q=1",
+    ],
+)
+def test_a_response_encoding_is_what_requests_reads_from_its_headers(content_type: str | None) -> None:
+    gw = with_content_type(content_type)
+    fast = gw.request("GET", "/")
+    slow = gw.session().get(gw.url + "/", params={"p": "1"})
+    assert fast.encoding == slow.encoding == requests.utils.get_encoding_from_headers(slow.headers)
+    assert fast.text == slow.text
+
+
+def test_each_response_has_a_cookie_jar_of_its_own() -> None:
+    gw = with_content_type(None)  # sets c=1
+    plain = Gateway(lambda e, c: {"statusCode": 200, "body": ""})
+    first, second = plain.request("GET", "/"), plain.request("GET", "/")
+    first.cookies.set("mine", "1")
+    assert "mine" not in second.cookies
+    setting = gw.request("GET", "/")
+    assert setting.cookies.get("c") == "1"
+    copy = pickle.loads(pickle.dumps(setting))
+    assert copy.cookies.get("c") == "1"
+    assert pickle.loads(pickle.dumps(second)).cookies.get("mine") is None
+
+
+def test_a_header_found_valid_once_does_not_let_a_bad_value_of_the_same_name_through() -> None:
+    gw = Gateway(cookie_jar)
+    assert gw.request("GET", "/show", headers={"X-Memo": "fine"}).status_code == 200
+    for bad in ("fine\r\nInjected: 1", " fine", "fine\n"):
+        with pytest.raises((requests.exceptions.InvalidHeader, ValueError)):
+            gw.request("GET", "/show", headers={"X-Memo": bad})
+    with pytest.raises(requests.exceptions.InvalidHeader):
+        gw.request("GET", "/show", headers={"X-Memo:": "fine"})
+
+
+def test_the_memo_of_plain_headers_and_targets_stays_bounded() -> None:
+    gw = Gateway(cookie_jar)
+    session = gw.session()
+    for number in range(transport._MEMO_SIZE + 50):
+        path = f"/show/{number}"
+        kwargs = {"headers": {"X-Number": str(number)}}
+        assert prepare_plain(session, "GET", gw.url + path, gw.config.url_prefix + path, kwargs) is not None
+    assert len(transport._PLAIN_PAIRS) <= transport._MEMO_SIZE
+    assert len(transport._PLAIN_TARGETS) <= transport._MEMO_SIZE
+    path = "/show/beyond"  # past the bound: still checked, only not remembered
+    assert prepare_plain(session, "GET", gw.url + path, gw.config.url_prefix + path, {}) is not None
+    assert gw.config.url_prefix + path not in transport._PLAIN_TARGETS
+    assert prepare_plain(session, "GET", gw.url + "/a/../b", gw.config.url_prefix + "/a/../b", {}) is None
+
+
+def test_a_session_holding_cookies_or_a_bytes_header_leaves_the_request_to_requests() -> None:
+    gw = Gateway(cookie_jar)
+    session = gw.session()
+    url, target = gw.url + "/show", gw.config.url_prefix + "/show"
+    session.cookies.set("kept", "1", domain=gw.config.domain_name, path="/")
+    assert prepare_plain(session, "GET", url, target, {}) is None
+    assert session.get(url).text == "kept=1"
+    session.cookies.clear(gw.config.domain_name, "/", "kept")  # empty, but the jar keeps its levels
+    assert prepare_plain(session, "GET", url, target, {}) is None
+    assert session.get(url).text == "none"
+    session.cookies.clear()
+    assert prepare_plain(session, "GET", url, target, {}) is not None
+    session.headers["X-Bytes"] = b"1"
+    assert prepare_plain(session, "GET", url, target, {}) is None
+    assert invocation_of(session.get(url)).request.header("X-Bytes") == "1"
+
+
+def test_a_response_hook_on_the_prepared_request_still_runs() -> None:
+    gw = Gateway(cookie_jar)
+    session = gw.session()
+    url = gw.url + "/show"
+    prepared = prepare_plain(session, "GET", url, gw.config.url_prefix + "/show", {})
+    assert prepared is not None
+    seen: list[int] = []
+
+    def hook(response: requests.Response, **kwargs: Any) -> requests.Response:
+        seen.append(response.status_code)
+        response.headers["Set-Cookie"] = "hooked=1; Path=/"
+        return response
+
+    prepared.hooks["response"].append(hook)
+    response = transport.send_plain(session, prepared, timeout=None, allow_redirects=True, stream=None)
+    assert seen == [200]
+    assert response.text == "none"
