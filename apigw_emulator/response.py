@@ -317,15 +317,7 @@ def _usual_rest(
     else:
         body = _encode(text)
     headers = pairs if "content-type" in lnames else [("Content-Type", "application/json"), *pairs]
-    headers += [
-        ("Content-Length", str(len(body))),
-        ("Date", stamp.http_date),
-        ("x-amzn-RequestId", stamp.request_id),
-        ("x-amz-apigw-id", stamp.extended_request_id),
-        ("X-Amzn-Trace-Id", trace_header(request, "rest", stamp)),
-    ]
-    if config.endpoint_type == "EDGE":
-        headers += edge_response_headers(stamp, code)
+    headers += _rest_own_headers(request, stamp, body, code, edge=config.endpoint_type == "EDGE")
     return GatewayResponse(code, tuple(headers), body)
 
 
@@ -416,7 +408,16 @@ def _map_rest_general(
     _check_headers(headers)
     if "content-type" not in merged:  # kept as it is: neither dropped nor remapped, nor CloudFront's
         headers.insert(0, ("Content-Type", "application/json"))
-    headers += [
+    headers += _rest_own_headers(request, stamp, body, status, edge=edge)
+    return GatewayResponse(status, tuple(headers), body)
+
+
+def _rest_own_headers(
+    request: HttpRequest, stamp: RequestStamp, body: bytes, status: int, *, edge: bool
+) -> list[tuple[str, str]]:
+    """The headers a REST API adds after the integration's: length, date, its ids, the trace header, and
+    CloudFront's for an edge-optimized API."""
+    headers = [
         ("Content-Length", str(len(body))),
         ("Date", stamp.http_date),
         ("x-amzn-RequestId", stamp.request_id),
@@ -425,7 +426,7 @@ def _map_rest_general(
     ]
     if edge:
         headers += edge_response_headers(stamp, status)
-    return GatewayResponse(status, tuple(headers), body)
+    return headers
 
 
 def _map_http_v2(
