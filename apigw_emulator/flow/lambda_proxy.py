@@ -5,8 +5,6 @@ integration response and method response of a proxy), with an HTTP API's CORS he
 
 from __future__ import annotations
 
-import json
-
 from ..cors import CorsRules, decorate
 from ..errors import LambdaFunctionError
 from ..gateway_errors import bad_gateway, binary_decode_failed, gateway_timeout, request_too_long, throttled
@@ -15,7 +13,7 @@ from ..response import MalformedResultError, _BinaryDecodeError, map_result
 from ..runtime._bootstrap import MARSHAL_ERROR
 from ..runtime.model import InvokeRequest
 from ..trace import trace_header
-from .runtime_json import event_round_trip, round_trip
+from .runtime_json import event_round_trip, round_trip, runtime_loads
 from .state import PENDING_RESPONSE, FlowState, FunctionTarget, Invocation, describe, lambda_context
 
 __all__ = ["DEFAULT_INTEGRATION_TIMEOUT", "LAMBDA_REQUEST_LIMIT", "LAMBDA_RESPONSE_LIMIT", "invoke_function"]
@@ -109,7 +107,7 @@ def invoke_function(state: FlowState, target: FunctionTarget, cors: CorsRules | 
         if isinstance(value, (bytes, bytearray)):
             # The runtime sends bytes as they are; the front door then needs them to be JSON.
             result_size = len(value)
-            result = json.loads(bytes(value))
+            result = runtime_loads(bytes(value))
         else:
             result_size, result = round_trip(value)
     except (TypeError, ValueError, RecursionError) as exc:  # RecursionError: a result nested too deep

@@ -5,6 +5,7 @@ from __future__ import annotations
 import binascii
 import json
 import os
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ import orjson
 from ..codec import b64decode, is_known_base64
 from ..runtime.model import SplicedJSON
 
-__all__ = ["event_round_trip", "round_trip", "runtime_dumps"]
+__all__ = ["event_round_trip", "round_trip", "runtime_dumps", "runtime_loads"]
 
 
 def _runtime_default(obj: Any) -> Any:
@@ -56,6 +57,31 @@ def _dumps(value: Any) -> tuple[bytes, bool]:
 _EXACT_SIZE_FROM = 3 * 1024 * 1024
 #: Body strings longer than this are measured, not serialised, by :func:`round_trip`.
 _BIG_STRING = 64 * 1024
+
+
+#: A run of 16 digits: a number orjson might not read as ``json`` does (an integer over 64 bits becomes a
+#: float there; a float of 16 or more significant digits is left to the stdlib too).
+_LONG_DIGITS = re.compile(rb"[0-9]{16}")
+
+
+def runtime_loads(payload: bytes) -> Any:
+    """Read JSON as the standard library's ``json.loads`` does, with orjson where that gives the same value.
+
+    orjson reads what it accepts as ``json`` does (same types, same floats, the last of duplicate keys,
+    the keys' order) except integers over 64 bits, which it turns into floats: a payload holding a run of
+    16 digits goes to the stdlib. What orjson refuses (NaN and infinities, lone surrogates, encodings
+    other than UTF-8, a byte order mark, numbers out of a double's range, nesting past 1,024 levels) is
+    read by the stdlib, which accepts it or raises as it always did.
+
+    :raises ValueError: (``json.JSONDecodeError``, ``UnicodeDecodeError``) when ``json`` raises it.
+    :raises RecursionError: when ``json`` does.
+    """
+    if _LONG_DIGITS.search(payload) is None:
+        try:
+            return orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(payload)
 
 
 def _loads(payload: bytes, by_orjson: bool) -> Any:
