@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from ..server._load import LoadFigures
+from ..server._load import KeepAliveClient, LoadFigures
+from ._timing import Timing
 
 #: The checkout: servers run with ``python -m tests.benchmarks._server_process`` from here.
 ROOT = Path(__file__).resolve().parents[2]
@@ -215,6 +216,22 @@ def placed(servers: Sequence[ServerProcess], *, one_cpu: bool) -> Iterator[None]
     finally:
         os.sched_setaffinity(0, every)
         _set_affinity([thread for server in servers for thread in _tree_threads(server.pid)], every)
+
+
+def timed_round_trip(
+    timing: Timing, port: int, baseline_port: int, request: LoadRequest, baseline: str
+) -> None:
+    """A benchmark's own figure: one keep-alive round trip of ``request`` on ``port``, the same on
+    ``baseline_port`` as the baseline named ``baseline`` (both must answer 200), and their ratio recorded."""
+    raw = request.raw()
+    ours = KeepAliveClient(port, raw, timeout=30)
+    base = KeepAliveClient(baseline_port, raw, timeout=30)
+    try:
+        assert timing.run(ours.round_trip, baselines={baseline: base.round_trip}) == 200
+    finally:
+        ours.close()
+        base.close()
+    timing.ratio(baseline)
 
 
 def requests_per_second(figures: LoadFigures) -> float:

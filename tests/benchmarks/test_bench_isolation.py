@@ -32,6 +32,7 @@ from ._external_load import (
     p50_ms,
     requests_per_second,
     serve_command,
+    timed_round_trip,
 )
 from ._timing import Timing
 
@@ -71,18 +72,14 @@ def servers(tmp_path: Path) -> Iterator[dict[str, ServerProcess]]:
 
 
 def _compare(timing: Timing, servers: dict[str, ServerProcess], request: LoadRequest, answer: bytes) -> float:
-    raw = request.raw()
-    client = KeepAliveClient(servers["process"].port, raw, timeout=30)
-    baseline = KeepAliveClient(servers["in_process"].port, raw, timeout=30)
-    try:
-        for each in (client, baseline):  # both answer, and the same
-            assert each.round_trip() == 200
-            assert each.last_body == answer
-        assert timing.run(client.round_trip, baselines={"in_process": baseline.round_trip}) == 200
-    finally:
-        client.close()
-        baseline.close()
-    timing.ratio("in_process")
+    for server in servers.values():  # both answer, and the same
+        client = KeepAliveClient(server.port, request.raw(), timeout=30)
+        try:
+            assert client.round_trip() == 200
+            assert client.last_body == answer
+        finally:
+            client.close()
+    timed_round_trip(timing, servers["process"].port, servers["in_process"].port, request, "in_process")
     timing.record(load_client=client_name())
     if not timing.enabled:
         return 1.0

@@ -79,6 +79,7 @@ from ._external_load import (
     p50_ms,
     requests_per_second,
     serve_command,
+    timed_round_trip,
 )
 from ._timing import Timing
 
@@ -154,15 +155,7 @@ def assert_same_answers(servers: Servers, request: LoadRequest, body: bytes) -> 
 
 def round_trip(timing: Timing, servers: Servers, request: LoadRequest) -> None:
     """The benchmark itself: one keep-alive round trip on ours, the limit's as the baseline."""
-    raw = request.raw()
-    ours = KeepAliveClient(servers.ours.port, raw, timeout=30)
-    limit = KeepAliveClient(servers.limit.port, raw, timeout=30)
-    try:
-        assert timing.run(ours.round_trip, baselines={"limit": limit.round_trip}) == 200
-    finally:
-        ours.close()
-        limit.close()
-    timing.ratio("limit")
+    timed_round_trip(timing, servers.ours.port, servers.limit.port, request, "limit")
     timing.record(load_client=client_name())
 
 

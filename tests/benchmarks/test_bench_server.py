@@ -32,7 +32,7 @@ import pytest
 
 from apigw_emulator import HttpRequest
 
-from ..server._load import MIB, KeepAliveClient, load_gateway
+from ..server._load import MIB, load_gateway
 from ._external_load import (
     LoadRequest,
     ServerProcess,
@@ -41,6 +41,7 @@ from ._external_load import (
     compare,
     p50_ms,
     requests_per_second,
+    timed_round_trip,
 )
 from ._timing import Timing, sample_per_call_ns
 
@@ -92,14 +93,7 @@ def compare_under_load(
 
 def round_trips(timing: Timing, server_port: int, stdlib_port: int, request: LoadRequest) -> None:
     """Benchmark one keep-alive round trip on our server, the stdlib server's as the baseline."""
-    ours = KeepAliveClient(server_port, request.raw(), timeout=30)
-    base = KeepAliveClient(stdlib_port, request.raw(), timeout=30)
-    try:
-        assert timing.run(ours.round_trip, baselines={"stdlib_server": base.round_trip}) == 200
-    finally:
-        ours.close()
-        base.close()
-    timing.ratio("stdlib_server")
+    timed_round_trip(timing, server_port, stdlib_port, request, "stdlib_server")
 
 
 @pytest.mark.benchmark(group=GROUP)
