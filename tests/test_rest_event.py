@@ -21,6 +21,16 @@ from apigw_emulator import (
 from ._forms import CF_ID, CLF, SHORT_ID, SIX_ALNUM, TRACE, UUID, VIA
 
 JPEG_START = bytes.fromhex("ffd8ffe000104a464946")
+#: The CloudFront-* headers an edge-optimized API adds to the event, in the order they come.
+CLOUDFRONT_HEADERS = (
+    "CloudFront-Forwarded-Proto",
+    "CloudFront-Is-Desktop-Viewer",
+    "CloudFront-Is-Mobile-Viewer",
+    "CloudFront-Is-SmartTV-Viewer",
+    "CloudFront-Is-Tablet-Viewer",
+    "CloudFront-Viewer-ASN",
+    "CloudFront-Viewer-Country",
+)
 
 
 @pytest.fixture
@@ -257,15 +267,7 @@ def test_rule_2_1_edge_endpoints_add_cloudfront_headers() -> None:
     gw = Gateway(None, api="rest")  # EDGE is AWS's default for REST APIs
     event = gw.event("GET", "/x", source_ip="68.8.83.18", protocol="HTTP/2.0")
     headers = event["headers"]
-    for name in (
-        "CloudFront-Forwarded-Proto",
-        "CloudFront-Is-Desktop-Viewer",
-        "CloudFront-Is-Mobile-Viewer",
-        "CloudFront-Is-SmartTV-Viewer",
-        "CloudFront-Is-Tablet-Viewer",
-        "CloudFront-Viewer-ASN",
-        "CloudFront-Viewer-Country",
-    ):
+    for name in CLOUDFRONT_HEADERS:
         assert name in headers
     assert VIA.match(headers["Via"])
     assert headers["Via"].startswith("2.0 ")
@@ -372,17 +374,7 @@ def test_rule_2_1_the_events_keys_keep_their_order_with_the_gateways_headers_las
     event = gw.event("GET", "/x", headers={"X-B": "1", "accept": "*/*", "user-agent": "ua"})
     gateway_headers = ["Host", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto"]
     if endpoint_type == "EDGE":
-        gateway_headers += [
-            "CloudFront-Forwarded-Proto",
-            "CloudFront-Is-Desktop-Viewer",
-            "CloudFront-Is-Mobile-Viewer",
-            "CloudFront-Is-SmartTV-Viewer",
-            "CloudFront-Is-Tablet-Viewer",
-            "CloudFront-Viewer-ASN",
-            "CloudFront-Viewer-Country",
-            "Via",
-            "X-Amz-Cf-Id",
-        ]
+        gateway_headers += [*CLOUDFRONT_HEADERS, "Via", "X-Amz-Cf-Id"]
     assert list(event["headers"]) == ["X-B", "accept", "User-Agent", *gateway_headers]
     assert list(event["multiValueHeaders"]) == list(event["headers"])
     assert list(event["requestContext"]) == [
