@@ -10,7 +10,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, MutableMapping
 from datetime import timedelta
 from http.client import HTTPMessage, responses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from requests import PreparedRequest, Response, Session, compat
 from requests.adapters import BaseAdapter, HTTPAdapter
@@ -181,6 +181,32 @@ def _encoding(headers: CaseInsensitiveDict[str], store: Mapping[str, tuple[str, 
     return get_encoding_from_headers(headers)
 
 
+class _LazyCookieJar:
+    """An attribute holding a ``RequestsCookieJar`` made when it is first read (most responses and
+    requests never need theirs), kept in the instance's ``__dict__`` under the attribute's own name;
+    setting it (None included: a fresh jar on the next read) replaces it."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _LazyCookieJar: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> RequestsCookieJar: ...
+
+    def __get__(self, instance: object, owner: type | None = None) -> RequestsCookieJar | _LazyCookieJar:
+        if instance is None:
+            return self
+        jar: RequestsCookieJar | None = instance.__dict__.get(self._name)
+        if jar is None:
+            jar = instance.__dict__[self._name] = RequestsCookieJar()
+        return jar
+
+    def __set__(self, instance: object, jar: RequestsCookieJar | None) -> None:
+        instance.__dict__[self._name] = jar
+
+
 class _GatewayResponse(Response):
     """requests' ``Response`` as ``HTTPAdapter.build_response`` fills it, filled in one step (with the
     headers given, repeated ones joined with ``", "`` as urllib3 gives them, rather than read back from a
@@ -231,16 +257,7 @@ class _GatewayResponse(Response):
     def raw(self, value: Any) -> None:
         self.__dict__["raw"] = value
 
-    @property
-    def cookies(self) -> RequestsCookieJar:
-        jar: RequestsCookieJar | None = self.__dict__.get("cookies")
-        if jar is None:
-            jar = self.__dict__["cookies"] = RequestsCookieJar()
-        return jar
-
-    @cookies.setter
-    def cookies(self, jar: RequestsCookieJar) -> None:
-        self.__dict__["cookies"] = jar
+    cookies = _LazyCookieJar()
 
 
 class GatewaySession(Session):
@@ -315,16 +332,7 @@ class _PlainPrepared(PreparedRequest):
             apigw_request=apigw_request,
         )
 
-    @property
-    def _cookies(self) -> RequestsCookieJar:
-        jar: RequestsCookieJar | None = self.__dict__.get("_cookies")
-        if jar is None:
-            jar = self.__dict__["_cookies"] = RequestsCookieJar()
-        return jar
-
-    @_cookies.setter
-    def _cookies(self, jar: RequestsCookieJar | None) -> None:
-        self.__dict__["_cookies"] = jar
+    _cookies = _LazyCookieJar()
 
 
 #: Whether requests' only hook is "response" (its default_hooks() is then {"response": []}).
