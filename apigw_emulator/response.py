@@ -303,7 +303,8 @@ def _usual_rest(
     pairs: list[tuple[str, str]] = []
     lnames: set[str] = set()
     for name, value in (single or _NO_HEADERS).items():
-        lname = _PLAIN_NAMES.get(name) or _plain_name(name)
+        # A str subclass equal to a memoised name is not that name: the general path writes str(name).
+        lname = (_PLAIN_NAMES.get(name) or _plain_name(name)) if name.__class__ is str else None
         if lname is None or lname in lnames or value.__class__ is not str or not value.isprintable():
             return None  # names that differ only in case are merged by the general path
         lnames.add(lname)

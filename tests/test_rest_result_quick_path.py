@@ -128,3 +128,22 @@ def test_the_usual_results_take_the_quick_path() -> None:
         response = _usual_rest(result, gateway.config, request, STAMP)
         assert response is not None
         assert response == _general(result, gateway, "application/octet-stream")
+
+
+def test_a_str_subclass_header_name_goes_the_general_way_even_when_its_text_was_seen() -> None:
+    """The general path writes a name that is a ``str`` subclass as ``str(name)``; the quick path's memo of
+    plain names must not let such a name through as the plain name it equals."""
+
+    class Named(str):
+        def __str__(self) -> str:
+            return "X-Renamed"
+
+    gateway = GATEWAYS[("REGIONAL", ())]
+    request = gateway.build_request("GET", "/")
+    plain = {"statusCode": 200, "headers": {"X-Custom": "1"}, "body": ""}
+    assert _usual_rest(plain, gateway.config, request, STAMP) is not None  # "X-Custom" is now memoised
+    subclassed = {"statusCode": 200, "headers": {Named("X-Custom"): "1"}, "body": ""}
+    assert _usual_rest(subclassed, gateway.config, request, STAMP) is None
+    general = _general(subclassed, gateway, None)
+    assert isinstance(general, GatewayResponse)
+    assert ("X-Renamed", "1") in general.headers
