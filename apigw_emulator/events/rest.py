@@ -125,6 +125,7 @@ _SHAPES_LIMIT = 64
 
 
 def _shape_of(config: GatewayConfig) -> _Shape:
+    """The shape of ``config``'s events, made on its first event."""
     shape = _SHAPES.get(id(config))
     if shape is None or shape.config is not config:
         shape = _Shape(config)
@@ -158,9 +159,7 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
         path = "/" + app_path.lstrip("/") if app_path.startswith("//") else app_path
 
     # Headers ---------------------------------------------------------------------------------------
-    shape = _SHAPES.get(id(config))
-    if shape is None or shape.config is not config:
-        shape = _shape_of(config)
+    shape = _shape_of(config)
     dropped = shape.dropped
     recase = config.recased_headers
     headers: dict[str, str] = {}
