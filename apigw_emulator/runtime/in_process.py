@@ -444,12 +444,7 @@ class InProcessEnvironment(ExecutionEnvironment):
                 return handler(request.event, request.context)
 
         started = _perf_counter()
-        if on_main:  # what _run does, without its call
-            finished, succeeded, value = _call_on_main_thread(call, request.wait)
-            if not finished:
-                succeeded = False
-        else:
-            succeeded, value = self._run(call, on_main, request.wait)
+        succeeded, value = self._run(call, on_main, request.wait)
         duration = _perf_counter() - started
         if succeeded:
             return InvokeOutcome("result", result=value, duration=duration, init_duration=init_duration)
