@@ -56,7 +56,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 from .._socket_io import send_before
-from ._bootstrap import ACCEPTED_RESPONSE
+from ._bootstrap import ACCEPTED_RESPONSE  # the 202, whole, as both sides know it
 
 __all__ = [
     "MAX_PAYLOAD",
@@ -177,8 +177,6 @@ TOO_LARGE = _json_error(
     "RequestEntityTooLarge", f"Exceeded maximum allowed payload size ({MAX_PAYLOAD} bytes)."
 )
 INVALID_REQUEST_ID = _json_error("InvalidRequestID", "Invalid request ID")
-#: The 202, whole: the emulator's runtime recognises these bytes without parsing them.
-_ACCEPTED_RESPONSE = ACCEPTED_RESPONSE
 _PIPELINED_NEXT = f"GET {NEXT_PATH} HTTP/1.1\r\n".encode("latin-1")
 _REASONS = {
     200: "OK",
@@ -779,7 +777,7 @@ class RuntimeAPIServer:
         emulator's runtime does), the 202 waits to go out in one write with that ``next``'s answer: the
         runtime is woken once per invocation instead of twice."""
         if not close and connection.buffer.startswith(_PIPELINED_NEXT):
-            connection.deferred = _ACCEPTED_RESPONSE
+            connection.deferred = ACCEPTED_RESPONSE  # the emulator's runtime skips these bytes
             return
         self._respond(connection, 202, ACCEPTED, close)
 
