@@ -32,7 +32,6 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from ..server._load import KeepAliveClient, LoadFigures
 from ._timing import Timing
@@ -360,6 +359,15 @@ class ServerProcess:
     pid: int
 
 
+#: What a server that said no port in time printed when it was made to dump its threads' stacks, for each
+#: start that was tried again (shown in the test session's summary by the benchmarks' conftest).
+SILENT_STARTS: list[str] = []
+
+
+class SilentStartError(RuntimeError):
+    """A server process still running that said no port within :data:`START_SECONDS`."""
+
+
 @contextlib.contextmanager
 def server_process(
     command: Sequence[str], port_pattern: str, *, cwd: Path = ROOT, env: Mapping[str, str] | None = None
@@ -369,24 +377,53 @@ def server_process(
     session is terminated on the way out (``serve`` stops its workers, which run in sessions of their own,
     itself). ``env``: the process's environment (default: this process's).
 
-    :raises RuntimeError: when the process exits or says no port within :data:`START_SECONDS`.
+    A server that is still running but has said no port within :data:`START_SECONDS` is made to print its
+    threads' stacks (Python's fault handler, on in the servers started here), stopped, and started once
+    more; what it printed is kept in :data:`SILENT_STARTS`.
+
+    :raises RuntimeError: when the process exits before it says its port, or is silent twice.
     """
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(
+    pattern = re.compile(port_pattern.encode(), re.MULTILINE)
+    environment = {**(os.environ if env is None else env), "PYTHONFAULTHANDLER": "1"}
+    with tempfile.TemporaryDirectory(prefix="apigw-bench-server-") as folder:
+        for attempt in (1, 2):
+            output = Path(folder) / f"output-{attempt}.log"
+            process = _start(command, cwd, environment, output)
+            try:
+                port = _wait_for_port(process, output, pattern)
+            except SilentStartError as silent:
+                said = _stacks_of(process, output)
+                _stop(process)
+                SILENT_STARTS.append(f"{silent} (start {attempt} of 2); it printed:\n{said}")
+                if attempt == 2:
+                    raise RuntimeError(f"{silent} twice; the second time it printed:\n{said}") from None
+                continue
+            except BaseException:
+                _stop(process)
+                raise
+            try:
+                yield ServerProcess(port, process.pid)
+            finally:
+                _stop(process)
+            return
+
+
+def _start(
+    command: Sequence[str], cwd: Path, env: Mapping[str, str], output: Path
+) -> subprocess.Popen[bytes]:
+    """The server's process, writing to ``output`` opened for appending: a file description of its own, so
+    that this process's reads never move the server's write offset."""
+    with output.open("ab") as sink:
+        return subprocess.Popen(
             list(command),
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
-            stdout=output,
+            stdout=sink,
             stderr=subprocess.STDOUT,
             start_new_session=True,
             preexec_fn=_end_with_parent,  # noqa: PLW1509 - a test helper's child, no threads to fear
         )
-        try:
-            port = _wait_for_port(process, output, re.compile(port_pattern.encode(), re.MULTILINE))
-            yield ServerProcess(port, process.pid)
-        finally:
-            _stop(process)
 
 
 def _end_with_parent() -> None:
@@ -401,11 +438,10 @@ def _end_with_parent() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
 
 
-def _wait_for_port(process: subprocess.Popen[bytes], output: IO[bytes], pattern: re.Pattern[bytes]) -> int:
+def _wait_for_port(process: subprocess.Popen[bytes], output: Path, pattern: re.Pattern[bytes]) -> int:
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
-        output.seek(0)
-        said = output.read()
+        said = output.read_bytes()
         found = pattern.search(said)
         if found:
             return int(found.group(1))
@@ -413,7 +449,24 @@ def _wait_for_port(process: subprocess.Popen[bytes], output: IO[bytes], pattern:
             shown = said.decode(errors="replace")
             raise RuntimeError(f"{process.args!r} exited with {process.returncode}: {shown}")
         time.sleep(0.02)
-    raise RuntimeError(f"{process.args!r} said no port within {START_SECONDS:.0f} s")
+    raise SilentStartError(f"{process.args!r} said no port within {START_SECONDS:g} s")
+
+
+def _stacks_of(process: subprocess.Popen[bytes], output: Path) -> str:
+    """What the silent server printed, ending with its threads' stacks: SIGABRT makes Python's fault
+    handler write them before the process dies."""
+    state = ""
+    with contextlib.suppress(OSError):
+        state = next(
+            line
+            for line in Path(f"/proc/{process.pid}/status").read_text().splitlines()
+            if line.startswith("State:")
+        )
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(process.pid, signal.SIGABRT)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+    return f"{state}\n{output.read_bytes().decode(errors='replace')}".strip()
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

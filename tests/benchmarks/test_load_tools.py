@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from . import _external_load
 from ._external_load import (
     ROOT,
     LoadRequest,
@@ -202,3 +203,47 @@ def test_a_benchmark_server_ends_when_the_process_that_started_it_is_killed() ->
     finally:
         starter.kill()
         starter.wait(10)
+
+
+# A server that is silent on its first start and says its port on the next (a marker file tells them apart).
+SILENT_ONCE = textwrap.dedent(
+    """\
+    import pathlib, socket, sys, time
+    marker = pathlib.Path(sys.argv[1])
+    if not marker.exists():
+        marker.write_text("started")
+        time.sleep(600)
+    listener = socket.create_server(("127.0.0.1", 0))
+    print(f"port {listener.getsockname()[1]}", flush=True)
+    time.sleep(600)
+    """
+)
+
+
+def test_a_server_silent_at_its_first_start_is_started_again_with_its_stacks_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_external_load, "START_SECONDS", 1.0)
+    monkeypatch.setattr(_external_load, "SILENT_STARTS", [])
+    command = [sys.executable, "-c", SILENT_ONCE, str(tmp_path / "marker")]
+    with _external_load.server_process(command, r"^port (\d+)$") as server:
+        assert server.port > 0
+    [said] = _external_load.SILENT_STARTS
+    assert "said no port within 1 s (start 1 of 2)" in said
+    assert "time.sleep(600)" in said or "<module>" in said  # the fault handler's stack of the silent start
+
+
+def test_a_server_silent_twice_fails_with_what_it_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_external_load, "START_SECONDS", 0.5)
+    monkeypatch.setattr(_external_load, "SILENT_STARTS", [])
+    command = [sys.executable, "-c", "import time; print('starting', flush=True); time.sleep(600)"]
+    with (
+        pytest.raises(RuntimeError, match="said no port within 0.5 s twice") as failure,
+        _external_load.server_process(command, r"^port (\d+)$"),
+    ):
+        pass
+    assert "starting" in str(failure.value)
+    assert "Fatal Python error: Aborted" in str(failure.value)
+    assert len(_external_load.SILENT_STARTS) == 2
