@@ -240,7 +240,7 @@ def test_a_server_silent_twice_fails_with_what_it_printed(
     monkeypatch.setattr(_external_load, "SILENT_STARTS", [])
     command = [sys.executable, "-c", "import time; print('starting', flush=True); time.sleep(600)"]
     with (
-        pytest.raises(RuntimeError, match="said no port within 0.5 s twice") as failure,
+        pytest.raises(RuntimeError, match=r"said no port within 0\.5 s twice") as failure,
         _external_load.server_process(command, r"^port (\d+)$"),
     ):
         pass
