@@ -13,10 +13,15 @@ __all__ = ["send_before", "wait_writable"]
 
 
 def send_before(
-    sock: socket.socket, data: bytes, deadline: float, wait: Callable[[float], object] | None = None
+    sock: socket.socket,
+    data: bytes,
+    deadline: float,
+    wait: Callable[[float], object] | None = None,
+    flags: int = 0,
 ) -> None:
-    """Send all of ``data`` on the non-blocking ``sock``, waiting while it would block, by ``wait(seconds)``
-    (default: :func:`wait_writable`).
+    """Send all of ``data`` on the non-blocking ``sock`` (or with ``flags`` that make each send
+    non-blocking: ``MSG_DONTWAIT``), waiting while it would block, by ``wait(seconds)`` (default:
+    :func:`wait_writable`).
 
     :raises TimeoutError: once ``time.monotonic()`` reaches ``deadline`` with bytes unsent; :raises
         OSError: when the connection fails.
@@ -24,7 +29,7 @@ def send_before(
     view = memoryview(data)
     while view:
         try:
-            sent = sock.send(view)
+            sent = sock.send(view, flags)
         except (BlockingIOError, InterruptedError):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
