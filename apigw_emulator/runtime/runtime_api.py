@@ -114,6 +114,10 @@ class RuntimeEvent:
     fd: int = -1
 
 
+#: The events that carry nothing but their kind, made once (they are immutable).
+_READY = RuntimeEvent("ready")
+_TIMEOUT = RuntimeEvent("timeout")
+
 #: The emulator's own header on ``/invocation/next``: how the event JSON was written.
 ENCODER_HEADER = "Apigw-Emulator-Event-Encoder"
 
@@ -367,7 +371,7 @@ class RuntimeAPIServer:
         while not events:
             timeout = deadline - time.monotonic()
             if timeout <= 0:
-                return RuntimeEvent("timeout")
+                return _TIMEOUT
             for data in select(timeout):
                 if data is None:
                     self._accept()
@@ -410,10 +414,14 @@ class RuntimeAPIServer:
             f"POST {INVOCATION_PREFIX}{invocation.request_id}/response HTTP/1.1\r\nHost: {self.address}\r\n"
             "Content-Type: application/json\r\nContent-Length: "
         ).encode("latin-1")
-        if self._events:  # a "ready" not waited for is stale now
-            kept = [event for event in self._events if event.kind != "ready"]
-            self._events.clear()
-            self._events.extend(kept)
+        events = self._events
+        if events:  # a "ready" not waited for is stale now (usually the one event there is)
+            if len(events) == 1 and events[0].kind == "ready":
+                events.clear()
+            else:
+                kept = [event for event in events if event.kind != "ready"]
+                events.clear()
+                events.extend(kept)
         if self._send(connection, invocation.head(), invocation.event, deadline, invocation.event_tail):
             return True
         self._state, self._current_id = RESPONSE_SENT, None
@@ -515,7 +523,7 @@ class RuntimeAPIServer:
         while not connection.closed:
             request = connection.request
             if request is None:
-                if not self._parse_head(connection):
+                if not connection.buffer or not self._parse_head(connection):  # nothing more to read
                     return
                 continue
             if not self._parse_body(connection, request):
@@ -751,7 +759,7 @@ class RuntimeAPIServer:
             return
         self._state = READY
         self._pending_next = connection
-        self._events.append(RuntimeEvent("ready"))
+        self._events.append(_READY)
 
     def _refuse(self, connection: _Connection, request: _Request, size: int) -> None:
         """A body over the limit: 413 to the runtime; an answer to the invocation is its failure."""
