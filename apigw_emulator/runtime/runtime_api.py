@@ -516,7 +516,43 @@ class RuntimeAPIServer:
             self._drop(connection)
             return
         connection.buffer += self._scratch[:count]
+        if self._state == RUNNING and connection.request is None and self._own_turn(connection):
+            return
         self._parse(connection)
+
+    def _own_turn(self, connection: _Connection) -> bool:
+        """Take the emulator's own runtime's usual turn when the buffer holds exactly that: its JSON
+        answer to the invocation in progress (as :meth:`_own_answer` takes it) and, right behind it, its
+        next ``next`` (its own bytes). The outcome is the general path's: the ``response`` event, the
+        202 deferred to go out with the next event, the runtime ready with its ``next`` pending, and a
+        ``ready`` event. False (nothing taken) for anything else, which is parsed as any request is."""
+        buffer, answer_head, next_head = connection.buffer, self._own_answer_head, self._own_next_head
+        if self._pending_next is not None or not answer_head or not buffer.startswith(answer_head):
+            return False
+        start = len(answer_head)
+        end = buffer.find(b"\r\n\r\n", start, start + 12)
+        if end < 0:
+            return False
+        digits = buffer[start:end]
+        if not digits.isdigit() or len(digits) > 8:
+            return False
+        body_end = end + 4 + int(digits)
+        if (
+            int(digits) > MAX_PAYLOAD
+            or len(buffer) != body_end + len(next_head)
+            or not buffer.endswith(next_head)
+        ):
+            return False
+        body = bytes(buffer[end + 4 : body_end])
+        buffer.clear()
+        self._current_id = None
+        self._own_answer_head = b""
+        connection.deferred = ACCEPTED_RESPONSE  # the 202 goes out with the next event (_accept_post)
+        self._events.append(RuntimeEvent("response", body, None, "application/json"))
+        self._state = READY  # the pipelined next, as _next takes it
+        self._pending_next = connection
+        self._events.append(_READY)
+        return True
 
     def _parse(self, connection: _Connection) -> None:
         """Make progress with what the connection's buffer holds."""
