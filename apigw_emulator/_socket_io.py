@@ -26,10 +26,10 @@ def send_before(
     :raises TimeoutError: once ``time.monotonic()`` reaches ``deadline`` with bytes unsent; :raises
         OSError: when the connection fails.
     """
-    view = memoryview(data)
-    while view:
+    pending: bytes | memoryview = data  # a view only once a send was partial (most sends take it all)
+    while pending:
         try:
-            sent = sock.send(view, flags)
+            sent = sock.send(pending, flags)
         except (BlockingIOError, InterruptedError):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -39,7 +39,9 @@ def send_before(
             else:
                 wait(remaining)
             continue
-        view = view[sent:]
+        if sent == len(pending):
+            return
+        pending = (memoryview(data) if pending is data else pending)[sent:]
 
 
 def wait_writable(sock: socket.socket, seconds: float) -> None:
