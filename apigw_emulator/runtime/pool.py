@@ -116,10 +116,11 @@ class EnvironmentPool:
                 f"{self.function.name} busy (max_concurrency)"
             )
             return InvokeOutcome("throttled")
+        request_id = request.request_id
         log = self.log
         if log is not None:
             try:
-                log(f"START RequestId: {request.request_id} Version: {self.function.version}")
+                log(f"START RequestId: {request_id} Version: {self.function.version}")
             except Exception:  # as _say: a failing log callable must not fail an invocation
                 self.log = None
         try:
@@ -139,9 +140,9 @@ class EnvironmentPool:
                         "init\tStatus: timeout"
                     )
                 elif outcome.kind == "timeout":
-                    log(f"{request.request_id} Task timed out after {self.function.timeout:.2f} seconds")
-                log(f"END RequestId: {request.request_id}")
-                log(report_line(request.request_id, self.function, outcome))
+                    log(f"{request_id} Task timed out after {self.function.timeout:.2f} seconds")
+                log(f"END RequestId: {request_id}")
+                log(report_line(request_id, self.function, outcome))
             except Exception:
                 self.log = None
         if not environment.alive:
