@@ -195,19 +195,9 @@ class RuntimeClient:
             self._sock = socket.socket(fileno=self._fd)
             self._fd = None
             self._sock.set_inheritable(False)  # the handler's subprocesses do not get it
-            # Nor do processes it forks without exec (multiprocessing): the pair must read as closed as
-            # soon as this process is gone, which is how the emulator knows it is.
-            if hasattr(os, "register_at_fork"):
-                os.register_at_fork(after_in_child=self._close_in_child)
         else:
             self._sock = socket.create_connection(self._server)
             self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def _close_in_child(self) -> None:
-        """In a forked child: close its copy of the connection (the runtime's own stays open)."""
-        sock, self._sock = self._sock, None
-        if sock is not None:
-            sock.close()
 
     def close(self) -> None:
         self._buffer.clear()

@@ -189,12 +189,6 @@ class ProcessEnvironment(ExecutionEnvironment):
             if isinstance(worker, InvokeOutcome):  # the runtime is stuck: this sandbox is done
                 self.alive = False
                 return worker
-            if worker is not None:
-                outcome = self._invoke(worker, request, warm=True)
-                if outcome is not None:
-                    return outcome
-                self._replace(worker)  # it had gone since its last answer: a fresh sandbox, as below
-                worker = None
             if worker is None:
                 started = time.perf_counter()
                 failure = self._init(request.request_id)
@@ -204,8 +198,7 @@ class ProcessEnvironment(ExecutionEnvironment):
                     return failure
                 worker = self._worker
                 assert worker is not None
-            outcome = self._invoke(worker, request, warm=False)
-            assert outcome is not None  # (only a warm worker's invocation can be None)
+            outcome = self._invoke(worker, request)
             outcome.init_duration = init_duration
             return outcome
 
@@ -318,18 +311,13 @@ class ProcessEnvironment(ExecutionEnvironment):
 
     # -- invoke ------------------------------------------------------------------------------------------
 
-    def _invoke(self, worker: _Worker, request: InvokeRequest, *, warm: bool) -> InvokeOutcome | None:
-        """The invocation's outcome; for a ``warm`` worker, None when the event could not be handed over
-        because the worker had exited since its last answer (its runtime was waiting on the socket pair,
-        where :meth:`_warm_worker` does not ask): the caller starts afresh."""
+    def _invoke(self, worker: _Worker, request: InvokeRequest) -> InvokeOutcome:
         invocation = self._invocation(request)
         if worker.logged_or_dropped():
             worker.new_log_budget()
         started = time.perf_counter()
         deadline = time.monotonic() + request.wait
         handed = worker.server.hand_over(invocation, deadline)
-        if warm and not handed and worker.process.poll() is not None:
-            return None
         while True:
             event = worker.wait(deadline)
             if event is None:
@@ -371,29 +359,19 @@ class ProcessEnvironment(ExecutionEnvironment):
         worker = self._worker
         if worker is None:
             return None
-        server = worker.server
-        # A runtime waiting on the socket pair is not asked whether its process is still there (a
-        # system call per invocation): if it is not, the pair is closed, handing the event over fails,
-        # and :meth:`invoke` starts afresh then. A forked child of the handler does not keep the pair
-        # open: the runtime closes it in children.
-        if server.state == "Ready" and (server.pending_on_pair() or worker.process.poll() is None):
+        if worker.process.poll() is None and worker.server.state == "Ready":
             return worker
         deadline = time.monotonic() + _NEXT_GRACE
         while True:
             event = None if worker.process.returncode is not None else worker.wait(deadline)
             if event is None:
-                self._replace(worker)
+                self._discard(worker)
+                self.log_stream = log_stream_name(self.function.version)
                 return None
             if event.kind == "ready":
                 return worker
             if event.kind == "timeout":
                 return self._stuck(worker, request.request_id)
-
-    def _replace(self, worker: _Worker) -> None:
-        """End a worker that exited between invocations: the next init is a new sandbox, with a new log
-        stream."""
-        self._discard(worker)
-        self.log_stream = log_stream_name(self.function.version)
 
     def _stuck(self, worker: _Worker, request_id: str) -> InvokeOutcome:
         """The failure of an invocation whose runtime never asked for it: ended, not waited for."""

@@ -321,8 +321,6 @@ class RuntimeAPIServer:
         self._scratch = memoryview(bytearray(READ_SIZE))
         self._state = STARTED
         self._pending_next: _Connection | None = None
-        #: The connection made of the socket pair's end (:meth:`adopt`), if any.
-        self._adopted: _Connection | None = None
         self._current_id: str | None = None
         self._closed = False
         #: Decides whether an accepted connection is the runtime's (None: every connection is); a refused
@@ -465,15 +463,7 @@ class RuntimeAPIServer:
         """Serve a connection the owner made: one end of a socket pair whose other end only the worker
         holds (no listener, so no peer check; whatever arrives on it is the worker's)."""
         sock.setblocking(False)
-        connection = _Connection(sock)
-        self._adopted = connection
-        self._poller.register(sock, connection)
-
-    def pending_on_pair(self) -> bool:
-        """Whether the pending ``next`` came on the socket pair given to :meth:`adopt` (only the worker
-        holds its other end: when the worker is gone, it reads as closed)."""
-        pending = self._pending_next
-        return pending is not None and pending is self._adopted
+        self._poller.register(sock, _Connection(sock))
 
     def _accepted(self, sock: socket.socket) -> bool:
         assert self.accepts is not None
