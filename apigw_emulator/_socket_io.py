@@ -13,18 +13,23 @@ __all__ = ["send_before", "wait_writable"]
 
 
 def send_before(
-    sock: socket.socket, data: bytes, deadline: float, wait: Callable[[float], object] | None = None
+    sock: socket.socket,
+    data: bytes,
+    deadline: float,
+    wait: Callable[[float], object] | None = None,
+    flags: int = 0,
 ) -> None:
-    """Send all of ``data`` on the non-blocking ``sock``, waiting while it would block, by ``wait(seconds)``
-    (default: :func:`wait_writable`).
+    """Send all of ``data`` on the non-blocking ``sock`` (or with ``flags`` that make each send
+    non-blocking: ``MSG_DONTWAIT``), waiting while it would block, by ``wait(seconds)`` (default:
+    :func:`wait_writable`).
 
     :raises TimeoutError: once ``time.monotonic()`` reaches ``deadline`` with bytes unsent; :raises
         OSError: when the connection fails.
     """
-    view = memoryview(data)
-    while view:
+    pending: bytes | memoryview = data  # a view only once a send was partial (most sends take it all)
+    while pending:
         try:
-            sent = sock.send(view)
+            sent = sock.send(pending, flags)
         except (BlockingIOError, InterruptedError):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -34,7 +39,9 @@ def send_before(
             else:
                 wait(remaining)
             continue
-        view = view[sent:]
+        if sent == len(pending):
+            return
+        pending = (memoryview(data) if pending is data else pending)[sent:]
 
 
 def wait_writable(sock: socket.socket, seconds: float) -> None:

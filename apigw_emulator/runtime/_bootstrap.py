@@ -208,17 +208,20 @@ class RuntimeClient:
     def _head(
         self, method: str, path: str, body: bytes = b"", headers: tuple[tuple[str, str], ...] = ()
     ) -> bytes:
-        lines = [f"{method} {path} HTTP/1.1\r\n", self._host_header]
-        lines += [f"{name}: {value}\r\n" for name, value in headers]
+        head = f"{method} {path} HTTP/1.1\r\n{self._host_header}"
+        for name, value in headers:
+            head += f"{name}: {value}\r\n"
         if method != "GET":
-            lines.append(f"Content-Length: {len(body)}\r\n")
-        lines.append("\r\n")
-        return "".join(lines).encode("latin-1")
+            head += f"Content-Length: {len(body)}\r\n"
+        return (head + "\r\n").encode("latin-1")
 
     def _send(self, *parts: bytes) -> None:
         if self._sock is None:
             self._connect()
-        if sum(len(part) for part in parts) < 65536:
+        size = 0
+        for part in parts:
+            size += len(part)
+        if size < 65536:
             self._sock.sendall(b"".join(parts))
         else:
             for part in parts:
@@ -432,6 +435,41 @@ def _getenv(name: str) -> str | None:
     return text
 
 
+#: The variables the context reads, in the order of its attributes.
+_CONTEXT_VARIABLES = (
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+)
+
+
+def _getenv_all(names: tuple[str, ...]) -> list[str | None]:
+    """``[os.environ.get(name) for name in names]``, as :func:`_getenv` reads one, with one look at
+    ``os.environ``'s store for them all (the context reads five per invocation)."""
+    data = getattr(os.environ, "_data", None) if _ENVIRON_BYTES else None
+    if not isinstance(data, dict):
+        return [os.environ.get(name) for name in names]
+    keys, texts = _ENVIRON_KEYS, _ENVIRON_TEXTS
+    values: list[str | None] = []
+    for name in names:
+        key = keys.get(name)
+        if key is None:
+            key = keys[name] = os.fsencode(name)
+        raw = data.get(key)
+        if raw is None:
+            values.append(None)
+            continue
+        text = texts.get(raw)
+        if text is None:
+            if len(texts) > 64:
+                texts.clear()
+            text = texts[raw] = os.fsdecode(raw)
+        values.append(text)
+    return values
+
+
 class LambdaContext:
     """The context a handler gets, with the attributes (and types) of awslambdaric's: the function's
     values come from the environment variables, the invocation's from the ``Lambda-Runtime-*`` headers."""
@@ -445,13 +483,14 @@ class LambdaContext:
         invoked_function_arn: str | None = None,
         tenant_id: str | None = None,
     ) -> None:
-        getenv = _getenv
         self.aws_request_id = invoke_id
-        self.log_group_name = getenv("AWS_LAMBDA_LOG_GROUP_NAME")
-        self.log_stream_name = getenv("AWS_LAMBDA_LOG_STREAM_NAME")
-        self.function_name = getenv("AWS_LAMBDA_FUNCTION_NAME")
-        self.memory_limit_in_mb = getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
-        self.function_version = getenv("AWS_LAMBDA_FUNCTION_VERSION")
+        (
+            self.log_group_name,
+            self.log_stream_name,
+            self.function_name,
+            self.memory_limit_in_mb,
+            self.function_version,
+        ) = _getenv_all(_CONTEXT_VARIABLES)
         self.invoked_function_arn = invoked_function_arn
         self.tenant_id = tenant_id
         w3c: dict[str, str] = {}
@@ -495,8 +534,9 @@ class _Encoder(json.JSONEncoder):
     number (a NaN Decimal as ``NaN``), NaN and infinities are allowed, ``bytes`` values are UTF-8 text,
     and non-ASCII characters are written as they are for python3.12 and later (``AWS_EXECUTION_ENV``)."""
 
-    def __init__(self) -> None:
-        ascii_only = _getenv("AWS_EXECUTION_ENV") not in _NON_ASCII_RUNTIMES
+    def __init__(self, ascii_only: bool | None = None) -> None:
+        if ascii_only is None:
+            ascii_only = _getenv("AWS_EXECUTION_ENV") not in _NON_ASCII_RUNTIMES
         super().__init__(ensure_ascii=ascii_only, allow_nan=True)
         self.marker = ""
         self.decimals: list[str] = []
@@ -555,9 +595,19 @@ def _namedtuples_as_objects(value: Any) -> Any:
     return value
 
 
+#: An encoder kept for each ``ensure_ascii`` setting, taken out while it encodes (a nested or concurrent
+#: call makes its own): awslambdaric makes one per call, which costs more than encoding a small result.
+_ENCODERS: dict[bool, _Encoder] = {}
+
+
 def to_json(value: Any) -> str:
-    """``value`` as the runtime's JSON."""
-    return _Encoder().encode(value)
+    """``value`` as the runtime's JSON (``AWS_EXECUTION_ENV`` read at each call, as awslambdaric does)."""
+    ascii_only = _getenv("AWS_EXECUTION_ENV") not in _NON_ASCII_RUNTIMES
+    encoder = _ENCODERS.pop(ascii_only, None) or _Encoder(ascii_only)
+    try:
+        return encoder.encode(value)
+    finally:
+        _ENCODERS[ascii_only] = encoder
 
 
 def marshal_response(value: Any) -> tuple[bytes, str]:
@@ -721,6 +771,29 @@ def _handle(
     )
 
 
+def _set_trace_id(trace_id: str | None) -> None:
+    """``os.environ["_X_AMZN_TRACE_ID"] = trace_id`` (removed for None): the same ``putenv`` and the same
+    entry in ``os.environ``'s store, without its mapping methods encoding the name on every invocation."""
+    data = getattr(os.environ, "_data", None) if _ENVIRON_BYTES else None
+    if not isinstance(data, dict):
+        if trace_id is not None:
+            os.environ[_TRACE_VARIABLE] = trace_id
+        else:
+            os.environ.pop(_TRACE_VARIABLE, None)
+        return
+    if trace_id is not None:
+        value = os.fsencode(trace_id)
+        os.putenv(_TRACE_KEY, value)
+        data[_TRACE_KEY] = value
+    elif _TRACE_KEY in data:
+        os.unsetenv(_TRACE_KEY)
+        del data[_TRACE_KEY]
+
+
+_TRACE_VARIABLE = "_X_AMZN_TRACE_ID"
+_TRACE_KEY = os.fsencode(_TRACE_VARIABLE)
+
+
 def _watch_parent(fd: int) -> None:
     """Exit the process when ``fd`` (a pipe whose other end only the parent holds) reaches its end: the
     parent died or gave the worker up."""
@@ -782,11 +855,7 @@ def main(argv: list[str] | None = None) -> int:
         while True:
             _request_id = headers.get("lambda-runtime-aws-request-id", "")
             _tenant_id = headers.get("lambda-runtime-aws-tenant-id")
-            trace_id = headers.get("lambda-runtime-trace-id")
-            if trace_id is not None:
-                os.environ["_X_AMZN_TRACE_ID"] = trace_id
-            else:
-                os.environ.pop("_X_AMZN_TRACE_ID", None)
+            _set_trace_id(headers.get("lambda-runtime-trace-id"))
             headers, body = client.post_and_next(*_handle(handler, headers, body))
     except (ConnectionError, _ClosedByServerError):
         return 1  # the Runtime API is gone: so is the emulator (or it gave this worker up)

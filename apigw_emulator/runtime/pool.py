@@ -33,19 +33,17 @@ def report_line(request_id: str, function: FunctionConfig, outcome: InvokeOutcom
     billed = math.ceil(duration_ms) + (
         math.ceil(outcome.init_duration * 1000) if outcome.init_duration is not None else 0
     )
-    parts = [
-        f"REPORT RequestId: {request_id}",
-        f"Duration: {duration_ms:.2f} ms",
-        f"Billed Duration: {max(billed, 1)} ms",
-        f"Memory Size: {function.memory_size} MB",
-    ]
+    line = (
+        f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\tBilled Duration: "
+        f"{max(billed, 1)} ms\tMemory Size: {function.memory_size} MB"
+    )
     if outcome.max_memory_mb is not None:
-        parts.append(f"Max Memory Used: {outcome.max_memory_mb} MB")
+        line += f"\tMax Memory Used: {outcome.max_memory_mb} MB"
     if outcome.init_duration is not None:
-        parts.append(f"Init Duration: {outcome.init_duration * 1000:.2f} ms")
+        line += f"\tInit Duration: {outcome.init_duration * 1000:.2f} ms"
     if outcome.kind == "timeout":
-        parts.append("Status: timeout")
-    return "\t".join(parts)
+        line += "\tStatus: timeout"
+    return line
 
 
 class EnvironmentPool:
@@ -118,8 +116,13 @@ class EnvironmentPool:
                 f"{self.function.name} busy (max_concurrency)"
             )
             return InvokeOutcome("throttled")
-        if self.log is not None:
-            self._say(f"START RequestId: {request.request_id} Version: {self.function.version}")
+        request_id = request.request_id
+        log = self.log
+        if log is not None:
+            try:
+                log(f"START RequestId: {request_id} Version: {self.function.version}")
+            except Exception:  # as _say: a failing log callable must not fail an invocation
+                self.log = None
         try:
             request.context.log_stream_name = environment.log_stream_name
             outcome = environment.invoke(request)
@@ -128,16 +131,20 @@ class EnvironmentPool:
             raise
         finally:
             self._release(environment)
-        if self.log is not None:
-            if outcome.kind == "timeout" and outcome.init_error:
-                self._say(
-                    f"INIT_REPORT Init Duration: {(outcome.init_duration or 0) * 1000:.2f} ms\tPhase: init"
-                    "\tStatus: timeout"
-                )
-            elif outcome.kind == "timeout":
-                self._say(f"{request.request_id} Task timed out after {self.function.timeout:.2f} seconds")
-            self._say(f"END RequestId: {request.request_id}")
-            self._say(report_line(request.request_id, self.function, outcome))
+        log = self.log
+        if log is not None:
+            try:  # as _say for each line: after a failing one, the log is off
+                if outcome.kind == "timeout" and outcome.init_error:
+                    log(
+                        f"INIT_REPORT Init Duration: {(outcome.init_duration or 0) * 1000:.2f} ms\tPhase: "
+                        "init\tStatus: timeout"
+                    )
+                elif outcome.kind == "timeout":
+                    log(f"{request_id} Task timed out after {self.function.timeout:.2f} seconds")
+                log(f"END RequestId: {request_id}")
+                log(report_line(request_id, self.function, outcome))
+            except Exception:
+                self.log = None
         if not environment.alive:
             self._say(
                 f"apigw-emulator: the execution environment of {self.function.name} was reset "

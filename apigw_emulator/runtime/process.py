@@ -313,7 +313,8 @@ class ProcessEnvironment(ExecutionEnvironment):
 
     def _invoke(self, worker: _Worker, request: InvokeRequest) -> InvokeOutcome:
         invocation = self._invocation(request)
-        worker.new_log_budget()
+        if worker.logged_or_dropped():
+            worker.new_log_budget()
         started = time.perf_counter()
         deadline = time.monotonic() + request.wait
         handed = worker.server.hand_over(invocation, deadline)
@@ -599,6 +600,11 @@ class _Worker:
                 if time.monotonic() < deadline:
                     continue
             return event
+
+    def logged_or_dropped(self) -> bool:
+        """Whether output was forwarded or dropped since :meth:`new_log_budget` (else a new budget would
+        change nothing)."""
+        return bool(self._logged or self._dropped)
 
     def new_log_budget(self) -> None:
         """Start a new invocation's share of the log (:data:`MAX_LOG_BYTES`), saying first how much of the

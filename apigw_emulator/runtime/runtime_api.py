@@ -114,6 +114,10 @@ class RuntimeEvent:
     fd: int = -1
 
 
+#: The events that carry nothing but their kind, made once (they are immutable).
+_READY = RuntimeEvent("ready")
+_TIMEOUT = RuntimeEvent("timeout")
+
 #: The emulator's own header on ``/invocation/next``: how the event JSON was written.
 ENCODER_HEADER = "Apigw-Emulator-Event-Encoder"
 
@@ -367,7 +371,7 @@ class RuntimeAPIServer:
         while not events:
             timeout = deadline - time.monotonic()
             if timeout <= 0:
-                return RuntimeEvent("timeout")
+                return _TIMEOUT
             for data in select(timeout):
                 if data is None:
                     self._accept()
@@ -410,10 +414,14 @@ class RuntimeAPIServer:
             f"POST {INVOCATION_PREFIX}{invocation.request_id}/response HTTP/1.1\r\nHost: {self.address}\r\n"
             "Content-Type: application/json\r\nContent-Length: "
         ).encode("latin-1")
-        if self._events:  # a "ready" not waited for is stale now
-            kept = [event for event in self._events if event.kind != "ready"]
-            self._events.clear()
-            self._events.extend(kept)
+        events = self._events
+        if events:  # a "ready" not waited for is stale now (usually the one event there is)
+            if len(events) == 1 and events[0].kind == "ready":
+                events.clear()
+            else:
+                kept = [event for event in events if event.kind != "ready"]
+                events.clear()
+                events.extend(kept)
         if self._send(connection, invocation.head(), invocation.event, deadline, invocation.event_tail):
             return True
         self._state, self._current_id = RESPONSE_SENT, None
@@ -508,14 +516,50 @@ class RuntimeAPIServer:
             self._drop(connection)
             return
         connection.buffer += self._scratch[:count]
+        if self._state == RUNNING and connection.request is None and self._own_turn(connection):
+            return
         self._parse(connection)
+
+    def _own_turn(self, connection: _Connection) -> bool:
+        """Take the emulator's own runtime's usual turn when the buffer holds exactly that: its JSON
+        answer to the invocation in progress (as :meth:`_own_answer` takes it) and, right behind it, its
+        next ``next`` (its own bytes). The outcome is the general path's: the ``response`` event, the
+        202 deferred to go out with the next event, the runtime ready with its ``next`` pending, and a
+        ``ready`` event. False (nothing taken) for anything else, which is parsed as any request is."""
+        buffer, answer_head, next_head = connection.buffer, self._own_answer_head, self._own_next_head
+        if self._pending_next is not None or not answer_head or not buffer.startswith(answer_head):
+            return False
+        start = len(answer_head)
+        end = buffer.find(b"\r\n\r\n", start, start + 12)
+        if end < 0:
+            return False
+        digits = buffer[start:end]
+        if not digits.isdigit() or len(digits) > 8:
+            return False
+        body_end = end + 4 + int(digits)
+        if (
+            int(digits) > MAX_PAYLOAD
+            or len(buffer) != body_end + len(next_head)
+            or not buffer.endswith(next_head)
+        ):
+            return False
+        body = bytes(buffer[end + 4 : body_end])
+        buffer.clear()
+        self._current_id = None
+        self._own_answer_head = b""
+        connection.deferred = ACCEPTED_RESPONSE  # the 202 goes out with the next event (_accept_post)
+        self._events.append(RuntimeEvent("response", body, None, "application/json"))
+        self._state = READY  # the pipelined next, as _next takes it
+        self._pending_next = connection
+        self._events.append(_READY)
+        return True
 
     def _parse(self, connection: _Connection) -> None:
         """Make progress with what the connection's buffer holds."""
         while not connection.closed:
             request = connection.request
             if request is None:
-                if not self._parse_head(connection):
+                if not connection.buffer or not self._parse_head(connection):  # nothing more to read
                     return
                 continue
             if not self._parse_body(connection, request):
@@ -751,7 +795,7 @@ class RuntimeAPIServer:
             return
         self._state = READY
         self._pending_next = connection
-        self._events.append(RuntimeEvent("ready"))
+        self._events.append(_READY)
 
     def _refuse(self, connection: _Connection, request: _Request, size: int) -> None:
         """A body over the limit: 413 to the runtime; an answer to the invocation is its failure."""

@@ -16,6 +16,7 @@ import math
 import re
 import select
 import socket
+import struct
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -25,6 +26,13 @@ from .._socket_io import send_before
 from ..response import GatewayResponse
 
 _T = TypeVar("_T")
+
+#: Where the system has it, the flag that makes one operation on a blocking socket non-blocking.
+_DONTWAIT: int = getattr(socket, "MSG_DONTWAIT", 0)
+#: Whether :meth:`Stream.await_head` waits with one blocking receive (see :class:`Stream`).
+_IDLE_RECEIVE = bool(_DONTWAIT) and hasattr(socket, "SO_RCVTIMEO")
+#: ``struct timeval`` (``SO_RCVTIMEO``'s value): seconds and microseconds, C longs.
+_TIMEVAL = struct.Struct("@ll")
 
 #: The interim response sent to a client that waits for it before sending its body.
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
@@ -97,10 +105,15 @@ class Stream:
     """A connection's socket, buffered for reading, where every read has a deadline
     (``time.monotonic()``) and every write a timeout.
 
-    The socket is non-blocking and the stream waits itself, only when an operation would block: a read
-    or write that can go ahead at once costs one system call. (A socket timeout would make every call two,
-    a ``poll`` first and then the operation, and changing the timeout two more: each a release and
-    re-acquisition of the GIL, which threads serving other connections wait for.)
+    Every read and write is non-blocking and the stream waits itself, only when an operation would
+    block: a read or write that can go ahead at once costs one system call. (A socket timeout would make
+    every call two, a ``poll`` first and then the operation, and changing the timeout two more: each a
+    release and re-acquisition of the GIL, which threads serving other connections wait for.) The one
+    exception is the wait for the next request on a keep-alive connection (:meth:`await_head`), which
+    is nearly always a wait: where the system has ``MSG_DONTWAIT``, the socket itself blocks, bounded
+    by its receive timeout (``SO_RCVTIMEO``, set once), so that the wait and the read are one receive;
+    every other operation passes ``MSG_DONTWAIT``. Elsewhere the socket is non-blocking and that wait
+    polls first.
     """
 
     def __init__(self, sock: socket.socket, timeout: float, received: bytes = b"") -> None:
@@ -108,7 +121,12 @@ class Stream:
         #: What was received and not consumed yet (``received``: read before the stream was made).
         self._buffer = bytearray(received)
         self._scratch = memoryview(bytearray(_RECV_SIZE))
-        sock.setblocking(False)
+        #: The idle wait is one blocking receive (see the class); every other operation is non-blocking.
+        self._idle_receive = _IDLE_RECEIVE
+        #: The socket's receive timeout as :meth:`await_head` last set it.
+        self._receive_timeout = 0.0
+        sock.setblocking(self._idle_receive)
+        self._receive = functools.partial(sock.recv_into, self._scratch, 0, _DONTWAIT)
         self._readable = select.poll()
         self._readable.register(sock.fileno(), select.POLLIN)
         writable = select.poll()
@@ -131,7 +149,7 @@ class Stream:
                 raise ClosedError from None
 
     def _fill(self, deadline: float) -> None:
-        received = self._blocking(deadline, functools.partial(self._sock.recv_into, self._scratch))
+        received = self._blocking(deadline, self._receive)
         if not received:
             raise ClosedError
         self._buffer += self._scratch[:received]
@@ -146,13 +164,19 @@ class Stream:
             return False
         return True
 
-    def await_head(self, limit: int, deadline: float) -> bool | None:
-        """Wait until ``deadline`` for a whole request head (or more than ``limit`` bytes, or a bare-LF
-        blank line: whatever :meth:`read_head` decides at once). True when it is here, False when not
-        yet, None when the client closed."""
+    def await_head(self, limit: int, wait: float) -> bool | None:
+        """Wait up to ``wait`` seconds for a whole request head (or more than ``limit`` bytes, or a
+        bare-LF blank line: whatever :meth:`read_head` decides at once). True when it is here, False when
+        not yet, None when the client closed."""
+        if wait <= 0:
+            return head_complete(self._buffer, limit)
+        deadline = time.monotonic() + wait
         if not self._buffer:  # right after a response: the next request is rarely here yet, so wait first
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not self._readable.poll(math.ceil(remaining * 1000)):
+            if self._idle_receive:
+                came = self._receive_within(wait)
+                if not came:
+                    return came  # False: nothing yet; None: the client closed
+            elif not self._readable.poll(math.ceil(wait * 1000)):
                 return False
         while not head_complete(self._buffer, limit):
             try:
@@ -161,6 +185,24 @@ class Stream:
                 return False
             except ClosedError:
                 return None
+        return True
+
+    def _receive_within(self, wait: float) -> bool | None:
+        """One blocking receive of whatever comes within ``wait`` seconds (the socket's receive timeout,
+        set only when it changes): True when something came, False when nothing did, None when the
+        client closed."""
+        if wait != self._receive_timeout:
+            self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, _timeval(wait))
+            self._receive_timeout = wait
+        try:
+            received = self._sock.recv_into(self._scratch)
+        except (BlockingIOError, InterruptedError):  # the receive timeout passed: nothing came
+            return False
+        except OSError:  # the connection was reset
+            return None
+        if not received:
+            return None
+        self._buffer += self._scratch[:received]
         return True
 
     def take_received(self) -> bytes:
@@ -232,7 +274,7 @@ class Stream:
             with memoryview(piece) as view:
                 while filled < len(piece):
                     received = self._blocking(
-                        deadline, functools.partial(self._sock.recv_into, view[filled:])
+                        deadline, functools.partial(self._sock.recv_into, view[filled:], 0, _DONTWAIT)
                     )
                     if received == 0:
                         raise ClosedError
@@ -259,7 +301,7 @@ class Stream:
         reading (the connection is then unusable)."""
         try:
             for part in parts:
-                send_before(self._sock, part, time.monotonic() + timeout, self._wait_writable)
+                send_before(self._sock, part, time.monotonic() + timeout, self._wait_writable, _DONTWAIT)
         except OSError:  # TimeoutError included
             return False
         return True
@@ -268,6 +310,13 @@ class Stream:
         """Tell the client nothing more comes (FIN), keeping the reading side open."""
         with contextlib.suppress(OSError):
             self._sock.shutdown(socket.SHUT_WR)
+
+
+def _timeval(seconds: float) -> bytes:
+    """``seconds`` as a ``struct timeval`` for ``SO_RCVTIMEO``: at least a microsecond (zero would mean
+    no timeout at all)."""
+    micros = max(1, round(seconds * 1_000_000))
+    return _TIMEVAL.pack(micros // 1_000_000, micros % 1_000_000)
 
 
 def _wait(poller: select.poll, seconds: float) -> None:
@@ -405,6 +454,27 @@ def check_host(head: RequestHead) -> None:
         raise HttpError(400, "an HTTP/1.1 request needs exactly one Host header")
 
 
+#: The fields that change how a request is framed, whether its connection stays open, or what the client
+#: waits for (:func:`is_plain`).
+_FRAMING_FIELDS = frozenset({"connection", "transfer-encoding", "content-length", "expect"})
+
+
+def is_plain(head: RequestHead) -> bool:
+    """Whether ``head`` is an HTTP/1.1 request with one Host and none of the fields that change framing,
+    keep-alive or expectations (``Connection``, ``Transfer-Encoding``, ``Content-Length``, ``Expect``):
+    then :func:`check_host` passes, :func:`body_framing` is :data:`NO_BODY`,
+    :func:`expects_100_continue` is False and :func:`wants_keep_alive` True, without asking each (most
+    requests without a body, each time)."""
+    fields = head.fields
+    hosts = fields.get("host")
+    return (
+        hosts is not None
+        and len(hosts) == 1
+        and head.version == "HTTP/1.1"
+        and fields.keys().isdisjoint(_FRAMING_FIELDS)
+    )
+
+
 def wants_keep_alive(head: RequestHead) -> bool:
     """HTTP/1.1 keeps the connection unless ``Connection: close``; 1.0 only with ``keep-alive``, and never
     after a 1.0 message with Transfer-Encoding, whose framing cannot be trusted (RFC 9112 6.1): what
@@ -438,6 +508,10 @@ class Framing:
     length: int = 0
 
 
+#: The framing of a request without a body (no Content-Length, no Transfer-Encoding).
+NO_BODY = Framing()
+
+
 def body_framing(head: RequestHead) -> Framing:
     """The body framing of a request.
 
@@ -468,7 +542,7 @@ def body_framing(head: RequestHead) -> Framing:
             raise HttpError(400, f"invalid Content-Length {value[:30]!r}")
         # Beyond 18 digits the length is over any limit; int() refuses over 4300 digits (ValueError).
         return Framing(length=int(value) if len(value) <= 18 else _HUGE_LENGTH)
-    return Framing()
+    return NO_BODY
 
 
 def read_chunked(stream: Stream, limit: int, max_trailer: int, deadline: float) -> bytes | None:

@@ -31,6 +31,7 @@ from ..response import GatewayResponse
 from ..runtime.model import to_stderr
 from ._http11 import (
     CONTINUE,
+    NO_BODY,
     BadResponseError,
     ClosedError,
     Framing,
@@ -42,6 +43,7 @@ from ._http11 import (
     check_host,
     expects_100_continue,
     head_complete,
+    is_plain,
     parse_head,
     read_chunked,
     serialise,
@@ -149,12 +151,10 @@ class _Received:
     query: str
     framing: Framing
     expects_continue: bool
+    #: Whether the client keeps the connection open after the response (:func:`wants_keep_alive`).
+    keep_alive: bool
     body: bytes = b""
     oversized: bool = False
-
-    @property
-    def keep_alive(self) -> bool:
-        return wants_keep_alive(self.head)
 
     @property
     def unread(self) -> bool:
@@ -506,7 +506,7 @@ class LocalGateway:
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             stream = Stream(conn, self.timeout, received)
             while not self._stopping.is_set() and self._exchange(stream, address[0]):
-                ready = stream.await_head(self.max_header_bytes, time.monotonic() + KEEP_ALIVE_GRACE)
+                ready = stream.await_head(self.max_header_bytes, KEEP_ALIVE_GRACE)
                 if ready is None:  # the client closed
                     break
                 if not ready and not self._stopping.is_set():
@@ -537,7 +537,7 @@ class LocalGateway:
             outcome.notes.append(f"the {received.declared_body} is over {MAX_BODY} bytes: not read")
         if not self._respond(stream, received.head, outcome, keep_alive, started):
             return False
-        if received.unread:
+        if received.oversized and received.unread:
             self._linger(stream)
         return keep_alive
 
@@ -547,10 +547,15 @@ class LocalGateway:
         head: RequestHead | None = None
         try:
             head = parse_head(stream.read_head(self.max_header_bytes, time.monotonic() + self.timeout))
+            if is_plain(head):  # one Host, no body, keep-alive, nothing expected: nothing more to ask
+                path, query = split_target(head.target)
+                return _Received(head, path, query, NO_BODY, False, True)
             check_host(head)
             path, query = split_target(head.target)
             framing = body_framing(head)
-            received = _Received(head, path, query, framing, expects_100_continue(head))
+            received = _Received(
+                head, path, query, framing, expects_100_continue(head), wants_keep_alive(head)
+            )
             received.oversized = framing.length > MAX_BODY
             wants_body = framing.chunked or framing.length > 0
             if received.expects_continue and wants_body and not received.oversized:
@@ -590,7 +595,7 @@ class LocalGateway:
     def _answer(self, received: _Received, client_ip: str) -> _Outcome:
         """The gateway's answer to a request (or the server's own 400 or 502)."""
         try:
-            gateway = self._current_gateway()
+            gateway = self.gateway if self._reload is None else self._current_gateway()
         except Exception:
             detail = traceback.format_exc().rstrip()
             return _Outcome(server_error(502, "reloading the gateway failed"), notes=[detail])
@@ -651,9 +656,8 @@ class LocalGateway:
         invocation = outcome.invocation
         event = invocation.event if invocation is not None else None
         flag = "-" if event is None else str(bool(event.get("isBase64Encoded"))).lower()
-        self._log(
-            f"{head.method} {head.target} {outcome.response.status} {_ms(started)} ms isBase64Encoded={flag}"
-        )
+        status, milliseconds = outcome.response.status, (time.perf_counter() - started) * 1000
+        self._log(f"{head.method} {head.target} {status} {milliseconds:.1f} ms isBase64Encoded={flag}")
         for note in outcome.notes:
             self._log("  " + note.replace("\n", "\n  "))
 
@@ -670,23 +674,27 @@ class LocalGateway:
 
 def _invoke(gateway: Gateway, request: HttpRequest) -> _Outcome:
     """Run the request through the gateway; warnings and handler tracebacks become notes."""
-    with WARNINGS.capture() as caught:
-        try:
-            invocation = gateway.invoke(request)
-        except InvalidRequestError as exc:
-            outcome = _Outcome(server_error(400, str(exc)), notes=[f"rejected by the gateway: {exc}"])
-        except BaseException as exc:  # any handler error, SystemExit included, is the front door's 5xx
-            attached = getattr(exc, "apigw_invocation", None)
-            if isinstance(attached, Invocation):
-                outcome = _Outcome(attached.response, attached)
-            else:
-                outcome = _Outcome(server_error(502, f"the gateway failed: {type(exc).__name__}"))
-            outcome.notes.append(_format_exception(exc))
+    caught: list[str] = []
+    WARNINGS.begin(caught)  # as ``with WARNINGS.capture()``, without a context manager per request
+    try:
+        invocation = gateway.invoke(request)
+    except InvalidRequestError as exc:
+        outcome = _Outcome(server_error(400, str(exc)), notes=[f"rejected by the gateway: {exc}"])
+    except BaseException as exc:  # any handler error, SystemExit included, is the front door's 5xx
+        attached = getattr(exc, "apigw_invocation", None)
+        if isinstance(attached, Invocation):
+            outcome = _Outcome(attached.response, attached)
         else:
-            outcome = _Outcome(invocation.response, invocation)
-            if invocation.error is not None:
-                outcome.notes.append(_format_exception(invocation.error))
-    outcome.notes[:0] = caught
+            outcome = _Outcome(server_error(502, f"the gateway failed: {type(exc).__name__}"))
+        outcome.notes.append(_format_exception(exc))
+    else:
+        outcome = _Outcome(invocation.response, invocation)
+        if invocation.error is not None:
+            outcome.notes.append(_format_exception(invocation.error))
+    finally:
+        WARNINGS.end()
+    if caught:
+        outcome.notes[:0] = caught
     return outcome
 
 

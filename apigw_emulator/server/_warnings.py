@@ -41,6 +41,16 @@ class WarningRouter:
         the block ends by this thread (and by other threads when this is the oldest request)."""
         return _Capture(self)
 
+    def begin(self, sink: list[str]) -> None:
+        """Collect into ``sink`` the warnings this thread emits until :meth:`end` (and other threads' when
+        this is the oldest request): :meth:`capture` without a context manager object (one request, one
+        pair of calls)."""
+        self._enter(sink)
+
+    def end(self) -> None:
+        """End this thread's collection begun by :meth:`begin`."""
+        self._exit()
+
     def _enter(self, sink: list[str]) -> None:
         with self._lock:
             if not self._sinks:

@@ -674,6 +674,44 @@ def test_a_worker_gone_between_invocations_is_replaced_by_a_fresh_one(environmen
     assert environment.log_stream != stream  # a new sandbox, a new log stream
 
 
+FORKS = """
+import os, time
+CALLS = 0
+
+def handler(event, context):
+    global CALLS
+    CALLS += 1
+    if event and event.get("fork"):
+        if os.fork() == 0:  # a child that outlives the invocation, holding every descriptor it inherited
+            time.sleep(60)
+            os._exit(0)
+    return {"calls": CALLS, "pid": os.getpid()}
+"""
+
+
+def test_a_worker_gone_between_invocations_is_replaced_even_when_a_forked_child_outlives_it(
+    environments: Environments,
+) -> None:
+    """The emulator learns that a warm worker is gone when the event cannot reach it over its socket
+    pair: a child the handler forked must not keep the pair open (the runtime closes it in children)."""
+    environment = environments(FORKS)
+    first = result_json(environments.invoke(environment, {"fork": True}))
+    os.kill(first["pid"], signal.SIGKILL)
+    os.waitid(os.P_PID, first["pid"], os.WEXITED | os.WNOWAIT)
+    outcome = environments.invoke(environment)
+    second = result_json(outcome)
+    assert second["pid"] != first["pid"]
+    assert second["calls"] == 1  # a fresh init, not the failure of this invocation
+    assert outcome.init_duration is not None
+
+
+def test_a_worker_that_forks_is_invoked_warm_again(environments: Environments) -> None:
+    environment = environments(FORKS)
+    first = result_json(environments.invoke(environment, {"fork": True}))
+    second = result_json(environments.invoke(environment))
+    assert (second["pid"], second["calls"]) == (first["pid"], 2)
+
+
 def test_the_inherited_environment_can_be_given(environments: Environments) -> None:
     inherited = {"PATH": os.environ.get("PATH", ""), "FROM_THE_HOST": "1", "_X_AMZN_TRACE_ID": "stale"}
     environment = environments(VARIABLES, environ=inherited)

@@ -597,3 +597,35 @@ def test_an_answer_that_only_looks_like_the_emulators_own_is_parsed_as_any_reque
         status
         == {"another-request-id": 400, "no-invocation-in-progress": 403, "length-not-digits": 400}[case]
     )
+
+
+@pytest.mark.parametrize("head", ["own", "parsed"])
+def test_the_own_runtimes_answer_with_its_next_next_in_one_write_is_taken_as_the_general_path_takes_it(
+    server: RuntimeAPIServer, runtime: Runtime, head: str
+) -> None:
+    """The emulator's runtime's usual turn (its answer and its next ``next`` in one write), taken at
+    once by its bytes or parsed (a head with other casing): the same events, state and bytes back."""
+    start_invocation(server, runtime)
+    answer = b'{"statusCode": 200, "body": "ok"}'
+    data = own_answer(server, REQUEST_ID, answer)
+    if head == "parsed":
+        data = data.replace(b"Content-Type:", b"content-type:")
+    runtime.sock.sendall(data + f"GET {NEXT} HTTP/1.1\r\nHost: {server.address}\r\n\r\n".encode())
+    event = wait(server)
+    assert (event.kind, event.body, event.content_type, event.error_type) == (
+        "response",
+        answer,
+        "application/json",
+        None,
+    )
+    assert wait(server).kind == "ready"
+    assert server.state == "Ready"
+    assert not runtime.pending()  # the 202 waits for the next invocation
+    second = "0b1e6c2a-0000-4000-8000-00000000000f"
+    assert server.hand_over(Invocation(second, b"{}", 1542409706888, ARN), time.monotonic() + 2)
+    assert runtime.read() == (202, {"Content-Type": "application/json", "Content-Length": "16"}, ACCEPTED)
+    status, headers, body = runtime.read()
+    assert (status, headers["Lambda-Runtime-Aws-Request-Id"], body) == (200, second, b"{}")
+    runtime.sock.sendall(own_answer(server, REQUEST_ID, b"{}"))  # the last invocation's id: refused
+    assert wait(server, 0.1).kind == "timeout"
+    assert runtime.read()[0] == 400
