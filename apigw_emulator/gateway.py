@@ -446,6 +446,7 @@ class Gateway:
             integrations=self.integrations,
             gateway_responses=self.gateway_responses,
             validation=self.request_validation,
+            in_process=self.isolation == "in-process",
         )
         error = invocation.error
         if error is not None and self.raise_handler_exceptions:

@@ -116,6 +116,8 @@ class FunctionTarget:
     #: The version or alias the integration invokes (``live``): the context's ``invoked_function_arn``
     #: ends with it, as Lambda qualifies the ARN it was invoked by.
     qualifier: str | None = None
+    #: Whether the environments run the handler in this process (no worker needs the event's JSON).
+    in_process: bool = False
 
 
 def describe(exc: BaseException) -> str:
