@@ -55,8 +55,8 @@ from .variables import (
 __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_modules"]
 
 #: The files of the frames a traceback starts with that are the runtime's, not the function's: left out of
-#: ``stackTrace`` as awslambdaric leaves out its own.
-_RUNTIME_FILES = ("in_process.py", "_bootstrap.py")
+#: ``stackTrace`` as awslambdaric leaves out its own (the call in the image: that module's whole path).
+_RUNTIME_FILES = ("in_process.py", "_bootstrap.py", call_in_image.__code__.co_filename)
 #: The variable Lambda sets for each invocation (the others are the execution environment's).
 TRACE_VARIABLE = "_X_AMZN_TRACE_ID"
 #: Held while an in-process init forgets and imports a function's modules (see :meth:`HandlerCode.load`).
