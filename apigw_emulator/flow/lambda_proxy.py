@@ -63,15 +63,18 @@ def invoke_function(state: FlowState, target: FunctionTarget, cors: CorsRules | 
         deadline = min(deadline, gateway_limit)
     trace = trace_header(request, config.api, stamp)  # what the event carries: _X_AMZN_TRACE_ID
     outcome = environments.invoke(InvokeRequest(handler_event, context, trace, deadline, encoded))
-    record = Invocation(
+    record = Invocation(  # positional: Invocation's field order (keywords cost a call more)
         request,
         PENDING_RESPONSE,
         handler_event,
         context,
-        stamp=stamp,
-        duration=outcome.duration,
-        init_duration=outcome.init_duration,
-        init_error=outcome.init_error,
+        None,
+        None,
+        None,
+        outcome.duration,
+        outcome.init_duration,
+        outcome.init_error,
+        stamp,
     )
     if outcome.kind == "throttled":
         reason = (
