@@ -462,8 +462,8 @@ class InProcessEnvironment(ExecutionEnvironment):
                 lambda: call_in_image(image, variables, trace, handler, event, context), False, request.wait
             )
         duration = _perf_counter() - started
-        if succeeded:
-            return InvokeOutcome("result", result=value, duration=duration, init_duration=init_duration)
+        if succeeded:  # by position (kind, result, error, exception, init_error, duration, init_duration)
+            return InvokeOutcome("result", value, None, None, False, duration, init_duration)
         if value is None:
             outcome = self._timed_out(duration)
             outcome.init_duration = init_duration
