@@ -429,15 +429,17 @@ class Gateway:
 
         :raises Exception: the handler's own exception when ``raise_handler_exceptions`` is true.
         """
-        if self.handler is None and self._routes_to is None:
+        function = self.lambda_function  # once: what the properties below it would each look up
+        routes_to = self._routes_to
+        if function.handler is None and routes_to is None:
             raise ConfigurationError(
                 f"this Gateway has no handler, so it can only build events: give it one ({option('handler')})"
             )
         invocation = invoke(
-            self.environments if self._routes_to is None else self._routes_to,
+            function.environments if routes_to is None else routes_to,
             request,
             self.config,
-            self.function,
+            function.function,
             integration_timeout=self.integration_timeout,
             stamp=stamp,
             cors=self.cors,
@@ -446,6 +448,7 @@ class Gateway:
             integrations=self.integrations,
             gateway_responses=self.gateway_responses,
             validation=self.request_validation,
+            in_process=function.isolation == "in-process",
         )
         error = invocation.error
         if error is not None and self.raise_handler_exceptions:

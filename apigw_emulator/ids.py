@@ -23,6 +23,7 @@ __all__ = [
     "b64url_text",
     "clf_time",
     "edge_ids",
+    "fresh_stamp",
     "http_date",
     "lambda_request_id",
     "random_bits",
@@ -232,20 +233,7 @@ class RequestStamp(NamedTuple):
         epoch_ms = int((time.time() if now is None else now) * 1000)
         if rng is not None:
             return cls._drawn(rng, uuid_request_id=uuid_request_id, epoch_ms=epoch_ms)
-        try:
-            uuid, short, trace_digits = _stamp_ids_pop()
-        except IndexError:
-            uuid, short, trace_digits = _STAMP_IDS.take()
-        return _new_tuple(  # NamedTuple's own __new__, minus a call
-            cls,
-            (
-                uuid if uuid_request_id else short,
-                short,
-                _trace_prefix(epoch_ms // 1000) + trace_digits,
-                epoch_ms,
-                edge_ids() if edge else None,
-            ),
-        )
+        return fresh_stamp(uuid_request_id, edge, epoch_ms, cls)
 
     @classmethod
     def _drawn(cls, rng: random.Random, *, uuid_request_id: bool, epoch_ms: int) -> RequestStamp:
@@ -260,3 +248,33 @@ class RequestStamp(NamedTuple):
     def clf(self) -> str:
         """The arrival time in Common Log Format (``requestTime`` / ``time``)."""
         return clf_time(self.epoch_ms // 1000)
+
+
+_time = time.time
+
+
+def fresh_stamp(
+    uuid_request_id: bool,
+    edge: bool,
+    epoch_ms: int | None = None,
+    cls: type[RequestStamp] = RequestStamp,
+) -> RequestStamp:
+    """A stamp with fresh ids from the process's batches, at ``epoch_ms`` (default: the clock's time):
+    :meth:`RequestStamp.new` without a generator, and what every request without a stamp of its own gets
+    (called by position, without ``new``'s keywords)."""
+    if epoch_ms is None:
+        epoch_ms = int(_time() * 1000)
+    try:
+        uuid, short, trace_digits = _stamp_ids_pop()
+    except IndexError:
+        uuid, short, trace_digits = _STAMP_IDS.take()
+    return _new_tuple(  # NamedTuple's own __new__, minus a call
+        cls,
+        (
+            uuid if uuid_request_id else short,
+            short,
+            _trace_prefix(epoch_ms // 1000) + trace_digits,
+            epoch_ms,
+            edge_ids() if edge else None,
+        ),
+    )

@@ -70,6 +70,7 @@ def invoke(
     integrations: RouteIntegrations | None = None,
     gateway_responses: Mapping[str, GatewayResponseSpec] | None = None,
     validation: MethodValidation | None = None,
+    in_process: bool = False,
 ) -> Invocation:
     """Send ``request`` through the front door to the function's ``environments``; say what happened.
 
@@ -90,7 +91,8 @@ def invoke(
     throttling.
 
     ``environments`` may instead map the key of the route the request matched (``"POST /shape"``) to its
-    :class:`FunctionTarget`: an API whose routes go to several functions.
+    :class:`FunctionTarget`: an API whose routes go to several functions. ``in_process`` says that the
+    pool's environments run the handler in this process (no worker needs the event's JSON).
     """
     state = FlowState.start(request, config, stamp)
     keyed = (
@@ -119,7 +121,7 @@ def invoke(
         return state.answer(customise(state, answer, gateway_responses))
     if gateway_responses:
         state.plain = False  # the customised responses read the event after the handler had it
-    target = lambda_target(state, environments, function, integration_timeout)
+    target = lambda_target(state, environments, function, integration_timeout, in_process)
     custom = integrations.lambda_custom.get(state.route_key) if integrations is not None else None
     record = (
         invoke_custom(state, target, custom) if custom is not None else invoke_function(state, target, cors)

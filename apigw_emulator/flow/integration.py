@@ -33,8 +33,10 @@ def lambda_target(
     environments: EnvironmentPool | Callable[[str], FunctionTarget],
     function: FunctionConfig,
     integration_timeout: float | None,
+    in_process: bool = False,
 ) -> FunctionTarget:
-    """The function the matched route invokes: the gateway's one function, or its route's."""
+    """The function the matched route invokes: the gateway's one function (``in_process``: its
+    environments run it in this process), or its route's."""
     if isinstance(environments, EnvironmentPool):
-        return FunctionTarget(environments, function, integration_timeout)
+        return FunctionTarget(environments, function, integration_timeout, in_process=in_process)
     return environments(state.route_key)

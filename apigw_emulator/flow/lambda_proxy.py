@@ -5,14 +5,17 @@ integration response and method response of a proxy), with an HTTP API's CORS he
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..cors import CorsRules, decorate
 from ..errors import LambdaFunctionError
 from ..gateway_errors import bad_gateway, binary_decode_failed, gateway_timeout, request_too_long, throttled
 from ..ids import lambda_request_id
 from ..response import MalformedResultError, _BinaryDecodeError, map_result
 from ..runtime._bootstrap import MARSHAL_ERROR
-from ..runtime.model import InvokeRequest
+from ..runtime.model import InvokeRequest, SplicedJSON
 from ..trace import trace_header
+from .event_size import event_json_bound
 from .runtime_json import event_round_trip, round_trip, runtime_loads
 from .state import PENDING_RESPONSE, FlowState, FunctionTarget, Invocation, describe, lambda_context
 
@@ -31,13 +34,21 @@ def invoke_function(state: FlowState, target: FunctionTarget, cors: CorsRules | 
     request, config, stamp = state.request, state.config, state.stamp
     environments, function = target.environments, target.function
     integration_timeout, qualifier = target.integration_timeout, target.qualifier
-    event_size, handler_event, encoded = event_round_trip(state.event, plain=state.plain)
-    if event_size > LAMBDA_REQUEST_LIMIT:
-        reason = (
-            f"the event JSON has {event_size} bytes, over Lambda's {LAMBDA_REQUEST_LIMIT}-byte invocation "
-            "limit (base64 makes a body 4/3 larger: uploads over about 4.4 MB cannot reach a Lambda)"
-        )
-        return state.answer(request_too_long(config, stamp, reason))
+    handler_event: Any
+    encoded: bytes | SplicedJSON | None
+    if target.in_process and state.plain and event_json_bound(request, config) <= LAMBDA_REQUEST_LIMIT:
+        # Nothing to write: a plain event is handed over as it is, and one this small cannot be over
+        # the limit (see event_size); no worker needs its bytes.
+        handler_event, encoded = state.event, None
+    else:
+        event_size, handler_event, encoded = event_round_trip(state.event, plain=state.plain)
+        if event_size > LAMBDA_REQUEST_LIMIT:
+            reason = (
+                f"the event JSON has {event_size} bytes, over Lambda's {LAMBDA_REQUEST_LIMIT}-byte "
+                "invocation limit (base64 makes a body 4/3 larger: uploads over about 4.4 MB cannot reach "
+                "a Lambda)"
+            )
+            return state.answer(request_too_long(config, stamp, reason))
     request_id = stamp.request_id if config.api == "function-url" else lambda_request_id()
     context = lambda_context(function, config, request_id)
     if qualifier is not None:
@@ -52,15 +63,18 @@ def invoke_function(state: FlowState, target: FunctionTarget, cors: CorsRules | 
         deadline = min(deadline, gateway_limit)
     trace = trace_header(request, config.api, stamp)  # what the event carries: _X_AMZN_TRACE_ID
     outcome = environments.invoke(InvokeRequest(handler_event, context, trace, deadline, encoded))
-    record = Invocation(
+    record = Invocation(  # positional: Invocation's field order (keywords cost a call more)
         request,
         PENDING_RESPONSE,
         handler_event,
         context,
-        stamp=stamp,
-        duration=outcome.duration,
-        init_duration=outcome.init_duration,
-        init_error=outcome.init_error,
+        None,
+        None,
+        None,
+        outcome.duration,
+        outcome.init_duration,
+        outcome.init_error,
+        stamp,
     )
     if outcome.kind == "throttled":
         reason = (

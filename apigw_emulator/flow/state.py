@@ -10,7 +10,7 @@ from typing import Any
 from .._types import Event
 from ..authorizers.check import Granted
 from ..config import GatewayConfig
-from ..ids import RequestStamp, edge_ids
+from ..ids import RequestStamp, edge_ids, fresh_stamp
 from ..lambda_context import LambdaContext
 from ..request import HttpRequest
 from ..response import GatewayResponse
@@ -89,8 +89,9 @@ class FlowState:
         # CloudFront's ids (an EDGE REST API: cloudfront.is_edge) go into the event, again in the response.
         edge = config.api == "rest" and config.endpoint_type == "EDGE"
         if stamp is None:
-            stamp = RequestStamp.new(uuid_request_id=config.api in ("rest", "function-url"), edge=edge)
-            return cls(request, config, stamp, plain=True)  # the stamp is the flow's own: plain text
+            stamp = fresh_stamp(config.api in ("rest", "function-url"), edge)
+            # The stamp is the flow's own: plain text. (Every field given by position: no keyword parsed.)
+            return cls(request, config, stamp, {}, "", "/", None, True)
         if edge and stamp.edge_ids is None:
             stamp = stamp._replace(edge_ids=edge_ids())
         return cls(request, config, stamp)
@@ -116,6 +117,8 @@ class FunctionTarget:
     #: The version or alias the integration invokes (``live``): the context's ``invoked_function_arn``
     #: ends with it, as Lambda qualifies the ARN it was invoked by.
     qualifier: str | None = None
+    #: Whether the environments run the handler in this process (no worker needs the event's JSON).
+    in_process: bool = False
 
 
 def describe(exc: BaseException) -> str:

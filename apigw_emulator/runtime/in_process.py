@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import queue
 import signal
 import sys
@@ -42,9 +43,9 @@ from .imports import first_on_sys_path, make_way
 from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, InvokeOutcome, InvokeRequest
 from .variables import (
     applied,
+    call_in_image,
     encoded,
     encoded_value,
-    image_applied,
     lambda_variables,
     log_stream_name,
     python_path_entries,
@@ -54,8 +55,8 @@ from .variables import (
 __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_modules"]
 
 #: The files of the frames a traceback starts with that are the runtime's, not the function's: left out of
-#: ``stackTrace`` as awslambdaric leaves out its own.
-_RUNTIME_FILES = ("in_process.py", "_bootstrap.py")
+#: ``stackTrace`` as awslambdaric leaves out its own (the call in the image: that module's whole path).
+_RUNTIME_FILES = ("in_process.py", "_bootstrap.py", call_in_image.__code__.co_filename)
 #: The variable Lambda sets for each invocation (the others are the execution environment's).
 TRACE_VARIABLE = "_X_AMZN_TRACE_ID"
 #: Held while an in-process init forgets and imports a function's modules (see :meth:`HandlerCode.load`).
@@ -250,18 +251,28 @@ _SIGALRM: int = getattr(signal, "SIGALRM", 0)
 _ITIMER_REAL: int = getattr(signal, "ITIMER_REAL", 0)
 _setitimer: Callable[..., tuple[float, float]] = getattr(signal, "setitimer", None) or (lambda *_: (0.0, 0.0))
 _get_ident = threading.get_ident
-_main_thread = threading.main_thread
 _monotonic = time.monotonic
 _perf_counter = time.perf_counter
+#: The main thread's id (a forked child's main thread is the one that forked: it is looked at again).
+_main_ident = threading.main_thread().ident
+
+
+def _forked() -> None:
+    global _main_ident  # noqa: PLW0603 (the process's one main thread)
+    _main_ident = _get_ident()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
 
 
 def _can_use_alarm() -> bool:
-    return _HAS_SETITIMER and _get_ident() == _main_thread().ident
+    return _HAS_SETITIMER and _get_ident() == _main_ident
 
 
-def _call_on_main_thread(job: Callable[[], Any], seconds: float) -> tuple[bool, bool, Any]:
-    """(finished, succeeded, value or exception) of ``job`` under a ``SIGALRM`` deadline, restoring the
-    signal's handler and any timer set before (pytest-timeout's own, which goes on)."""
+def _call_on_main_thread(job: Callable[..., Any], seconds: float, *args: Any) -> tuple[bool, bool, Any]:
+    """(finished, succeeded, value or exception) of ``job(*args)`` under a ``SIGALRM`` deadline, restoring
+    the signal's handler and any timer set before (pytest-timeout's own, which goes on)."""
     armed = False
     fired = False
 
@@ -278,7 +289,7 @@ def _call_on_main_thread(job: Callable[[], Any], seconds: float) -> tuple[bool, 
         armed = True
         previous_delay, previous_interval = _setitimer(_ITIMER_REAL, seconds)
         try:
-            value = job()
+            value = job(*args)
         finally:
             armed = False
             _setitimer(_ITIMER_REAL, 0)
@@ -438,16 +449,21 @@ class InProcessEnvironment(ExecutionEnvironment):
             variables = self._encoded = encoded(self.variables())
             image = self._image = EnvironImage(variables, encoded({TRACE_VARIABLE: None}).popitem()[0])
         trace = encoded_value(request.trace_id)
-
-        def call() -> Any:
-            with image_applied(image, variables, trace):
-                return handler(request.event, request.context)
-
+        event, context = request.event, request.context
         started = _perf_counter()
-        succeeded, value = self._run(call, on_main, request.wait)
+        if on_main:  # _run's main-thread branch, the call's arguments passed on (no closure made)
+            finished, succeeded, value = _call_on_main_thread(
+                call_in_image, request.wait, image, variables, trace, handler, event, context
+            )
+            if not finished:
+                succeeded, value = False, None
+        else:
+            succeeded, value = self._run(
+                lambda: call_in_image(image, variables, trace, handler, event, context), False, request.wait
+            )
         duration = _perf_counter() - started
-        if succeeded:
-            return InvokeOutcome("result", result=value, duration=duration, init_duration=init_duration)
+        if succeeded:  # by position (kind, result, error, exception, init_error, duration, init_duration)
+            return InvokeOutcome("result", value, None, None, False, duration, init_duration)
         if value is None:
             outcome = self._timed_out(duration)
             outcome.init_duration = init_duration

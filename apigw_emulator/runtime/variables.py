@@ -13,9 +13,9 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
 from ..ids import random_bits
@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the image's module (and ctypes) is imported where in-proces
 __all__ = [
     "RESERVED",
     "applied",
+    "call_in_image",
     "check_function_variables",
     "encoded_value",
     "image_applied",
@@ -337,6 +338,40 @@ class image_applied(applied):  # noqa: N801 - used as a function, as applied is
         self._variables = {**self._variables, image.per_call: self._value}
         self._image = None
         applied.__enter__(self)
+
+
+def call_in_image(
+    image: EnvironImage,
+    variables: dict[bytes, bytes | None],
+    value: bytes | None,
+    function: Callable[..., Any],
+    *args: Any,
+) -> Any:
+    """``function(*args)`` within ``image_applied(image, variables, value)``: the same environment for
+    the call and the same restoring after it, without a context object and its method calls when the
+    image is swapped in alone (the usual call: one function's invocation at a time)."""
+    global _swapped  # noqa: PLW0603 (the one process environment)
+    with _environ_lock:
+        alone = not _active and image.swap_in(value)
+        if alone:
+            _swapped = image
+            # Its layer without the per-call variable, as image_applied's, owned by a token of its own
+            # (what an overlapping context's end keeps of the list is new pairs of the same owners).
+            owner = object()
+            _active.append((owner, variables))
+    if not alone:
+        with image_applied(image, variables, value):
+            return function(*args)
+    try:
+        return function(*args)
+    finally:
+        with _environ_lock:
+            if len(_active) == 1 and _active[0][0] is owner:
+                _active.clear()
+            else:
+                _active[:] = [(t, layer) for t, layer in _active if t is not owner]
+            if not _active:
+                _swap_out()
 
 
 #: The image swapped in now, until the last context that overlapped it ends.

@@ -265,3 +265,42 @@ def test_an_image_call_overlapping_another_context_sets_its_variables_and_trace_
         assert c_getenv("_X_AMZN_TRACE_ID") == "Root=1-alone"
         assert c_getenv("APIGW_TEST_A") == "image"
     assert os.environ["APIGW_TEST_A"] == "base"
+
+
+@needs_image
+def test_an_image_call_overlapped_by_a_context_that_ends_first_still_swaps_the_process_back() -> None:
+    # Another thread's function starts and ends inside the call: its end rebuilds the list of active
+    # contexts, and the call's own end must still find its entry there and give the process its own.
+    from apigw_emulator.runtime.variables import call_in_image  # noqa: PLC0415
+
+    os.environ["APIGW_TEST_A"] = "base"
+    before = dict(os.environ)
+    coded, image = image_of({"APIGW_TEST_A": "image"})
+
+    def overlapped() -> str | None:
+        with applied({"APIGW_TEST_B": "other"}):
+            assert c_getenv("APIGW_TEST_B") == "other"
+        return c_getenv("_X_AMZN_TRACE_ID")
+
+    assert call_in_image(image, coded, b"Root=1-call", overlapped) == "Root=1-call"
+    assert dict(os.environ) == before
+    assert c_getenv("_X_AMZN_TRACE_ID") is None
+    assert c_getenv("APIGW_TEST_A") == "base"
+    assert call_in_image(image, coded, b"Root=1-again", c_getenv, "_X_AMZN_TRACE_ID") == "Root=1-again"
+    assert c_getenv("_X_AMZN_TRACE_ID") is None
+
+
+@needs_image
+def test_an_image_call_that_raises_gives_the_process_its_environment_back() -> None:
+    from apigw_emulator.runtime.variables import call_in_image  # noqa: PLC0415
+
+    before = dict(os.environ)
+    coded, image = image_of({"APIGW_TEST_A": "image"})
+
+    def fails() -> None:
+        raise KeyError("in the handler")
+
+    with pytest.raises(KeyError):
+        call_in_image(image, coded, b"Root=1-raised", fails)
+    assert dict(os.environ) == before
+    assert c_getenv("_X_AMZN_TRACE_ID") is None
