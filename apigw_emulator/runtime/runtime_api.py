@@ -529,21 +529,13 @@ class RuntimeAPIServer:
         buffer, answer_head, next_head = connection.buffer, self._own_answer_head, self._own_next_head
         if self._pending_next is not None or not answer_head or not buffer.startswith(answer_head):
             return False
-        start = len(answer_head)
-        end = buffer.find(b"\r\n\r\n", start, start + 12)
-        if end < 0:
+        found = self._own_answer_body(buffer)
+        if found is None:
             return False
-        digits = buffer[start:end]
-        if not digits.isdigit() or len(digits) > 8:
+        body_start, body_end = found
+        if len(buffer) != body_end + len(next_head) or not buffer.endswith(next_head):
             return False
-        body_end = end + 4 + int(digits)
-        if (
-            int(digits) > MAX_PAYLOAD
-            or len(buffer) != body_end + len(next_head)
-            or not buffer.endswith(next_head)
-        ):
-            return False
-        body = bytes(buffer[end + 4 : body_end])
+        body = bytes(buffer[body_start:body_end])
         buffer.clear()
         self._current_id = None
         self._own_answer_head = b""
@@ -607,20 +599,30 @@ class RuntimeAPIServer:
         is all there (its head as that runtime writes it, a small enough body); False (nothing taken) for
         anything else, which is parsed as any request is."""
         buffer = connection.buffer
+        found = self._own_answer_body(buffer)
+        if found is None or found[1] > len(buffer):
+            return False
+        body_start, body_end = found
+        body = bytes(buffer[body_start:body_end])
+        del buffer[:body_end]
+        self._answered(connection, "response", body, None, "application/json", close=False)
+        return True
+
+    def _own_answer_body(self, buffer: bytearray) -> tuple[int, int] | None:
+        """Where the body of the own runtime's answer at the start of ``buffer`` starts and ends, by its
+        head's ``Content-Length`` (the end may lie past what was received yet); None when that head is not
+        whole, or its length is not a decimal of at most 8 digits within :data:`MAX_PAYLOAD`."""
         start = len(self._own_answer_head)
         end = buffer.find(b"\r\n\r\n", start, start + 12)
         if end < 0:
-            return False
+            return None
         digits = buffer[start:end]
         if not digits.isdigit() or len(digits) > 8:
-            return False
+            return None
         length = int(digits)
-        if length > MAX_PAYLOAD or end + 4 + length > len(buffer):
-            return False
-        body = bytes(buffer[end + 4 : end + 4 + length])
-        del buffer[: end + 4 + length]
-        self._answered(connection, "response", body, None, "application/json", close=False)
-        return True
+        if length > MAX_PAYLOAD:
+            return None
+        return end + 4, end + 4 + length
 
     def _answered(
         self,

@@ -546,6 +546,16 @@ def own_answer(server: RuntimeAPIServer, request_id: str, body: bytes) -> bytes:
     ).encode() + body
 
 
+def assert_json_answer(event: RuntimeEvent, body: bytes) -> None:
+    """``event`` is the runtime's JSON answer ``body`` to the invocation."""
+    assert (event.kind, event.body, event.content_type, event.error_type) == (
+        "response",
+        body,
+        "application/json",
+        None,
+    )
+
+
 def test_the_emulators_own_answer_is_taken_as_any_answer_is(
     server: RuntimeAPIServer, runtime: Runtime
 ) -> None:
@@ -555,12 +565,7 @@ def test_the_emulators_own_answer_is_taken_as_any_answer_is(
     answer = b'{"statusCode": 200, "body": "caf\xc3\xa9 \\r\\n\\r\\n"}'
     runtime.sock.sendall(own_answer(server, REQUEST_ID, answer))
     event = wait(server)
-    assert (event.kind, event.body, event.content_type, event.error_type) == (
-        "response",
-        answer,
-        "application/json",
-        None,
-    )
+    assert_json_answer(event, answer)
     assert server.state == "RuntimeResponseSentState"
     assert runtime.read()[0] == 202
 
@@ -612,12 +617,7 @@ def test_the_own_runtimes_answer_with_its_next_next_in_one_write_is_taken_as_the
         data = data.replace(b"Content-Type:", b"content-type:")
     runtime.sock.sendall(data + f"GET {NEXT} HTTP/1.1\r\nHost: {server.address}\r\n\r\n".encode())
     event = wait(server)
-    assert (event.kind, event.body, event.content_type, event.error_type) == (
-        "response",
-        answer,
-        "application/json",
-        None,
-    )
+    assert_json_answer(event, answer)
     assert wait(server).kind == "ready"
     assert server.state == "Ready"
     assert not runtime.pending()  # the 202 waits for the next invocation
