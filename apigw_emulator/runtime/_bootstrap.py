@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import Any
 
 __all__ = [
+    "RUNTIME_FILE",
     "LambdaContext",
     "RuntimeClient",
     "RuntimeFaultError",
@@ -87,11 +88,16 @@ def _user_frames(tb: TracebackType | None, skip_file: str | tuple[str, ...]) -> 
     return traceback.format_list(frames)  # type: ignore[arg-type]
 
 
+#: This module's file as its frames name it: a traceback's first frames from it are the runtime's own (a
+#: whole path, so that a function's module whose name merely ends the same keeps its frames).
+RUNTIME_FILE = _user_frames.__code__.co_filename
+
+
 def exception_document(
     exc: BaseException,
     request_id: str | None = None,
     *,
-    runtime_file: str | tuple[str, ...] = "_bootstrap.py",
+    runtime_file: str | tuple[str, ...] = RUNTIME_FILE,
 ) -> dict[str, Any]:
     """The error document of an exception, as the runtime reports a handler's (or an init's) failure."""
     if isinstance(exc, RuntimeFaultError):

@@ -37,7 +37,7 @@ from types import FrameType, ModuleType
 from typing import Any
 
 from ..errors import LambdaFunctionError
-from ._bootstrap import RuntimeFaultError, exception_document, load_lambda_handler
+from ._bootstrap import RUNTIME_FILE, RuntimeFaultError, exception_document, load_lambda_handler
 from .environ_image import EnvironImage
 from .imports import first_on_sys_path, make_way
 from .model import ExecutionEnvironment, FunctionConfig, HandlerSource, InvokeOutcome, InvokeRequest
@@ -55,8 +55,9 @@ from .variables import (
 __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_modules"]
 
 #: The files of the frames a traceback starts with that are the runtime's, not the function's: left out of
-#: ``stackTrace`` as awslambdaric leaves out its own (the call in the image: that module's whole path).
-_RUNTIME_FILES = ("in_process.py", "_bootstrap.py", call_in_image.__code__.co_filename)
+#: ``stackTrace`` as awslambdaric leaves out its own. Whole paths (this module's, the runtime's and that of
+#: the call in the image), so that a function's module whose name merely ends the same keeps its frames.
+_RUNTIME_FILES = ((lambda: None).__code__.co_filename, RUNTIME_FILE, call_in_image.__code__.co_filename)
 #: The variable Lambda sets for each invocation (the others are the execution environment's).
 TRACE_VARIABLE = "_X_AMZN_TRACE_ID"
 #: Held while an in-process init forgets and imports a function's modules (see :meth:`HandlerCode.load`).

@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 import time
+import uuid
 from typing import Any
 
 import pytest
@@ -607,6 +608,29 @@ def test_lambda_raised_exception_document(code_folder: CodeFolder, isolation: Is
     assert error["stackTrace"][0].startswith(
         f'  File "{folder / name.split(".")[0]}.py", line 3, in handler\n'
     )
+
+
+@pytest.mark.parametrize("ending", ["_in_process", "_bootstrap"])
+def test_a_function_module_named_like_a_runtime_file_keeps_its_frame_in_the_stack_trace(
+    code_folder: CodeFolder, isolation: Isolation, ending: str
+) -> None:
+    """Only the runtime's own files' frames are left out of ``stackTrace``: a module of the function's
+    whose name ends as one of them does (``..._in_process.py``, ``..._bootstrap.py``) keeps its frame."""
+    module = f"m{uuid.uuid4().hex[:8]}{ending}"  # a name of its own: m1a2b3c4d_in_process, ...
+    folder, name = code_folder(
+        f"from {module} import handler\n",
+        files={f"{module}.py": 'def handler(event, context):\n    raise ValueError("bad input")\n'},
+    )
+    invocation = invocation_of(
+        Gateway(name, code_uri=folder, isolation=isolation, raise_handler_exceptions=False).request(
+            "GET", "/"
+        )
+    )
+    error = invocation.function_error
+    assert error is not None
+    assert error["stackTrace"] == [
+        f'  File "{folder / module}.py", line 2, in handler\n    raise ValueError("bad input")\n'
+    ]
 
 
 def test_lambda_marshal_error_document() -> None:
