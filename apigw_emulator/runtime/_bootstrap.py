@@ -419,14 +419,16 @@ _ENVIRON_KEYS: dict[str, bytes] = {}
 _ENVIRON_TEXTS: dict[bytes, str] = {}
 
 
-def _getenv(name: str) -> str | None:
-    """``os.environ.get(name)`` (what it holds now: a handler's changes count), without encoding the name and
-    decoding the value on every call: the context reads five variables per invocation, and through the
-    ``Mapping`` methods each read costs more than a microsecond."""
-    # Read each time: an in-process environment swaps the dict behind ``os.environ`` around its calls.
+def _environ_store() -> dict[bytes, bytes] | None:
+    """The dict behind ``os.environ`` (names and values as bytes, as ``putenv`` got them), or None where it
+    keeps them otherwise. Read each time: an in-process environment swaps it around its calls."""
     data = getattr(os.environ, "_data", None) if _ENVIRON_BYTES else None
-    if not isinstance(data, dict):
-        return os.environ.get(name)
+    return data if isinstance(data, dict) else None
+
+
+def _stored(data: dict[bytes, bytes], name: str) -> str | None:
+    """``name``'s value in ``data`` (:func:`_environ_store`) as ``os.environ`` decodes it, with the name's
+    encoding and the value's decoding memoised."""
     key = _ENVIRON_KEYS.get(name)
     if key is None:
         key = _ENVIRON_KEYS[name] = os.fsencode(name)
@@ -441,6 +443,14 @@ def _getenv(name: str) -> str | None:
     return text
 
 
+def _getenv(name: str) -> str | None:
+    """``os.environ.get(name)`` (what it holds now: a handler's changes count), without encoding the name and
+    decoding the value on every call: through the ``Mapping`` methods each read costs more than a
+    microsecond."""
+    data = _environ_store()
+    return os.environ.get(name) if data is None else _stored(data, name)
+
+
 #: The variables the context reads, in the order of its attributes.
 _CONTEXT_VARIABLES = (
     "AWS_LAMBDA_LOG_GROUP_NAME",
@@ -452,28 +462,12 @@ _CONTEXT_VARIABLES = (
 
 
 def _getenv_all(names: tuple[str, ...]) -> list[str | None]:
-    """``[os.environ.get(name) for name in names]``, as :func:`_getenv` reads one, with one look at
-    ``os.environ``'s store for them all (the context reads five per invocation)."""
-    data = getattr(os.environ, "_data", None) if _ENVIRON_BYTES else None
-    if not isinstance(data, dict):
+    """``[_getenv(name) for name in names]`` with one look for ``os.environ``'s store for them all (the
+    context reads five per invocation)."""
+    data = _environ_store()
+    if data is None:
         return [os.environ.get(name) for name in names]
-    keys, texts = _ENVIRON_KEYS, _ENVIRON_TEXTS
-    values: list[str | None] = []
-    for name in names:
-        key = keys.get(name)
-        if key is None:
-            key = keys[name] = os.fsencode(name)
-        raw = data.get(key)
-        if raw is None:
-            values.append(None)
-            continue
-        text = texts.get(raw)
-        if text is None:
-            if len(texts) > 64:
-                texts.clear()
-            text = texts[raw] = os.fsdecode(raw)
-        values.append(text)
-    return values
+    return [_stored(data, name) for name in names]
 
 
 class LambdaContext:
@@ -780,8 +774,8 @@ def _handle(
 def _set_trace_id(trace_id: str | None) -> None:
     """``os.environ["_X_AMZN_TRACE_ID"] = trace_id`` (removed for None): the same ``putenv`` and the same
     entry in ``os.environ``'s store, without its mapping methods encoding the name on every invocation."""
-    data = getattr(os.environ, "_data", None) if _ENVIRON_BYTES else None
-    if not isinstance(data, dict):
+    data = _environ_store()
+    if data is None:
         if trace_id is not None:
             os.environ[_TRACE_VARIABLE] = trace_id
         else:
