@@ -536,14 +536,10 @@ class RuntimeAPIServer:
         if len(buffer) != body_end + len(next_head) or not buffer.endswith(next_head):
             return False
         body = bytes(buffer[body_start:body_end])
+        del buffer[:body_end]  # the next 'next' left in front: the 202 waits to go out with its answer
+        self._answered(connection, "response", body, None, "application/json", close=False)
         buffer.clear()
-        self._current_id = None
-        self._own_answer_head = b""
-        connection.deferred = ACCEPTED_RESPONSE  # the 202 goes out with the next event (_accept_post)
-        self._events.append(RuntimeEvent("response", body, None, "application/json"))
-        self._state = READY  # the pipelined next, as _next takes it
-        self._pending_next = connection
-        self._events.append(_READY)
+        self._ready(connection)  # that next 'next', as _next takes it
         return True
 
     def _parse(self, connection: _Connection) -> None:
@@ -795,6 +791,10 @@ class RuntimeAPIServer:
         if self._state not in (STARTED, RESPONSE_SENT) or self._pending_next is not None:
             self._forbidden(connection, request, READY)
             return
+        self._ready(connection)
+
+    def _ready(self, connection: _Connection) -> None:
+        """The runtime waits on ``connection`` for its next event."""
         self._state = READY
         self._pending_next = connection
         self._events.append(_READY)
