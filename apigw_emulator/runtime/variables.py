@@ -255,13 +255,10 @@ class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
         self._image = image
 
     def __enter__(self) -> None:
-        global _swapped  # noqa: PLW0603 (the one process environment)
         variables = self._variables
         image = self._image
         with _environ_lock:
-            if image is not None and not _active and image.swap_in(variables.get(image.per_call)):
-                _swapped = image
-                _active.append((self, variables))
+            if image is not None and _swapped_in_alone(self, image, variables, variables.get(image.per_call)):
                 return
             self._image = None  # set one by one, over whatever is in now
             data = _raw.data
@@ -279,12 +276,10 @@ class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
         with _environ_lock:
             if self._image is None:
                 self._restore()
-            elif len(_active) == 1 and _active[0][0] is self:  # alone: the usual case
-                _active.clear()
+                if not _active:
+                    _swap_out()
             else:
-                _active[:] = [(t, layer) for t, layer in _active if t is not self]
-            if not _active:
-                _swap_out()
+                _leave_swapped(self)
 
     def _restore(self) -> None:
         variables = self._variables
@@ -325,15 +320,12 @@ class image_applied(applied):  # noqa: N801 - used as a function, as applied is
         self._value = value
 
     def __enter__(self) -> None:
-        global _swapped  # noqa: PLW0603 (the one process environment)
         image = self._image
         assert image is not None
         with _environ_lock:
-            if not _active and image.swap_in(self._value):
-                _swapped = image
-                # Its layer without the per-call variable: an overlapping context that sets it restores
-                # the value it found (the baseline), which is this one's.
-                _active.append((self, self._variables))
+            # Its layer without the per-call variable: an overlapping context that sets it restores the
+            # value it found (the baseline), which is this one's.
+            if _swapped_in_alone(self, image, self._variables, self._value):
                 return
         self._variables = {**self._variables, image.per_call: self._value}
         self._image = None
@@ -350,15 +342,11 @@ def call_in_image(
     """``function(*args)`` within ``image_applied(image, variables, value)``: the same environment for
     the call and the same restoring after it, without a context object and its method calls when the
     image is swapped in alone (the usual call: one function's invocation at a time)."""
-    global _swapped  # noqa: PLW0603 (the one process environment)
+    # Its layer without the per-call variable, as image_applied's, owned by a token of its own (what an
+    # overlapping context's end keeps of the list is new pairs of the same owners).
+    owner = object()
     with _environ_lock:
-        alone = not _active and image.swap_in(value)
-        if alone:
-            _swapped = image
-            # Its layer without the per-call variable, as image_applied's, owned by a token of its own
-            # (what an overlapping context's end keeps of the list is new pairs of the same owners).
-            owner = object()
-            _active.append((owner, variables))
+        alone = _swapped_in_alone(owner, image, variables, value)
     if not alone:
         with image_applied(image, variables, value):
             return function(*args)
@@ -366,12 +354,32 @@ def call_in_image(
         return function(*args)
     finally:
         with _environ_lock:
-            if len(_active) == 1 and _active[0][0] is owner:
-                _active.clear()
-            else:
-                _active[:] = [(t, layer) for t, layer in _active if t is not owner]
-            if not _active:
-                _swap_out()
+            _leave_swapped(owner)
+
+
+def _swapped_in_alone(
+    owner: object, image: EnvironImage, layer: dict[bytes, bytes | None], value: bytes | None
+) -> bool:
+    """With ``_environ_lock`` held: when no other context is active, swap ``image`` in with ``value`` for
+    its per-call variable, as ``owner``'s, whose variables are ``layer``; False (nothing done) when
+    another context is active or the image cannot be swapped in."""
+    global _swapped  # noqa: PLW0603 (the one process environment)
+    if _active or not image.swap_in(value):
+        return False
+    _swapped = image
+    _active.append((owner, layer))
+    return True
+
+
+def _leave_swapped(owner: object) -> None:
+    """With ``_environ_lock`` held: ``owner``'s swapped-in call has ended; the process gets its own
+    environment back when it was the last active context."""
+    if len(_active) == 1 and _active[0][0] is owner:  # alone: the usual case
+        _active.clear()
+    else:
+        _active[:] = [(t, layer) for t, layer in _active if t is not owner]
+    if not _active:
+        _swap_out()
 
 
 #: The image swapped in now, until the last context that overlapped it ends.
