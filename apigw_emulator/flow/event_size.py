@@ -75,11 +75,10 @@ def event_json_bound(request: HttpRequest, config: GatewayConfig) -> int:
     )
     for name, value in headers:
         chars += len(name) + len(value)
-    seen = _BOUNDS.get(id(config))  # config_text_bound's memo, looked at here first
     return (
         REQUEST_BYTES_PER_CHAR * chars
         + BODY_BYTES_PER_BYTE * len(request.body)
-        + (seen[1] if seen is not None and seen[0] is config else config_text_bound(config))
+        + config_text_bound(config)
         + FIXED_BYTES
     )
 
