@@ -117,12 +117,8 @@ class EnvironmentPool:
             )
             return InvokeOutcome("throttled")
         request_id = request.request_id
-        log = self.log
-        if log is not None:
-            try:
-                log(f"START RequestId: {request_id} Version: {self.function.version}")
-            except Exception:  # as _say: a failing log callable must not fail an invocation
-                self.log = None
+        if self.log is not None:
+            self._say(f"START RequestId: {request_id} Version: {self.function.version}")
         try:
             request.context.log_stream_name = environment.log_stream_name
             outcome = environment.invoke(request)
@@ -131,20 +127,17 @@ class EnvironmentPool:
             raise
         finally:
             self._release(environment)
-        log = self.log
-        if log is not None:
-            try:  # as _say for each line: after a failing one, the log is off
-                if outcome.kind == "timeout" and outcome.init_error:
-                    log(
-                        f"INIT_REPORT Init Duration: {(outcome.init_duration or 0) * 1000:.2f} ms\tPhase: "
-                        "init\tStatus: timeout"
-                    )
-                elif outcome.kind == "timeout":
-                    log(f"{request_id} Task timed out after {self.function.timeout:.2f} seconds")
-                log(f"END RequestId: {request_id}")
-                log(report_line(request_id, self.function, outcome))
-            except Exception:
-                self.log = None
+        if self.log is not None:
+            ending = [f"END RequestId: {request_id}", report_line(request_id, self.function, outcome)]
+            if outcome.kind == "timeout" and outcome.init_error:
+                ending.insert(
+                    0,
+                    f"INIT_REPORT Init Duration: {(outcome.init_duration or 0) * 1000:.2f} ms\tPhase: init"
+                    "\tStatus: timeout",
+                )
+            elif outcome.kind == "timeout":
+                ending.insert(0, f"{request_id} Task timed out after {self.function.timeout:.2f} seconds")
+            self._say(*ending)
         if not environment.alive:
             self._say(
                 f"apigw-emulator: the execution environment of {self.function.name} was reset "
@@ -214,9 +207,13 @@ class EnvironmentPool:
         if not keep:
             environment.shutdown()
 
-    def _say(self, line: str) -> None:
-        if self.log is not None:
+    def _say(self, *lines: str) -> None:
+        """Log ``lines`` in order; a failing log callable turns the log off (it must not fail an
+        invocation), and the lines after it are not logged."""
+        log = self.log
+        if log is not None:
             try:
-                self.log(line)
-            except Exception:  # a failing log callable must not fail an invocation
+                for line in lines:
+                    log(line)
+            except Exception:
                 self.log = None
