@@ -46,15 +46,31 @@ from .mapping import (
     TemplateVariables,
     render,
 )
+from .model.http import HttpIntegration
 from .model.rest import Integration
 from .request import HttpRequest
 from .request_payload import request_payload
 from .response import GatewayResponse
 from .trace import trace_header
 
-__all__ = ["RefusedError", "answer_http_custom", "custom_backend_request"]
+__all__ = [
+    "DEFAULT_HTTP_TIMEOUT",
+    "RefusedError",
+    "answer_http_custom",
+    "custom_backend_request",
+    "integration_timeout",
+]
 
-_DEFAULT_TIMEOUT_MS = 29_000
+#: API Gateway's default integration timeout, seconds.
+DEFAULT_HTTP_TIMEOUT = 29.0
+
+
+def integration_timeout(integration: Integration | HttpIntegration) -> float:
+    """The integration's timeout in seconds: ``timeoutInMillis``, else API Gateway's 29 s (a template's
+    value is checked against API Gateway's bounds when it is read)."""
+    if integration.timeout_in_millis is None:
+        return DEFAULT_HTTP_TIMEOUT
+    return integration.timeout_in_millis / 1000
 
 
 class RefusedError(Exception):
@@ -148,7 +164,7 @@ def answer_http_custom(
         return refused.response
     except IntegrationRequestError as exc:
         return integration_configuration_error(config, stamp, f"the HTTP integration: {exc}")
-    timeout = (integration.timeout_in_millis or _DEFAULT_TIMEOUT_MS) / 1000
+    timeout = integration_timeout(integration)
     try:
         answer = send(outgoing, timeout)
     except BackendTimeoutError as exc:

@@ -29,7 +29,7 @@ from .config import GatewayConfig
 from .gateway_errors import gateway_timeout, integration_configuration_error
 from .http_api_integration import answer_http_api_proxy
 from .http_backend import BackendError, BackendRequest, BackendResponse, BackendTimeoutError, send
-from .http_custom_integration import answer_http_custom
+from .http_custom_integration import DEFAULT_HTTP_TIMEOUT, answer_http_custom, integration_timeout
 from .ids import RequestStamp
 from .integration_request import (
     IntegrationRequestError,
@@ -56,8 +56,6 @@ __all__ = [
     "proxy_response",
 ]
 
-#: API Gateway's default integration timeout, seconds.
-DEFAULT_HTTP_TIMEOUT = 29.0
 # Not forwarded to the backend: the backend's own Host is sent instead.
 _NOT_FORWARDED = frozenset({"host"})
 _DROPPED_FROM_RESPONSE = frozenset({"transfer-encoding", "via"})
@@ -86,13 +84,6 @@ def answer_http(
         stamp,
         f"{integration.type} integrations are not HTTP integrations ({integration.uri or 'no URI'})",
     )
-
-
-def integration_timeout(integration: Integration | HttpIntegration) -> float:
-    """The integration's timeout in seconds: ``timeoutInMillis``, else API Gateway's 29 s."""
-    if integration.timeout_in_millis is None:
-        return DEFAULT_HTTP_TIMEOUT
-    return integration.timeout_in_millis / 1000
 
 
 def _url(

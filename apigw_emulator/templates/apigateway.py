@@ -28,6 +28,7 @@ from .common import (
     optional_mapping,
     optional_string,
     selection_pattern,
+    timeout_millis,
 )
 from .errors import TemplateError
 from .integrations import lambda_target, read_authorizer, resolve_uri
@@ -296,7 +297,9 @@ def _integration(value: Any, resources: Resources, where: str) -> Integration:
                 content_handling=response.get("ContentHandling"),
             )
         )
-    timeout = resources.string(value, "TimeoutInMillis", where)
+    timeout = timeout_millis(
+        resources.string(value, "TimeoutInMillis", where), f"{where}.TimeoutInMillis", api="REST"
+    )
     templates = resolver.resolve(value.get("RequestTemplates") or {}, f"{where}.RequestTemplates")
     parameters = resolver.resolve(value.get("RequestParameters") or {}, f"{where}.RequestParameters")
     return Integration(
@@ -306,7 +309,7 @@ def _integration(value: Any, resources: Resources, where: str) -> Integration:
         target=lambda_target(uri, resources.functions)
         if uri and integration_type in ("AWS", "AWS_PROXY")
         else None,
-        timeout_in_millis=None if timeout is None else int(timeout),
+        timeout_in_millis=timeout,
         request_templates={str(k): str(v) for k, v in templates.items()},
         request_parameters={str(k): str(v) for k, v in parameters.items()},
         passthrough_behavior=(

@@ -11,7 +11,7 @@ from typing import Any
 from ..authorizers.model import Authorizer
 from ..model.http import HttpApi, HttpIntegration, HttpRoute, HttpStage
 from .apigateway import Resources
-from .common import optional_mapping
+from .common import optional_mapping, timeout_millis
 from .errors import TemplateError
 from .integrations import function_arn_of, lambda_target, read_authorizer, resolve_uri
 from .openapi import http_cors, read_http_definition
@@ -112,7 +112,9 @@ def _integration(properties: Mapping[str, Any], where: str, resources: Resources
     uri = None
     if "IntegrationUri" in properties:
         uri = resolve_uri(properties["IntegrationUri"], resources.resolver, f"{where}.IntegrationUri")
-    timeout = resources.string(properties, "TimeoutInMillis", where)
+    timeout = timeout_millis(
+        resources.string(properties, "TimeoutInMillis", where), f"{where}.TimeoutInMillis", api="HTTP"
+    )
     parameters = optional_mapping(resources.resolver, properties, "RequestParameters", where)
     if integration_type == "AWS_PROXY":
         version = resources.string(properties, "PayloadFormatVersion", where)
@@ -126,7 +128,7 @@ def _integration(properties: Mapping[str, Any], where: str, resources: Resources
             uri,
             lambda_target(uri or "", resources.functions),
             version,
-            None if timeout is None else int(timeout),
+            timeout,
             parameters,
         )
     if integration_type == "HTTP_PROXY":
@@ -139,7 +141,7 @@ def _integration(properties: Mapping[str, Any], where: str, resources: Resources
             uri,
             None,
             "1.0",
-            None if timeout is None else int(timeout),
+            timeout,
             parameters,
             http_method=None if method is None else method.upper(),
             response_parameters={

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import ConfigurationError
 from ..integration_response import selection_pattern_error
@@ -26,6 +26,7 @@ __all__ = [
     "optional_mapping",
     "optional_string",
     "selection_pattern",
+    "timeout_millis",
 ]
 
 #: The OpenAPI extension key for the ``ANY`` method.
@@ -100,6 +101,34 @@ def optional_int(resolver: Resolver, properties: Mapping[str, Any], key: str, wh
         return int(text)
     except ValueError:
         raise TemplateError(f"expected an integer, got {text!r}", where=f"{where}.{key}") from None
+
+
+#: What API Gateway accepts as an integration's ``timeoutInMillis``: 50 ms at least; for a REST API up to
+#: 29 s, or up to 300 s where the account's quota is raised (Regional and private REST APIs, since 2024-06,
+#: so the reader accepts it); for an HTTP API up to 30 s.
+TIMEOUT_MILLIS_BOUNDS = {"REST": (50, 300_000), "HTTP": (50, 30_000)}
+_ARTICLES = {"REST": "a REST", "HTTP": "an HTTP"}
+
+
+def timeout_millis(text: str | None, where: str, *, api: Literal["REST", "HTTP"]) -> int | None:
+    """An integration's ``timeoutInMillis`` written as ``text`` (None when absent), as API Gateway takes it.
+
+    :raises TemplateError: when it is not a whole number of milliseconds or lies outside what API Gateway
+        accepts for the API's kind (a deployment would be refused).
+    """
+    if text is None:
+        return None
+    low, high = TIMEOUT_MILLIS_BOUNDS[api]
+    if not text.strip().isdigit():
+        raise TemplateError(f"expected milliseconds, got {text!r}", where=where)
+    millis = int(text)
+    if not low <= millis <= high:
+        raise TemplateError(
+            f"{millis} ms is outside what API Gateway accepts for {_ARTICLES[api]} API integration's timeout "
+            f"({low} to {high:,} ms): the deployment would be refused",
+            where=where,
+        )
+    return millis
 
 
 def optional_mapping(

@@ -14,7 +14,7 @@ authorizers, ``x-amazon-apigateway-cors``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from ..authorizers.model import Authorizer
 from ..cors import CorsRules
@@ -30,7 +30,7 @@ from ..model.rest import (
     RestApi,
 )
 from ..routing import parse_route
-from .common import media_types, normalise_method, selection_pattern
+from .common import media_types, normalise_method, selection_pattern, timeout_millis
 from .errors import TemplateError
 from .integrations import lambda_target, read_authorizer, resolve_uri
 from .intrinsics import NO_VALUE, Resolver, is_intrinsic
@@ -194,13 +194,11 @@ class _Reader:
             )
         return _TYPES[text]
 
-    def timeout(self, spec: Mapping[str, Any], where: str) -> int | None:
+    def timeout(self, spec: Mapping[str, Any], where: str, api: Literal["REST", "HTTP"]) -> int | None:
         if "timeoutInMillis" not in spec:
             return None
-        text = self.resolver.string(spec["timeoutInMillis"], f"{where}.timeoutInMillis")
-        if not text.isdigit():
-            raise TemplateError(f"expected milliseconds, got {text!r}", where=f"{where}.timeoutInMillis")
-        return int(text)
+        here = f"{where}.timeoutInMillis"
+        return timeout_millis(self.resolver.string(spec["timeoutInMillis"], here), here, api=api)
 
     def strings(self, value: Any, where: str) -> dict[str, str]:
         value = self.resolver.resolve(value or {}, where)
@@ -333,7 +331,7 @@ class _Reader:
             uri=uri,
             http_method=None if spec.get("httpMethod") is None else str(spec["httpMethod"]).upper(),
             target=target,
-            timeout_in_millis=self.timeout(spec, where),
+            timeout_in_millis=self.timeout(spec, where, "REST"),
             request_templates=self.strings(spec.get("requestTemplates"), f"{where}.requestTemplates"),
             request_parameters=self.strings(spec.get("requestParameters"), f"{where}.requestParameters"),
             passthrough_behavior=str(spec.get("passthroughBehavior", "when_no_match")).upper(),
@@ -490,7 +488,7 @@ class _Reader:
                 uri,
                 lambda_target(uri or "", self.functions),
                 version,
-                self.timeout(spec, where),
+                self.timeout(spec, where, "HTTP"),
                 self.strings(spec.get("requestParameters"), f"{where}.requestParameters"),
             )
         if integration_type in ("HTTP_PROXY", "MOCK"):
@@ -498,7 +496,7 @@ class _Reader:
             return HttpIntegration(
                 integration_type,  # type: ignore[arg-type]
                 uri,
-                timeout_in_millis=self.timeout(spec, where),
+                timeout_in_millis=self.timeout(spec, where, "HTTP"),
                 request_parameters=self.strings(spec.get("requestParameters"), f"{where}.requestParameters"),
                 http_method=None
                 if method is None

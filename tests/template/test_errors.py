@@ -340,3 +340,93 @@ def test_broken_cloudformation_resources(tmp_path: Path, resources: str, where: 
     with pytest.raises(TemplateError, match=message) as caught:
         load_template(path)
     assert caught.value.where == where
+
+
+REST_OPENAPI_TIMEOUT = f"""
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Body:
+        swagger: "2.0"
+        paths:
+          /x:
+            get:
+              x-amazon-apigateway-integration: {{type: aws_proxy, uri: {URI}, timeoutInMillis: MILLIS}}
+"""
+REST_METHOD_TIMEOUT = f"""
+  Api: {{Type: AWS::ApiGateway::RestApi}}
+  Get:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration: {{Type: AWS_PROXY, IntegrationHttpMethod: POST, Uri: {URI}, TimeoutInMillis: MILLIS}}
+"""
+HTTP_INTEGRATION_TIMEOUT = """
+  Api: {Type: AWS::ApiGatewayV2::Api, Properties: {ProtocolType: HTTP}}
+  Integration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !GetAtt Fn.Arn
+      PayloadFormatVersion: "2.0"
+      TimeoutInMillis: MILLIS
+  Route:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Api, RouteKey: GET /x, Target: !Sub "integrations/${Integration}"}
+"""
+OPENAPI_WHERE = "Resources.Api.Properties.Body.paths./x.get.x-amazon-apigateway-integration.timeoutInMillis"
+
+
+@pytest.mark.parametrize(
+    ("resources", "millis", "where", "message"),
+    [
+        (REST_OPENAPI_TIMEOUT, "0", OPENAPI_WHERE, r"0 ms is outside .* a REST API integration's timeout"),
+        (REST_OPENAPI_TIMEOUT, "49", OPENAPI_WHERE, r"\(50 to 300,000 ms\)"),
+        (REST_OPENAPI_TIMEOUT, "300001", OPENAPI_WHERE, "300001 ms is outside"),
+        (
+            REST_METHOD_TIMEOUT,
+            "10",
+            "Resources.Get.Properties.Integration.TimeoutInMillis",
+            "10 ms is outside",
+        ),
+        (
+            REST_METHOD_TIMEOUT,
+            "'2.5'",
+            "Resources.Get.Properties.Integration.TimeoutInMillis",
+            "expected milliseconds, got '2.5'",
+        ),
+        (
+            HTTP_INTEGRATION_TIMEOUT,
+            "30001",
+            "Resources.Integration.Properties.TimeoutInMillis",
+            r"30001 ms is outside .* an HTTP API integration's timeout \(50 to 30,000 ms\)",
+        ),
+    ],
+)
+def test_integration_timeouts_api_gateway_refuses_are_template_errors(
+    tmp_path: Path, resources: str, millis: str, where: str, message: str
+) -> None:
+    # Spec, limits table: an integration timeout is 50 ms to 29 s (a REST API's can be raised, to 300 s),
+    # an HTTP API's at most 30 s; API Gateway refuses a deployment outside these.
+    path = tmp_path / "template.yaml"
+    path.write_text(f"Resources:{FUNCTION}{resources.replace('MILLIS', str(millis))}", encoding="utf-8")
+    with pytest.raises(TemplateError, match=message) as caught:
+        load_template(path)
+    assert caught.value.where == where
+
+
+@pytest.mark.parametrize(
+    ("resources", "millis"),
+    [(REST_OPENAPI_TIMEOUT, 50), (REST_METHOD_TIMEOUT, 120_000), (HTTP_INTEGRATION_TIMEOUT, 30_000)],
+)
+def test_integration_timeouts_api_gateway_accepts_are_read(
+    tmp_path: Path, resources: str, millis: int
+) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_text(f"Resources:{FUNCTION}{resources.replace('MILLIS', str(millis))}", encoding="utf-8")
+    (api,) = load_template(path).apis
+    assert api.gateway_options("Fn")["integration_timeout"] == millis / 1000
