@@ -3,11 +3,11 @@ misbehaviour (bytes no HTTP server should send, bytes too slow, too many, or too
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 __all__ = ["SCRIPTS", "RawBackend", "raw_backend"]
@@ -160,7 +160,7 @@ def _serve_one(conn: socket.socket, backend: RawBackend) -> None:
         backend.completed.add(path)
 
 
-@contextmanager
+@contextlib.contextmanager
 def raw_backend() -> Iterator[RawBackend]:
     """Run the hostile backend (on ``http://127.0.0.1:PORT``). The first path segment of a request that
     names a script picks it (so ``/prefix/trickle/x`` trickles too)."""
@@ -184,5 +184,9 @@ def raw_backend() -> Iterator[RawBackend]:
         yield backend
     finally:
         stop.set()
+        # Closing a listening socket does not wake a thread blocked in accept(); shutting it down does.
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)
         listener.close()
         thread.join(timeout=5)
+        assert not thread.is_alive(), "the hostile backend's accept thread did not end"
