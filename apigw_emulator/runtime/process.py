@@ -189,7 +189,7 @@ class ProcessEnvironment(ExecutionEnvironment):
             if not self.alive:
                 raise RuntimeError("this execution environment was shut down or reset")
             warm = self._worker
-            if warm is not None and warm._exit_fd >= 0 and not (warm._logged or warm._dropped):
+            if warm is not None and warm._exit_fd >= 0:
                 usual = self._usual_turn(warm, request)
                 if usual is not None:
                     return usual
@@ -323,7 +323,7 @@ class ProcessEnvironment(ExecutionEnvironment):
     def _usual_turn(self, worker: _Worker, request: InvokeRequest) -> InvokeOutcome | None:
         """The usual warm invocation in one step (:meth:`RuntimeAPIServer.exchange`): an event JSON
         orjson wrote, the library's context without client context, Cognito identity or tenant, a trace
-        id, a worker whose exit is watched and whose output used none of the last budget. The outcome,
+        id, a worker whose exit is watched (its output's new budget starts when the turn does). The outcome,
         byte for byte the general path's; None, with nothing done, for anything else (the general path
         serves it). When the turn went otherwise after the hand-over, the general wait takes it from there."""
         context = request.context
@@ -353,7 +353,8 @@ class ProcessEnvironment(ExecutionEnvironment):
         )
         started = time.monotonic()
         deadline = started + request.wait
-        answer = worker.server.exchange(request_id, head, event, deadline)
+        before = worker.new_log_budget if worker._logged or worker._dropped else None
+        answer = worker.server.exchange(request_id, head, event, deadline, before)
         if answer is None:
             return None
         if answer is True or answer is False:

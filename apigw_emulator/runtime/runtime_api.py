@@ -444,10 +444,17 @@ class RuntimeAPIServer:
         self._state, self._current_id = RESPONSE_SENT, None
         return False
 
-    def exchange(self, request_id: str, head: bytes, event: bytes, deadline: float) -> bytes | bool | None:
+    def exchange(
+        self,
+        request_id: str,
+        head: bytes,
+        event: bytes,
+        deadline: float,
+        before: Callable[[], object] | None = None,
+    ) -> bytes | bool | None:
         """The usual turn of a warm runtime in one step: hand the invocation over (``head`` then ``event``,
         ``request_id`` the invocation's) and wait for its answer, as :meth:`hand_over` then :meth:`wait`
-        do, without their layers.
+        do, without their layers. ``before`` is called once the turn is sure to start, before the hand-over.
 
         - The answer's body (bytes) when the runtime did exactly what the emulator's own runtime does:
           its JSON answer to this invocation and its next ``next`` in one read, and nothing else was ready
@@ -472,6 +479,8 @@ class RuntimeAPIServer:
             or epoll.poll(0)
         ):
             return None
+        if before is not None:
+            before()
         events.clear()  # the "ready" not waited for is stale now
         self._pending_next = None
         self._state = RUNNING
