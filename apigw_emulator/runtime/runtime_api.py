@@ -366,7 +366,7 @@ class RuntimeAPIServer:
         earlier one: when no event of ``fd`` is left, there is nothing of it to read before the answer.
         """
         events = self._events
-        if not events:
+        if not events or (len(events) == 1 and events[0] is _READY):  # usually none, or the stale "ready"
             return False
         kept = [event for event in events if not (event.kind == "watched" and event.fd == fd)]
         if len(kept) == len(events):
