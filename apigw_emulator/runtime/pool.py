@@ -30,17 +30,25 @@ DEFAULT_MAX_CONCURRENCY: int | None = None
 def report_line(request_id: str, function: FunctionConfig, outcome: InvokeOutcome) -> str:
     """CloudWatch's ``REPORT`` line for an invocation (durations in ms, billed rounded up to 1 ms)."""
     duration_ms = outcome.duration * 1000
-    billed = math.ceil(duration_ms) + (
-        math.ceil(outcome.init_duration * 1000) if outcome.init_duration is not None else 0
-    )
+    init_duration = outcome.init_duration
+    memory = outcome.max_memory_mb
+    if init_duration is None and memory is not None and outcome.kind != "timeout":  # a warm invocation
+        # Its fields in one step: the billed duration is the duration rounded up (-(-x // 1): a float
+        # ceiling without a call), at least 1 ms.
+        return (
+            f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\tBilled Duration: "
+            f"{-(-duration_ms // 1) or 1:.0f} ms\tMemory Size: {function.memory_size} MB\tMax Memory Used: "
+            f"{memory} MB"
+        )
+    billed = math.ceil(duration_ms) + (math.ceil(init_duration * 1000) if init_duration is not None else 0)
     line = (
         f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\tBilled Duration: "
         f"{max(billed, 1)} ms\tMemory Size: {function.memory_size} MB"
     )
-    if outcome.max_memory_mb is not None:
-        line += f"\tMax Memory Used: {outcome.max_memory_mb} MB"
-    if outcome.init_duration is not None:
-        line += f"\tInit Duration: {outcome.init_duration * 1000:.2f} ms"
+    if memory is not None:
+        line += f"\tMax Memory Used: {memory} MB"
+    if init_duration is not None:
+        line += f"\tInit Duration: {init_duration * 1000:.2f} ms"
     if outcome.kind == "timeout":
         line += "\tStatus: timeout"
     return line
@@ -103,20 +111,26 @@ class EnvironmentPool:
         """Serve ``request`` with an idle environment, or a new one; when every environment is busy,
         throttle it (a configured limit) or wait for one (none: the wait is not counted in the function
         timeout, which starts when an environment takes the invocation)."""
-        asked = time.monotonic()
-        environment = self._acquire(wait=True)
-        waited = time.monotonic() - asked
-        if waited > 0.001 and environment is not None:  # its timeout starts now
-            postpone = getattr(request.context, "_postpone", None)  # the library's LambdaContext
-            if callable(postpone):
-                postpone(waited)
+        with self._lock:  # the usual case: an idle environment, taken at once
+            idle = self._idle
+            environment = idle.pop() if idle and idle[-1].alive and not self._closed else None
+            if environment is not None:
+                self._busy.add(environment)
         if environment is None:
-            self._say(
-                f"{request.request_id} throttled: {self.max_concurrency} environment(s) of "
-                f"{self.function.name} busy (max_concurrency)"
-            )
-            return InvokeOutcome("throttled")
-        request_id = request.request_id
+            asked = time.monotonic()
+            environment = self._acquire(wait=True)
+            waited = time.monotonic() - asked
+            if waited > 0.001 and environment is not None:  # its timeout starts now
+                postpone = getattr(request.context, "_postpone", None)  # the library's LambdaContext
+                if callable(postpone):
+                    postpone(waited)
+            if environment is None:
+                self._say(
+                    f"{request.request_id} throttled: {self.max_concurrency} environment(s) of "
+                    f"{self.function.name} busy (max_concurrency)"
+                )
+                return InvokeOutcome("throttled")
+        request_id = request.context.aws_request_id
         if self.log is not None:
             self._say(f"START RequestId: {request_id} Version: {self.function.version}")
         try:
@@ -128,16 +142,22 @@ class EnvironmentPool:
         finally:
             self._release(environment)
         if self.log is not None:
-            ending = [f"END RequestId: {request_id}", report_line(request_id, self.function, outcome)]
-            if outcome.kind == "timeout" and outcome.init_error:
-                ending.insert(
-                    0,
+            report = report_line(request_id, self.function, outcome)
+            if outcome.kind != "timeout":
+                self._say(f"END RequestId: {request_id}", report)
+            elif outcome.init_error:
+                self._say(
                     f"INIT_REPORT Init Duration: {(outcome.init_duration or 0) * 1000:.2f} ms\tPhase: init"
                     "\tStatus: timeout",
+                    f"END RequestId: {request_id}",
+                    report,
                 )
-            elif outcome.kind == "timeout":
-                ending.insert(0, f"{request_id} Task timed out after {self.function.timeout:.2f} seconds")
-            self._say(*ending)
+            else:
+                self._say(
+                    f"{request_id} Task timed out after {self.function.timeout:.2f} seconds",
+                    f"END RequestId: {request_id}",
+                    report,
+                )
         if not environment.alive:
             self._say(
                 f"apigw-emulator: the execution environment of {self.function.name} was reset "

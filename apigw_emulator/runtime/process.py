@@ -66,10 +66,11 @@ from typing import IO, Any
 import orjson
 
 from ..errors import ConfigurationError
+from ..lambda_context import CognitoIdentity, LambdaContext
 from . import _bootstrap
 from ._peers import held_by_process_tree, peer_check_available, peer_socket_inode, process_tree
 from .model import ExecutionEnvironment, FunctionConfig, InvokeOutcome, InvokeRequest, LogSink, SplicedJSON
-from .runtime_api import MAX_PAYLOAD, Invocation, RuntimeAPIServer, RuntimeEvent
+from .runtime_api import MAX_PAYLOAD, Invocation, RuntimeAPIServer, RuntimeEvent, usual_invocation_head
 from .variables import lambda_variables, log_stream_name, python_path_entries
 
 __all__ = ["INIT_TIMEOUT", "RUNTIME_CLIENTS", "ProcessEnvironment", "RuntimeClientSpec"]
@@ -157,8 +158,11 @@ class ProcessEnvironment(ExecutionEnvironment):
         self.log = log
         self.init_timeout = init_timeout
         self._environ = environ
-        #: The environment's log stream (one per sandbox), ``AWS_LAMBDA_LOG_STREAM_NAME``.
-        self.log_stream = log_stream_name(function.version)
+        #: The environment's log stream (one per sandbox: a replaced worker is a new sandbox with a new
+        #: one), ``AWS_LAMBDA_LOG_STREAM_NAME``.
+        self.log_stream_name = log_stream_name(function.version)
+        #: The function timeout in whole milliseconds, rounded up (``Lambda-Runtime-Deadline-Ms``).
+        self._timeout_ms = math.ceil(function.timeout * 1000)
         self.alive = True
         self._worker: _Worker | None = None
         self._lock = threading.Lock()
@@ -166,9 +170,9 @@ class ProcessEnvironment(ExecutionEnvironment):
     # -- the lifecycle -----------------------------------------------------------------------------------
 
     @property
-    def log_stream_name(self) -> str:  # type: ignore[override]
-        """The environment's log stream (a replaced worker is a new sandbox with a new one)."""
-        return self.log_stream
+    def log_stream(self) -> str:
+        """The environment's log stream: :attr:`log_stream_name`."""
+        return self.log_stream_name
 
     @property
     def pid(self) -> int | None:
@@ -184,6 +188,11 @@ class ProcessEnvironment(ExecutionEnvironment):
         with self._lock:
             if not self.alive:
                 raise RuntimeError("this execution environment was shut down or reset")
+            warm = self._worker
+            if warm is not None and warm._exit_fd >= 0:
+                usual = self._usual_turn(warm, request)
+                if usual is not None:
+                    return usual
             init_duration = None
             worker = self._warm_worker(request)
             if isinstance(worker, InvokeOutcome):  # the runtime is stuck: this sandbox is done
@@ -254,7 +263,7 @@ class ProcessEnvironment(ExecutionEnvironment):
                 region=self.region,
                 handler=self.handler,
                 task_root=self.task_root,
-                log_stream=self.log_stream,
+                log_stream=self.log_stream_name,
                 runtime_api=runtime_api,
             )
         )
@@ -311,20 +320,83 @@ class ProcessEnvironment(ExecutionEnvironment):
 
     # -- invoke ------------------------------------------------------------------------------------------
 
+    def _usual_turn(self, worker: _Worker, request: InvokeRequest) -> InvokeOutcome | None:
+        """The usual warm invocation in one step (:meth:`RuntimeAPIServer.exchange`): an event JSON
+        orjson wrote, the library's context without client context, Cognito identity or tenant, a trace
+        id, a worker whose exit is watched (its output's new budget starts when the turn does). The outcome,
+        byte for byte the general path's; None, with nothing done, for anything else (the general path
+        serves it). When the turn went otherwise after the hand-over, the general wait takes it from there."""
+        context = request.context
+        event = request.encoded
+        trace_id = request.trace_id
+        if (
+            type(event) is not bytes
+            or type(context) is not LambdaContext
+            or not trace_id
+            or "\r" in trace_id
+            or "\n" in trace_id
+            or context.client_context is not None
+            or context.tenant_id
+        ):
+            return None
+        identity = context.identity
+        if (
+            type(identity) is not CognitoIdentity
+            or identity.cognito_identity_id
+            or identity.cognito_identity_pool_id
+        ):
+            return None
+        request_id = context.aws_request_id
+        deadline_ms = time.time_ns() // 1_000_000 + self._timeout_ms
+        head = usual_invocation_head(
+            request_id, deadline_ms, context.invoked_function_arn, trace_id, len(event)
+        )
+        started = time.monotonic()
+        deadline = started + request.wait
+        before = worker.new_log_budget if worker._logged or worker._dropped else None
+        answer = worker.server.exchange(request_id, head, event, deadline, before)
+        if answer is None:
+            return None
+        if answer is True or answer is False:
+            invocation = self._invocation(request, deadline_ms)
+            return self._answer(
+                worker, request, invocation, handed=answer, started=started, deadline=deadline
+            )
+        now = time.monotonic()
+        duration = now - started
+        memory = worker.peak_mb
+        if duration >= _MEMORY_STALE or memory is None or now - worker._memory_read_at >= _MEMORY_STALE:
+            memory = worker.max_memory_mb()
+        return InvokeOutcome("result", result=answer, duration=duration, max_memory_mb=memory)
+
     def _invoke(self, worker: _Worker, request: InvokeRequest) -> InvokeOutcome:
-        invocation = self._invocation(request)
+        invocation = self._invocation(request, time.time_ns() // 1_000_000 + self._timeout_ms)
         if worker.logged_or_dropped():
             worker.new_log_budget()
-        started = time.perf_counter()
-        deadline = time.monotonic() + request.wait
+        started = time.monotonic()
+        deadline = started + request.wait
         handed = worker.server.hand_over(invocation, deadline)
+        return self._answer(worker, request, invocation, handed=handed, started=started, deadline=deadline)
+
+    def _answer(
+        self,
+        worker: _Worker,
+        request: InvokeRequest,
+        invocation: Invocation,
+        *,
+        handed: bool,
+        started: float,
+        deadline: float,
+    ) -> InvokeOutcome:
+        """Wait for the runtime's answer to ``invocation`` (handed over, or not yet when ``handed`` is
+        False: at the runtime's next ``ready``), forwarding output meanwhile."""
         while True:
             event = worker.wait(deadline)
             if event is None:
                 outcome = self._exit_outcome(worker, request.request_id, init_error=False)
                 self.alive = False
                 self._discard(worker)
-                outcome.duration = time.perf_counter() - started
+                outcome.duration = time.monotonic() - started
                 return outcome
             kind = event.kind
             if kind == "ready" and not handed:  # the runtime asked again (a new connection)
@@ -334,10 +406,10 @@ class ProcessEnvironment(ExecutionEnvironment):
                 self.alive = False
                 self._discard(worker)
                 return InvokeOutcome(
-                    "timeout", duration=time.perf_counter() - started, max_memory_mb=worker.peak_mb
+                    "timeout", duration=time.monotonic() - started, max_memory_mb=worker.peak_mb
                 )
             if kind in ("response", "error", "too-large"):
-                duration = time.perf_counter() - started
+                duration = time.monotonic() - started
                 worker.forward_written_output()
                 stale = _MEMORY_STALE if duration < _MEMORY_STALE else 0.0
                 memory = worker.max_memory_mb(stale_after=stale)
@@ -366,7 +438,7 @@ class ProcessEnvironment(ExecutionEnvironment):
             event = None if worker.process.returncode is not None else worker.wait(deadline)
             if event is None:
                 self._discard(worker)
-                self.log_stream = log_stream_name(self.function.version)
+                self.log_stream_name = log_stream_name(self.function.version)
                 return None
             if event.kind == "ready":
                 return worker
@@ -388,7 +460,7 @@ class ProcessEnvironment(ExecutionEnvironment):
             "error", error={"errorMessage": message, "errorType": "Runtime.Unknown"}, max_memory_mb=memory
         )
 
-    def _invocation(self, request: InvokeRequest) -> Invocation:
+    def _invocation(self, request: InvokeRequest, deadline_ms: int) -> Invocation:
         context = request.context
         tail: tuple[bytes, ...] = ()
         encoded = request.encoded
@@ -414,7 +486,7 @@ class ProcessEnvironment(ExecutionEnvironment):
         return Invocation(
             request_id=request.request_id,
             event=event,
-            deadline_ms=int(time.time() * 1000) + math.ceil(self.function.timeout * 1000),
+            deadline_ms=deadline_ms,
             function_arn=context.invoked_function_arn,
             trace_id=request.trace_id,
             client_context=json.dumps(client_context) if isinstance(client_context, dict) else None,

@@ -166,6 +166,20 @@ class Invocation:
         return f"{head}Content-Length: {size}\r\n\r\n".encode("latin-1")
 
 
+def usual_invocation_head(
+    request_id: str, deadline_ms: int, function_arn: str, trace_id: str, size: int
+) -> bytes:
+    """The head :meth:`Invocation.head` writes for the usual invocation (a trace id without CR or LF, no
+    client context, Cognito identity or tenant, the event JSON orjson's, ``size`` bytes of it), written in
+    one step from one template: byte for byte the general head for those values."""
+    return (
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        f"Lambda-Runtime-Aws-Request-Id: {request_id}\r\nLambda-Runtime-Deadline-Ms: {deadline_ms}\r\n"
+        f"Lambda-Runtime-Invoked-Function-Arn: {function_arn}\r\nLambda-Runtime-Trace-Id: {trace_id}\r\n"
+        f"{ENCODER_HEADER}: orjson\r\nContent-Length: {size}\r\n\r\n"
+    ).encode("latin-1")
+
+
 def _one_line(value: str) -> str:
     return value.replace("\r", " ").replace("\n", " ") if "\r" in value or "\n" in value else value
 
@@ -227,10 +241,11 @@ class _Request:
 class _Connection:
     """One connection of the runtime: its unparsed input and the request being read."""
 
-    __slots__ = ("buffer", "closed", "deferred", "request", "sock")
+    __slots__ = ("buffer", "closed", "deferred", "fd", "request", "sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
+        self.fd = sock.fileno()
         self.buffer = bytearray()
         self.request: _Request | None = None
         self.closed = False
@@ -317,6 +332,8 @@ class RuntimeAPIServer:
         self._own_answer_head = b""
         self._poller = _Poller()
         self._poller.register(self._listener, None)
+        #: The poller's epoll object, for :meth:`exchange` (None: no epoll, no such shortcut).
+        self._epoll = self._poller._epoll
         self._events: deque[RuntimeEvent] = deque()
         self._scratch = memoryview(bytearray(READ_SIZE))
         self._state = STARTED
@@ -349,7 +366,7 @@ class RuntimeAPIServer:
         earlier one: when no event of ``fd`` is left, there is nothing of it to read before the answer.
         """
         events = self._events
-        if not events:
+        if not events or (len(events) == 1 and events[0] is _READY):  # usually none, or the stale "ready"
             return False
         kept = [event for event in events if not (event.kind == "watched" and event.fd == fd)]
         if len(kept) == len(events):
@@ -426,6 +443,103 @@ class RuntimeAPIServer:
             return True
         self._state, self._current_id = RESPONSE_SENT, None
         return False
+
+    def exchange(
+        self,
+        request_id: str,
+        head: bytes,
+        event: bytes,
+        deadline: float,
+        before: Callable[[], object] | None = None,
+    ) -> bytes | bool | None:
+        """The usual turn of a warm runtime in one step: hand the invocation over (``head`` then ``event``,
+        ``request_id`` the invocation's) and wait for its answer, as :meth:`hand_over` then :meth:`wait`
+        do, without their layers. ``before`` is called once the turn is sure to start, before the hand-over.
+
+        - The answer's body (bytes) when the runtime did exactly what the emulator's own runtime does:
+          its JSON answer to this invocation and its next ``next`` in one read, and nothing else was ready
+          (no output, no exit, no other connection). The server is then as the general path leaves it:
+          the runtime ``Ready``, its ``next`` pending, the 202 deferred to go out with the next event.
+        - None, with nothing done, when the turn cannot start this way (no ``next`` pending, events or
+          bytes not taken yet, something ready already, no epoll): use :meth:`hand_over` and
+          :meth:`wait`.
+        - Otherwise what :meth:`hand_over` returns, after whatever was read was taken as :meth:`wait`
+          takes it: go on with :meth:`wait` (and hand over again on ``ready`` after False).
+        """
+        connection = self._pending_next
+        epoll = self._epoll
+        events = self._events
+        if (
+            connection is None
+            or epoll is None
+            or self._state != READY
+            or connection.buffer
+            or connection.request is not None
+            or (events and (len(events) != 1 or events[0] is not _READY))
+            or epoll.poll(0)
+        ):
+            return None
+        if before is not None:
+            before()
+        events.clear()  # the "ready" not waited for is stale now
+        self._pending_next = None
+        self._state = RUNNING
+        self._current_id = request_id
+        answer_head = self._own_answer_head = (
+            f"POST {INVOCATION_PREFIX}{request_id}/response HTTP/1.1\r\nHost: {self.address}\r\n"
+            "Content-Type: application/json\r\nContent-Length: "
+        ).encode("latin-1")
+        if len(event) < 65536:  # one write, as _send makes it, without its layers
+            data = connection.deferred + head + event
+            connection.deferred = b""
+            try:
+                try:
+                    sent = connection.sock.send(data)
+                except (BlockingIOError, InterruptedError):
+                    sent = 0
+                if sent != len(data):
+                    send_before(connection.sock, data[sent:], deadline)
+            except OSError:  # TimeoutError included
+                self._drop(connection)
+                self._state, self._current_id = RESPONSE_SENT, None
+                return False
+        elif not self._send(connection, head, event, deadline):
+            self._state, self._current_id = RESPONSE_SENT, None
+            return False
+        timeout = deadline - time.monotonic()
+        if timeout <= 0:
+            return True  # the wait reports the timeout
+        # Whole milliseconds, rounded up (as _Poller.select: a shorter wait would end at once, and spin).
+        ready = epoll.poll(-(-timeout * 1000 // 1) / 1000)
+        if len(ready) != 1 or ready[0][0] != connection.fd:
+            return True  # level-triggered: the wait gets the same descriptors again
+        try:
+            count = connection.sock.recv_into(self._scratch)
+        except (BlockingIOError, InterruptedError):
+            return True
+        except OSError:
+            self._drop(connection)
+            return True
+        if not count:
+            self._drop(connection)
+            return True
+        received = bytes(self._scratch[:count])
+        start = len(answer_head)
+        end = received.find(b"\r\n\r\n", start, start + 12)  # at most 8 digits
+        if end > start and received.startswith(answer_head) and received.endswith(self._own_next_head):
+            digits = received[start:end]
+            body_end = end + 4 + int(digits) if digits.isdigit() else -1
+            if body_end + len(self._own_next_head) == count and body_end - end - 4 <= MAX_PAYLOAD:
+                # As _own_turn: answered (the 202 deferred), then ready with that next 'next' pending.
+                self._state = READY
+                self._current_id = None
+                self._own_answer_head = b""
+                connection.deferred = ACCEPTED_RESPONSE
+                self._pending_next = connection
+                return received[end + 4 : body_end]
+        connection.buffer += received
+        self._received(connection)
+        return True
 
     def close(self) -> None:
         """Close the listener and every connection; idempotent."""
@@ -516,6 +630,10 @@ class RuntimeAPIServer:
             self._drop(connection)
             return
         connection.buffer += self._scratch[:count]
+        self._received(connection)
+
+    def _received(self, connection: _Connection) -> None:
+        """Take what was just read into the connection's buffer."""
         if self._state == RUNNING and connection.request is None and self._own_turn(connection):
             return
         self._parse(connection)
