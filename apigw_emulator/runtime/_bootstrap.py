@@ -910,8 +910,12 @@ def _parse_json_header(value: str, name: str) -> Any:
 def _handle(
     handler: Any, headers: dict[str, str], body: bytes | bytearray
 ) -> tuple[str, bytes, tuple[tuple[str, str], ...]]:
-    """One invocation: context, event, handler call; what to post back (path, body, headers)."""
-    request_id = headers.get("lambda-runtime-aws-request-id", "")
+    """One invocation: the request id and tenant for the log lines, the trace variable, then context, event,
+    handler call; what to post back (path, body, headers)."""
+    global _request_id, _tenant_id  # noqa: PLW0603 (the log filter reads them)
+    request_id = _request_id = headers.get("lambda-runtime-aws-request-id", "")
+    tenant_id = _tenant_id = headers.get("lambda-runtime-aws-tenant-id")
+    _set_trace_id(headers.get("lambda-runtime-trace-id"))
     try:
         client_context = headers.get("lambda-runtime-client-context")
         cognito_identity = headers.get("lambda-runtime-cognito-identity")
@@ -921,7 +925,7 @@ def _handle(
             _parse_json_header(cognito_identity, "Cognito Identity") if cognito_identity else None,
             int(headers.get("lambda-runtime-deadline-ms", "0")),
             headers.get("lambda-runtime-invoked-function-arn"),
-            headers.get("lambda-runtime-aws-tenant-id"),
+            tenant_id,
         )
         if headers.get("content-type", "application/json") == "application/json":
             try:
@@ -1006,7 +1010,6 @@ def _fix_sys_path() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the runtime: init, then invocations until the Runtime API goes away."""
-    global _request_id, _tenant_id  # noqa: PLW0603 (the log filter reads them)
     argv = sys.argv if argv is None else argv
     _fix_sys_path()
     _detach_watch_pipe()
@@ -1030,9 +1033,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         headers, body = client.next()
         while True:
-            _request_id = headers.get("lambda-runtime-aws-request-id", "")
-            _tenant_id = headers.get("lambda-runtime-aws-tenant-id")
-            _set_trace_id(headers.get("lambda-runtime-trace-id"))
             headers, body = client.post_and_next(*_handle(handler, headers, body))
     except (ConnectionError, _ClosedByServerError):
         return 1  # the Runtime API is gone: so is the emulator (or it gave this worker up)
