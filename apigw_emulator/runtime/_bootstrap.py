@@ -607,16 +607,17 @@ class LambdaContext:
         ) = _context_variables()
         self.invoked_function_arn = invoked_function_arn
         self.tenant_id = tenant_id
-        w3c: dict[str, str] = {}
-        if client_context is None:
+        if client_context is None:  # the usual invocation
+            self._w3c_fields: dict[str, str] = {}
             self.client_context = None
         else:
+            w3c: dict[str, str] = {}
             if isinstance(client_context, dict) and "w3c" in client_context:
                 raw = client_context.pop("w3c")
                 if isinstance(raw, dict):
                     w3c = {key: raw[key] for key in _W3C_FIELDS if isinstance(raw.get(key), str)}
+            self._w3c_fields = w3c
             self.client_context = ClientContext(client_context)
-        self._w3c_fields = w3c
         self.identity = CognitoIdentity(cognito_identity)
         self._epoch_deadline_time_in_ms = epoch_deadline_time_in_ms
 

@@ -352,3 +352,37 @@ def test_the_kept_c_encoder_is_made_on_cpython() -> None:
     """Not vacuous: the plain encoder exists here (CPython's ``_json``) for both settings."""
     for ascii_only in (True, False):
         assert _bootstrap._make_plain_encoder(ascii_only) is not False
+
+
+# -- the context ----------------------------------------------------------------------------------------
+
+CONTEXT_ATTRIBUTES = [
+    "aws_request_id",
+    "log_group_name",
+    "log_stream_name",
+    "function_name",
+    "memory_limit_in_mb",
+    "function_version",
+    "invoked_function_arn",
+    "tenant_id",
+    "_w3c_fields",
+    "client_context",
+    "identity",
+    "_epoch_deadline_time_in_ms",
+]
+
+
+@pytest.mark.parametrize(
+    ("client_context", "identity"),
+    [(None, None), ({"custom": {"a": 1}, "w3c": {"traceparent": "00-1"}}, {"cognitoIdentityId": "id"})],
+    ids=["the usual invocation", "a mobile SDK's"],
+)
+def test_the_contexts_attributes_keep_their_names_and_order(
+    client_context: dict[str, Any] | None, identity: dict[str, Any] | None
+) -> None:
+    """``vars(context)`` as before the context was built with fewer steps for the usual invocation."""
+    context = _bootstrap.LambdaContext(REQUEST_ID, client_context, identity, 1, ARN, None)
+    assert list(vars(context)) == CONTEXT_ATTRIBUTES
+    expected = (None, None) if identity is None else ("id", None)
+    assert (context.identity.cognito_identity_id, context.identity.cognito_identity_pool_id) == expected
+    assert context.w3c() == ({} if client_context is None else {"traceparent": "00-1"})
