@@ -19,7 +19,9 @@ import importlib
 import json
 import logging
 import math
+import operator
 import os
+import re
 import sys
 import time
 import traceback
@@ -169,6 +171,61 @@ READ_SIZE = 256 * 1024
 ACCEPTED_RESPONSE = (
     b'HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{"status":"OK"}\n'
 )
+#: The headers of a JSON answer (what :func:`_handle` posts for a result that is not ``bytes``): an answer
+#: with these very headers gets its head written in one piece (:meth:`RuntimeClient.post_and_next`).
+JSON_HEADERS = (("Content-Type", "application/json"),)
+# The usual answer of the emulator's own Runtime API to an answer and the ``next`` behind it: its 202 and
+# the next invocation, in one write, laid out as ``runtime_api.Invocation.head`` writes it. A value is
+# printable ASCII without leading or trailing space (most without any space), so that it is what the
+# general parse's ``strip()`` leaves; anything else (another layout, another byte) is parsed generally.
+_OWN_NEXT_START = ACCEPTED_RESPONSE + b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+_WORD = b"([!-~]+)"
+_TEXT = b"([!-~](?:[ -~]*[!-~])?)"
+_OWN_NEXT_HEAD = re.compile(
+    b"Lambda-Runtime-Aws-Request-Id: " + _WORD + b"\r\n"
+    b"Lambda-Runtime-Deadline-Ms: ([0-9]{1,19})\r\n"
+    b"Lambda-Runtime-Invoked-Function-Arn: " + _WORD + b"\r\n"
+    b"(?:Lambda-Runtime-Trace-Id: " + _WORD + b"\r\n)?"
+    b"(?:Lambda-Runtime-Client-Context: " + _TEXT + b"\r\n)?"
+    b"(?:Lambda-Runtime-Cognito-Identity: " + _TEXT + b"\r\n)?"
+    b"(?:Lambda-Runtime-Aws-Tenant-Id: " + _WORD + b"\r\n)?"
+    b"(Apigw-Emulator-Event-Encoder: orjson\r\n)?"
+    b"Content-Length: ([0-9]{1,8})\r\n\r\n"
+)
+
+
+def own_next(data: bytearray, end: int) -> tuple[dict[str, str], bytearray] | None:
+    """The headers (as the general parse keys them) and the event of ``data[:end]`` when it is exactly the
+    emulator's 202 followed by a whole ``next`` answer in its known layout (``_OWN_NEXT_HEAD``); None for
+    anything else, which the general parse then reads."""
+    start = len(_OWN_NEXT_START)
+    if end <= start or not data.startswith(_OWN_NEXT_START):
+        return None
+    match = _OWN_NEXT_HEAD.match(data, start, end)
+    if match is None:
+        return None
+    body_start = match.end()
+    request_id, deadline, arn, trace, client_context, identity, tenant, encoder, length = match.groups()
+    if body_start + int(length) != end:
+        return None
+    headers = {
+        "content-type": "application/json",
+        "lambda-runtime-aws-request-id": request_id.decode("ascii"),
+        "lambda-runtime-deadline-ms": deadline.decode("ascii"),
+        "lambda-runtime-invoked-function-arn": arn.decode("ascii"),
+    }
+    if trace is not None:
+        headers["lambda-runtime-trace-id"] = trace.decode("ascii")
+    if client_context is not None:
+        headers["lambda-runtime-client-context"] = client_context.decode("ascii")
+    if identity is not None:
+        headers["lambda-runtime-cognito-identity"] = identity.decode("ascii")
+    if tenant is not None:
+        headers["lambda-runtime-aws-tenant-id"] = tenant.decode("ascii")
+    if encoder is not None:
+        headers["apigw-emulator-event-encoder"] = "orjson"
+    headers["content-length"] = length.decode("ascii")
+    return headers, data[body_start:end]
 
 
 class RuntimeClient:
@@ -192,7 +249,12 @@ class RuntimeClient:
         self._buffer = bytearray()
         #: Every receive goes into this one buffer first: a fresh 256 KiB ``bytes`` for each would be mapped,
         #: shrunk and unmapped again (three system calls and page faults per invocation).
-        self._scratch = memoryview(bytearray(READ_SIZE))
+        self._scratch_bytes = bytearray(READ_SIZE)
+        self._scratch = memoryview(self._scratch_bytes)
+        #: What a JSON answer's head holds between its path and its length (see :meth:`_head`).
+        self._json_head_middle = (
+            f" HTTP/1.1\r\n{self._host_header}Content-Type: application/json\r\nContent-Length: "
+        )
 
     def _connect(self) -> None:
         import socket  # noqa: PLC0415 (only the worker needs it)
@@ -251,7 +313,22 @@ class RuntimeClient:
         if len(body) > MAX_PAYLOAD:
             self.post(path, body, headers)
             return self.next()
-        self._send(self._head("POST", path, body, headers), body, self._next_request)
+        sock = self._sock
+        if headers is not JSON_HEADERS or sock is None or len(body) >= 65536 or self._buffer:
+            self._send(self._head("POST", path, body, headers), body, self._next_request)
+            self._check_post(path)
+            return self._read_next()
+        # The usual turn: a small JSON answer and the next 'next' in one write, and the emulator's 202 and
+        # next invocation in one read, known by their bytes (anything else is parsed as above).
+        head = f"POST {path}{self._json_head_middle}{len(body)}\r\n\r\n".encode("latin-1")
+        sock.sendall(head + body + self._next_request)
+        count = sock.recv_into(self._scratch)
+        if not count:
+            raise _ClosedByServerError
+        found = own_next(self._scratch_bytes, count)
+        if found is not None:
+            return found
+        self._buffer += self._scratch[:count]
         self._check_post(path)
         return self._read_next()
 
@@ -360,7 +437,9 @@ class CognitoIdentity:
     __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
 
     def __init__(self, identity: dict[str, Any] | None = None) -> None:
-        identity = identity or {}
+        if not identity:  # the usual invocation: no identity
+            self.cognito_identity_id = self.cognito_identity_pool_id = None
+            return
         self.cognito_identity_id = identity.get("cognitoIdentityId")
         self.cognito_identity_pool_id = identity.get("cognitoIdentityPoolId")
 
@@ -422,8 +501,14 @@ _ENVIRON_TEXTS: dict[bytes, str] = {}
 def _environ_store() -> dict[bytes, bytes] | None:
     """The dict behind ``os.environ`` (names and values as bytes, as ``putenv`` got them), or None where it
     keeps them otherwise. Read each time: an in-process environment swaps it around its calls."""
-    data = getattr(os.environ, "_data", None) if _ENVIRON_BYTES else None
-    return data if isinstance(data, dict) else None
+    if _ENVIRON_BYTES:
+        try:
+            data = os.environ._data  # type: ignore[attr-defined]
+        except AttributeError:  # os.environ replaced by another mapping
+            return None
+        if isinstance(data, dict):
+            return data
+    return None
 
 
 def _stored(data: dict[bytes, bytes], name: str) -> str | None:
@@ -441,6 +526,19 @@ def _stored(data: dict[bytes, bytes], name: str) -> str | None:
             _ENVIRON_TEXTS.clear()
         text = _ENVIRON_TEXTS[raw] = os.fsdecode(raw)
     return text
+
+
+_EXECUTION_ENV_KEY = os.fsencode("AWS_EXECUTION_ENV")
+_NON_ASCII_RUNTIME_VALUES = frozenset(os.fsencode(name) for name in _NON_ASCII_RUNTIMES)
+
+
+def _ascii_only() -> bool:
+    """``_getenv("AWS_EXECUTION_ENV") not in _NON_ASCII_RUNTIMES`` (whether the runtime's JSON escapes
+    non-ASCII characters), by the variable's bytes."""
+    data = _environ_store()
+    if data is None:
+        return os.environ.get("AWS_EXECUTION_ENV") not in _NON_ASCII_RUNTIMES
+    return data.get(_EXECUTION_ENV_KEY) not in _NON_ASCII_RUNTIME_VALUES
 
 
 def _getenv(name: str) -> str | None:
@@ -461,13 +559,29 @@ _CONTEXT_VARIABLES = (
 )
 
 
-def _getenv_all(names: tuple[str, ...]) -> list[str | None]:
-    """``[_getenv(name) for name in names]`` with one look for ``os.environ``'s store for them all (the
-    context reads five per invocation)."""
+_CONTEXT_KEYS = tuple(os.fsencode(name) for name in _CONTEXT_VARIABLES)
+_context_values = operator.itemgetter(*_CONTEXT_KEYS)
+#: The context's variables as ``os.environ`` decodes them, by their values' bytes (what they hold now is
+#: read for each context; only the decoding is kept).
+_CONTEXT_TEXTS: dict[tuple[bytes | None, ...], tuple[str | None, ...]] = {}
+
+
+def _context_variables() -> tuple[str | None, ...] | list[str | None]:
+    """``[_getenv(name) for name in _CONTEXT_VARIABLES]`` (the context reads five per invocation), with one
+    look for ``os.environ``'s store and one lookup of their decoded texts for them all."""
     data = _environ_store()
     if data is None:
-        return [os.environ.get(name) for name in names]
-    return [_stored(data, name) for name in names]
+        return [os.environ.get(name) for name in _CONTEXT_VARIABLES]
+    try:
+        raw: tuple[bytes | None, ...] = _context_values(data)
+    except KeyError:  # one of them not set
+        raw = tuple(map(data.get, _CONTEXT_KEYS))
+    texts = _CONTEXT_TEXTS.get(raw)
+    if texts is None:
+        if len(_CONTEXT_TEXTS) > 16:
+            _CONTEXT_TEXTS.clear()
+        texts = _CONTEXT_TEXTS[raw] = tuple(None if value is None else os.fsdecode(value) for value in raw)
+    return texts
 
 
 class LambdaContext:
@@ -490,16 +604,20 @@ class LambdaContext:
             self.function_name,
             self.memory_limit_in_mb,
             self.function_version,
-        ) = _getenv_all(_CONTEXT_VARIABLES)
+        ) = _context_variables()
         self.invoked_function_arn = invoked_function_arn
         self.tenant_id = tenant_id
-        w3c: dict[str, str] = {}
-        if isinstance(client_context, dict) and "w3c" in client_context:
-            raw = client_context.pop("w3c")
-            if isinstance(raw, dict):
-                w3c = {key: raw[key] for key in _W3C_FIELDS if isinstance(raw.get(key), str)}
-        self._w3c_fields = w3c
-        self.client_context = ClientContext(client_context) if client_context is not None else None
+        if client_context is None:  # the usual invocation
+            self._w3c_fields: dict[str, str] = {}
+            self.client_context = None
+        else:
+            w3c: dict[str, str] = {}
+            if isinstance(client_context, dict) and "w3c" in client_context:
+                raw = client_context.pop("w3c")
+                if isinstance(raw, dict):
+                    w3c = {key: raw[key] for key in _W3C_FIELDS if isinstance(raw.get(key), str)}
+            self._w3c_fields = w3c
+            self.client_context = ClientContext(client_context)
         self.identity = CognitoIdentity(cognito_identity)
         self._epoch_deadline_time_in_ms = epoch_deadline_time_in_ms
 
@@ -600,9 +718,67 @@ def _namedtuples_as_objects(value: Any) -> Any:
 _ENCODERS: dict[bool, _Encoder] = {}
 
 
+def _holds_tuple(value: Any) -> bool:
+    """Whether ``value`` is or holds a tuple (which :class:`_Encoder` writes as an object when it is a named
+    one), looking into dicts and lists as :func:`_namedtuples_as_objects` does. Only called for a value the
+    plain encoder wrote: it has no cycle, and the search is no more work than writing it was."""
+    pending = [value]
+    while pending:
+        container = pending.pop()
+        if isinstance(container, tuple):
+            return True
+        items = container.items() if isinstance(container, dict) else enumerate(container)
+        for _, item in items:
+            if isinstance(item, (dict, list, tuple)):
+                pending.append(item)
+    return False
+
+
+def _refuse(o: Any) -> Any:
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+def _make_plain_encoder(ascii_only: bool) -> Any:
+    """The standard library's C encoder set as :class:`_Encoder` sets it, but for what only :class:`_Encoder`
+    writes (a Decimal, bytes: anything for which it calls ``default``), which it refuses (``TypeError``),
+    and without its check for cycles (a cycle ends in ``RecursionError``); made once instead of at each
+    call. False where there is none or it does not write what :class:`_Encoder` writes."""
+    from json import encoder as json_encoder  # noqa: PLC0415
+
+    probe = {"a": [1, -2.5, None, True, False, '\u00e9\u2028"\\\n'], "b": {"c": math.nan, "d": -math.inf}}
+    make: Any = getattr(json_encoder, "c_make_encoder", None)  # the C one (None without it)
+    if make is None:
+        return False
+    try:
+        strings = json_encoder.encode_basestring_ascii if ascii_only else json_encoder.encode_basestring
+        encoder = make(None, _refuse, strings, None, ": ", ", ", False, False, True)
+        if "".join(encoder(probe, 0)) == _Encoder(ascii_only).encode(probe):
+            return encoder
+    except Exception:  # another Python's encoder: the general path is taken
+        pass
+    return False
+
+
+#: The plain path's encoder for each ``ensure_ascii`` setting (False: none, made at first use).
+_PLAIN_ENCODERS: dict[bool, Any] = {}
+
+
 def to_json(value: Any) -> str:
     """``value`` as the runtime's JSON (``AWS_EXECUTION_ENV`` read at each call, as awslambdaric does)."""
-    ascii_only = _getenv("AWS_EXECUTION_ENV") not in _NON_ASCII_RUNTIMES
+    ascii_only = _ascii_only()
+    plain = _PLAIN_ENCODERS.get(ascii_only)
+    if plain is None:
+        plain = _PLAIN_ENCODERS[ascii_only] = _make_plain_encoder(ascii_only)
+    if plain:
+        # What _Encoder writes unless the value holds a named tuple (the text has a '[' then, as a list's),
+        # or something it calls ``default`` for (the plain encoder raises then, as for anything else that
+        # fails: the general path says what).
+        try:
+            text = "".join(plain(value, 0))
+        except Exception:
+            text = None
+        if text is not None and ("[" not in text or not _holds_tuple(value)):
+            return text
     encoder = _ENCODERS.pop(ascii_only, None) or _Encoder(ascii_only)
     try:
         return encoder.encode(value)
@@ -735,8 +911,12 @@ def _parse_json_header(value: str, name: str) -> Any:
 def _handle(
     handler: Any, headers: dict[str, str], body: bytes | bytearray
 ) -> tuple[str, bytes, tuple[tuple[str, str], ...]]:
-    """One invocation: context, event, handler call; what to post back (path, body, headers)."""
-    request_id = headers.get("lambda-runtime-aws-request-id", "")
+    """One invocation: the request id and tenant for the log lines, the trace variable, then context, event,
+    handler call; what to post back (path, body, headers)."""
+    global _request_id, _tenant_id  # noqa: PLW0603 (the log filter reads them)
+    request_id = _request_id = headers.get("lambda-runtime-aws-request-id", "")
+    tenant_id = _tenant_id = headers.get("lambda-runtime-aws-tenant-id")
+    _set_trace_id(headers.get("lambda-runtime-trace-id"))
     try:
         client_context = headers.get("lambda-runtime-client-context")
         cognito_identity = headers.get("lambda-runtime-cognito-identity")
@@ -746,7 +926,7 @@ def _handle(
             _parse_json_header(cognito_identity, "Cognito Identity") if cognito_identity else None,
             int(headers.get("lambda-runtime-deadline-ms", "0")),
             headers.get("lambda-runtime-invoked-function-arn"),
-            headers.get("lambda-runtime-aws-tenant-id"),
+            tenant_id,
         )
         if headers.get("content-type", "application/json") == "application/json":
             try:
@@ -767,7 +947,7 @@ def _handle(
     return (
         f"/2018-06-01/runtime/invocation/{request_id}/response",
         result,
-        (("Content-Type", content_type),),
+        JSON_HEADERS if content_type == "application/json" else (("Content-Type", content_type),),
     )
 
 
@@ -782,7 +962,7 @@ def _set_trace_id(trace_id: str | None) -> None:
             os.environ.pop(_TRACE_VARIABLE, None)
         return
     if trace_id is not None:
-        value = os.fsencode(trace_id)
+        value = trace_id.encode(_FS_ENCODING, _FS_ERRORS)  # os.fsencode's, without its checks
         os.putenv(_TRACE_KEY, value)
         data[_TRACE_KEY] = value
     elif _TRACE_KEY in data:
@@ -792,6 +972,8 @@ def _set_trace_id(trace_id: str | None) -> None:
 
 _TRACE_VARIABLE = "_X_AMZN_TRACE_ID"
 _TRACE_KEY = os.fsencode(_TRACE_VARIABLE)
+_FS_ENCODING = sys.getfilesystemencoding()
+_FS_ERRORS = sys.getfilesystemencodeerrors()
 
 
 def _watch_parent(fd: int) -> None:
@@ -829,7 +1011,6 @@ def _fix_sys_path() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the runtime: init, then invocations until the Runtime API goes away."""
-    global _request_id, _tenant_id  # noqa: PLW0603 (the log filter reads them)
     argv = sys.argv if argv is None else argv
     _fix_sys_path()
     _detach_watch_pipe()
@@ -853,9 +1034,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         headers, body = client.next()
         while True:
-            _request_id = headers.get("lambda-runtime-aws-request-id", "")
-            _tenant_id = headers.get("lambda-runtime-aws-tenant-id")
-            _set_trace_id(headers.get("lambda-runtime-trace-id"))
             headers, body = client.post_and_next(*_handle(handler, headers, body))
     except (ConnectionError, _ClosedByServerError):
         return 1  # the Runtime API is gone: so is the emulator (or it gave this worker up)
