@@ -72,10 +72,11 @@ def _resource_id(api_id: str, resource: str) -> str:
 
 class _Shape:
     """What a configuration's events share, made once per configuration: the headers the gateway adds
-    with fixed values, and per resource the ``requestContext`` with its fixed values in place (the
-    request's own are written over it, key order kept)."""
+    (their names, and the values that never change), and per method and raw path the route's part of the
+    event: its resource, paths and parameters, and the ``requestContext`` with every value but the
+    request's own ids, time and identity in place (written over it per event, key order kept)."""
 
-    __slots__ = ("config", "contexts", "dropped", "edge", "tail")
+    __slots__ = ("config", "dropped", "edge", "gateway_names", "routes", "tail_values")
 
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
@@ -84,40 +85,66 @@ class _Shape:
         tail: tuple[tuple[str, str], ...] = (("X-Forwarded-Port", "443"), ("X-Forwarded-Proto", "https"))
         if self.edge:
             tail += _EDGE_STATIC
-        #: The fixed headers after X-Forwarded-For, in their order.
-        self.tail = dict(tail)
-        self.contexts: dict[str, dict[str, Any]] = {}
+        #: The names of the headers the gateway adds, in their order: Host, X-Amzn-Trace-Id,
+        #: X-Forwarded-For, the fixed ones, then CloudFront's own on EDGE.
+        self.gateway_names = (
+            "Host",
+            "X-Amzn-Trace-Id",
+            "X-Forwarded-For",
+            *(name for name, _ in tail),
+            *(("Via", "X-Amz-Cf-Id") if self.edge else ()),
+        )
+        #: The values of the fixed headers after X-Forwarded-For, in their order.
+        self.tail_values = tuple(value for _, value in tail)
+        self.routes: dict[tuple[str, str], _Route] = {}
 
-    def context(self, resource: str) -> dict[str, Any]:
-        """A fresh ``requestContext`` of ``resource`` with its fixed values (the others: None)."""
-        template = self.contexts.get(resource)
-        if template is None:
-            config = self.config
-            template = {
-                "accountId": config.account_id,
-                "apiId": config.api_id,
-                "deploymentId": config.deployment_id,
-                "domainName": config.domain_name,
-                "domainPrefix": config.domain_prefix,
-                "extendedRequestId": None,
-                "httpMethod": None,
-                "identity": None,
-                "path": None,
-                "protocol": "HTTP/1.1",
-                "requestId": None,
-                "requestTime": None,
-                "requestTimeEpoch": None,
-                "resourceId": _resource_id(config.api_id, resource),
-                "resourcePath": resource,
-                "stage": config.stage,
-            }
-            if len(self.contexts) >= _CONTEXTS_PER_SHAPE:
-                self.contexts.clear()
-            self.contexts[resource] = template
-        return template.copy()
+    def route(self, request: HttpRequest) -> _Route:
+        """The route part of ``request``'s event (made on the first request of its method and raw path).
+
+        :raises RouteNotFoundError: when no resource matches.
+        """
+        key = (request.method, request.path)
+        found = self.routes.get(key)
+        if found is None:
+            found = self._route(request)
+            if len(self.routes) >= _ROUTES_PER_SHAPE:
+                self.routes.clear()
+            self.routes[key] = found
+        return found
+
+    def _route(self, request: HttpRequest) -> _Route:
+        config = self.config
+        seen_path, app_path, match = locate(request, config)
+        if config.keep_prefix_in_path:
+            path = seen_path
+        else:
+            path = "/" + app_path.lstrip("/") if app_path.startswith("//") else app_path
+        resource = match.route.path
+        context = {
+            "accountId": config.account_id,
+            "apiId": config.api_id,
+            "deploymentId": config.deployment_id,
+            "domainName": config.domain_name,
+            "domainPrefix": config.domain_prefix,
+            "extendedRequestId": None,
+            "httpMethod": request.method,
+            "identity": None,
+            "path": seen_path,
+            "protocol": "HTTP/1.1",
+            "requestId": None,
+            "requestTime": None,
+            "requestTimeEpoch": None,
+            "resourceId": _resource_id(config.api_id, resource),
+            "resourcePath": resource,
+            "stage": config.stage,
+        }
+        return (resource, path, context, match.path_parameters or None)
 
 
-_CONTEXTS_PER_SHAPE = 1024
+#: A route's part of an event: (resource, path, requestContext with the route's values, path parameters
+#: or None). The context and the parameters are copied into each event.
+_Route = tuple[str, str, dict[str, Any], "dict[str, str] | None"]
+_ROUTES_PER_SHAPE = 1024
 #: The shapes of the configurations seen lately, by ``id`` (each keeps its configuration alive, so an id
 #: is not reused while its entry is there).
 _SHAPES: dict[int, _Shape] = {}
@@ -152,14 +179,10 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
     """
     if stamp is None:
         stamp = RequestStamp.new()
-    seen_path, app_path, match = locate(request, config)
-    if config.keep_prefix_in_path:
-        path = seen_path
-    else:
-        path = "/" + app_path.lstrip("/") if app_path.startswith("//") else app_path
+    shape = _shape_of(config)
+    resource, path, route_context, path_parameters = shape.route(request)
 
     # Headers ---------------------------------------------------------------------------------------
-    shape = _shape_of(config)
     dropped = shape.dropped
     recase = config.recased_headers
     headers: dict[str, str] = {}
@@ -186,32 +209,30 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
         else:
             values.append(value)
     forwarded_for.append(request.source_ip)
-    if shape.edge:
-        forwarded_for.append(EDGE_FORWARDER_IP)
-    # The gateway's own headers, one value each (unrolled: this runs for every event); none of their names
-    # can be a client's left in the maps (dropped above), so each goes last, in this order.
-    host, trace, forwarded = (
-        config.domain_name,
-        trace_header(request, "rest", stamp),
-        ", ".join(forwarded_for),
-    )
-    headers["Host"] = host
-    multi["Host"] = [host]
-    headers["X-Amzn-Trace-Id"] = trace
-    multi["X-Amzn-Trace-Id"] = [trace]
-    headers["X-Forwarded-For"] = forwarded
-    multi["X-Forwarded-For"] = [forwarded]
-    headers.update(shape.tail)
-    for name, value in shape.tail.items():
-        multi[name] = [value]
+    # The gateway's own headers, one value each, in the order of shape.gateway_names; none of their names
+    # can be a client's left in the maps (dropped above), so each goes last.
     if shape.edge:  # CloudFront's own: the stamp's ids (or fresh ones)
+        forwarded_for.append(EDGE_FORWARDER_IP)
         via_digits, cf_id = stamp.edge_ids or edge_ids()
         version = "2.0" if request.protocol.startswith(("HTTP/2", "http/2")) else "1.1"
-        via = f"{version} {via_digits}.cloudfront.net (CloudFront)"
-        headers["Via"] = via
-        multi["Via"] = [via]
-        headers["X-Amz-Cf-Id"] = cf_id
-        multi["X-Amz-Cf-Id"] = [cf_id]
+        own = (
+            config.domain_name,
+            trace_header(request, "rest", stamp),
+            ", ".join(forwarded_for),
+            *shape.tail_values,
+            f"{version} {via_digits}.cloudfront.net (CloudFront)",
+            cf_id,
+        )
+    else:
+        own = (
+            config.domain_name,
+            trace_header(request, "rest", stamp),
+            ", ".join(forwarded_for),
+            *shape.tail_values,
+        )
+    names = shape.gateway_names
+    headers.update(zip(names, own, strict=True))
+    multi.update(zip(names, map(list, zip(own)), strict=True))  # a fresh one-value list each
 
     # Query -----------------------------------------------------------------------------------------
     mvq: dict[str, list[str]] | None = (parse_query_decoded(request.query) or None) if request.query else None
@@ -236,15 +257,12 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
             False,
         )
 
-    resource = match.route.path
     identity = _IDENTITY.copy()
     identity["sourceIp"] = request.source_ip
     identity["userAgent"] = user_agent
-    context = shape.context(resource)
+    context = route_context.copy()
     context["extendedRequestId"] = stamp.extended_request_id
-    context["httpMethod"] = request.method
     context["identity"] = identity
-    context["path"] = seen_path
     context["requestId"] = stamp.request_id
     context["requestTime"] = stamp.clf
     context["requestTimeEpoch"] = stamp.epoch_ms
@@ -258,7 +276,7 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
         "multiValueHeaders": multi,
         "queryStringParameters": qs,
         "multiValueQueryStringParameters": mvq,
-        "pathParameters": dict(match.path_parameters) if match.path_parameters else None,
+        "pathParameters": path_parameters.copy() if path_parameters is not None else None,
         "stageVariables": dict(config.stage_variables) if config.stage_variables else None,
         "requestContext": context,
         "body": body,
