@@ -53,6 +53,8 @@ _EDGE_STATIC = (
 #: Every header CloudFront sets on an EDGE endpoint (lower case); a client's own are replaced.
 CLOUDFRONT_HEADERS = frozenset(name.lower() for name, _ in _EDGE_STATIC) | {"via", "x-amz-cf-id"}
 _EDGE_DROPPED = DROPPED_REQUEST_HEADERS | CLOUDFRONT_HEADERS
+#: What follows the version and the host digits in CloudFront's ``Via``.
+_VIA_END = ".cloudfront.net (CloudFront)"
 #: The address CloudFront appends to X-Forwarded-For on EDGE endpoints (an address of its range).
 EDGE_FORWARDER_IP = "130.176.0.1"
 
@@ -71,31 +73,17 @@ def _resource_id(api_id: str, resource: str) -> str:
 
 
 class _Shape:
-    """What a configuration's events share, made once per configuration: the headers the gateway adds
-    (their names, and the values that never change), and per method and raw path the route's part of the
-    event: its resource, paths and parameters, and the ``requestContext`` with every value but the
-    request's own ids, time and identity in place (written over it per event, key order kept)."""
+    """What a configuration's events share, made once per configuration: the headers a client's are
+    dropped for, and per method and raw path the route's part of the event: its resource, paths and
+    parameters, and the ``requestContext`` with every value but the request's own ids, time and identity
+    in place (written over it per event, key order kept)."""
 
-    __slots__ = ("config", "dropped", "edge", "gateway_names", "routes", "tail_values")
+    __slots__ = ("config", "dropped", "edge", "routes")
 
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
         self.edge = config.endpoint_type == "EDGE"
         self.dropped = _EDGE_DROPPED if self.edge else DROPPED_REQUEST_HEADERS
-        tail: tuple[tuple[str, str], ...] = (("X-Forwarded-Port", "443"), ("X-Forwarded-Proto", "https"))
-        if self.edge:
-            tail += _EDGE_STATIC
-        #: The names of the headers the gateway adds, in their order: Host, X-Amzn-Trace-Id,
-        #: X-Forwarded-For, the fixed ones, then CloudFront's own on EDGE.
-        self.gateway_names = (
-            "Host",
-            "X-Amzn-Trace-Id",
-            "X-Forwarded-For",
-            *(name for name, _ in tail),
-            *(("Via", "X-Amz-Cf-Id") if self.edge else ()),
-        )
-        #: The values of the fixed headers after X-Forwarded-For, in their order.
-        self.tail_values = tuple(value for _, value in tail)
         self.routes: dict[tuple[str, str], _Route] = {}
 
     def route(self, request: HttpRequest) -> _Route:
@@ -209,30 +197,54 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
         else:
             values.append(value)
     forwarded_for.append(request.source_ip)
-    # The gateway's own headers, one value each, in the order of shape.gateway_names; none of their names
-    # can be a client's left in the maps (dropped above), so each goes last.
-    if shape.edge:  # CloudFront's own: the stamp's ids (or fresh ones)
+    # The gateway's own headers, one value each, in their order (written out: this runs for every event);
+    # none of their names can be a client's left in the maps (dropped above), so each goes last.
+    host, trace = config.domain_name, trace_header(request, "rest", stamp)
+    if shape.edge:  # CloudFront's own too: the stamp's ids (or fresh ones)
         forwarded_for.append(EDGE_FORWARDER_IP)
-        via_digits, cf_id = stamp.edge_ids or edge_ids()
-        version = "2.0" if request.protocol.startswith(("HTTP/2", "http/2")) else "1.1"
-        own = (
-            config.domain_name,
-            trace_header(request, "rest", stamp),
-            ", ".join(forwarded_for),
-            *shape.tail_values,
-            f"{version} {via_digits}.cloudfront.net (CloudFront)",
-            cf_id,
-        )
+        forwarded = ", ".join(forwarded_for)
+        digits, cf_id = stamp.edge_ids or edge_ids()
+        via = f"{'2.0' if request.protocol.startswith(('HTTP/2', 'http/2')) else '1.1'} {digits}{_VIA_END}"
+        headers["Host"] = host
+        headers["X-Amzn-Trace-Id"] = trace
+        headers["X-Forwarded-For"] = forwarded
+        headers["X-Forwarded-Port"] = "443"
+        headers["X-Forwarded-Proto"] = "https"
+        headers["CloudFront-Forwarded-Proto"] = "https"
+        headers["CloudFront-Is-Desktop-Viewer"] = "true"
+        headers["CloudFront-Is-Mobile-Viewer"] = "false"
+        headers["CloudFront-Is-SmartTV-Viewer"] = "false"
+        headers["CloudFront-Is-Tablet-Viewer"] = "false"
+        headers["CloudFront-Viewer-ASN"] = "16509"
+        headers["CloudFront-Viewer-Country"] = "US"
+        headers["Via"] = via
+        headers["X-Amz-Cf-Id"] = cf_id
+        multi["Host"] = [host]
+        multi["X-Amzn-Trace-Id"] = [trace]
+        multi["X-Forwarded-For"] = [forwarded]
+        multi["X-Forwarded-Port"] = ["443"]
+        multi["X-Forwarded-Proto"] = ["https"]
+        multi["CloudFront-Forwarded-Proto"] = ["https"]
+        multi["CloudFront-Is-Desktop-Viewer"] = ["true"]
+        multi["CloudFront-Is-Mobile-Viewer"] = ["false"]
+        multi["CloudFront-Is-SmartTV-Viewer"] = ["false"]
+        multi["CloudFront-Is-Tablet-Viewer"] = ["false"]
+        multi["CloudFront-Viewer-ASN"] = ["16509"]
+        multi["CloudFront-Viewer-Country"] = ["US"]
+        multi["Via"] = [via]
+        multi["X-Amz-Cf-Id"] = [cf_id]
     else:
-        own = (
-            config.domain_name,
-            trace_header(request, "rest", stamp),
-            ", ".join(forwarded_for),
-            *shape.tail_values,
-        )
-    names = shape.gateway_names
-    headers.update(zip(names, own, strict=True))
-    multi.update(zip(names, map(list, zip(own)), strict=True))  # a fresh one-value list each
+        forwarded = ", ".join(forwarded_for)
+        headers["Host"] = host
+        headers["X-Amzn-Trace-Id"] = trace
+        headers["X-Forwarded-For"] = forwarded
+        headers["X-Forwarded-Port"] = "443"
+        headers["X-Forwarded-Proto"] = "https"
+        multi["Host"] = [host]
+        multi["X-Amzn-Trace-Id"] = [trace]
+        multi["X-Forwarded-For"] = [forwarded]
+        multi["X-Forwarded-Port"] = ["443"]
+        multi["X-Forwarded-Proto"] = ["https"]
 
     # Query -----------------------------------------------------------------------------------------
     mvq: dict[str, list[str]] | None = (parse_query_decoded(request.query) or None) if request.query else None
