@@ -78,13 +78,30 @@ class _Shape:
     parameters, and the ``requestContext`` with every value but the request's own ids, time and identity
     in place (written over it per event, key order kept)."""
 
-    __slots__ = ("config", "dropped", "edge", "routes")
+    __slots__ = ("config", "dropped", "edge", "names", "routes")
 
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
         self.edge = config.endpoint_type == "EDGE"
         self.dropped = _EDGE_DROPPED if self.edge else DROPPED_REQUEST_HEADERS
         self.routes: dict[tuple[str, str], _Route] = {}
+        #: What each request header name seen lately becomes: (its name in the event, or None when it is
+        #: dropped or X-Forwarded-For; its lower case when the builder reads its value, else "").
+        self.names: dict[str, tuple[str | None, str]] = {}
+
+    def name(self, name: str) -> tuple[str | None, str]:
+        """What the request header ``name`` becomes (remembered in :attr:`names`)."""
+        lname = name.lower()
+        special = lname if lname in _READ_HEADERS else ""
+        key = (
+            None
+            if lname in self.dropped or lname == "x-forwarded-for"
+            else self.config.recased_headers.get(lname, name)
+        )
+        if len(self.names) >= _NAMES_PER_SHAPE:
+            self.names.clear()
+        self.names[name] = (key, special)
+        return key, special
 
     def route(self, request: HttpRequest) -> _Route:
         """The route part of ``request``'s event (made on the first request of its method and raw path).
@@ -133,6 +150,9 @@ class _Shape:
 #: or None). The context and the parameters are copied into each event.
 _Route = tuple[str, str, dict[str, Any], "dict[str, str] | None"]
 _ROUTES_PER_SHAPE = 1024
+_NAMES_PER_SHAPE = 1024
+#: The request headers whose values the builder reads (the lower case of their names).
+_READ_HEADERS = frozenset({"x-forwarded-for", "user-agent", "content-type"})
 #: The shapes of the configurations seen lately, by ``id`` (each keeps its configuration alive, so an id
 #: is not reused while its entry is there).
 _SHAPES: dict[int, _Shape] = {}
@@ -171,25 +191,27 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
     resource, path, route_context, path_parameters = shape.route(request)
 
     # Headers ---------------------------------------------------------------------------------------
-    dropped = shape.dropped
-    recase = config.recased_headers
     headers: dict[str, str] = {}
     multi: dict[str, list[str]] = {}
     forwarded_for: list[str] = []
     user_agent: str | None = None
     content_type: str | None = None
+    names = shape.names
     for name, value in request.headers:
-        lname = name.lower()
-        if lname in dropped:
+        known = names.get(name)
+        if known is None:
+            known = shape.name(name)
+        key, special = known
+        if special:
+            if key is None:  # X-Forwarded-For: the gateway's own, the client's values first
+                forwarded_for.append(value)
+                continue
+            if special == "user-agent":
+                user_agent = value
+            else:
+                content_type = value
+        elif key is None:  # dropped
             continue
-        if lname == "x-forwarded-for":
-            forwarded_for.append(value)
-            continue
-        if lname == "user-agent":
-            user_agent = value
-        elif lname == "content-type":
-            content_type = value
-        key = recase.get(lname, name)
         headers[key] = value
         values = multi.get(key)
         if values is None:
