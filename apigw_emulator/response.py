@@ -236,7 +236,11 @@ def _encode(body: bytes | str) -> bytes:
 
 
 def _first_accept(request: HttpRequest) -> str | None:
-    accept = request.header("accept")
+    accept = None
+    for name, value in reversed(request.headers):  # the last one, as request.header("accept") picks
+        if len(name) == _ACCEPT_LENGTH and name.lower() == "accept":  # len first: quick for most
+            accept = value
+            break
     if not accept:
         return None
     first = _FIRST_ACCEPT.get(accept)
@@ -248,6 +252,7 @@ def _first_accept(request: HttpRequest) -> str | None:
     return first
 
 
+_ACCEPT_LENGTH = len("accept")
 #: The first media type of ``Accept`` values seen lately (clients send the same few again and again).
 _FIRST_ACCEPT: dict[str, str] = {}
 _FIRST_ACCEPT_LIMIT = 256
