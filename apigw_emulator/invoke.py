@@ -27,6 +27,7 @@ from .flow.lambda_proxy import (
     invoke_function,
 )
 from .flow.limits import ALB_PAYLOAD_LIMIT, API_PAYLOAD_LIMIT, check_payload
+from .flow.plain_proxy import invoke_plain
 from .flow.preflight import answer_preflight
 from .flow.route import match_route
 from .flow.runtime_json import round_trip, runtime_dumps
@@ -51,6 +52,7 @@ __all__ = [
     "call_function",
     "function_caller",
     "invoke",
+    "invoke_steps",
     "round_trip",
     "runtime_dumps",
 ]
@@ -94,6 +96,51 @@ def invoke(
     :class:`FunctionTarget`: an API whose routes go to several functions. ``in_process`` says that the
     pool's environments run the handler in this process (no worker needs the event's JSON).
     """
+    if (
+        cors is None
+        and api_keys is None
+        and authorization is None
+        and integrations is None
+        and validation is None
+        and not gateway_responses
+        and isinstance(environments, EnvironmentPool)
+    ):
+        return invoke_plain(environments, request, config, function, integration_timeout, stamp, in_process)
+    return invoke_steps(
+        environments,
+        request,
+        config,
+        function,
+        integration_timeout=integration_timeout,
+        stamp=stamp,
+        cors=cors,
+        api_keys=api_keys,
+        authorization=authorization,
+        integrations=integrations,
+        gateway_responses=gateway_responses,
+        validation=validation,
+        in_process=in_process,
+    )
+
+
+def invoke_steps(
+    environments: EnvironmentPool | Callable[[str], FunctionTarget],
+    request: HttpRequest,
+    config: GatewayConfig,
+    function: FunctionConfig,
+    *,
+    integration_timeout: float | None = None,
+    stamp: RequestStamp | None = None,
+    cors: CorsRules | None = None,
+    api_keys: ApiKeyRules | None = None,
+    authorization: Authorization | None = None,
+    integrations: RouteIntegrations | None = None,
+    gateway_responses: Mapping[str, GatewayResponseSpec] | None = None,
+    validation: MethodValidation | None = None,
+    in_process: bool = False,
+) -> Invocation:
+    """:func:`invoke`'s general pass: every step whose option is set (what a plain proxy request gets
+    from :func:`~apigw_emulator.flow.plain_proxy.invoke_plain` is the same)."""
     state = FlowState.start(request, config, stamp)
     keyed = (
         not isinstance(environments, EnvironmentPool)
@@ -102,7 +149,7 @@ def invoke(
         or integrations is not None
         or validation is not None
     )
-    # A step whose option is not set is not called: a plain proxy request pays for what it uses.
+    # A step whose option is not set is not called: a request pays for what it uses (see invoke_plain).
     answer = (
         check_payload(state)
         or (cors is not None and answer_preflight(state, cors))

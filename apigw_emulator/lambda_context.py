@@ -11,13 +11,14 @@ __all__ = ["CognitoIdentity", "LambdaContext"]
 
 
 class CognitoIdentity:
-    """``context.identity``: set only for invocations through the Mobile SDK; both ids are None here."""
+    """``context.identity``: set only for invocations through the Mobile SDK; both ids are None here.
 
-    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+    The ids are class attributes an instance may set for itself: one is made per invocation, and an
+    object without an ``__init__`` of its own is made in C.
+    """
 
-    def __init__(self) -> None:
-        self.cognito_identity_id: str | None = None
-        self.cognito_identity_pool_id: str | None = None
+    cognito_identity_id: str | None = None
+    cognito_identity_pool_id: str | None = None
 
     def __repr__(self) -> str:
         return f"CognitoIdentity(cognito_identity_id={self.cognito_identity_id!r})"

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._http_syntax import bad_value_character, is_token, shorten
-from .cloudfront import CLOUDFRONT_RESPONSE_HEADERS, edge_response_headers
+from .cloudfront import CLOUDFRONT_RESPONSE_HEADERS, EDGE_POP, edge_response_headers
 from .codec import b64decode
 from .config import GatewayConfig
 from .errors import BinaryResponseWarning
-from .ids import RequestStamp
+from .ids import RequestStamp, edge_ids, http_date
 from .request import HttpRequest
 from .trace import trace_header
 
@@ -236,7 +236,11 @@ def _encode(body: bytes | str) -> bytes:
 
 
 def _first_accept(request: HttpRequest) -> str | None:
-    accept = request.header("accept")
+    accept = None
+    for name, value in reversed(request.headers):  # the last one, as request.header("accept") picks
+        if len(name) == _ACCEPT_LENGTH and name.lower() == "accept":  # len first: quick for most
+            accept = value
+            break
     if not accept:
         return None
     first = _FIRST_ACCEPT.get(accept)
@@ -248,6 +252,7 @@ def _first_accept(request: HttpRequest) -> str | None:
     return first
 
 
+_ACCEPT_LENGTH = len("accept")
 #: The first media type of ``Accept`` values seen lately (clients send the same few again and again).
 _FIRST_ACCEPT: dict[str, str] = {}
 _FIRST_ACCEPT_LIMIT = 256
@@ -317,9 +322,10 @@ def _usual_rest(
         body = text.encode("ascii")
     else:
         body = _encode(text)
-    headers = pairs if "content-type" in lnames else [("Content-Type", "application/json"), *pairs]
-    headers += _rest_own_headers(request, stamp, body, code, edge=config.endpoint_type == "EDGE")
-    return GatewayResponse(code, tuple(headers), body)
+    own = _rest_own_headers(request, stamp, body, code, edge=config.endpoint_type == "EDGE")
+    if "content-type" in lnames:
+        return GatewayResponse(code, (*pairs, *own), body)
+    return GatewayResponse(code, (("Content-Type", "application/json"), *pairs, *own), body)
 
 
 def _map_rest(
@@ -409,25 +415,46 @@ def _map_rest_general(
     _check_headers(headers)
     if "content-type" not in merged:  # kept as it is: neither dropped nor remapped, nor CloudFront's
         headers.insert(0, ("Content-Type", "application/json"))
-    headers += _rest_own_headers(request, stamp, body, status, edge=edge)
-    return GatewayResponse(status, tuple(headers), body)
+    return GatewayResponse(
+        status, (*headers, *_rest_own_headers(request, stamp, body, status, edge=edge)), body
+    )
 
 
 def _rest_own_headers(
     request: HttpRequest, stamp: RequestStamp, body: bytes, status: int, *, edge: bool
-) -> list[tuple[str, str]]:
+) -> tuple[tuple[str, str], ...]:
     """The headers a REST API adds after the integration's: length, date, its ids, the trace header, and
-    CloudFront's for an edge-optimized API."""
-    headers = [
+    CloudFront's for an edge-optimized API (:func:`~apigw_emulator.cloudfront.edge_response_headers`,
+    written out here for the usual status: every response of an EDGE API has them)."""
+    if not edge:
+        return (
+            ("Content-Length", str(len(body))),
+            ("Date", http_date(stamp.epoch_ms // 1000)),
+            ("x-amzn-RequestId", stamp.request_id),
+            ("x-amz-apigw-id", stamp.extended_request_id),
+            ("X-Amzn-Trace-Id", trace_header(request, "rest", stamp)),
+        )
+    if status >= 400:  # CloudFront's error line: the general rule
+        return (
+            ("Content-Length", str(len(body))),
+            ("Date", http_date(stamp.epoch_ms // 1000)),
+            ("x-amzn-RequestId", stamp.request_id),
+            ("x-amz-apigw-id", stamp.extended_request_id),
+            ("X-Amzn-Trace-Id", trace_header(request, "rest", stamp)),
+            *edge_response_headers(stamp, status),
+        )
+    via_digits, cf_id = stamp.edge_ids or edge_ids()
+    return (
         ("Content-Length", str(len(body))),
-        ("Date", stamp.http_date),
+        ("Date", http_date(stamp.epoch_ms // 1000)),
         ("x-amzn-RequestId", stamp.request_id),
         ("x-amz-apigw-id", stamp.extended_request_id),
         ("X-Amzn-Trace-Id", trace_header(request, "rest", stamp)),
-    ]
-    if edge:
-        headers += edge_response_headers(stamp, status)
-    return headers
+        ("X-Cache", "Miss from cloudfront"),
+        ("Via", f"1.1 {via_digits}.cloudfront.net (CloudFront)"),
+        ("X-Amz-Cf-Pop", EDGE_POP),
+        ("X-Amz-Cf-Id", cf_id),
+    )
 
 
 def _map_http_v2(

@@ -7,17 +7,21 @@ import copy
 import hashlib
 import json
 import threading
+import warnings
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from requests.adapters import HTTPAdapter
 from requests_toolbelt import MultipartDecoder, MultipartEncoder
 
 from apigw_emulator import BinaryBodyCorruptedWarning, Gateway, HttpRequest, invocation_of
 from apigw_emulator.errors import GatewayErrorWarning
 from apigw_emulator.flow.plain import plain_config
+from apigw_emulator.invoke import invoke, invoke_steps
 from apigw_emulator.lambda_context import LambdaContext
 from apigw_emulator.transport import GatewayAdapter
 
@@ -457,3 +461,94 @@ def test_no_container_of_an_event_is_shared_with_the_next_invocations(api: str) 
     first, second = originals
     assert "vandalised" not in json.dumps(second)
     assert second.keys() == first.keys()
+
+
+def _echo_request(event: Event, context: object) -> Event:
+    """A handler whose result shows what it received: status, headers and body from the event."""
+    path = event.get("rawPath") or event.get("path") or ""
+    if path.endswith("/boom"):
+        raise RuntimeError("boom")
+    if path.endswith("/bad"):
+        return {"statusCode": "nope"}
+    return {
+        "statusCode": 201,
+        "headers": {"Content-Type": "text/plain", "X-Seen": str(len(event.get("headers") or {}))},
+        "body": json.dumps([event.get("body"), event.get("queryStringParameters")]),
+        "isBase64Encoded": False,
+    }
+
+
+def _plain_gateway(api: str, endpoint: str) -> Gateway:
+    options: dict[str, Any] = {"raise_handler_exceptions": False}
+    if api == "rest":
+        options["endpoint_type"] = endpoint
+    if api != "function-url":
+        options["routes"] = ["GET /items/{id}", "POST /items", "ANY /{proxy+}"]
+    return Gateway(_echo_request, api=api, **options)
+
+
+_PLAIN_GATEWAYS = {
+    (api, endpoint): _plain_gateway(api, endpoint)
+    for api, endpoint in (
+        ("rest", "EDGE"),
+        ("rest", "REGIONAL"),
+        ("http", "EDGE"),
+        ("http-v1", "EDGE"),
+        ("function-url", "EDGE"),
+        ("alb", "EDGE"),
+    )
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    gateway_key=st.sampled_from(sorted(_PLAIN_GATEWAYS)),
+    method=st.sampled_from(["GET", "POST", "PUT", "OPTIONS"]),
+    path=st.sampled_from(["/items/7", "/items", "/a/b", "/", "/boom", "/bad", "//x"]),
+    query=st.sampled_from(["", "a=1&a=2", "b=%20"]),
+    headers=st.lists(
+        st.tuples(
+            st.sampled_from(["X-One", "user-agent", "Content-Type", "X-Amzn-Trace-Id", "Host", "x-one"]),
+            st.sampled_from(["1", "text/plain", "Root=1-5759e988-bd862e3fe1be46a994272793", "a b"]),
+        ),
+        max_size=4,
+    ),
+    body=st.sampled_from([b"", b"hello", b"\xff\x00"]),
+)
+def test_plain_proxy_plan_gives_what_the_general_steps_give(
+    *,
+    gateway_key: tuple[str, str],
+    method: str,
+    path: str,
+    query: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+) -> None:
+    """A plain proxy request (no option a later step reads) takes invoke_plain; the general pass of every
+    step, given the same stamp, answers the same response and hands the handler the same event."""
+    gateway = _PLAIN_GATEWAYS[gateway_key]
+    prefix = gateway.config.url_prefix
+    request = HttpRequest(method, prefix + path, query, tuple(headers), body)
+    function = gateway.lambda_function
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = invoke(function.environments, request, gateway.config, function.function, in_process=True)
+        assert plain.stamp is not None
+        general = invoke_steps(
+            function.environments,
+            request,
+            gateway.config,
+            function.function,
+            stamp=plain.stamp,
+            in_process=True,
+            gateway_responses={},
+        )
+    assert (plain.response.status, plain.response.headers, plain.response.body) == (
+        general.response.status,
+        general.response.headers,
+        general.response.body,
+    )
+    assert plain.response.reason == general.response.reason
+    assert plain.event == general.event
+    assert plain.result == general.result
+    assert plain.function_error is None or general.function_error is not None

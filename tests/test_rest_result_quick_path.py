@@ -9,8 +9,15 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apigw_emulator import Gateway, RequestStamp
-from apigw_emulator.response import GatewayResponse, _map_rest_general, _usual_rest
+from apigw_emulator import Gateway, HttpRequest, RequestStamp
+from apigw_emulator.cloudfront import edge_response_headers
+from apigw_emulator.response import (
+    GatewayResponse,
+    _first_accept,
+    _map_rest_general,
+    _rest_own_headers,
+    _usual_rest,
+)
 
 GATEWAYS: dict[tuple[str, tuple[str, ...]], Gateway] = {
     (endpoint, binary): Gateway(None, api="rest", endpoint_type=endpoint, binary_media_types=list(binary))
@@ -147,3 +154,50 @@ def test_a_str_subclass_header_name_goes_the_general_way_even_when_its_text_was_
     general = _general(subclassed, gateway, None)
     assert isinstance(general, GatewayResponse)
     assert ("X-Renamed", "1") in general.headers
+
+
+@given(
+    status=st.integers(200, 599),
+    edge_ids=st.one_of(
+        st.none(), st.tuples(st.text("0123456789abcdef", min_size=32, max_size=32), st.just("c=="))
+    ),
+    body=st.binary(max_size=8),
+)
+def test_rest_own_headers_written_out_for_edge_equal_cloudfront_rule(
+    status: int, edge_ids: tuple[str, str] | None, body: bytes
+) -> None:
+    """The own headers of an EDGE API's response, written out for a status under 400, are the REST
+    API's five then exactly what ``cloudfront.edge_response_headers`` gives (the general rule)."""
+    stamp = STAMP._replace(edge_ids=edge_ids or ("b" * 32, "x=="))
+    request = Gateway(None, api="rest").build_request("GET", "/x")
+    regional = _rest_own_headers(request, stamp, body, status, edge=False)
+    edge = _rest_own_headers(request, stamp, body, status, edge=True)
+    assert [name for name, _ in regional] == [
+        "Content-Length",
+        "Date",
+        "x-amzn-RequestId",
+        "x-amz-apigw-id",
+        "X-Amzn-Trace-Id",
+    ]
+    assert regional[0] == ("Content-Length", str(len(body)))
+    assert edge == (*regional, *edge_response_headers(stamp, status))
+
+
+@given(
+    headers=st.lists(
+        st.tuples(
+            st.sampled_from(["Accept", "accept", "ACCEPT", "X-Accept", "Accept-Encoding", "Acceptx"]),
+            st.sampled_from(["image/png", "a/b, c/d", "", "text/html;q=1", " x/y ;a=b"]),
+        ),
+        max_size=4,
+    )
+)
+def test_first_accept_reads_the_last_accept_header_as_request_header_does(
+    headers: list[tuple[str, str]],
+) -> None:
+    """The response's first ``Accept`` type comes from the value ``HttpRequest.header`` gives (the last
+    ``Accept``, any case), its first media type without parameters."""
+    request = HttpRequest("GET", "/x", "", tuple(headers))
+    accept = request.header("accept")
+    expected = accept.split(",", 1)[0].split(";", 1)[0].strip() if accept else None
+    assert _first_accept(request) == expected

@@ -11,7 +11,7 @@ import pytest
 
 from apigw_emulator import Gateway, HttpRequest
 from apigw_emulator.ids import RequestStamp
-from apigw_emulator.trace import trace_header
+from apigw_emulator.trace import _trace_header, trace_header
 
 ROOT = "Root=1-67891233-abcdef012345678912345678"
 FULL = f"{ROOT};Parent=53995c3f42cd8ad8;Sampled=1"
@@ -78,3 +78,28 @@ def test_trace_header_is_what_the_event_holds_for_the_same_stamp() -> None:
     event = Gateway(None, "rest").build_event(request, stamp)
     assert event["headers"]["X-Amzn-Trace-Id"] == trace_header(request, "rest", stamp)
     assert trace_header(HttpRequest.build("GET", "/"), "rest", stamp) == stamp.trace_id
+
+
+@pytest.mark.parametrize(
+    "client",
+    [None, "Root=1-5759e988-bd862e3fe1be46a994272793", "Root=1-5759e988-bd862e3fe1be46a994272793;Self=x"],
+)
+def test_remembered_trace_header_follows_the_stamp_and_the_front_door(client: str | None) -> None:
+    """The value remembered for the last request is given again only for the same headers, the same stamp
+    and the same kind of front door: another stamp or ALB (which adds its own Self) gets its own."""
+    headers = (("X-Amzn-Trace-Id", client),) if client is not None else ()
+    request = HttpRequest("GET", "/x", "", headers)
+    twin = HttpRequest("GET", "/x", "", headers)  # equal headers, another tuple
+    first, second = RequestStamp.new(), RequestStamp.new()
+    fresh = {
+        api: [_trace_header(request.headers, api == "alb", s) for s in (first, second)]
+        for api in ("rest", "alb")
+    }
+    for _ in range(2):
+        for api in ("rest", "alb", "http"):
+            kind = "alb" if api == "alb" else "rest"
+            assert trace_header(request, api, first) == fresh[kind][0]
+            assert trace_header(request, api, second) == fresh[kind][1]
+            assert trace_header(twin, api, second) == fresh[kind][1]
+    if client is None:
+        assert fresh["rest"] == [first.trace_id, second.trace_id]

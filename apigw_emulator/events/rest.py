@@ -53,6 +53,8 @@ _EDGE_STATIC = (
 #: Every header CloudFront sets on an EDGE endpoint (lower case); a client's own are replaced.
 CLOUDFRONT_HEADERS = frozenset(name.lower() for name, _ in _EDGE_STATIC) | {"via", "x-amz-cf-id"}
 _EDGE_DROPPED = DROPPED_REQUEST_HEADERS | CLOUDFRONT_HEADERS
+#: What follows the version and the host digits in CloudFront's ``Via``.
+_VIA_END = ".cloudfront.net (CloudFront)"
 #: The address CloudFront appends to X-Forwarded-For on EDGE endpoints (an address of its range).
 EDGE_FORWARDER_IP = "130.176.0.1"
 
@@ -71,53 +73,86 @@ def _resource_id(api_id: str, resource: str) -> str:
 
 
 class _Shape:
-    """What a configuration's events share, made once per configuration: the headers the gateway adds
-    with fixed values, and per resource the ``requestContext`` with its fixed values in place (the
-    request's own are written over it, key order kept)."""
+    """What a configuration's events share, made once per configuration: the headers a client's are
+    dropped for, and per method and raw path the route's part of the event: its resource, paths and
+    parameters, and the ``requestContext`` with every value but the request's own ids, time and identity
+    in place (written over it per event, key order kept)."""
 
-    __slots__ = ("config", "contexts", "dropped", "edge", "tail")
+    __slots__ = ("config", "dropped", "edge", "names", "routes")
 
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
         self.edge = config.endpoint_type == "EDGE"
         self.dropped = _EDGE_DROPPED if self.edge else DROPPED_REQUEST_HEADERS
-        tail: tuple[tuple[str, str], ...] = (("X-Forwarded-Port", "443"), ("X-Forwarded-Proto", "https"))
-        if self.edge:
-            tail += _EDGE_STATIC
-        #: The fixed headers after X-Forwarded-For, in their order.
-        self.tail = dict(tail)
-        self.contexts: dict[str, dict[str, Any]] = {}
+        self.routes: dict[tuple[str, str], _Route] = {}
+        #: What each request header name seen lately becomes: (its name in the event, or None when it is
+        #: dropped or X-Forwarded-For; its lower case when the builder reads its value, else "").
+        self.names: dict[str, tuple[str | None, str]] = {}
 
-    def context(self, resource: str) -> dict[str, Any]:
-        """A fresh ``requestContext`` of ``resource`` with its fixed values (the others: None)."""
-        template = self.contexts.get(resource)
-        if template is None:
-            config = self.config
-            template = {
-                "accountId": config.account_id,
-                "apiId": config.api_id,
-                "deploymentId": config.deployment_id,
-                "domainName": config.domain_name,
-                "domainPrefix": config.domain_prefix,
-                "extendedRequestId": None,
-                "httpMethod": None,
-                "identity": None,
-                "path": None,
-                "protocol": "HTTP/1.1",
-                "requestId": None,
-                "requestTime": None,
-                "requestTimeEpoch": None,
-                "resourceId": _resource_id(config.api_id, resource),
-                "resourcePath": resource,
-                "stage": config.stage,
-            }
-            if len(self.contexts) >= _CONTEXTS_PER_SHAPE:
-                self.contexts.clear()
-            self.contexts[resource] = template
-        return template.copy()
+    def name(self, name: str) -> tuple[str | None, str]:
+        """What the request header ``name`` becomes (remembered in :attr:`names`)."""
+        lname = name.lower()
+        special = lname if lname in _READ_HEADERS else ""
+        key = (
+            None
+            if lname in self.dropped or lname == "x-forwarded-for"
+            else self.config.recased_headers.get(lname, name)
+        )
+        if len(self.names) >= _NAMES_PER_SHAPE:
+            self.names.clear()
+        self.names[name] = (key, special)
+        return key, special
+
+    def route(self, request: HttpRequest) -> _Route:
+        """The route part of ``request``'s event (made on the first request of its method and raw path).
+
+        :raises RouteNotFoundError: when no resource matches.
+        """
+        key = (request.method, request.path)
+        found = self.routes.get(key)
+        if found is None:
+            found = self._route(request)
+            if len(self.routes) >= _ROUTES_PER_SHAPE:
+                self.routes.clear()
+            self.routes[key] = found
+        return found
+
+    def _route(self, request: HttpRequest) -> _Route:
+        config = self.config
+        seen_path, app_path, match = locate(request, config)
+        if config.keep_prefix_in_path:
+            path = seen_path
+        else:
+            path = "/" + app_path.lstrip("/") if app_path.startswith("//") else app_path
+        resource = match.route.path
+        context = {
+            "accountId": config.account_id,
+            "apiId": config.api_id,
+            "deploymentId": config.deployment_id,
+            "domainName": config.domain_name,
+            "domainPrefix": config.domain_prefix,
+            "extendedRequestId": None,
+            "httpMethod": request.method,
+            "identity": None,
+            "path": seen_path,
+            "protocol": "HTTP/1.1",
+            "requestId": None,
+            "requestTime": None,
+            "requestTimeEpoch": None,
+            "resourceId": _resource_id(config.api_id, resource),
+            "resourcePath": resource,
+            "stage": config.stage,
+        }
+        return (resource, path, context, match.path_parameters or None)
 
 
-_CONTEXTS_PER_SHAPE = 1024
+#: A route's part of an event: (resource, path, requestContext with the route's values, path parameters
+#: or None). The context and the parameters are copied into each event.
+_Route = tuple[str, str, dict[str, Any], "dict[str, str] | None"]
+_ROUTES_PER_SHAPE = 1024
+_NAMES_PER_SHAPE = 1024
+#: The request headers whose values the builder reads (the lower case of their names).
+_READ_HEADERS = frozenset({"x-forwarded-for", "user-agent", "content-type"})
 #: The shapes of the configurations seen lately, by ``id`` (each keeps its configuration alive, so an id
 #: is not reused while its entry is there).
 _SHAPES: dict[int, _Shape] = {}
@@ -152,33 +187,31 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
     """
     if stamp is None:
         stamp = RequestStamp.new()
-    seen_path, app_path, match = locate(request, config)
-    if config.keep_prefix_in_path:
-        path = seen_path
-    else:
-        path = "/" + app_path.lstrip("/") if app_path.startswith("//") else app_path
+    shape = _shape_of(config)
+    resource, path, route_context, path_parameters = shape.route(request)
 
     # Headers ---------------------------------------------------------------------------------------
-    shape = _shape_of(config)
-    dropped = shape.dropped
-    recase = config.recased_headers
     headers: dict[str, str] = {}
     multi: dict[str, list[str]] = {}
     forwarded_for: list[str] = []
     user_agent: str | None = None
     content_type: str | None = None
+    names = shape.names
     for name, value in request.headers:
-        lname = name.lower()
-        if lname in dropped:
+        known = names.get(name)
+        if known is None:
+            known = shape.name(name)
+        key, special = known
+        if special:
+            if key is None:  # X-Forwarded-For: the gateway's own, the client's values first
+                forwarded_for.append(value)
+                continue
+            if special == "user-agent":
+                user_agent = value
+            else:
+                content_type = value
+        elif key is None:  # dropped
             continue
-        if lname == "x-forwarded-for":
-            forwarded_for.append(value)
-            continue
-        if lname == "user-agent":
-            user_agent = value
-        elif lname == "content-type":
-            content_type = value
-        key = recase.get(lname, name)
         headers[key] = value
         values = multi.get(key)
         if values is None:
@@ -186,32 +219,54 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
         else:
             values.append(value)
     forwarded_for.append(request.source_ip)
-    if shape.edge:
+    # The gateway's own headers, one value each, in their order (written out: this runs for every event);
+    # none of their names can be a client's left in the maps (dropped above), so each goes last.
+    host, trace = config.domain_name, trace_header(request, "rest", stamp)
+    if shape.edge:  # CloudFront's own too: the stamp's ids (or fresh ones)
         forwarded_for.append(EDGE_FORWARDER_IP)
-    # The gateway's own headers, one value each (unrolled: this runs for every event); none of their names
-    # can be a client's left in the maps (dropped above), so each goes last, in this order.
-    host, trace, forwarded = (
-        config.domain_name,
-        trace_header(request, "rest", stamp),
-        ", ".join(forwarded_for),
-    )
-    headers["Host"] = host
-    multi["Host"] = [host]
-    headers["X-Amzn-Trace-Id"] = trace
-    multi["X-Amzn-Trace-Id"] = [trace]
-    headers["X-Forwarded-For"] = forwarded
-    multi["X-Forwarded-For"] = [forwarded]
-    headers.update(shape.tail)
-    for name, value in shape.tail.items():
-        multi[name] = [value]
-    if shape.edge:  # CloudFront's own: the stamp's ids (or fresh ones)
-        via_digits, cf_id = stamp.edge_ids or edge_ids()
-        version = "2.0" if request.protocol.startswith(("HTTP/2", "http/2")) else "1.1"
-        via = f"{version} {via_digits}.cloudfront.net (CloudFront)"
+        forwarded = ", ".join(forwarded_for)
+        digits, cf_id = stamp.edge_ids or edge_ids()
+        via = f"{'2.0' if request.protocol.startswith(('HTTP/2', 'http/2')) else '1.1'} {digits}{_VIA_END}"
+        headers["Host"] = host
+        headers["X-Amzn-Trace-Id"] = trace
+        headers["X-Forwarded-For"] = forwarded
+        headers["X-Forwarded-Port"] = "443"
+        headers["X-Forwarded-Proto"] = "https"
+        headers["CloudFront-Forwarded-Proto"] = "https"
+        headers["CloudFront-Is-Desktop-Viewer"] = "true"
+        headers["CloudFront-Is-Mobile-Viewer"] = "false"
+        headers["CloudFront-Is-SmartTV-Viewer"] = "false"
+        headers["CloudFront-Is-Tablet-Viewer"] = "false"
+        headers["CloudFront-Viewer-ASN"] = "16509"
+        headers["CloudFront-Viewer-Country"] = "US"
         headers["Via"] = via
-        multi["Via"] = [via]
         headers["X-Amz-Cf-Id"] = cf_id
+        multi["Host"] = [host]
+        multi["X-Amzn-Trace-Id"] = [trace]
+        multi["X-Forwarded-For"] = [forwarded]
+        multi["X-Forwarded-Port"] = ["443"]
+        multi["X-Forwarded-Proto"] = ["https"]
+        multi["CloudFront-Forwarded-Proto"] = ["https"]
+        multi["CloudFront-Is-Desktop-Viewer"] = ["true"]
+        multi["CloudFront-Is-Mobile-Viewer"] = ["false"]
+        multi["CloudFront-Is-SmartTV-Viewer"] = ["false"]
+        multi["CloudFront-Is-Tablet-Viewer"] = ["false"]
+        multi["CloudFront-Viewer-ASN"] = ["16509"]
+        multi["CloudFront-Viewer-Country"] = ["US"]
+        multi["Via"] = [via]
         multi["X-Amz-Cf-Id"] = [cf_id]
+    else:
+        forwarded = ", ".join(forwarded_for)
+        headers["Host"] = host
+        headers["X-Amzn-Trace-Id"] = trace
+        headers["X-Forwarded-For"] = forwarded
+        headers["X-Forwarded-Port"] = "443"
+        headers["X-Forwarded-Proto"] = "https"
+        multi["Host"] = [host]
+        multi["X-Amzn-Trace-Id"] = [trace]
+        multi["X-Forwarded-For"] = [forwarded]
+        multi["X-Forwarded-Port"] = ["443"]
+        multi["X-Forwarded-Proto"] = ["https"]
 
     # Query -----------------------------------------------------------------------------------------
     mvq: dict[str, list[str]] | None = (parse_query_decoded(request.query) or None) if request.query else None
@@ -236,15 +291,12 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
             False,
         )
 
-    resource = match.route.path
     identity = _IDENTITY.copy()
     identity["sourceIp"] = request.source_ip
     identity["userAgent"] = user_agent
-    context = shape.context(resource)
+    context = route_context.copy()
     context["extendedRequestId"] = stamp.extended_request_id
-    context["httpMethod"] = request.method
     context["identity"] = identity
-    context["path"] = seen_path
     context["requestId"] = stamp.request_id
     context["requestTime"] = stamp.clf
     context["requestTimeEpoch"] = stamp.epoch_ms
@@ -258,7 +310,7 @@ def build_rest_event(request: HttpRequest, config: GatewayConfig, stamp: Request
         "multiValueHeaders": multi,
         "queryStringParameters": qs,
         "multiValueQueryStringParameters": mvq,
-        "pathParameters": dict(match.path_parameters) if match.path_parameters else None,
+        "pathParameters": path_parameters.copy() if path_parameters is not None else None,
         "stageVariables": dict(config.stage_variables) if config.stage_variables else None,
         "requestContext": context,
         "body": body,

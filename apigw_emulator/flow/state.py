@@ -128,10 +128,23 @@ def describe(exc: BaseException) -> str:
 
 def lambda_context(function: FunctionConfig, config: GatewayConfig, request_id: str) -> LambdaContext:
     """The context object of one invocation of ``function`` (made from the function's template)."""
+    known = _TEMPLATES.get(id(function))
+    if known is not None and known[0] is function and known[1] is config:
+        return known[2].renewed(request_id, function.timeout)
     template = _context_template(
         function.name, function.version, config.region, config.account_id, function.memory_size
     )
+    if len(_TEMPLATES) >= _TEMPLATES_LIMIT:
+        _TEMPLATES.clear()
+    _TEMPLATES[id(function)] = (function, config, template)
     return template.renewed(request_id, function.timeout)
+
+
+#: The context template of the last configuration each function was invoked with, by the function's
+#: ``id`` (both immutable; the entry keeps them alive, so an id is not reused while it is there): a
+#: lookup by an int in place of the cache's key of five fields.
+_TEMPLATES: dict[int, tuple[FunctionConfig, GatewayConfig, LambdaContext]] = {}
+_TEMPLATES_LIMIT = 64
 
 
 @functools.lru_cache(maxsize=64)
