@@ -48,8 +48,12 @@ def _dumps(value: Any) -> tuple[bytes, bool]:
     try:
         return orjson.dumps(value, default=_reject, option=_ORJSON_STRICT), True
     except TypeError:
-        payload = json.dumps(value, default=_runtime_default, ensure_ascii=False)
-        return payload.encode("utf-8", "surrogatepass"), False
+        return _stdlib_dumps(value), False
+
+
+def _stdlib_dumps(value: Any) -> bytes:
+    """What the runtime's encoder writes of a value orjson refused (see :func:`runtime_dumps`)."""
+    return json.dumps(value, default=_runtime_default, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 #: Below this estimate a big body's JSON size is not computed exactly (it cannot reach a limit); see
@@ -102,9 +106,13 @@ def round_trip(value: Any) -> tuple[int, Any]:
     :raises TypeError: when the runtime could not serialise ``value`` (``Runtime.MarshalError``).
     """
     body = value.get("body") if type(value) is dict else None
-    if type(body) is not str or len(body) <= _BIG_STRING:
-        payload, by_orjson = _dumps(value)
-        return len(payload), _loads(payload, by_orjson)
+    if type(body) is not str or len(body) <= _BIG_STRING:  # _dumps and _loads, inlined: every result
+        try:
+            payload = orjson.dumps(value, default=_reject, option=_ORJSON_STRICT)
+        except TypeError:
+            payload = _stdlib_dumps(value)
+            return len(payload), json.loads(payload)
+        return len(payload), orjson.loads(payload)
     payload, by_orjson = _dumps({**value, "body": ""})
     parsed = _loads(payload, by_orjson)
     parsed["body"] = body

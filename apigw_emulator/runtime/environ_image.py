@@ -21,7 +21,7 @@ then rebuilt from the entries saved with the image. Changes another thread makes
 function runs in-process are the function's, and end with its call.
 
 Only where the C library exports ``environ`` (Linux: glibc, musl) and ``os.environ`` has CPython's shape;
-elsewhere :meth:`EnvironImage.swap_in` returns False and the caller sets each variable instead.
+elsewhere :meth:`EnvironImage.enter` returns False and the caller sets each variable instead.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import os
 import sys
 from typing import Any
 
-from .variables import zone_changed, zone_differs
+from .variables import _active, _baseline, _environ_lock, _swapped, zone_changed, zone_differs
 
 __all__ = ["EnvironImage", "TrackedData", "swapping_supported"]
 
@@ -74,6 +74,10 @@ def _c_entries(pointer: int) -> list[bytes]:
         entries.append(entry)
         index += 1
     return entries
+
+
+#: A dict's own item assignment (a :class:`TrackedData`'s counts: this one does not).
+_dict_setitem = dict.__setitem__
 
 
 def _set_data(data: dict[bytes, bytes]) -> None:
@@ -143,8 +147,9 @@ def _tracked_host_data() -> TrackedData:
 
 
 class EnvironImage:
-    """The process's environment with ``variables`` over it, swapped in by :meth:`swap_in` and out by
-    :meth:`swap_out` (callers hold one lock around both and never have two images in at once).
+    """The process's environment with ``variables`` over it, swapped in for a call by :meth:`enter` and
+    out by :meth:`leave`, each one call under the lock of :mod:`.variables`' contexts (never two images
+    in at once).
 
     The per-call variable's entry is written into a buffer of the image's own, which the C array's last
     entry points to: a call writes its bytes there, and the C library's own changes to that entry (or the
@@ -152,6 +157,7 @@ class EnvironImage:
 
     :param variables: encoded as ``os.environ`` stores them (None removes a variable).
     :param per_call: the key whose value changes with each call (``b"_X_AMZN_TRACE_ID"``).
+    :ivar variables: ``variables`` without the per-call one.
     """
 
     __slots__ = (
@@ -159,29 +165,39 @@ class EnvironImage:
         "_array",
         "_buffer",
         "_buffer_address",
+        "_capacity",
         "_changes",
         "_data",
         "_host_changes",
         "_host_data",
         "_host_entries",
         "_host_pointer",
+        "_layer",
         "_pointers",
+        "_prefix",
         "_slot",
         "_slot_pointer",
-        "_variables",
         "_zones_differ",
         "per_call",
+        "variables",
     )
 
     def __init__(self, variables: dict[bytes, bytes | None], per_call: bytes) -> None:
-        self._variables = {key: value for key, value in variables.items() if key != per_call}
+        self.variables = {key: value for key, value in variables.items() if key != per_call}
         self.per_call = per_call
+        #: The image's entry in the active layers of :mod:`.variables` while it is swapped in (made once):
+        #: its variables without the per-call one, so that a context overlapping a call and setting that
+        #: one restores the value it found, which is the call's.
+        self._layer: tuple[object, dict[bytes, bytes | None]] = (self, self.variables)
         self._array: Any = None
         #: The same array read as addresses (no bytes object made to look at an entry).
         self._pointers: Any = None
         self._address = 0
         self._slot = 0
         self._buffer = ctypes.create_string_buffer(256)
+        self._capacity = 256
+        #: The per-call variable's entry up to its value (``KEY=``).
+        self._prefix = per_call + b"="
         self._buffer_address = ctypes.addressof(self._buffer)
         #: What the per-call slot points to after a swap in (the buffer's address, or None: absent).
         self._slot_pointer: int | None = None
@@ -198,74 +214,105 @@ class EnvironImage:
         #: (then swaps call ``time.tzset``).
         self._zones_differ = False
 
-    def swap_in(self, per_call_value: bytes | None) -> bool:
-        """Make the image the process's environment, with the per-call variable set to its value (None:
-        absent); False where swapping is not supported (nothing changed)."""
+    def enter(self, per_call_value: bytes | None) -> bool:
+        """Make the image the process's environment for one call, with the per-call variable set to its
+        value (None: absent), when no other context of :mod:`.variables` is active; False (nothing
+        changed) when one is, or where swapping is not supported: the caller then sets the variables one
+        by one. The image's variables are then the active layer of the process's environment until
+        :meth:`leave`."""
         environ = _ENVIRON
         if environ is None:
             return False
-        host_pointer = environ.value
-        host_data: Any = os.environ._data  # type: ignore[attr-defined]
-        if (
-            host_data is not self._host_data
-            or host_data.changes != self._host_changes
-            or host_pointer != self._host_pointer
-        ):
-            self._build_over_host(host_pointer, _tracked_host_data())
-        elif self._array is None:  # the function changed its environment: keep what it made of it
-            self._build_array(
-                [key + b"=" + value for key, value in self._data.items() if key != self.per_call]
-            )
-        data = self._data
-        if per_call_value is None:
-            dict.pop(data, self.per_call, None)
-            pointer = None
-        else:
-            entry = self.per_call + b"=" + per_call_value
-            if len(entry) >= len(self._buffer):
-                self._buffer = ctypes.create_string_buffer(len(entry) * 2)
-                self._buffer_address = ctypes.addressof(self._buffer)
-            self._buffer.value = entry
-            dict.__setitem__(data, self.per_call, per_call_value)
-            pointer = self._buffer_address
-        self._pointers[self._slot] = self._slot_pointer = pointer
-        self._changes = data.changes
-        environ.value = self._address
-        os.environ._data = os.environb._data = data  # type: ignore[attr-defined]
-        if self._zones_differ:
-            zone_changed(self._host_data.get(_TZ), data.get(_TZ))
-        return True
+        _environ_lock.acquire()  # not ``with``: its special-method calls cost as much as the lock itself
+        try:
+            if _active:
+                return False
+            host_pointer = environ.value
+            host_data: Any = os.environ._data  # type: ignore[attr-defined]
+            if (
+                host_data is not self._host_data
+                or host_data.changes != self._host_changes
+                or host_pointer != self._host_pointer
+            ):
+                self._build_over_host(host_pointer, _tracked_host_data())
+            elif self._array is None:  # the function changed its environment: keep what it made of it
+                self._build_array(
+                    [key + b"=" + value for key, value in self._data.items() if key != self.per_call]
+                )
+            data = self._data
+            if per_call_value is None:
+                dict.pop(data, self.per_call, None)
+                pointer = None
+            else:
+                entry = self._prefix + per_call_value
+                if len(entry) >= self._capacity:
+                    self._buffer = ctypes.create_string_buffer(len(entry) * 2)
+                    self._buffer_address = ctypes.addressof(self._buffer)
+                    self._capacity = len(entry) * 2
+                self._buffer.value = entry
+                _dict_setitem(data, self.per_call, per_call_value)  # not counted: the image's own write
+                pointer = self._buffer_address
+            if pointer != self._slot_pointer:  # else the slot holds it still (leave checked it)
+                self._pointers[self._slot] = self._slot_pointer = pointer
+            self._changes = data.changes
+            environ.value = self._address
+            os.environ._data = os.environb._data = data  # type: ignore[attr-defined]
+            if self._zones_differ:
+                zone_changed(self._host_data.get(_TZ), data.get(_TZ))
+            _swapped[0] = self
+            _active.append(self._layer)
+            return True
+        finally:
+            _environ_lock.release()
 
-    def swap_out(self) -> None:
-        """Give the process its own environment back (after :meth:`swap_in` returned True)."""
-        environ = _ENVIRON
-        host_data = self._host_data
-        assert environ is not None
-        data = self._data
-        moved = environ.value != self._address
-        if moved:
-            # The function added a variable: the C library grew its own last array, which may have been
-            # the process's, into a new one. The process's array is made again from its saved entries.
-            global _host_array  # noqa: PLW0603 (the one process environment)
-            _host_array = (ctypes.c_char_p * (len(self._host_entries) + 1))(*self._host_entries)
-            self._host_pointer = ctypes.addressof(_host_array)
-        environ.value = self._host_pointer
-        os.environ._data = os.environb._data = host_data  # type: ignore[attr-defined]
-        # The function changed its environment during the call (through os.environ, or in C: a setenv of
-        # the per-call variable, an unsetenv that moves the entries after the one it removes).
-        changed = moved or data.changes != self._changes or self._pointers[self._slot] != self._slot_pointer
-        if changed:
-            self._array = None
-            self._zones_differ = zone_differs(data.get(_TZ), host_data.get(_TZ))
-        if self._zones_differ or changed:
-            zone_changed(data.get(_TZ), host_data.get(_TZ))
+    def leave(self) -> None:
+        """The call :meth:`enter` began has ended: the process gets its own environment back, or, when
+        contexts that overlapped the call are still active, when the last of them ends."""
+        _environ_lock.acquire()
+        try:
+            if len(_active) == 1 and _active[0] is self._layer:  # alone: the usual case
+                _active.clear()
+            elif _active:
+                _active[:] = [pair for pair in _active if pair[0] is not self]
+                if _active:
+                    return
+            _swapped[0] = None
+            if _baseline:  # what contexts that overlapped the call found (in the image): no longer so
+                _baseline.clear()
+            environ = _ENVIRON
+            host_data = self._host_data
+            assert environ is not None
+            data = self._data
+            moved = environ.value != self._address
+            if moved:
+                # The function added a variable: the C library grew its own last array, which may have
+                # been the process's, into a new one. The process's array is made again from its saved
+                # entries.
+                global _host_array  # noqa: PLW0603 (the one process environment)
+                _host_array = (ctypes.c_char_p * (len(self._host_entries) + 1))(*self._host_entries)
+                self._host_pointer = ctypes.addressof(_host_array)
+            environ.value = self._host_pointer
+            os.environ._data = os.environb._data = host_data  # type: ignore[attr-defined]
+            # The function changed its environment during the call (through os.environ, or in C: a
+            # setenv of the per-call variable, an unsetenv that moves the entries after the one it
+            # removes).
+            changed = (
+                moved or data.changes != self._changes or self._pointers[self._slot] != self._slot_pointer
+            )
+            if changed:
+                self._array = None
+                self._zones_differ = zone_differs(data.get(_TZ), host_data.get(_TZ))
+            if self._zones_differ or changed:
+                zone_changed(data.get(_TZ), host_data.get(_TZ))
+        finally:
+            _environ_lock.release()
 
     def _build_over_host(self, host_pointer: int | None, host_data: TrackedData) -> None:
         """The image anew: the process's C entries and ``os.environ`` with the variables over them."""
         self._host_data, self._host_pointer = host_data, host_pointer
         self._host_changes = host_data.changes
         self._host_entries = _c_entries(host_pointer or 0)
-        variables, per_call = self._variables, self.per_call
+        variables, per_call = self.variables, self.per_call
         entries = [
             entry
             for entry in self._host_entries
@@ -289,3 +336,4 @@ class EnvironImage:
         self._address = ctypes.addressof(self._array)
         self._pointers = (ctypes.c_void_p * size).from_address(self._address)
         self._slot = len(entries)
+        self._slot_pointer = None  # the slot is NULL until a call writes it

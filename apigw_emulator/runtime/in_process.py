@@ -45,7 +45,6 @@ from .variables import (
     applied,
     call_in_image,
     encoded,
-    encoded_value,
     lambda_variables,
     log_stream_name,
     python_path_entries,
@@ -60,6 +59,9 @@ __all__ = ["INIT_TIMEOUT", "HandlerCode", "InProcessEnvironment", "forget_module
 _RUNTIME_FILES = ((lambda: None).__code__.co_filename, RUNTIME_FILE, call_in_image.__code__.co_filename)
 #: The variable Lambda sets for each invocation (the others are the execution environment's).
 TRACE_VARIABLE = "_X_AMZN_TRACE_ID"
+#: That variable's key as ``os.environ`` stores it, and what its value is encoded with (``encoded_value``'s).
+_TRACE_KEY = encoded({TRACE_VARIABLE: None}).popitem()[0]
+_FS_ENCODING = sys.getfilesystemencoding()
 #: Held while an in-process init forgets and imports a function's modules (see :meth:`HandlerCode.load`).
 _IMPORTS = threading.RLock()
 #: Lambda's budget for the init phase, in seconds (it has its own, apart from the function timeout).
@@ -271,40 +273,52 @@ def _can_use_alarm() -> bool:
     return _HAS_SETITIMER and _get_ident() == _main_ident
 
 
-def _call_on_main_thread(job: Callable[..., Any], seconds: float, *args: Any) -> tuple[bool, bool, Any]:
+#: The calls on the main thread so far: each one's token (never reused, so that what an earlier call
+#: left in ``_fired`` never reads as a later call's deadline).
+_calls = 0
+#: The token of the call the alarm is armed for now (0: none); an inner call restores its outer call's.
+_armed = 0
+#: The token of the last call whose deadline passed.
+_fired = 0
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    """``SIGALRM``'s handler while a call runs on the main thread: the armed call's deadline passed."""
+    global _armed, _fired
+    if _armed:
+        _fired, _armed = _armed, 0
+        raise _DeadlineExceededError
+
+
+def _call_on_main_thread(seconds: float, job: Callable[..., Any], *args: Any) -> tuple[bool, bool, Any]:
     """(finished, succeeded, value or exception) of ``job(*args)`` under a ``SIGALRM`` deadline, restoring
-    the signal's handler and any timer set before (pytest-timeout's own, which goes on)."""
-    armed = False
-    fired = False
-
-    def on_alarm(signum: int, frame: FrameType | None) -> None:
-        nonlocal armed, fired
-        if armed:
-            fired = True
-            armed = False
-            raise _DeadlineExceededError
-
+    the signal's handler and any timer set before (pytest-timeout's own, or an outer call's, which goes
+    on). One handler for every call (no closure made per call): which call the alarm is for is a token."""
+    global _calls, _armed  # noqa: PLW0603 (the main thread's one alarm)
+    _calls = mine = _calls + 1
+    outer = _armed
     try:
-        previous_handler = _set_handler(_SIGALRM, on_alarm)
-        started = _monotonic()
-        armed = True
+        previous_handler = _set_handler(_SIGALRM, _on_alarm)
+        _armed = mine
         previous_delay, previous_interval = _setitimer(_ITIMER_REAL, seconds)
+        started = _monotonic() if previous_delay > 0 else 0.0
         try:
             value = job(*args)
         finally:
-            armed = False
+            _armed = 0
             _setitimer(_ITIMER_REAL, 0)
             _set_handler(_SIGALRM, previous_handler)
+            _armed = outer
             if previous_delay > 0:  # another timer (pytest-timeout's...) was running: let it go on
                 remaining = previous_delay - (_monotonic() - started)
                 _setitimer(_ITIMER_REAL, max(remaining, 1e-6), previous_interval)
     except _DeadlineExceededError:
         return False, False, None
     except BaseException as exc:
-        if fired:
+        if _fired == mine:
             return False, False, None
         return True, False, exc
-    if fired:  # the handler caught the deadline and returned anyway: Lambda had stopped it
+    if _fired == mine:  # the handler caught the deadline and returned anyway: Lambda had stopped it
         return False, False, None
     return True, True, value
 
@@ -384,7 +398,6 @@ class InProcessEnvironment(ExecutionEnvironment):
         self._thread: _EnvironmentThread | None = None
         self._variables: dict[str, str] | None = None
         self._init_duration: float | None = None
-        self._encoded: dict[bytes, bytes | None] | None = None
         self._image: EnvironImage | None = None
 
     def __repr__(self) -> str:
@@ -436,7 +449,7 @@ class InProcessEnvironment(ExecutionEnvironment):
         """Init when cold, then call the handler with the event and context, under the deadline."""
         if not self.alive:
             raise RuntimeError("this execution environment was reset; the pool makes a new one")
-        on_main = _can_use_alarm()
+        on_main = _HAS_SETITIMER and _get_ident() == _main_ident  # _can_use_alarm(), inlined
         if self._handler is None:
             failure = self._initialise(on_main)
             if failure is not None:
@@ -445,23 +458,30 @@ class InProcessEnvironment(ExecutionEnvironment):
         init_duration, self._init_duration = self._init_duration, None
         handler = self._handler
         assert handler is not None
-        variables, image = self._encoded, self._image
-        if variables is None or image is None:
-            variables = self._encoded = encoded(self.variables())
-            image = self._image = EnvironImage(variables, encoded({TRACE_VARIABLE: None}).popitem()[0])
-        trace = encoded_value(request.trace_id)
+        image = self._image
+        if image is None:
+            image = self._image = EnvironImage(encoded(self.variables()), _TRACE_KEY)
+        trace = request.trace_id
+        traced = None if trace is None else trace.encode(_FS_ENCODING, "surrogateescape")  # encoded_value
         event, context = request.event, request.context
         started = _perf_counter()
-        if on_main:  # _run's main-thread branch, the call's arguments passed on (no closure made)
-            finished, succeeded, value = _call_on_main_thread(
-                call_in_image, request.wait, image, variables, trace, handler, event, context
+        if not on_main:
+            succeeded, value = self._run(
+                lambda: call_in_image(image, traced, handler, event, context), False, request.wait
             )
+        elif image.enter(traced):  # call_in_image's usual case, inlined: the image swapped in alone
+            try:
+                finished, succeeded, value = _call_on_main_thread(request.wait, handler, event, context)
+            finally:
+                image.leave()
             if not finished:
                 succeeded, value = False, None
         else:
-            succeeded, value = self._run(
-                lambda: call_in_image(image, variables, trace, handler, event, context), False, request.wait
+            finished, succeeded, value = _call_on_main_thread(
+                request.wait, call_in_image, image, traced, handler, event, context
             )
+            if not finished:
+                succeeded, value = False, None
         duration = _perf_counter() - started
         if succeeded:  # by position (kind, result, error, exception, init_error, duration, init_duration)
             return InvokeOutcome("result", value, None, None, False, duration, init_duration)
@@ -492,7 +512,7 @@ class InProcessEnvironment(ExecutionEnvironment):
     def _run(self, job: Callable[[], Any], on_main: bool, seconds: float) -> tuple[bool, Any]:
         """(True, value) or (False, exception), or (False, None) when the deadline passed."""
         if on_main:
-            finished, succeeded, value = _call_on_main_thread(job, seconds)
+            finished, succeeded, value = _call_on_main_thread(seconds, job)
             return (succeeded, value) if finished else (False, None)
         if self._thread is None:
             self._thread = _EnvironmentThread(self.function.name)

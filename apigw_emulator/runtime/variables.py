@@ -146,12 +146,16 @@ def lambda_variables(
     return variables
 
 
-_environ_lock = threading.Lock()
-#: The contexts of :func:`applied` that are active now, oldest first (their variables encoded as
-#: ``os.environ`` stores them), and what each key held before the first of them set it: contexts on
-#: several threads may overlap and end in any order. Held with ``_environ_lock``.
+#: Held while the process's environment changes (reentrant: the end of the last context that overlapped
+#: an image's call gives the process its environment back with :meth:`EnvironImage.leave`).
+_environ_lock = threading.RLock()
+#: The contexts of :func:`applied` and the image calls that are active now, oldest first (their
+#: variables encoded as ``os.environ`` stores them), and what each key held before the first of them set
+#: it: contexts on several threads may overlap and end in any order. Held with ``_environ_lock``.
 _active: list[tuple[object, dict[bytes, bytes | None]]] = []
 _baseline: dict[bytes, bytes | None] = {}
+#: The image swapped in now (None: none), until the last context that overlapped its call ends.
+_swapped: list[EnvironImage | None] = [None]
 _TZ = b"TZ"
 
 
@@ -237,8 +241,9 @@ class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
 
     With an ``image`` (the same variables over the process's environment, prepared once; see
     :mod:`.environ_image`) a context that starts alone swaps the image in instead of setting each
-    variable, and the process's environment is swapped back when the last context that overlapped it ends;
-    ``variables`` then hold the image's per-call variable with this call's value.
+    variable (:meth:`EnvironImage.enter`), and the process's environment is swapped back when the last
+    context that overlapped it ends; ``variables`` then hold the image's per-call variable with this
+    call's value.
     """
 
     __slots__ = ("_image", "_variables")
@@ -255,12 +260,13 @@ class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
         self._image = image
 
     def __enter__(self) -> None:
-        variables = self._variables
         image = self._image
-        with _environ_lock:
-            if image is not None and _swapped_in_alone(self, image, variables, variables.get(image.per_call)):
+        if image is not None:
+            if image.enter(self._variables.get(image.per_call)):
                 return
             self._image = None  # set one by one, over whatever is in now
+        variables = self._variables
+        with _environ_lock:
             data = _raw.data
             if not _active and data is not None:  # alone (the usual case): one pass per step
                 _baseline.clear()
@@ -273,13 +279,14 @@ class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
             _set(variables)
 
     def __exit__(self, *exc_info: object) -> None:
+        if self._image is not None:
+            self._image.leave()
+            return
         with _environ_lock:
-            if self._image is None:
-                self._restore()
-                if not _active:
-                    _swap_out()
-            else:
-                _leave_swapped(self)
+            self._restore()
+            swapped = _swapped[0]
+            if not _active and swapped is not None:  # the last context over an image's call ended
+                swapped.leave()
 
     def _restore(self) -> None:
         variables = self._variables
@@ -303,95 +310,38 @@ class applied:  # noqa: N801 - used as a function: ``with applied(variables):``
 
 class image_applied(applied):  # noqa: N801 - used as a function, as applied is
     """:class:`applied` of an image's variables with this call's value of its per-call variable (an
-    invocation's ``_X_AMZN_TRACE_ID``): what ``applied({**variables, image.per_call: value}, image)``
-    does, without that merged copy unless the variables are set one by one (the image cannot be
-    swapped in: another context is active, or swapping is not supported here).
-
-    :param variables: :func:`encoded`, without the per-call variable.
-    """
+    invocation's ``_X_AMZN_TRACE_ID``): what ``applied({**image.variables, image.per_call: value},
+    image)`` does, without that merged copy unless the variables are set one by one (the image cannot be
+    swapped in: another context is active, or swapping is not supported here)."""
 
     __slots__ = ("_value",)
 
-    def __init__(
-        self, image: EnvironImage, variables: dict[bytes, bytes | None], value: bytes | None
-    ) -> None:
+    def __init__(self, image: EnvironImage, value: bytes | None) -> None:
         self._image = image
-        self._variables = variables
+        self._variables = image.variables
         self._value = value
 
     def __enter__(self) -> None:
         image = self._image
         assert image is not None
-        with _environ_lock:
-            # Its layer without the per-call variable: an overlapping context that sets it restores the
-            # value it found (the baseline), which is this one's.
-            if _swapped_in_alone(self, image, self._variables, self._value):
-                return
+        if image.enter(self._value):
+            return
         self._variables = {**self._variables, image.per_call: self._value}
         self._image = None
         applied.__enter__(self)
 
 
-def call_in_image(
-    image: EnvironImage,
-    variables: dict[bytes, bytes | None],
-    value: bytes | None,
-    function: Callable[..., Any],
-    *args: Any,
-) -> Any:
-    """``function(*args)`` within ``image_applied(image, variables, value)``: the same environment for
-    the call and the same restoring after it, without a context object and its method calls when the
-    image is swapped in alone (the usual call: one function's invocation at a time)."""
-    # Its layer without the per-call variable, as image_applied's, owned by a token of its own (what an
-    # overlapping context's end keeps of the list is new pairs of the same owners).
-    owner = object()
-    with _environ_lock:
-        alone = _swapped_in_alone(owner, image, variables, value)
-    if not alone:
-        with image_applied(image, variables, value):
+def call_in_image(image: EnvironImage, value: bytes | None, function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` within ``image_applied(image, value)``: the same environment for the call and
+    the same restoring after it, without a context object when the image is swapped in alone (the usual
+    call: one function's invocation at a time)."""
+    if not image.enter(value):
+        with image_applied(image, value):
             return function(*args)
     try:
         return function(*args)
     finally:
-        with _environ_lock:
-            _leave_swapped(owner)
-
-
-def _swapped_in_alone(
-    owner: object, image: EnvironImage, layer: dict[bytes, bytes | None], value: bytes | None
-) -> bool:
-    """With ``_environ_lock`` held: when no other context is active, swap ``image`` in with ``value`` for
-    its per-call variable, as ``owner``'s, whose variables are ``layer``; False (nothing done) when
-    another context is active or the image cannot be swapped in."""
-    global _swapped  # noqa: PLW0603 (the one process environment)
-    if _active or not image.swap_in(value):
-        return False
-    _swapped = image
-    _active.append((owner, layer))
-    return True
-
-
-def _leave_swapped(owner: object) -> None:
-    """With ``_environ_lock`` held: ``owner``'s swapped-in call has ended; the process gets its own
-    environment back when it was the last active context."""
-    if len(_active) == 1 and _active[0][0] is owner:  # alone: the usual case
-        _active.clear()
-    else:
-        _active[:] = [(t, layer) for t, layer in _active if t is not owner]
-    if not _active:
-        _swap_out()
-
-
-#: The image swapped in now, until the last context that overlapped it ends.
-_swapped: EnvironImage | None = None
-
-
-def _swap_out() -> None:
-    global _swapped  # noqa: PLW0603 (the one process environment)
-    if _swapped is not None:
-        _baseline.clear()
-        _swapped.swap_out()
-        _swapped = None
+        image.leave()
 
 
 #: ``TZ`` values that name UTC: setting one where the local zone already is UTC changes nothing.

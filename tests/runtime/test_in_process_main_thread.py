@@ -1,16 +1,22 @@
 """The in-process environment calls a handler on the calling thread under a ``SIGALRM`` deadline only on
 the main thread, which it knows by the id it kept: the id is looked at again in a forked child, whose
-main thread is the one that forked."""
+main thread is the one that forked. Calls nested on the main thread (a handler that invokes another
+in-process function) each keep their own deadline."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
+import time
 import warnings
+from typing import Any
 
 import pytest
 
+from apigw_emulator import Gateway, GatewayErrorWarning
+from apigw_emulator.request import HttpRequest
 from apigw_emulator.runtime import in_process
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform != "linux", reason="fork: Linux")
@@ -42,3 +48,45 @@ def test_a_child_forked_from_another_thread_takes_that_thread_as_its_main_one() 
     thread.join()
     assert statuses == [0]
     assert in_process._can_use_alarm()  # the parent's main thread is still its main one
+
+
+# -- deadlines of calls nested on the main thread: one SIGALRM handler, a token per call ------------------
+
+
+def _slow(event: Any, context: Any) -> Any:
+    time.sleep(5)
+    return {"statusCode": 200, "body": "late"}
+
+
+def _fast(event: Any, context: Any) -> Any:
+    return {"statusCode": 200, "body": "inner"}
+
+
+def test_an_inner_call_that_times_out_leaves_the_outer_call_running_to_its_own_end() -> None:
+    inner = Gateway(_slow, timeout=0.05)
+
+    def outer_handler(event: Any, context: Any) -> Any:
+        status = inner.invoke(HttpRequest("GET", "/Prod/x")).response.status
+        return {"statusCode": 200, "body": f"inner answered {status}"}
+
+    with pytest.warns(GatewayErrorWarning, match="Task timed out"):
+        response = Gateway(outer_handler, timeout=5).invoke(HttpRequest("GET", "/Prod/x")).response
+    assert (response.status, response.body) == (200, b"inner answered 502")
+
+
+def test_a_handler_that_swallows_its_deadline_then_calls_another_function_is_still_a_timeout() -> None:
+    inner = Gateway(_fast, timeout=5)
+    inner_statuses: list[int] = []
+
+    def outer_handler(event: Any, context: Any) -> Any:
+        with contextlib.suppress(BaseException):
+            time.sleep(5)
+        inner_statuses.append(inner.invoke(HttpRequest("GET", "/Prod/x")).response.status)
+        return {"statusCode": 200, "body": "swallowed"}
+
+    started = time.monotonic()
+    with pytest.warns(GatewayErrorWarning, match="Task timed out"):
+        response = Gateway(outer_handler, timeout=0.05).invoke(HttpRequest("GET", "/Prod/x")).response
+    assert time.monotonic() - started < 3
+    assert inner_statuses == [200]  # the inner call's own deadline was not the outer's
+    assert response.status == 502

@@ -249,10 +249,10 @@ def test_an_image_call_overlapping_another_context_sets_its_variables_and_trace_
     from apigw_emulator.runtime.variables import image_applied  # noqa: PLC0415
 
     os.environ["APIGW_TEST_A"] = "base"
-    coded, image = image_of({"APIGW_TEST_A": "image", "APIGW_TEST_B": "image"})
+    _coded, image = image_of({"APIGW_TEST_A": "image", "APIGW_TEST_B": "image"})
     first, second = ExitStack(), ExitStack()
     first.enter_context(applied({"APIGW_TEST_A": "other"}))  # another thread's function, say
-    second.enter_context(image_applied(image, coded, b"Root=1-overlap"))
+    second.enter_context(image_applied(image, b"Root=1-overlap"))
     assert c_getenv("APIGW_TEST_B") == os.environ["APIGW_TEST_B"] == "image"
     assert c_getenv("_X_AMZN_TRACE_ID") == os.environ["_X_AMZN_TRACE_ID"] == "Root=1-overlap"
     first.close()
@@ -261,7 +261,7 @@ def test_an_image_call_overlapping_another_context_sets_its_variables_and_trace_
     assert os.environ["APIGW_TEST_A"] == c_getenv("APIGW_TEST_A") == "base"
     assert "APIGW_TEST_B" not in os.environ
     assert c_getenv("_X_AMZN_TRACE_ID") is None
-    with image_applied(image, coded, b"Root=1-alone"):  # alone again: the image is swapped in
+    with image_applied(image, b"Root=1-alone"):  # alone again: the image is swapped in
         assert c_getenv("_X_AMZN_TRACE_ID") == "Root=1-alone"
         assert c_getenv("APIGW_TEST_A") == "image"
     assert os.environ["APIGW_TEST_A"] == "base"
@@ -275,18 +275,18 @@ def test_an_image_call_overlapped_by_a_context_that_ends_first_still_swaps_the_p
 
     os.environ["APIGW_TEST_A"] = "base"
     before = dict(os.environ)
-    coded, image = image_of({"APIGW_TEST_A": "image"})
+    _coded, image = image_of({"APIGW_TEST_A": "image"})
 
     def overlapped() -> str | None:
         with applied({"APIGW_TEST_B": "other"}):
             assert c_getenv("APIGW_TEST_B") == "other"
         return c_getenv("_X_AMZN_TRACE_ID")
 
-    assert call_in_image(image, coded, b"Root=1-call", overlapped) == "Root=1-call"
+    assert call_in_image(image, b"Root=1-call", overlapped) == "Root=1-call"
     assert dict(os.environ) == before
     assert c_getenv("_X_AMZN_TRACE_ID") is None
     assert c_getenv("APIGW_TEST_A") == "base"
-    assert call_in_image(image, coded, b"Root=1-again", c_getenv, "_X_AMZN_TRACE_ID") == "Root=1-again"
+    assert call_in_image(image, b"Root=1-again", c_getenv, "_X_AMZN_TRACE_ID") == "Root=1-again"
     assert c_getenv("_X_AMZN_TRACE_ID") is None
 
 
@@ -295,12 +295,12 @@ def test_an_image_call_that_raises_gives_the_process_its_environment_back() -> N
     from apigw_emulator.runtime.variables import call_in_image  # noqa: PLC0415
 
     before = dict(os.environ)
-    coded, image = image_of({"APIGW_TEST_A": "image"})
+    _coded, image = image_of({"APIGW_TEST_A": "image"})
 
     def fails() -> None:
         raise KeyError("in the handler")
 
     with pytest.raises(KeyError):
-        call_in_image(image, coded, b"Root=1-raised", fails)
+        call_in_image(image, b"Root=1-raised", fails)
     assert dict(os.environ) == before
     assert c_getenv("_X_AMZN_TRACE_ID") is None
