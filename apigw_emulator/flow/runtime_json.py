@@ -6,22 +6,15 @@ import binascii
 import json
 import os
 import re
-from decimal import Decimal
 from typing import Any
 
 import orjson
 
 from ..codec import b64decode, is_known_base64
+from ..runtime._bootstrap import _Encoder
 from ..runtime.model import SplicedJSON
 
 __all__ = ["event_round_trip", "round_trip", "runtime_dumps", "runtime_loads"]
-
-
-def _runtime_default(obj: Any) -> Any:
-    # The Python runtime's encoder writes Decimal as a JSON number (awslambdaric's marshaller).
-    if isinstance(obj, Decimal):
-        return float(obj) if obj.is_nan() else json.loads(str(obj))
-    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
 
 
 _ORJSON_STRICT = (
@@ -43,17 +36,54 @@ def runtime_dumps(value: Any) -> bytes:
     return _dumps(value)[0]
 
 
-def _dumps(value: Any) -> tuple[bytes, bool]:
-    """:func:`runtime_dumps`, and whether orjson wrote it (then orjson reads it back as ``json`` would)."""
+def _dumps(value: Any, *, vouched: bool = False) -> tuple[bytes, bool]:
+    """:func:`runtime_dumps`, and whether orjson wrote it (then orjson reads it back as ``json`` would).
+    ``vouched``: the caller knows ``value`` holds plain types only (:func:`_orjson_wrote_runtime_json`).
+    """
     try:
-        return orjson.dumps(value, default=_reject, option=_ORJSON_STRICT), True
+        payload = orjson.dumps(value, default=_reject, option=_ORJSON_STRICT)
     except TypeError:
         return _stdlib_dumps(value), False
+    if vouched or _orjson_wrote_runtime_json(value):
+        return payload, True
+    return _stdlib_dumps(value), False
 
 
 def _stdlib_dumps(value: Any) -> bytes:
-    """What the runtime's encoder writes of a value orjson refused (see :func:`runtime_dumps`)."""
-    return json.dumps(value, default=_runtime_default, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    """What the runtime's encoder writes of a value orjson does not write as it does (see
+    :func:`runtime_dumps`): awslambdaric's rules (a Decimal as its number, NaN and infinities as such,
+    ``bytes`` as UTF-8 text, named tuples as objects), shared with the emulator's own worker runtime.
+
+    :raises TypeError: for what it cannot encode (a UUID, an Enum, a set...); ValueError for a cycle.
+    """
+    return _Encoder(ascii_only=False).encode(value).encode("utf-8", "surrogatepass")
+
+
+#: Types whose values orjson (with :data:`_ORJSON_STRICT`) writes as the runtime's encoder does, besides
+#: finite floats, dicts, lists and tuples.
+_PLAIN_LEAVES = frozenset({str, int, bool, type(None)})
+
+
+def _orjson_wrote_runtime_json(value: Any) -> bool:
+    """Whether the JSON orjson wrote of ``value`` is the runtime's: every part a dict, list, tuple,
+    ``str``, ``int``, ``bool``, None or finite float (by exact type). orjson also writes what the runtime
+    refuses (a UUID, an Enum) or writes otherwise (NaN and infinities, which orjson writes as null). Only
+    called once orjson wrote ``value``, so it has no cycle."""
+    pending = [value]
+    pop, extend = pending.pop, pending.extend
+    while pending:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            extend(item.values())
+        elif kind is list or kind is tuple:
+            extend(item)
+        elif kind is float:
+            if item - item != 0.0:  # NaN or an infinity
+                return False
+        elif kind not in _PLAIN_LEAVES:
+            return False
+    return True
 
 
 #: Below this estimate a big body's JSON size is not computed exactly (it cannot reach a limit); see
@@ -110,6 +140,8 @@ def round_trip(value: Any) -> tuple[int, Any]:
         try:
             payload = orjson.dumps(value, default=_reject, option=_ORJSON_STRICT)
         except TypeError:
+            payload = b""
+        if not payload or not _orjson_wrote_runtime_json(value):
             payload = _stdlib_dumps(value)
             return len(payload), json.loads(payload)
         return len(payload), orjson.loads(payload)
@@ -173,7 +205,7 @@ def event_round_trip(event: Any, *, plain: bool = False) -> tuple[int, Any, byte
             return spliced.size, event, spliced
         size, parsed = round_trip(event)
         return size, parsed, None
-    payload, by_orjson = _dumps(event)
+    payload, by_orjson = _dumps(event, vouched=plain)
     if plain and by_orjson:
         return len(payload), event, payload
     return len(payload), _loads(payload, by_orjson), payload if by_orjson else None
