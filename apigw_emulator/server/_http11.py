@@ -176,6 +176,8 @@ class Stream:
                 came = self._receive_within(wait)
                 if not came:
                     return came  # False: nothing yet; None: the client closed
+                if self._buffer.find(b"\r\n\r\n") > 0:  # a whole head came (as head_complete says)
+                    return True
             elif not self._readable.poll(math.ceil(wait * 1000)):
                 return False
         while not head_complete(self._buffer, limit):
@@ -210,6 +212,17 @@ class Stream:
         data = bytes(self._buffer)
         self._buffer.clear()
         return data
+
+    def head(self, limit: int, timeout: float) -> bytes:
+        """:meth:`read_head` with a deadline ``timeout`` seconds away: at once (no clock read) when the
+        buffer starts with a whole head, as it nearly always does once :meth:`await_head` said so."""
+        buffer = self._buffer
+        end = buffer.find(b"\r\n\r\n")
+        if 0 < end <= limit and buffer[0] != 13:  # 13: CR, maybe of empty lines before the request line
+            head = bytes(buffer[:end])
+            del buffer[: end + 4]
+            return head
+        return self.read_head(limit, time.monotonic() + timeout)
 
     def read_head(self, limit: int, deadline: float) -> bytes:
         """The request head up to (not including) its blank line; empty lines before the request line
@@ -298,10 +311,18 @@ class Stream:
 
     def send(self, parts: list[bytes], timeout: float) -> bool:
         """Send every part, each within about ``timeout`` seconds; False when the client left or stopped
-        reading (the connection is then unusable)."""
+        reading (the connection is then unusable). A part the socket takes whole at once costs one send
+        (no clock read)."""
+        sock = self._sock
         try:
             for part in parts:
-                send_before(self._sock, part, time.monotonic() + timeout, self._wait_writable, _DONTWAIT)
+                try:
+                    sent = sock.send(part, _DONTWAIT)
+                except (BlockingIOError, InterruptedError):
+                    sent = 0
+                if sent != len(part):
+                    rest = memoryview(part)[sent:]
+                    send_before(sock, rest, time.monotonic() + timeout, self._wait_writable, _DONTWAIT)
         except OSError:  # TimeoutError included
             return False
         return True
@@ -580,6 +601,24 @@ def read_chunked(stream: Stream, limit: int, max_trailer: int, deadline: float) 
 #: The registered reason phrases by status (an enum lookup per response costs more than the rest of the
 #: status line).
 _REASON_PHRASES = {int(status): status.phrase for status in http.HTTPStatus}
+#: The statuses :func:`serialise` writes in one step (with their phrases): a body and a Content-Length.
+_USUAL_REASONS = {status: phrase for status, phrase in _REASON_PHRASES.items() if status >= 200} | {
+    status: "" for status in range(200, 1000) if status not in _REASON_PHRASES
+}
+for _bodiless in (204, 304):
+    del _USUAL_REASONS[_bodiless]
+#: One response header line, for ``%`` with a name and a value.
+_FIELD_LINE = "%s: %s\r\n"
+#: :data:`_RESPONSE_FIELDS` without the names the server owns (:data:`_HOP_BY_HOP`, Content-Length) in
+#: any case, but for ``Content-Length`` spelt so with a number: the header lines :func:`serialise` may
+#: write as they are.
+_USUAL_FIELDS = re.compile(
+    r"(?:(?:Content-Length: [0-9]+"
+    r"|(?!(?i:connection|keep-alive|transfer-encoding|te|trailer|upgrade|proxy-connection|content-length):)"
+    r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+: [^\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]*)\r\n)*"
+)
+_KEEP_ALIVE_END = "Connection: keep-alive\r\n\r\n"
+_CLOSE_END = "Connection: close\r\n\r\n"
 
 
 def reason_phrase(status: int) -> str:
@@ -590,9 +629,61 @@ def reason_phrase(status: int) -> str:
 def serialise(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -> list[bytes]:
     """The bytes of a response: status line, the gateway's headers in order (duplicates kept), framing.
 
-    The server owns framing: hop-by-hop headers are dropped and ``Content-Length`` is set (in place, when
-    the gateway gave one) to the body's length; a HEAD response (``send_body=False``) keeps it and sends
-    no body; 204 and 304 have neither.
+    The server owns framing: hop-by-hop headers are dropped and ``Content-Length`` is set to the body's
+    length (first, after the status line, when the gateway gave one; else after the gateway's headers); a
+    HEAD response (``send_body=False``) keeps it and sends no body; 204 and 304 have neither.
+
+    The usual response (a status from 200 to 999 but 204 and 304, every header valid, none that the
+    server owns but a ``Content-Length`` already right, written as the server writes it) is written in one
+    step: its header lines in one formatting operation, checked by one match; anything else goes through
+    :func:`serialise_general`, which gives the same bytes.
+
+    :raises BadResponseError: for a status or a header HTTP/1.1 cannot carry (a name that is not a token,
+        a control character or a lone surrogate in a value: response splitting).
+    """
+    status = response.status
+    headers = response.headers
+    reason = _USUAL_REASONS.get(status)
+    if reason is not None:
+        try:
+            block = "".join(map(_FIELD_LINE.__mod__, headers))
+        except TypeError:  # a header that is not a (name, value) tuple: the general path's case
+            block = "\x00"
+        # Valid lines, and as many as there are headers (a value holding CR LF and more would pass as lines
+        # of its own): then each line starts after a LF, and a Content-Length is spelt as written here.
+        if _USUAL_FIELDS.fullmatch(block) is not None and block.count("\n") == len(headers):
+            body = response.body
+            length_line = f"Content-Length: {len(body)}\r\n"
+            lines = "\n" + block
+            given = lines.count("\nContent-Length: ")
+            if given == 0:  # the length after the gateway's headers
+                text = f"HTTP/1.1 {status} {reason}\r\n{block}{length_line}"
+            elif given == 1 and "\n" + length_line in lines:  # the gateway's, first
+                block = lines.replace("\n" + length_line, "\n", 1)[1:]
+                text = f"HTTP/1.1 {status} {reason}\r\n{length_line}{block}"
+            else:  # a wrong or repeated length: the general path says how it is written
+                text = ""
+            if text:
+                text += _KEEP_ALIVE_END if keep_alive else _CLOSE_END
+                try:
+                    head = text.encode("latin-1")
+                except UnicodeEncodeError:
+                    head = text.encode("utf-8")
+                if not send_body or not body:
+                    return [head]
+                if len(body) <= _SMALL_RESPONSE:
+                    return [head + body]
+                return [head, body]
+    return serialise_general(response, send_body=send_body, keep_alive=keep_alive)
+
+
+def serialise_general(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -> list[bytes]:
+    """The bytes of a response, header by header (:func:`serialise`'s general path): status line, the
+    gateway's headers in order (duplicates kept), framing.
+
+    The server owns framing: hop-by-hop headers are dropped and ``Content-Length`` is set to the body's
+    length (first, after the status line, when the gateway gave one; else after the gateway's headers); a
+    HEAD response (``send_body=False``) keeps it and sends no body; 204 and 304 have neither.
 
     :raises BadResponseError: for a status or a header HTTP/1.1 cannot carry (a name that is not a token,
         a control character or a lone surrogate in a value: response splitting).

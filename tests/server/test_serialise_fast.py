@@ -1,0 +1,122 @@
+"""The response writer's one-step path for the usual response gives the bytes of the header-by-header
+path, or refuses: for every response, :func:`serialise` and :func:`serialise_general` write the same bytes
+or raise the same error."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from apigw_emulator.response import GatewayResponse
+from apigw_emulator.server import _http11
+from apigw_emulator.server._http11 import BadResponseError, serialise, serialise_general
+
+NAMES = st.sampled_from(
+    [
+        "Content-Type",
+        "Content-Length",
+        "content-length",
+        "CONTENT-LENGTH",
+        "Connection",
+        "keep-alive",
+        "Transfer-Encoding",
+        "TE",
+        "Tex",
+        "Trailer",
+        "Upgrade",
+        "Proxy-Connection",
+        "Set-Cookie",
+        "X-A",
+        "x-a",
+        "Content-Length-X",
+        "Bad Name",
+        "Bad\nName",
+        "A: b",
+        "Connection: x",
+        "",
+        "\u212aeep-alive",
+        "é",
+    ]
+)
+VALUES = st.one_of(
+    st.sampled_from(
+        ["", "0", "4", "04", " 4", "4 ", "12", "close", "a\r\nContent-Length: 4", "v\r\nX: y", "é", "€", "\t"]
+    ),
+    st.text(max_size=12),
+)
+BODIES = st.sampled_from([b"", b"body", b"x" * 12, b"\xff\x00"])
+STATUSES = st.one_of(st.sampled_from([200, 201, 204, 299, 304, 404, 502, 599, 999]), st.integers(0, 1100))
+
+
+def outcome(
+    write: object, response: GatewayResponse, send_body: bool, keep_alive: bool
+) -> tuple[str, object]:
+    try:
+        return "bytes", b"".join(write(response, send_body=send_body, keep_alive=keep_alive))  # type: ignore[operator]
+    except BadResponseError as exc:
+        return "refused", str(exc)
+
+
+@given(
+    status=STATUSES,
+    headers=st.lists(st.tuples(NAMES, VALUES), max_size=6),
+    body=BODIES,
+    send_body=st.booleans(),
+    keep_alive=st.booleans(),
+)
+def test_the_one_step_response_head_is_the_header_by_header_one(
+    status: int, headers: list[tuple[str, str]], body: bytes, send_body: bool, keep_alive: bool
+) -> None:
+    response = GatewayResponse(status, tuple(headers), body)
+    assert outcome(serialise, response, send_body, keep_alive) == outcome(
+        serialise_general, response, send_body, keep_alive
+    )
+
+
+@given(
+    headers=st.lists(st.tuples(st.sampled_from(["X-A", "Content-Type", "Via"]), VALUES), max_size=6),
+    body=BODIES,
+)
+def test_a_right_content_length_is_written_first_as_the_general_path_writes_it(
+    headers: list[tuple[str, str]], body: bytes
+) -> None:
+    at = len(headers) // 2
+    given_length = [*headers[:at], ("Content-Length", str(len(body))), *headers[at:]]
+    response = GatewayResponse(200, tuple(given_length), body)
+    assert outcome(serialise, response, True, True) == outcome(serialise_general, response, True, True)
+
+
+def test_the_usual_gateway_response_takes_the_one_step_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    headers = (
+        ("Content-Type", "application/json"),
+        ("Content-Length", "2"),
+        ("x-amzn-RequestId", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"),
+        ("X-Amzn-Trace-Id", "Root=1-67891233-abcdef012345678912345678"),
+    )
+    calls: list[object] = []
+
+    def general(*args: object, **kwargs: object) -> list[bytes]:
+        calls.append(args)
+        return []
+
+    monkeypatch.setattr(_http11, "serialise_general", general)
+    data = b"".join(serialise(GatewayResponse(200, headers, b"{}"), send_body=True, keep_alive=True))
+    assert calls == []
+    assert data == (
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n"
+        b"x-amzn-RequestId: c6af9ac6-7b61-11e6-9a41-93e8deadbeef\r\n"
+        b"X-Amzn-Trace-Id: Root=1-67891233-abcdef012345678912345678\r\nConnection: keep-alive\r\n\r\n{}"
+    )
+
+
+def test_headers_that_are_not_pairs_go_the_general_way_and_end_there_alike() -> None:
+    for headers in [(("A", "b", "C"), ("d",)), (("A",),), ["ab"], [["X-L", "list"]], None]:
+        response = GatewayResponse(200, headers, b"")  # type: ignore[arg-type]
+        ends = []
+        for write in (serialise, serialise_general):
+            try:
+                ends.append(b"".join(write(response, send_body=True, keep_alive=True)))
+            except (TypeError, ValueError) as exc:
+                ends.append(repr(exc).encode())
+        assert ends[0] == ends[1], headers
