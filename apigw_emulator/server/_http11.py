@@ -59,6 +59,9 @@ _FIELD_BLOCK = re.compile(f"(?:{_FIELD_TEXT})*")
 _FIELD_BYTES = re.compile(_FIELD_TEXT.encode("ascii"))
 _FIELD_BLOCK_BYTES = re.compile(f"(?:{_FIELD_TEXT})*".encode("ascii"))
 _VERSION = re.compile(rb"HTTP/([0-9])\.[0-9]")
+#: A request line as :func:`_parse_request_line` accepts it, ASCII only: a method (a token), a target
+#: without controls or spaces, HTTP/1.x.
+_USUAL_REQUEST_LINE = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([^\x00-\x20\x7f]+) (HTTP/1\.[0-9])")
 _DIGITS = re.compile(r"[0-9]+")
 _HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
 #: Response header lines as :func:`serialise` writes them, every one valid: a token, then a value without
@@ -376,8 +379,13 @@ class RequestHead:
         self.version = version
         self.headers = tuple(headers)
         self.fields: dict[str, list[str]] = {}
+        fields = self.fields
         for name, value in headers:
-            self.fields.setdefault(name.lower(), []).append(value)
+            key = name.lower()
+            if key in fields:
+                fields[key].append(value)
+            else:
+                fields[key] = [value]
 
     def values(self, name: str) -> list[str]:
         """Every value of a header (``name`` in lower case)."""
@@ -407,6 +415,16 @@ def _parse_fields(block: bytes) -> list[tuple[str, str]]:
 
 
 def _parse_request_line(line: bytes) -> tuple[str, str, str]:
+    """Method, target and version of a request line. :raises HttpError: 400 for a malformed line, 505 for
+    a version other than 1.x."""
+    if line.isascii():  # the usual line, in one match; else the checks one by one say what is wrong
+        match = _USUAL_REQUEST_LINE.fullmatch(line.decode("ascii"))
+        if match is not None:
+            return match.groups()  # type: ignore[return-value]
+    return _parse_request_line_general(line)
+
+
+def _parse_request_line_general(line: bytes) -> tuple[str, str, str]:
     parts = line.split(b" ")
     if len(parts) != 3:
         raise HttpError(400, f"malformed request line {_shorten(line)}")

@@ -1,6 +1,7 @@
 """The server's shortcuts on the request side give what the general steps give, on real sockets:
 
 - ``Stream.head`` takes a whole head from the buffer without the clock, else it is ``Stream.read_head``;
+- the usual request line is parsed in one match, else by the checks one by one, with the same result;
 - ``LocalGateway._parse`` remembers what a short head parses to: a head parsed again (from the memo) gives
   what a fresh parse gives, a refused head is refused each time, and the memo stays bounded.
 """
@@ -21,6 +22,8 @@ from apigw_emulator.server._http11 import (
     ClosedError,
     HttpError,
     Stream,
+    _parse_request_line,
+    _parse_request_line_general,
     check_host,
     is_plain,
     parse_head,
@@ -149,3 +152,37 @@ def test_the_head_memo_is_bounded_and_keeps_no_long_head(server: LocalGateway) -
     long_head = b"GET / HTTP/1.1\r\nHost: h\r\nX-Long: " + b"v" * _local._MEMO_HEAD_BYTES
     server._parse(long_head)
     assert long_head not in server._heads
+
+
+METHODS = st.sampled_from([b"GET", b"M-SEARCH", b"G@T", b"", b"G\xc3\xa9T"])
+TARGETS = st.sampled_from([b"/", b"/a?b=c", b"*", b"/\xc3\xa9", b"/\x7f", b"/a\tb", b"h://x/y", b""])
+VERSIONS = st.sampled_from(
+    [b"HTTP/1.1", b"HTTP/1.0", b"HTTP/2.0", b"HTTP/0.9", b"HTTP/1.x", b"http/1.1", b"HTTP/1.10"]
+)
+SEPARATORS = st.sampled_from([b" ", b" ", b" ", b"", b"  ", b"\t"])
+REQUEST_LINES = st.builds(
+    lambda method, first, target, second, version: method + first + target + second + version,
+    METHODS,
+    SEPARATORS,
+    TARGETS,
+    SEPARATORS,
+    VERSIONS,
+)
+
+
+def line_outcome(parse: object, line: bytes) -> object:
+    try:
+        return parse(line)  # type: ignore[operator]
+    except HttpError as exc:
+        return (exc.status, exc.detail)
+
+
+@settings(max_examples=500, deadline=None)
+@given(line=REQUEST_LINES)
+def test_the_one_match_request_line_gives_what_the_checks_give(line: bytes) -> None:
+    assert line_outcome(_parse_request_line, line) == line_outcome(_parse_request_line_general, line)
+
+
+@given(line=st.binary(max_size=40))
+def test_any_request_line_bytes_parse_alike_both_ways(line: bytes) -> None:
+    assert line_outcome(_parse_request_line, line) == line_outcome(_parse_request_line_general, line)

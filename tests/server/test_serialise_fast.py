@@ -5,7 +5,7 @@ or raise the same error."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apigw_emulator.response import GatewayResponse
@@ -58,6 +58,7 @@ def outcome(
         return "refused", str(exc)
 
 
+@settings(max_examples=400, deadline=None)
 @given(
     status=STATUSES,
     headers=st.lists(st.tuples(NAMES, VALUES), max_size=6),
@@ -85,6 +86,26 @@ def test_a_right_content_length_is_written_first_as_the_general_path_writes_it(
     given_length = [*headers[:at], ("Content-Length", str(len(body))), *headers[at:]]
     response = GatewayResponse(200, tuple(given_length), body)
     assert outcome(serialise, response, True, True) == outcome(serialise_general, response, True, True)
+
+
+OWNED = ["Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection"]
+
+
+@pytest.mark.parametrize("name", [*OWNED, *(n.lower() for n in OWNED), *(n.upper() for n in OWNED)])
+@pytest.mark.parametrize("length", [None, "2", "3", "content-length"])
+def test_a_header_the_server_owns_is_written_as_the_general_path_writes_it(
+    name: str, length: str | None
+) -> None:
+    headers = [("Content-Type", "text/plain"), (name, "close"), ("X-After", "1")]
+    if length == "content-length":
+        headers.insert(1, ("content-length", "2"))
+    elif length is not None:
+        headers.insert(1, ("Content-Length", length))
+    response = GatewayResponse(200, tuple(headers), b"{}")
+    for send_body in (True, False):
+        written = outcome(serialise, response, send_body, True)
+        assert written == outcome(serialise_general, response, send_body, True)
+        assert b"close" not in written[1]  # type: ignore[operator]
 
 
 def test_the_usual_gateway_response_takes_the_one_step_path(monkeypatch: pytest.MonkeyPatch) -> None:
