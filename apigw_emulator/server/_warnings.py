@@ -25,9 +25,6 @@ __all__ = ["WARNINGS", "WarningRouter"]
 
 #: The filter ``simplefilter("always")`` inserts: every warning shown, each time.
 _ALWAYS = ("always", None, Warning, None, 0)
-#: What makes the warnings module drop what it cached under the filters replaced (``catch_warnings``
-#: calls it on entry and exit).
-_filters_mutated = warnings._filters_mutated  # type: ignore[attr-defined]
 
 
 class WarningRouter:
@@ -55,7 +52,7 @@ class WarningRouter:
                 # the first one, so that the filters after it never apply.
                 self._saved = (warnings.filters, warnings.showwarning)
                 warnings.filters = [_ALWAYS]
-                _filters_mutated()
+                warnings._filters_mutated()  # type: ignore[attr-defined]
                 warnings.showwarning = self._show
             self._sinks[threading.get_ident() if ident is None else ident] = sink
 
@@ -65,7 +62,7 @@ class WarningRouter:
             del self._sinks[threading.get_ident() if ident is None else ident]
             if not self._sinks and self._saved is not None:
                 warnings.filters, warnings.showwarning = self._saved
-                _filters_mutated()
+                warnings._filters_mutated()  # type: ignore[attr-defined]
                 self._saved = None
 
     def _show(  # noqa: PLR0917 - the signature of warnings.showwarning
