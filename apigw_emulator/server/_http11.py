@@ -625,16 +625,10 @@ _USUAL_REASONS = {status: phrase for status, phrase in _REASON_PHRASES.items() i
 }
 for _bodiless in (204, 304):
     del _USUAL_REASONS[_bodiless]
-#: One response header line, for ``%`` with a name and a value.
-_FIELD_LINE = "%s: %s\r\n"
-#: :data:`_RESPONSE_FIELDS` without the names the server owns (:data:`_HOP_BY_HOP`, Content-Length) in
-#: any case, but for ``Content-Length`` spelt so with a number: the header lines :func:`serialise` may
-#: write as they are.
-_USUAL_FIELDS = re.compile(
-    r"(?:(?:Content-Length: [0-9]+"
-    r"|(?!(?i:connection|keep-alive|transfer-encoding|te|trailer|upgrade|proxy-connection|content-length):)"
-    r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+: [^\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]*)\r\n)*"
-)
+#: Header names :func:`serialise` writes without a check: valid tokens a response showed, True when
+#: written as they are, False for a Content-Length (any casing); at most :data:`_MAX_KNOWN_NAMES`.
+_KNOWN_NAMES: dict[str, bool] = {}
+_MAX_KNOWN_NAMES = 1024
 _KEEP_ALIVE_END = "Connection: keep-alive\r\n\r\n"
 _CLOSE_END = "Connection: close\r\n\r\n"
 
@@ -651,48 +645,68 @@ def serialise(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -
     length (first, after the status line, when the gateway gave one; else after the gateway's headers); a
     HEAD response (``send_body=False``) keeps it and sends no body; 204 and 304 have neither.
 
-    The usual response (a status from 200 to 999 but 204 and 304, every header valid, none that the
-    server owns but a ``Content-Length`` already right, written as the server writes it) is written in one
-    step: its header lines in one formatting operation, checked by one match; anything else goes through
-    :func:`serialise_general`, which gives the same bytes.
+    The usual response (a status from 200 to 999 but 204 and 304, header names that earlier responses
+    showed valid and not the server's, printable values) is written in one step: its header lines in one
+    comprehension, the names looked up, each value checked by ``str.isprintable`` (no control character,
+    no lone surrogate) instead of a regex over every character; anything else goes through
+    :func:`serialise_general`, which gives the same bytes and teaches this path the valid names it saw.
 
     :raises BadResponseError: for a status or a header HTTP/1.1 cannot carry (a name that is not a token,
         a control character or a lone surrogate in a value: response splitting).
     """
     status = response.status
     headers = response.headers
-    reason = _USUAL_REASONS.get(status)
-    if reason is not None:
-        try:
-            block = "".join(map(_FIELD_LINE.__mod__, headers))
-        except TypeError:  # a header that is not a (name, value) tuple: the general path's case
-            block = "\x00"
-        # Valid lines, and as many as there are headers (a value holding CR LF and more would pass as lines
-        # of its own): then each line starts after a LF, and a Content-Length is spelt as written here.
-        if _USUAL_FIELDS.fullmatch(block) is not None and block.count("\n") == len(headers):
-            body = response.body
-            length_line = f"Content-Length: {len(body)}\r\n"
-            lines = "\n" + block
-            given = lines.count("\nContent-Length: ")
-            if given == 0:  # the length after the gateway's headers
-                text = f"HTTP/1.1 {status} {reason}\r\n{block}{length_line}"
-            elif given == 1 and "\n" + length_line in lines:  # the gateway's, first
-                block = lines.replace("\n" + length_line, "\n", 1)[1:]
-                text = f"HTTP/1.1 {status} {reason}\r\n{length_line}{block}"
-            else:  # a wrong or repeated length: the general path says how it is written
-                text = ""
-            if text:
-                text += _KEEP_ALIVE_END if keep_alive else _CLOSE_END
-                try:
-                    head = text.encode("latin-1")
-                except UnicodeEncodeError:
-                    head = text.encode("utf-8")
-                if not send_body or not body:
-                    return [head]
-                if len(body) <= _SMALL_RESPONSE:
-                    return [head + body]
-                return [head, body]
-    return serialise_general(response, send_body=send_body, keep_alive=keep_alive)
+    if status.__class__ is not int or status not in _USUAL_REASONS or headers.__class__ is not tuple:
+        return serialise_general(response, send_body=send_body, keep_alive=keep_alive)
+    known = _KNOWN_NAMES
+    fields: list[str] | None
+    try:
+        # Content-Length (any casing) becomes "": the server writes its own, first.
+        fields = [
+            f"{name}: {value}\r\n" if known[name] else ""
+            for name, value in headers
+            if name.__class__ is str and value.__class__ is str and name in known and value.isprintable()
+        ]
+    except (TypeError, ValueError):  # a header that is not a (name, value) pair
+        fields = None
+    if fields is None or len(fields) != len(headers):
+        data = serialise_general(response, send_body=send_body, keep_alive=keep_alive)
+        _learn_names(headers)
+        return data
+    body = response.body
+    length_line = f"Content-Length: {len(body)}\r\n"
+    block = "".join(fields)
+    end = _KEEP_ALIVE_END if keep_alive else _CLOSE_END
+    if "" in fields:
+        text = f"HTTP/1.1 {status} {_USUAL_REASONS[status]}\r\n{length_line}{block}{end}"
+    else:
+        text = f"HTTP/1.1 {status} {_USUAL_REASONS[status]}\r\n{block}{length_line}{end}"
+    try:
+        head = text.encode("latin-1")
+    except UnicodeEncodeError:
+        head = text.encode("utf-8")
+    if not send_body or not body:
+        return [head]
+    if len(body) <= _SMALL_RESPONSE:
+        return [head + body]
+    return [head, body]
+
+
+def _learn_names(headers: tuple[tuple[str, str], ...]) -> None:
+    """Remember the valid header names of a response :func:`serialise_general` wrote: True for a name
+    written as it is, False for a Content-Length (any casing); hop-by-hop names are never remembered, nor
+    any name once :data:`_MAX_KNOWN_NAMES` are (never emptied: a name looked up is never taken away)."""
+    known = _KNOWN_NAMES
+    try:
+        for name, _ in headers:
+            if len(known) >= _MAX_KNOWN_NAMES:
+                return
+            if name.__class__ is str and name not in known and is_token(name):
+                lower = name.lower()
+                if lower not in _HOP_BY_HOP:
+                    known[name] = lower != "content-length"
+    except (TypeError, ValueError):
+        return
 
 
 def serialise_general(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -> list[bytes]:
