@@ -674,7 +674,8 @@ def serialise(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -
         _learn_names(headers)
         return data
     body = response.body
-    length_line = f"Content-Length: {len(body)}\r\n"
+    size = len(body)
+    length_line = f"Content-Length: {size}\r\n"
     block = "".join(fields)
     end = _KEEP_ALIVE_END if keep_alive else _CLOSE_END
     if "" in fields:
@@ -685,9 +686,9 @@ def serialise(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -
         head = text.encode("latin-1")
     except UnicodeEncodeError:
         head = text.encode("utf-8")
-    if not send_body or not body:
+    if not send_body or not size:
         return [head]
-    if len(body) <= _SMALL_RESPONSE:
+    if size <= _SMALL_RESPONSE:
         return [head + body]
     return [head, body]
 
