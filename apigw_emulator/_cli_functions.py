@@ -214,9 +214,13 @@ class HeldLog:
             self._write_with_waiting(line)
 
     def server_line(self, line: str) -> None:
-        """The server's log (``LocalGateway(log=...)``): a line written with what waits."""
-        with self._lock:
-            self._write_with_waiting(line)
+        """The server's log (``LocalGateway(log=...)``): a line written with what waits (in one write)."""
+        with self._lock:  # _write_with_waiting, inline: this runs for every request
+            waiting = self._waiting
+            if waiting:
+                waiting.append(line)
+                line, self._waiting = "\n".join(waiting), []
+            self._write(line)
 
     def flush(self) -> None:
         """Write the lines that wait."""

@@ -14,7 +14,7 @@ __all__ = ["send_before", "wait_writable"]
 
 def send_before(
     sock: socket.socket,
-    data: bytes,
+    data: bytes | memoryview,
     deadline: float,
     wait: Callable[[float], object] | None = None,
     flags: int = 0,

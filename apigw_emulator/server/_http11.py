@@ -59,6 +59,9 @@ _FIELD_BLOCK = re.compile(f"(?:{_FIELD_TEXT})*")
 _FIELD_BYTES = re.compile(_FIELD_TEXT.encode("ascii"))
 _FIELD_BLOCK_BYTES = re.compile(f"(?:{_FIELD_TEXT})*".encode("ascii"))
 _VERSION = re.compile(rb"HTTP/([0-9])\.[0-9]")
+#: A request line as :func:`_parse_request_line` accepts it, ASCII only: a method (a token), a target
+#: without controls or spaces, HTTP/1.x.
+_USUAL_REQUEST_LINE = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([^\x00-\x20\x7f]+) (HTTP/1\.[0-9])")
 _DIGITS = re.compile(r"[0-9]+")
 _HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
 #: Response header lines as :func:`serialise` writes them, every one valid: a token, then a value without
@@ -176,6 +179,8 @@ class Stream:
                 came = self._receive_within(wait)
                 if not came:
                     return came  # False: nothing yet; None: the client closed
+                if self._buffer.find(b"\r\n\r\n") > 0:  # a whole head came (as head_complete says)
+                    return True
             elif not self._readable.poll(math.ceil(wait * 1000)):
                 return False
         while not head_complete(self._buffer, limit):
@@ -210,6 +215,17 @@ class Stream:
         data = bytes(self._buffer)
         self._buffer.clear()
         return data
+
+    def head(self, limit: int, timeout: float) -> bytes:
+        """:meth:`read_head` with a deadline ``timeout`` seconds away: at once (no clock read) when the
+        buffer starts with a whole head, as it nearly always does once :meth:`await_head` said so."""
+        buffer = self._buffer
+        end = buffer.find(b"\r\n\r\n")
+        if 0 < end <= limit and buffer[0] != 13:  # 13: CR, maybe of empty lines before the request line
+            head = bytes(buffer[:end])
+            del buffer[: end + 4]
+            return head
+        return self.read_head(limit, time.monotonic() + timeout)
 
     def read_head(self, limit: int, deadline: float) -> bytes:
         """The request head up to (not including) its blank line; empty lines before the request line
@@ -298,10 +314,18 @@ class Stream:
 
     def send(self, parts: list[bytes], timeout: float) -> bool:
         """Send every part, each within about ``timeout`` seconds; False when the client left or stopped
-        reading (the connection is then unusable)."""
+        reading (the connection is then unusable). A part the socket takes whole at once costs one send
+        (no clock read)."""
+        sock = self._sock
         try:
             for part in parts:
-                send_before(self._sock, part, time.monotonic() + timeout, self._wait_writable, _DONTWAIT)
+                try:
+                    sent = sock.send(part, _DONTWAIT)
+                except (BlockingIOError, InterruptedError):
+                    sent = 0
+                if sent != len(part):
+                    rest = memoryview(part)[sent:]
+                    send_before(sock, rest, time.monotonic() + timeout, self._wait_writable, _DONTWAIT)
         except OSError:  # TimeoutError included
             return False
         return True
@@ -355,8 +379,13 @@ class RequestHead:
         self.version = version
         self.headers = tuple(headers)
         self.fields: dict[str, list[str]] = {}
+        fields = self.fields
         for name, value in headers:
-            self.fields.setdefault(name.lower(), []).append(value)
+            key = name.lower()
+            if key in fields:
+                fields[key].append(value)
+            else:
+                fields[key] = [value]
 
     def values(self, name: str) -> list[str]:
         """Every value of a header (``name`` in lower case)."""
@@ -386,6 +415,16 @@ def _parse_fields(block: bytes) -> list[tuple[str, str]]:
 
 
 def _parse_request_line(line: bytes) -> tuple[str, str, str]:
+    """Method, target and version of a request line. :raises HttpError: 400 for a malformed line, 505 for
+    a version other than 1.x."""
+    if line.isascii():  # the usual line, in one match; else the checks one by one say what is wrong
+        match = _USUAL_REQUEST_LINE.fullmatch(line.decode("ascii"))
+        if match is not None:
+            return match.groups()  # type: ignore[return-value]
+    return _parse_request_line_general(line)
+
+
+def _parse_request_line_general(line: bytes) -> tuple[str, str, str]:
     parts = line.split(b" ")
     if len(parts) != 3:
         raise HttpError(400, f"malformed request line {_shorten(line)}")
@@ -580,6 +619,18 @@ def read_chunked(stream: Stream, limit: int, max_trailer: int, deadline: float) 
 #: The registered reason phrases by status (an enum lookup per response costs more than the rest of the
 #: status line).
 _REASON_PHRASES = {int(status): status.phrase for status in http.HTTPStatus}
+#: The statuses :func:`serialise` writes in one step (with their phrases): a body and a Content-Length.
+_USUAL_REASONS = {status: phrase for status, phrase in _REASON_PHRASES.items() if status >= 200} | {
+    status: "" for status in range(200, 1000) if status not in _REASON_PHRASES
+}
+for _bodiless in (204, 304):
+    del _USUAL_REASONS[_bodiless]
+#: Header names :func:`serialise` writes without a check: valid tokens a response showed, True when
+#: written as they are, False for a Content-Length (any casing); at most :data:`_MAX_KNOWN_NAMES`.
+_KNOWN_NAMES: dict[str, bool] = {}
+_MAX_KNOWN_NAMES = 1024
+_KEEP_ALIVE_END = "Connection: keep-alive\r\n\r\n"
+_CLOSE_END = "Connection: close\r\n\r\n"
 
 
 def reason_phrase(status: int) -> str:
@@ -590,9 +641,82 @@ def reason_phrase(status: int) -> str:
 def serialise(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -> list[bytes]:
     """The bytes of a response: status line, the gateway's headers in order (duplicates kept), framing.
 
-    The server owns framing: hop-by-hop headers are dropped and ``Content-Length`` is set (in place, when
-    the gateway gave one) to the body's length; a HEAD response (``send_body=False``) keeps it and sends
-    no body; 204 and 304 have neither.
+    The server owns framing: hop-by-hop headers are dropped and ``Content-Length`` is set to the body's
+    length (first, after the status line, when the gateway gave one; else after the gateway's headers); a
+    HEAD response (``send_body=False``) keeps it and sends no body; 204 and 304 have neither.
+
+    The usual response (a status from 200 to 999 but 204 and 304, header names that earlier responses
+    showed valid and not the server's, printable values) is written in one step: its header lines in one
+    comprehension, the names looked up, each value checked by ``str.isprintable`` (no control character,
+    no lone surrogate) instead of a regex over every character; anything else goes through
+    :func:`serialise_general`, which gives the same bytes and teaches this path the valid names it saw.
+
+    :raises BadResponseError: for a status or a header HTTP/1.1 cannot carry (a name that is not a token,
+        a control character or a lone surrogate in a value: response splitting).
+    """
+    status = response.status
+    headers = response.headers
+    if status.__class__ is not int or status not in _USUAL_REASONS or headers.__class__ is not tuple:
+        return serialise_general(response, send_body=send_body, keep_alive=keep_alive)
+    known = _KNOWN_NAMES
+    fields: list[str] | None
+    try:
+        # Content-Length (any casing) becomes "": the server writes its own, first.
+        fields = [
+            f"{name}: {value}\r\n" if known[name] else ""
+            for name, value in headers
+            if name.__class__ is str and value.__class__ is str and name in known and value.isprintable()
+        ]
+    except (TypeError, ValueError):  # a header that is not a (name, value) pair
+        fields = None
+    if fields is None or len(fields) != len(headers):
+        data = serialise_general(response, send_body=send_body, keep_alive=keep_alive)
+        _learn_names(headers)
+        return data
+    body = response.body
+    size = len(body)
+    length_line = f"Content-Length: {size}\r\n"
+    block = "".join(fields)
+    end = _KEEP_ALIVE_END if keep_alive else _CLOSE_END
+    if "" in fields:
+        text = f"HTTP/1.1 {status} {_USUAL_REASONS[status]}\r\n{length_line}{block}{end}"
+    else:
+        text = f"HTTP/1.1 {status} {_USUAL_REASONS[status]}\r\n{block}{length_line}{end}"
+    try:
+        head = text.encode("latin-1")
+    except UnicodeEncodeError:
+        head = text.encode("utf-8")
+    if not send_body or not size:
+        return [head]
+    if size <= _SMALL_RESPONSE:
+        return [head + body]
+    return [head, body]
+
+
+def _learn_names(headers: tuple[tuple[str, str], ...]) -> None:
+    """Remember the valid header names of a response :func:`serialise_general` wrote: True for a name
+    written as it is, False for a Content-Length (any casing); hop-by-hop names are never remembered, nor
+    any name once :data:`_MAX_KNOWN_NAMES` are (never emptied: a name looked up is never taken away)."""
+    known = _KNOWN_NAMES
+    try:
+        for name, _ in headers:
+            if len(known) >= _MAX_KNOWN_NAMES:
+                return
+            if name.__class__ is str and name not in known and is_token(name):
+                lower = name.lower()
+                if lower not in _HOP_BY_HOP:
+                    known[name] = lower != "content-length"
+    except (TypeError, ValueError):
+        return
+
+
+def serialise_general(response: GatewayResponse, *, send_body: bool, keep_alive: bool) -> list[bytes]:
+    """The bytes of a response, header by header (:func:`serialise`'s general path): status line, the
+    gateway's headers in order (duplicates kept), framing.
+
+    The server owns framing: hop-by-hop headers are dropped and ``Content-Length`` is set to the body's
+    length (first, after the status line, when the gateway gave one; else after the gateway's headers); a
+    HEAD response (``send_body=False``) keeps it and sends no body; 204 and 304 have neither.
 
     :raises BadResponseError: for a status or a header HTTP/1.1 cannot carry (a name that is not a token,
         a control character or a lone surrogate in a value: response splitting).

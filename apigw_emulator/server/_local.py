@@ -77,6 +77,9 @@ WATCH_INTERVAL = 0.2
 _ALWAYS_WATCHED = 16
 #: What one read of a waiting connection takes.
 _HEAD_READ = 64 * 1024
+#: The longest request head :meth:`LocalGateway._parse` remembers, and how many it remembers at most.
+_MEMO_HEAD_BYTES = 4096
+_MEMO_HEADS = 256
 #: After a 413, what the server still reads (and discards) so that the client can read the response
 #: before the connection closes (closing with unread data makes the kernel reset the connection).
 _DRAIN_LIMIT = 4 * API_PAYLOAD_LIMIT
@@ -99,12 +102,16 @@ class _Watcher:
 
     def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
         self.paths = tuple(Path(p) for p in paths)
+        #: The paths as strings (``os.stat`` of a string: no ``Path.stat`` and ``__fspath__`` per file).
+        self._names = tuple(map(str, self.paths))
+        #: Whether every request looks (a few files).
+        self.always = len(self.paths) <= _ALWAYS_WATCHED
         self.accepted = self.snapshot()
         self._next_look = 0.0
 
     def due(self) -> bool:
         """Whether it is time to look at the files again (always, for a few files)."""
-        if len(self.paths) <= _ALWAYS_WATCHED:
+        if self.always:
             return True
         now = time.monotonic()
         if now < self._next_look:
@@ -119,9 +126,9 @@ class _Watcher:
     def snapshot(self) -> tuple[tuple[int, int] | None, ...]:
         """The current (mtime in ns, size) of each file, None for a missing one."""
         stamps: list[tuple[int, int] | None] = []
-        for path in self.paths:
+        for name in self._names:
             try:
-                stat = path.stat()
+                stat = os.stat(name)
             except OSError:
                 stamps.append(None)
             else:
@@ -167,6 +174,18 @@ class _Received:
         if self.framing.chunked:
             return "chunked body"
         return f"body (Content-Length {self.framing.length})"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Parsed:
+    """What a request head gives before its body: the head, its target's path and query, and for a plain
+    head (:func:`is_plain`) the request itself, whole without a body (one object for every request with
+    this head: nothing changes a plain request's :class:`_Received` after :meth:`LocalGateway._receive`)."""
+
+    head: RequestHead
+    path: str
+    query: str
+    plain: _Received | None
 
 
 @dataclasses.dataclass(slots=True)
@@ -259,6 +278,10 @@ class LocalGateway:
         #: Connections handed back by their thread after a response (keep-alive), for the selector.
         self._returned: list[_Waiting] = []
         self._stopping = threading.Event()
+        #: Whether :meth:`stop` was called: ``_stopping.is_set()`` read without a call, per request.
+        self._stopped = False
+        #: Request heads as received, with what they parse to (see :meth:`_parse`).
+        self._heads: dict[bytes, _Parsed] = {}
         self._loop_done = threading.Event()
         self._loop_started = False
         self._thread: threading.Thread | None = None
@@ -320,6 +343,7 @@ class LocalGateway:
             if self._closed:
                 return
             self._closed = True
+            self._stopped = True
             self._stopping.set()
             loop_started = self._loop_started
         with contextlib.suppress(OSError):
@@ -505,11 +529,14 @@ class LocalGateway:
         try:
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             stream = Stream(conn, self.timeout, received)
-            while not self._stopping.is_set() and self._exchange(stream, address[0]):
+            # Each exchange starts with bytes of a request received: these, then what await_head waited for.
+            ready: bool | None = stream.wait_for_request(self.timeout)
+            client_ip, ident = address[0], threading.get_ident()
+            while ready and not self._stopped and self._exchange(stream, client_ip, ident):
                 ready = stream.await_head(self.max_header_bytes, KEEP_ALIVE_GRACE)
                 if ready is None:  # the client closed
                     break
-                if not ready and not self._stopping.is_set():
+                if not ready and not self._stopped:
                     with self._lock:
                         self._connections.pop(conn, None)
                     self._hand_back(conn, address, stream.take_received())
@@ -523,16 +550,15 @@ class LocalGateway:
                     self._connections.pop(conn, None)
                     conn.close()
 
-    def _exchange(self, stream: Stream, client_ip: str) -> bool:
-        """Serve one request; True when the connection stays open for another."""
-        if not stream.wait_for_request(self.timeout):
-            return False
+    def _exchange(self, stream: Stream, client_ip: str, ident: int) -> bool:
+        """Serve one request (its first bytes received); True when the connection stays open for another.
+        ``ident`` is the thread's :func:`threading.get_ident`."""
         started = time.perf_counter()
         received = self._receive(stream, started)
         if received is None:
             return False
-        outcome = self._answer(received, client_ip)
-        keep_alive = received.keep_alive and not received.oversized and not self._stopping.is_set()
+        outcome = self._answer(received, client_ip, ident)
+        keep_alive = received.keep_alive and not received.oversized and not self._stopped
         if received.oversized:
             outcome.notes.append(f"the {received.declared_body} is over {MAX_BODY} bytes: not read")
         if not self._respond(stream, received.head, outcome, keep_alive, started):
@@ -546,12 +572,13 @@ class LocalGateway:
         left."""
         head: RequestHead | None = None
         try:
-            head = parse_head(stream.read_head(self.max_header_bytes, time.monotonic() + self.timeout))
-            if is_plain(head):  # one Host, no body, keep-alive, nothing expected: nothing more to ask
-                path, query = split_target(head.target)
-                return _Received(head, path, query, NO_BODY, False, True)
-            check_host(head)
-            path, query = split_target(head.target)
+            data = stream.head(self.max_header_bytes, self.timeout)
+            parsed = self._heads.get(data)
+            if parsed is None:
+                parsed = self._parse(data)
+            if parsed.plain is not None:  # one Host, no body, keep-alive, nothing expected: nothing to ask
+                return parsed.plain
+            head, path, query = parsed.head, parsed.path, parsed.query
             framing = body_framing(head)
             received = _Received(
                 head, path, query, framing, expects_100_continue(head), wants_keep_alive(head)
@@ -570,6 +597,26 @@ class LocalGateway:
         except ClosedError:
             return None
         return received
+
+    def _parse(self, data: bytes) -> _Parsed:
+        """Parse a request head, and remember what it gives when it is short: a client sends the same
+        head again and again (the same path and headers on a keep-alive connection), and a head's parse
+        depends on nothing else. (A bounded memo: emptied when full; a head that is refused is not kept.)
+
+        :raises HttpError: as :func:`parse_head`, :func:`check_host` and :func:`split_target`."""
+        head = parse_head(data)
+        plain = is_plain(head)
+        if not plain:  # (a plain head has one Host)
+            check_host(head)
+        path, query = split_target(head.target)
+        received = _Received(head, path, query, NO_BODY, False, True) if plain else None
+        parsed = _Parsed(head, path, query, received)
+        if len(data) <= _MEMO_HEAD_BYTES:
+            heads = self._heads
+            if len(heads) >= _MEMO_HEADS:
+                heads.clear()
+            heads[data] = parsed
+        return parsed
 
     def _read_body(self, stream: Stream, received: _Received, deadline: float) -> None:
         """Read the body into ``received``. Over :data:`MAX_BODY`, the rest is not read and the body is a
@@ -592,7 +639,7 @@ class LocalGateway:
         stream.discard(_DRAIN_LIMIT, time.monotonic() + self.timeout)
 
     # -- the gateway -------------------------------------------------------------------------------------
-    def _answer(self, received: _Received, client_ip: str) -> _Outcome:
+    def _answer(self, received: _Received, client_ip: str, ident: int) -> _Outcome:
         """The gateway's answer to a request (or the server's own 400 or 502)."""
         try:
             gateway = self.gateway if self._reload is None else self._current_gateway()
@@ -607,13 +654,14 @@ class LocalGateway:
             )
         except InvalidRequestError as exc:
             return _Outcome(server_error(400, str(exc)), notes=[f"rejected: {exc}"])
-        return _invoke(gateway, request)
+        return _invoke(gateway, request, ident)
 
     def _current_gateway(self) -> Gateway:
         """The gateway, rebuilt by ``reload`` first when a watched file changed."""
-        if self._reload is None or not self._watcher.paths or not self._watcher.due():
+        watcher = self._watcher
+        if self._reload is None or not watcher.paths or not (watcher.always or watcher.due()):
             return self.gateway
-        if self._watcher.snapshot() == self._watcher.accepted:
+        if watcher.snapshot() == watcher.accepted:
             return self.gateway
         with self._reload_lock:
             stamps = self._watcher.snapshot()
@@ -651,13 +699,17 @@ class LocalGateway:
             self._linger(stream)  # the client may still be sending what could not be parsed
 
     def _log_exchange(self, head: RequestHead, outcome: _Outcome, started: float) -> None:
-        if self._log_line is None:
+        log = self._log_line
+        if log is None:
             return
         invocation = outcome.invocation
         event = invocation.event if invocation is not None else None
-        flag = "-" if event is None else str(bool(event.get("isBase64Encoded"))).lower()
+        flag = "-" if event is None else "true" if event.get("isBase64Encoded") else "false"
         status, milliseconds = outcome.response.status, (time.perf_counter() - started) * 1000
-        self._log(f"{head.method} {head.target} {status} {milliseconds:.1f} ms isBase64Encoded={flag}")
+        try:  # noqa: SIM105 - as _log, one call fewer for the line of every request
+            log(f"{head.method} {head.target} {status} {milliseconds:.1f} ms isBase64Encoded={flag}")
+        except Exception:
+            pass
         for note in outcome.notes:
             self._log("  " + note.replace("\n", "\n  "))
 
@@ -672,10 +724,11 @@ class LocalGateway:
             pass
 
 
-def _invoke(gateway: Gateway, request: HttpRequest) -> _Outcome:
-    """Run the request through the gateway; warnings and handler tracebacks become notes."""
+def _invoke(gateway: Gateway, request: HttpRequest, ident: int) -> _Outcome:
+    """Run the request through the gateway; warnings and handler tracebacks become notes. (``ident``:
+    the calling thread's :func:`threading.get_ident`.)"""
     caught: list[str] = []
-    WARNINGS.begin(caught)  # as ``with WARNINGS.capture()``, without a context manager per request
+    WARNINGS.begin(caught, ident)  # as ``with WARNINGS.capture()``, without a context manager per request
     try:
         invocation = gateway.invoke(request)
     except InvalidRequestError as exc:
@@ -692,7 +745,7 @@ def _invoke(gateway: Gateway, request: HttpRequest) -> _Outcome:
         if invocation.error is not None:
             outcome.notes.append(_format_exception(invocation.error))
     finally:
-        WARNINGS.end()
+        WARNINGS.end(ident)
     if caught:
         outcome.notes[:0] = caught
     return outcome

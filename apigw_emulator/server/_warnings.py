@@ -41,17 +41,10 @@ class WarningRouter:
         the block ends by this thread (and by other threads when this is the oldest request)."""
         return _Capture(self)
 
-    def begin(self, sink: list[str]) -> None:
+    def begin(self, sink: list[str], ident: int | None = None) -> None:
         """Collect into ``sink`` the warnings this thread emits until :meth:`end` (and other threads' when
         this is the oldest request): :meth:`capture` without a context manager object (one request, one
-        pair of calls)."""
-        self._enter(sink)
-
-    def end(self) -> None:
-        """End this thread's collection begun by :meth:`begin`."""
-        self._exit()
-
-    def _enter(self, sink: list[str]) -> None:
+        pair of calls). ``ident`` is this thread's :func:`threading.get_ident`, when the caller has it."""
         with self._lock:
             if not self._sinks:
                 # What ``catch_warnings()`` and ``simplefilter("always")`` do, in a few assignments (with
@@ -61,11 +54,12 @@ class WarningRouter:
                 warnings.filters = [_ALWAYS]
                 warnings._filters_mutated()  # type: ignore[attr-defined]
                 warnings.showwarning = self._show
-            self._sinks[threading.get_ident()] = sink
+            self._sinks[threading.get_ident() if ident is None else ident] = sink
 
-    def _exit(self) -> None:
+    def end(self, ident: int | None = None) -> None:
+        """End this thread's collection begun by :meth:`begin` (``ident`` as given to it)."""
         with self._lock:
-            del self._sinks[threading.get_ident()]
+            del self._sinks[threading.get_ident() if ident is None else ident]
             if not self._sinks and self._saved is not None:
                 warnings.filters, warnings.showwarning = self._saved
                 warnings._filters_mutated()  # type: ignore[attr-defined]
@@ -94,13 +88,13 @@ class _Capture:
         self.caught: list[str] = []
 
     def __enter__(self) -> list[str]:
-        self._router._enter(self.caught)
+        self._router.begin(self.caught)
         return self.caught
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._router._exit()
+        self._router.end()
 
 
 #: The process-wide router (the warnings state it manages is process-wide).
