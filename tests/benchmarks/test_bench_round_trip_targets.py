@@ -39,8 +39,8 @@ entered and left in one call each, the SIGALRM deadline without a closure per ca
 keeps orjson from writing what Lambda's runtime would not (UUIDs, Enums, NaN): 186,500 instructions a
 call against the floor's 35,000 (5.3x), and in one timed run 25.4 us against 2.3 us (11.0x) while
 ``Gateway.request`` took 1.93x ``Gateway.invoke``. A timed run that misses one records its ratio and
-reports the test as an expected failure saying why (the checks of the response before it still fail for real), and
-one that meets it passes; the third is asserted.
+reports the test as an expected failure saying why (the checks of the response before it still fail for
+real), and one that meets it passes; the third is asserted.
 """
 
 from __future__ import annotations
