@@ -426,30 +426,20 @@ def _rest_own_headers(
     """The headers a REST API adds after the integration's: length, date, its ids, the trace header, and
     CloudFront's for an edge-optimized API (:func:`~apigw_emulator.cloudfront.edge_response_headers`,
     written out here for the usual status: every response of an EDGE API has them)."""
-    if not edge:
-        return (
-            ("Content-Length", str(len(body))),
-            ("Date", http_date(stamp.epoch_ms // 1000)),
-            ("x-amzn-RequestId", stamp.request_id),
-            ("x-amz-apigw-id", stamp.extended_request_id),
-            ("X-Amzn-Trace-Id", trace_header(request, "rest", stamp)),
-        )
-    if status >= 400:  # CloudFront's error line: the general rule
-        return (
-            ("Content-Length", str(len(body))),
-            ("Date", http_date(stamp.epoch_ms // 1000)),
-            ("x-amzn-RequestId", stamp.request_id),
-            ("x-amz-apigw-id", stamp.extended_request_id),
-            ("X-Amzn-Trace-Id", trace_header(request, "rest", stamp)),
-            *edge_response_headers(stamp, status),
-        )
-    via_digits, cf_id = stamp.edge_ids or edge_ids()
-    return (
+    own = (
         ("Content-Length", str(len(body))),
         ("Date", http_date(stamp.epoch_ms // 1000)),
         ("x-amzn-RequestId", stamp.request_id),
         ("x-amz-apigw-id", stamp.extended_request_id),
         ("X-Amzn-Trace-Id", trace_header(request, "rest", stamp)),
+    )
+    if not edge:
+        return own
+    if status >= 400:  # CloudFront's error line: the general rule
+        return (*own, *edge_response_headers(stamp, status))
+    via_digits, cf_id = stamp.edge_ids or edge_ids()
+    return (
+        *own,
         ("X-Cache", "Miss from cloudfront"),
         ("Via", f"1.1 {via_digits}.cloudfront.net (CloudFront)"),
         ("X-Amz-Cf-Pop", EDGE_POP),
