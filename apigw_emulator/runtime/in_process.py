@@ -294,7 +294,7 @@ def _call_on_main_thread(seconds: float, job: Callable[..., Any], *args: Any) ->
     """(finished, succeeded, value or exception) of ``job(*args)`` under a ``SIGALRM`` deadline, restoring
     the signal's handler and any timer set before (pytest-timeout's own, or an outer call's, which goes
     on). One handler for every call (no closure made per call): which call the alarm is for is a token."""
-    global _calls, _armed  # noqa: PLW0603 (the main thread's one alarm)
+    global _calls, _armed, _fired  # noqa: PLW0603 (the main thread's one alarm)
     _calls = mine = _calls + 1
     outer = _armed
     try:
@@ -309,10 +309,17 @@ def _call_on_main_thread(seconds: float, job: Callable[..., Any], *args: Any) ->
             _setitimer(_ITIMER_REAL, 0)
             _set_handler(_SIGALRM, previous_handler)
             _armed = outer
-            if previous_delay > 0:  # another timer (pytest-timeout's...) was running: let it go on
+            if previous_delay > 0:  # another timer (an outer call's, pytest-timeout's...): let it go on
                 remaining = previous_delay - (_monotonic() - started)
+                if remaining <= 0 and outer:
+                    # The outer call's deadline passed while this one ran: it stops here, where this call
+                    # ends, rather than at whatever cleanup an alarm due at once would interrupt.
+                    _fired, _armed = outer, 0
+                    raise _DeadlineExceededError
                 _setitimer(_ITIMER_REAL, max(remaining, 1e-6), previous_interval)
     except _DeadlineExceededError:
+        if _fired != mine:  # an outer call's deadline: it goes on to that call
+            raise
         return False, False, None
     except BaseException as exc:
         if _fired == mine:

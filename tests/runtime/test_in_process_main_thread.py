@@ -74,6 +74,33 @@ def test_an_inner_call_that_times_out_leaves_the_outer_call_running_to_its_own_e
     assert (response.status, response.body) == (200, b"inner answered 502")
 
 
+def _answers_after(seconds: float) -> Any:
+    def handler(event: Any, context: Any) -> Any:
+        time.sleep(seconds)
+        return {"statusCode": 200, "body": "inner"}
+
+    return handler
+
+
+def test_an_outer_deadline_passed_during_an_inner_call_stops_the_outer_call_when_the_inner_returns() -> None:
+    # The inner call finishes in its own time (its own deadline is armed while it runs); the outer call's
+    # deadline, passed meanwhile, then stops the outer handler at once, not the inner call's cleanup.
+    inner = Gateway(_answers_after(0.4), timeout=5)
+    after_inner: list[int] = []
+
+    def outer_handler(event: Any, context: Any) -> Any:
+        after_inner.append(inner.invoke(HttpRequest("GET", "/Prod/x")).response.status)
+        time.sleep(5)
+        return {"statusCode": 200, "body": "late"}
+
+    started = time.monotonic()
+    with pytest.warns(GatewayErrorWarning, match="Task timed out"):
+        response = Gateway(outer_handler, timeout=0.1).invoke(HttpRequest("GET", "/Prod/x")).response
+    assert time.monotonic() - started < 3
+    assert after_inner == []
+    assert response.status == 502
+
+
 def test_a_handler_that_swallows_its_deadline_then_calls_another_function_is_still_a_timeout() -> None:
     inner = Gateway(_fast, timeout=5)
     inner_statuses: list[int] = []
