@@ -673,7 +673,11 @@ class _Encoder(json.JSONEncoder):
 
     def encode(self, o: Any) -> str:
         self.marker, self.decimals = "", []
-        text = super().encode(_namedtuples_as_objects(o))
+        try:
+            converted = _namedtuples_as_objects(o)
+        except RecursionError:  # a cycle, or nesting deeper than the interpreter goes
+            converted = o  # the encoder says which (a cycle: "Circular reference detected", as awslambdaric)
+        text = super().encode(converted)
         if self.decimals:
             quoted = json.dumps(self.marker, ensure_ascii=self.ensure_ascii)[:-1]
             pieces = text.split(quoted)

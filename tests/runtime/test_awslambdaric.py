@@ -102,6 +102,10 @@ def handler(event, context):
         return {"body": b"abc", "invalid": b"\\xff"} if event.get("invalid") else {"body": b"abc"}
     if kind == "object":
         return object()
+    if kind == "cycle":
+        cycle = {"statusCode": 200}
+        cycle["self"] = cycle
+        return cycle
     if kind == "huge":
         return "x" * event["size"]
     if kind == "none":
@@ -217,7 +221,9 @@ def test_the_event_and_the_process_are_the_same(pair: Pair) -> None:
     assert ours["path"][0] == str(pair.root)
 
 
-@pytest.mark.parametrize("kind", ["raise", "raise-unicode", "raise-base", "set", "key", "object", "exit"])
+@pytest.mark.parametrize(
+    "kind", ["raise", "raise-unicode", "raise-base", "set", "key", "object", "cycle", "exit"]
+)
 def test_error_documents_are_the_same(pair: Pair, kind: str) -> None:
     outcome = same(pair.invoke({"kind": kind}))
     assert outcome.kind == "error"

@@ -37,7 +37,14 @@ SCENARIOS = textwrap.dedent(
         RED = "red"
 
 
+    def cycle():
+        value = {"statusCode": 200}
+        value["self"] = value
+        return value
+
+
     RESULTS = {
+        "cycle": cycle,
         "uuid": lambda: {"id": uuid.UUID("12345678-1234-5678-1234-567812345678")},
         "enum": lambda: {"colour": Colour.RED},
         "floats": lambda: {"values": [float("nan"), float("inf"), -float("inf"), 0.1]},
@@ -54,7 +61,7 @@ SCENARIOS = textwrap.dedent(
 )
 #: A REST API answers these results 502 (unknown keys): the result is what is compared, not the answer.
 pytestmark = pytest.mark.filterwarnings("ignore::apigw_emulator.errors.GatewayErrorWarning")
-KINDS = ["uuid", "enum", "floats", "namedtuple", "bytes", "decimal", "plain"]
+KINDS = ["cycle", "uuid", "enum", "floats", "namedtuple", "bytes", "decimal", "plain"]
 
 
 @pytest.fixture(scope="module")
