@@ -53,25 +53,16 @@ def _target(
     integration_timeout: float | None,
     in_process: bool,
 ) -> FunctionTarget:
-    """The gateway's one function as a target, made once per pool (and remade when what it holds
-    changes): the proxy step only reads it."""
-    known = _TARGETS.get(id(environments))
+    """The gateway's one function as a target, made once per pool and kept on it (made again when what it
+    holds changes): the proxy step only reads it."""
+    known = environments.plain_target
     if (
-        known is not None
-        and known.environments is environments
+        isinstance(known, FunctionTarget)
         and known.function is function
         and known.integration_timeout == integration_timeout
         and known.in_process is in_process
     ):
         return known
     target = FunctionTarget(environments, function, integration_timeout, None, in_process)
-    if len(_TARGETS) >= _TARGETS_LIMIT:
-        _TARGETS.clear()
-    _TARGETS[id(environments)] = target
+    environments.plain_target = target
     return target
-
-
-#: The target of each pool lately invoked, by the pool's ``id`` (the entry keeps the pool alive, so an id
-#: is not reused while it is there).
-_TARGETS: dict[int, FunctionTarget] = {}
-_TARGETS_LIMIT = 64

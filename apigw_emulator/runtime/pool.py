@@ -94,6 +94,9 @@ class EnvironmentPool:
         self._idle: list[ExecutionEnvironment] = []
         self._busy: set[ExecutionEnvironment] = set()
         self._closed = False
+        #: What the front door's plain proxy path made of this pool as its target, kept for the next
+        #: request (``flow.plain_proxy``); the pool only holds it.
+        self.plain_target: object = None
 
     def __repr__(self) -> str:
         return (
