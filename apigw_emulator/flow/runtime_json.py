@@ -133,18 +133,13 @@ def round_trip(value: Any) -> tuple[int, Any]:
     the string, immutable and JSON-safe by construction, is put back as is; its size is its length where
     escapes cannot matter (under 3 MB and ASCII) and is computed exactly otherwise.
 
-    :raises TypeError: when the runtime could not serialise ``value`` (``Runtime.MarshalError``).
+    :raises TypeError, ValueError, RecursionError: when the runtime could not serialise ``value``
+        (``Runtime.MarshalError``: a type it does not write, a cycle, nesting too deep).
     """
     body = value.get("body") if type(value) is dict else None
-    if type(body) is not str or len(body) <= _BIG_STRING:  # _dumps and _loads, inlined: every result
-        try:
-            payload = orjson.dumps(value, default=_reject, option=_ORJSON_STRICT)
-        except TypeError:
-            payload = b""
-        if not payload or not _orjson_wrote_runtime_json(value):
-            payload = _stdlib_dumps(value)
-            return len(payload), json.loads(payload)
-        return len(payload), orjson.loads(payload)
+    if type(body) is not str or len(body) <= _BIG_STRING:
+        payload, by_orjson = _dumps(value)
+        return len(payload), _loads(payload, by_orjson)
     payload, by_orjson = _dumps({**value, "body": ""})
     parsed = _loads(payload, by_orjson)
     parsed["body"] = body
