@@ -300,21 +300,6 @@ URI = "!Sub 'arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/
             r"\$ref path items are not supported",
         ),
         (
-            f"""
-  Api:
-    Type: AWS::ApiGateway::RestApi
-    Properties:
-      Body:
-        swagger: "2.0"
-        paths:
-          /x:
-            get:
-              x-amazon-apigateway-integration: {{type: aws_proxy, uri: {URI}, timeoutInMillis: soon}}
-""",
-            "Resources.Api.Properties.Body.paths./x.get.x-amazon-apigateway-integration.timeoutInMillis",
-            "expected milliseconds, got 'soon'",
-        ),
-        (
             """
   Url:
     Type: AWS::Lambda::Url
@@ -335,6 +320,11 @@ URI = "!Sub 'arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/
     ],
 )
 def test_broken_cloudformation_resources(tmp_path: Path, resources: str, where: str, message: str) -> None:
+    _assert_refused(tmp_path, resources, where, message)
+
+
+def _assert_refused(tmp_path: Path, resources: str, where: str, message: str) -> None:
+    """A template of ``FUNCTION`` and ``resources`` is refused with ``message`` naming ``where``."""
     path = tmp_path / "template.yaml"
     path.write_text(f"Resources:{FUNCTION}{resources}", encoding="utf-8")
     with pytest.raises(TemplateError, match=message) as caught:
@@ -384,6 +374,7 @@ OPENAPI_WHERE = "Resources.Api.Properties.Body.paths./x.get.x-amazon-apigateway-
 @pytest.mark.parametrize(
     ("resources", "millis", "where", "message"),
     [
+        (REST_OPENAPI_TIMEOUT, "soon", OPENAPI_WHERE, "expected milliseconds, got 'soon'"),
         (REST_OPENAPI_TIMEOUT, "0", OPENAPI_WHERE, r"0 ms is outside .* a REST API integration's timeout"),
         (REST_OPENAPI_TIMEOUT, "49", OPENAPI_WHERE, r"\(50 to 300,000 ms\)"),
         (REST_OPENAPI_TIMEOUT, "300001", OPENAPI_WHERE, "300001 ms is outside"),
@@ -412,11 +403,7 @@ def test_integration_timeouts_api_gateway_refuses_are_template_errors(
 ) -> None:
     # Spec, limits table: an integration timeout is 50 ms to 29 s (a REST API's can be raised, to 300 s),
     # an HTTP API's at most 30 s; API Gateway refuses a deployment outside these.
-    path = tmp_path / "template.yaml"
-    path.write_text(f"Resources:{FUNCTION}{resources.replace('MILLIS', str(millis))}", encoding="utf-8")
-    with pytest.raises(TemplateError, match=message) as caught:
-        load_template(path)
-    assert caught.value.where == where
+    _assert_refused(tmp_path, resources.replace("MILLIS", millis), where, message)
 
 
 @pytest.mark.parametrize(
